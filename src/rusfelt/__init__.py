@@ -1,0 +1,1 @@
+"""Rusfelt: planning and management data for municipal substance-abuse work."""

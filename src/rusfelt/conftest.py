@@ -1,0 +1,150 @@
+"""Shared fixtures: demo units, users per role and municipality, and a browser.
+
+Users follow Healthchecks' alice/bob/charlie: ``oslo_planlegger`` owns Oslo's
+data, ``bergen_planlegger`` is the outsider, and so on. All have the password
+``PASSWORD``.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses
+# ORM calls there unless told it is safe (the live server runs in its own thread).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "test-passord-123"
+SCREENSHOT_DIR = Path(os.environ.get("RUSFELT_SCREENSHOTS", "test-artifacts/screenshots"))
+CHROMIUM = os.environ.get("RUSFELT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture
+def units(db):
+    """The demo organisation units (Norway, fylker, Oslo, Bergen, Stavanger), by code."""
+    from rusfelt.core import services
+    from rusfelt.core.demo import DEMO_DIR
+    from rusfelt.core.models import OrgUnit
+
+    services.import_units((DEMO_DIR / "enheter.csv").read_bytes(), "enheter.csv")
+    return {u.code: u for u in OrgUnit.objects.all()}
+
+
+@pytest.fixture
+def make_user(db, units):
+    """make_user("name", ("0301", "planlegger"), ...) -> a user with those grants."""
+    from django.contrib.auth import get_user_model
+
+    from rusfelt.core.models import Grant
+
+    def make(username, *grants):
+        user = get_user_model().objects.create_user(username, password=PASSWORD)
+        for code, role in grants:
+            Grant.objects.create(user=user, unit=units[code], role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user("admin-norge", ("0", "administrator"))
+
+
+@pytest.fixture
+def oslo_planlegger(make_user):
+    return make_user("oslo-planlegger", ("0301", "planlegger"))
+
+
+@pytest.fixture
+def oslo_leser(make_user):
+    return make_user("oslo-leser", ("0301", "leser"))
+
+
+@pytest.fixture
+def sth_kartlegger(make_user):
+    return make_user("sth-kartlegger", ("030104", "kartlegger"))
+
+
+@pytest.fixture
+def bergen_planlegger(make_user):
+    return make_user("bergen-planlegger", ("4601", "planlegger"))
+
+
+@pytest.fixture
+def bergen_admin(make_user):
+    return make_user("bergen-admin", ("4601", "administrator"))
+
+
+@pytest.fixture
+def stavanger_planlegger(make_user):
+    return make_user("stavanger-planlegger", ("1103", "planlegger"))
+
+
+# --- Browser tests ----------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (no downloaded browser)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(
+        locale="nb-NO", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot():
+    """screenshot(page, "name") saves test-artifacts/screenshots/name.png."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name):
+        path = SCREENSHOT_DIR / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def login(live_server):
+    """login(page, user) logs in through the form."""
+
+    def do_login(page, user, password=PASSWORD):
+        page.goto(f"{live_server.url}/logg-inn/")
+        page.get_by_label("Brukernavn").fill(user.username)
+        page.get_by_label("Passord").fill(password)
+        page.get_by_role("button", name="Logg inn").click()
+        page.wait_for_url(f"{live_server.url}/")
+
+    return do_login

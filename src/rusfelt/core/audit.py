@@ -1,0 +1,65 @@
+"""Writing the audit log. Every write goes through ``record()``.
+
+Callers pass what happened and to which object; the user and address come
+from the request when there is one. ``detail`` must never hold a
+fødselsnummer or other record-level content: counts, field names, reasons.
+"""
+
+from django.db import models
+
+from .models import AuditAction, AuditEvent, OrgUnit
+from .scoping import UnitScopedQuerySet
+
+
+def client_ip(request) -> str | None:
+    """The client's address as Django sees it (REMOTE_ADDR).
+
+    Behind a proxy, the proxy must set REMOTE_ADDR (e.g. gunicorn
+    --forwarded-allow-ips); X-Forwarded-For is not trusted here.
+    """
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    action: str,
+    *,
+    request=None,
+    user=None,
+    obj: models.Model | None = None,
+    unit: OrgUnit | None = None,
+    detail: dict | None = None,
+    username: str = "",
+) -> AuditEvent:
+    """Append one event to the audit log and return it."""
+    if user is None and request is not None:
+        user = getattr(request, "user", None)
+    if user is not None and not user.is_authenticated:
+        user = None
+    if unit is None and obj is not None:
+        unit = _unit_of(obj)
+    return AuditEvent.objects.create(
+        action=AuditAction(action),
+        user=user,
+        username=username or (user.get_username() if user else ""),
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        unit=unit,
+        ip_address=client_ip(request),
+        detail=detail or {},
+    )
+
+
+def _unit_of(obj) -> OrgUnit | None:
+    """The unit an object belongs to, by its queryset's ``unit_lookup``."""
+    if isinstance(obj, OrgUnit):
+        return obj
+    queryset_class = getattr(type(obj)._default_manager, "_queryset_class", None)
+    if not (queryset_class and issubclass(queryset_class, UnitScopedQuerySet)):
+        return None
+    value = obj
+    for part in queryset_class.unit_lookup.split("__"):
+        value = getattr(value, part, None)
+    return value if isinstance(value, OrgUnit) else None

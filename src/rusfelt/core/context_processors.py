@@ -1,0 +1,43 @@
+"""The navigation: the five capabilities of DESIGN.md, in order."""
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+
+from .scoping import units_for
+
+CAPABILITY_APPS = ["kartlegging", "indikatorer", "planer", "tjenester", "rapporter"]
+
+
+def capabilities():
+    """(app_label, label, url, built) for each capability app.
+
+    Each capability's AppConfig carries ``nav_label`` and ``built``; an app
+    that is not built yet shows a plain page saying so.
+    """
+    items = []
+    for label in CAPABILITY_APPS:
+        config = apps.get_app_config(label)
+        try:
+            url = reverse(f"{label}:index")
+        except NoReverseMatch:
+            url = "#"
+        items.append(
+            {
+                "label": label,
+                "name": config.nav_label,
+                "description": config.nav_description,
+                "url": url,
+                "built": config.built,
+            }
+        )
+    return items
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    is_admin = bool(
+        user and user.is_authenticated
+        and (user.is_superuser or units_for(user, "administrator").exists())
+    )
+    current = request.resolver_match.namespace if request.resolver_match else ""
+    return {"nav_capabilities": capabilities(), "nav_current": current, "nav_is_admin": is_admin}

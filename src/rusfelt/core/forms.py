@@ -1,0 +1,61 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import Grant, OrgUnit
+from .roles import Role
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("Feil brukernavn eller passord."),
+        "inactive": _("Denne brukeren er deaktivert."),
+    }
+
+
+class UserCreateForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ["username", "first_name", "last_name", "email"]
+
+
+class GrantForm(forms.Form):
+    """Give a user a role on a unit, among the units the administrator manages."""
+
+    unit = forms.ModelChoiceField(label=_("Enhet"), queryset=OrgUnit.objects.none())
+    role = forms.ChoiceField(label=_("Rolle"), choices=Role.choices)
+
+    def __init__(self, *args, admin_units, grantee, granter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = admin_units
+        self.grantee = grantee
+        self.granter = granter
+
+    def clean(self):
+        cleaned = super().clean()
+        # Nobody grants access to themselves, not even an administrator
+        # (issue 3: staff attached themselves to other units in BrukerPlan).
+        if self.grantee.pk == self.granter.pk:
+            raise forms.ValidationError(_("Du kan ikke gi deg selv tilgang."))
+        unit, role = cleaned.get("unit"), cleaned.get("role")
+        if unit and role and Grant.objects.filter(user=self.grantee, unit=unit, role=role).exists():
+            raise forms.ValidationError(_("Brukeren har allerede denne rollen på enheten."))
+        return cleaned
+
+
+class AuditFilterForm(forms.Form):
+    username = forms.CharField(label=_("Bruker"), required=False)
+    action = forms.ChoiceField(label=_("Hendelse"), required=False)
+    date_from = forms.DateField(
+        label=_("Fra dato"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Til dato"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import AuditAction
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Alle"))] + list(AuditAction.choices)

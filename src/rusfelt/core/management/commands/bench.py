@@ -1,0 +1,31 @@
+"""``rusfelt bench <app>``: each capability's benchmark, printing its figures.
+
+An app offers a benchmark by having a ``bench`` module with
+``add_arguments(parser)`` (optional) and ``run(stdout, **options)``.
+"""
+
+import importlib
+from importlib.util import find_spec
+
+from django.core.management.base import BaseCommand, CommandError
+
+from rusfelt.core.context_processors import CAPABILITY_APPS
+
+
+class Command(BaseCommand):
+    help = "Run a capability's benchmark at national scale and print the figures."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="app", required=True)
+        for label in CAPABILITY_APPS:
+            if find_spec(f"rusfelt.{label}.bench") is None:
+                continue
+            module = importlib.import_module(f"rusfelt.{label}.bench")
+            sub_parser = sub.add_parser(label, help=(module.__doc__ or "").strip().split("\n")[0])
+            if hasattr(module, "add_arguments"):
+                module.add_arguments(sub_parser)
+
+    def handle(self, *args, app, **options):
+        if find_spec(f"rusfelt.{app}.bench") is None:
+            raise CommandError(f"{app} har ingen benchmark.")
+        importlib.import_module(f"rusfelt.{app}.bench").run(self.stdout, **options)

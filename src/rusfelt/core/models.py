@@ -1,0 +1,220 @@
+"""Organisation units, population figures, role grants and the audit log."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+from .scoping import UnitScopedQuerySet
+
+
+class Niva(models.TextChoices):
+    LAND = "land", _("Land")
+    FYLKE = "fylke", _("Fylke")
+    KOMMUNE = "kommune", _("Kommune")
+    BYDEL = "bydel", _("Bydel")
+
+
+# The order in which levels nest: a unit's parent is one step up.
+NIVA_ORDER = [Niva.LAND, Niva.FYLKE, Niva.KOMMUNE, Niva.BYDEL]
+
+
+class OrgUnitQuerySet(models.QuerySet):
+    def descendants_of(self, unit, include_self=True):
+        """Units under ``unit`` in the tree (one indexed prefix query)."""
+        qs = self.filter(path__startswith=unit.path)
+        return qs if include_self else qs.exclude(pk=unit.pk)
+
+    def valid_on(self, day):
+        return self.filter(
+            models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=day),
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day),
+        )
+
+
+class OrgUnit(models.Model):
+    """A land, fylke, kommune or bydel with its official code ("enhet")."""
+
+    code = models.CharField(
+        _("kode"), max_length=10, unique=True,
+        help_text=_("Offisiell kode: kommunenummer (0301), bydelsnummer (030104), fylke (03)."),
+    )
+    name = models.CharField(_("navn"), max_length=200)
+    level = models.CharField(_("nivå"), max_length=10, choices=Niva.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("overordnet"),
+    )
+    valid_from = models.DateField(_("gyldig fra"), null=True, blank=True)
+    valid_to = models.DateField(_("gyldig til"), null=True, blank=True)
+    path = models.CharField(
+        max_length=255, editable=False, db_index=True,
+        db_comment="Materialised path of codes, /0/03/0301/030104/, for descendant queries",
+    )
+
+    objects = OrgUnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("enhet")
+        verbose_name_plural = _("enheter")
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def save(self, *args, **kwargs):
+        self.path = (self.parent.path if self.parent_id else "/") + f"{self.code}/"
+        super().save(*args, **kwargs)
+
+    def ancestors(self):
+        """This unit and those above it, from the top (one query)."""
+        codes = [c for c in self.path.strip("/").split("/") if c]
+        units = {u.code: u for u in OrgUnit.objects.filter(code__in=codes)}
+        return [units[c] for c in codes if c in units]
+
+    def kommune(self):
+        """The kommune this unit belongs to (itself for a kommune), or None."""
+        return next((u for u in self.ancestors() if u.level == Niva.KOMMUNE), None)
+
+
+class Sex(models.TextChoices):
+    MANN = "mann", _("Mann")
+    KVINNE = "kvinne", _("Kvinne")
+
+
+class PopulationQuerySet(UnitScopedQuerySet):
+    unit_lookup = "unit"
+
+
+class Population(models.Model):
+    """Inhabitants of a unit in a year, by sex and age band (for rates per 1 000)."""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="population")
+    year = models.PositiveSmallIntegerField(_("år"))
+    sex = models.CharField(_("kjønn"), max_length=6, choices=Sex.choices)
+    age_from = models.PositiveSmallIntegerField(_("alder fra"))
+    age_to = models.PositiveSmallIntegerField(
+        _("alder til"), null=True, blank=True, help_text=_("Tom for åpen øvre grense (90+).")
+    )
+    count = models.PositiveIntegerField(_("antall"))
+    approximate = models.BooleanField(
+        _("omtrentlig"), default=False,
+        help_text=_("Sant der tallet er et anslag, ikke SSBs publiserte tall."),
+    )
+
+    objects = PopulationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("befolkning")
+        verbose_name_plural = _("befolkning")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "sex", "age_from"], name="core_one_population_cell"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit.code} {self.year} {self.sex} {self.age_from}-{self.age_to or ''}"
+
+
+class GrantQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(user__is_active=True)
+
+
+class Grant(models.Model):
+    """A role for a user on a unit. A grant on a kommune covers its bydeler."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants"
+    )
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="grants")
+    role = models.CharField(_("rolle"), max_length=20, choices=Role.choices)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tilgang")
+        verbose_name_plural = _("tilganger")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="core_one_grant"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.get_role_display()} {self.unit}"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("Innlogging")
+    LOGIN_FAILED = "login_failed", _("Mislykket innlogging")
+    LOGOUT = "logout", _("Utlogging")
+    CREATE = "create", _("Opprettet")
+    UPDATE = "update", _("Endret")
+    DELETE = "delete", _("Slettet")
+    EXPORT = "export", _("Eksport")
+    READ = "read", _("Lest (personopplysninger)")
+    IMPORT = "import", _("Import")
+    GRANT = "grant", _("Tilgang gitt")
+    REVOKE = "revoke", _("Tilgang fjernet")
+
+
+class AuditEvent(models.Model):
+    """One line of the audit log: who, when, what, which object, from where.
+
+    Append-only in the application: saving an existing row, deleting a row
+    and bulk update/delete all raise. Written only through ``core.audit``.
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    username = models.CharField(
+        max_length=150, blank=True,
+        db_comment="User name at the time, kept when the user is deleted; the tried name on a failed login",
+    )
+    action = models.CharField(max_length=20, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(max_length=100, blank=True, db_comment="app_label.model")
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        db_comment="Unit whose data was touched, for the access overview",
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(
+        default=dict, blank=True,
+        db_comment="Extra facts (fields changed, row count). Never a fødselsnummer.",
+    )
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("logghendelse")
+        verbose_name_plural = _("logghendelser")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")

@@ -1,0 +1,86 @@
+"""SECURITY CHOKEPOINT: every query of unit-owned data is scoped here.
+
+A user sees a unit's data through a ``Grant`` on that unit or on a unit above
+it (a grant on Oslo kommune covers its 15 bydeler). Administrators have every
+role on the units granted to them. Superusers see everything.
+
+Models that belong to a unit give their manager a subclass of
+``UnitScopedQuerySet`` naming the path to the unit (``unit_lookup``), and
+views load through ``.for_user()`` or ``get_for_user_or_404()``. Never filter
+by the user's units in a view.
+"""
+
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.shortcuts import get_object_or_404
+
+from .roles import Role
+
+
+def _role_values(roles: Iterable[str] | str | None) -> list[str] | None:
+    if roles is None:
+        return None
+    if isinstance(roles, str):
+        roles = [roles]
+    values = {str(r) for r in roles}
+    values.add(Role.ADMINISTRATOR.value)  # administrators hold every role
+    return sorted(values)
+
+
+def units_for(user, roles: Iterable[str] | str | None = None) -> models.QuerySet:
+    """The org units ``user`` holds one of ``roles`` on (any role when None).
+
+    Returns a lazy queryset that the database evaluates as a subquery.
+    """
+    OrgUnit = apps.get_model("core", "OrgUnit")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return OrgUnit.objects.none()
+    if user.is_superuser:
+        return OrgUnit.objects.all()
+    grants = user.grants.all()
+    role_values = _role_values(roles)
+    if role_values is not None:
+        grants = grants.filter(role__in=role_values)
+    paths = list(grants.values_list("unit__path", flat=True).distinct())
+    if not paths:
+        return OrgUnit.objects.none()
+    covered = models.Q()
+    for path in paths:
+        covered |= models.Q(path__startswith=path)
+    return OrgUnit.objects.filter(covered)
+
+
+def has_role(user, unit, roles: Iterable[str] | str) -> bool:
+    """True if ``user`` holds one of ``roles`` on ``unit`` or a unit above it."""
+    return units_for(user, roles).filter(pk=unit.pk).exists()
+
+
+class UnitScopedQuerySet(models.QuerySet):
+    """Base queryset for unit-owned data. Subclasses set ``unit_lookup``."""
+
+    #: The ORM path from this model to its ``OrgUnit`` ("unit", "runde__unit").
+    unit_lookup = "unit"
+
+    def for_user(self, user, roles: Iterable[str] | str | None = None):
+        """Rows whose unit ``user`` may see with one of ``roles`` (any role when None).
+
+        SECURITY: this is the one place record-level data is limited to the
+        user's units.
+        """
+        return self.filter(**{f"{self.unit_lookup}__in": units_for(user, roles)})
+
+
+def get_for_user_or_404(queryset, user, roles=None, **lookup):
+    """Load one unit-owned object for ``user``.
+
+    Another unit's object answers 404 (its existence is not revealed); an
+    object of the user's own units that needs a role the user lacks answers
+    403.
+    """
+    obj = get_object_or_404(queryset.for_user(user), **lookup)
+    if roles is not None and not queryset.for_user(user, roles).filter(pk=obj.pk).exists():
+        raise PermissionDenied
+    return obj

@@ -1,0 +1,151 @@
+"""Writes of core data: grants and users. Each write is audited."""
+
+from django.db import transaction
+
+from . import audit
+from .models import AuditAction, Grant
+
+
+@transaction.atomic
+def grant_role(*, granter, grantee, unit, role, request=None) -> Grant:
+    if granter.pk == grantee.pk:
+        raise PermissionError("Nobody can grant access to themselves.")
+    grant = Grant.objects.create(user=grantee, unit=unit, role=role, granted_by=granter)
+    audit.record(
+        AuditAction.GRANT, request=request, user=granter, obj=grant, unit=unit,
+        detail={"grantee": grantee.get_username(), "role": role},
+    )
+    return grant
+
+
+@transaction.atomic
+def revoke_grant(grant: Grant, *, by, request=None) -> None:
+    audit.record(
+        AuditAction.REVOKE, request=request, user=by, obj=grant, unit=grant.unit,
+        detail={"grantee": grant.user.get_username(), "role": grant.role},
+    )
+    grant.delete()
+
+
+# --- Organisation units and population ------------------------------------
+
+
+@transaction.atomic
+def import_units(data: bytes, filename: str = "", *, user=None, request=None) -> dict:
+    """Create or update units from a CSV/XLSX file; all or nothing.
+
+    Raises ``ImportErrors`` listing every bad line; then nothing is stored.
+    """
+    from .domain.enheter import validate_units
+    from .domain.tabular import read_table
+    from .models import OrgUnit
+
+    header, rows = read_table(data, filename)
+    existing = dict(OrgUnit.objects.values_list("code", "level"))
+    unit_rows = validate_units(header, rows, existing)
+    created = updated = 0
+    by_code = {u.code: u for u in OrgUnit.objects.all()}
+    for row in unit_rows:  # parents first
+        unit = by_code.get(row.code) or OrgUnit(code=row.code)
+        is_new = unit.pk is None
+        unit.name, unit.level = row.name, row.level
+        unit.parent = by_code.get(row.parent_code) if row.parent_code else None
+        unit.valid_from, unit.valid_to = row.valid_from, row.valid_to
+        unit.save()
+        by_code[unit.code] = unit
+        created += is_new
+        updated += not is_new
+    _refresh_descendant_paths()
+    result = {"created": created, "updated": updated}
+    audit.record(AuditAction.IMPORT, request=request, user=user,
+                 detail={"import": "enheter", **result})
+    return result
+
+
+def _refresh_descendant_paths():
+    """Re-save units whose path no longer matches their parent's (after a move)."""
+    from .models import OrgUnit
+
+    for unit in OrgUnit.objects.select_related("parent").order_by("level", "code"):
+        expected = (unit.parent.path if unit.parent_id else "/") + f"{unit.code}/"
+        if unit.path != expected:
+            unit.save(update_fields=["path"])
+
+
+def export_units_csv(stream) -> int:
+    """Write all units as CSV in the import layout; return the row count."""
+    import csv
+
+    from .domain.enheter import UNIT_COLUMNS
+    from .models import OrgUnit
+
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(UNIT_COLUMNS)
+    n = 0
+    for unit in OrgUnit.objects.select_related("parent").order_by("path"):
+        writer.writerow(
+            [
+                unit.code, unit.name, unit.level, unit.parent.code if unit.parent else "",
+                unit.valid_from.isoformat() if unit.valid_from else "",
+                unit.valid_to.isoformat() if unit.valid_to else "",
+            ]
+        )
+        n += 1
+    return n
+
+
+@transaction.atomic
+def import_population(data: bytes, filename: str = "", *, user=None, request=None) -> int:
+    """Create or replace population cells from a CSV/XLSX file; all or nothing."""
+    from .domain.enheter import validate_population
+    from .domain.tabular import read_table
+    from .models import OrgUnit, Population
+
+    header, rows = read_table(data, filename)
+    units = {u.code: u for u in OrgUnit.objects.all()}
+    parsed = validate_population(header, rows, set(units))
+    return _store_population(parsed, units, user=user, request=request)
+
+
+def _store_population(parsed, units, *, user=None, request=None) -> int:
+    from .models import Population
+
+    keys = {(r.unit_code, r.year) for r in parsed}
+    for unit_code, year in keys:
+        Population.objects.filter(unit=units[unit_code], year=year).delete()
+    Population.objects.bulk_create(
+        Population(
+            unit=units[r.unit_code], year=r.year, sex=r.sex, age_from=r.age_from,
+            age_to=r.age_to, count=r.count, approximate=r.approximate,
+        )
+        for r in parsed
+    )
+    audit.record(AuditAction.IMPORT, request=request, user=user,
+                 detail={"import": "befolkning", "rows": len(parsed)})
+    return len(parsed)
+
+
+def adults(unit, year: int) -> int | None:
+    """Inhabitants aged 16 and over in ``unit`` and ``year``, or None if unknown.
+
+    Bands must start at 16 or later to count; a band such as 15-19 would be
+    ambiguous, so population files should split at 16.
+    """
+    from django.db.models import Sum
+
+    from .models import Population
+
+    total = Population.objects.filter(unit=unit, year=year, age_from__gte=16).aggregate(
+        total=Sum("count")
+    )["total"]
+    return total
+
+
+def rate_per_1000_adults(count: int, unit, year: int):
+    """``count`` per 1 000 inhabitants aged 16+ (one decimal), or None without population."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    population = adults(unit, year)
+    if not population:
+        return None
+    return (Decimal(count) * 1000 / population).quantize(Decimal("0.1"), ROUND_HALF_UP)

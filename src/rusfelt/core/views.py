@@ -1,0 +1,195 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q, Sum
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from . import audit, services
+from .context_processors import capabilities
+from .forms import AuditFilterForm, GrantForm, UserCreateForm
+from .models import AuditAction, AuditEvent, Grant, OrgUnit, Population
+from .roles import Role
+from .scoping import units_for
+
+
+def home(request):
+    context = {"capabilities": capabilities()}
+    if request.user.is_authenticated:
+        context["grants"] = request.user.grants.select_related("unit").order_by("unit__path")
+    return render(request, "core/home.html", context)
+
+
+def not_built(request, app_label):
+    """The page of a capability that is not built yet: says so plainly."""
+    item = next(c for c in capabilities() if c["label"] == app_label)
+    return render(request, "core/not_built.html", {"capability": item})
+
+
+@login_required
+def unit_list(request):
+    units = units_for(request.user).select_related("parent")
+    return render(request, "core/unit_list.html", {"units": units})
+
+
+@login_required
+def unit_detail(request, code):
+    # Another municipality's unit answers 404 through the scoped queryset.
+    unit = get_object_or_404(units_for(request.user), code=code)
+    adults_by_year = (
+        Population.objects.filter(unit=unit, age_from__gte=16)
+        .values("year")
+        .annotate(total=Sum("count"))
+        .order_by("-year")
+    )
+    approximate = Population.objects.filter(unit=unit, approximate=True).exists()
+    return render(
+        request,
+        "core/unit_detail.html",
+        {
+            "unit": unit,
+            "children": unit.children.order_by("code"),
+            "adults_by_year": adults_by_year,
+            "approximate": approximate,
+            "my_grants": request.user.grants.filter(
+                unit__in=OrgUnit.objects.filter(
+                    code__in=[u.code for u in unit.ancestors()]
+                )
+            ).select_related("unit"),
+        },
+    )
+
+
+# --- Administration -----------------------------------------------------
+
+
+def _admin_units(user):
+    """Units ``user`` administers; 403 for everyone else."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    units = units_for(user, Role.ADMINISTRATOR)
+    if not units.exists():
+        raise PermissionDenied
+    return units
+
+
+def _managed_users(admin_units):
+    """Users the administrator may manage: those with grants in their units, or none yet."""
+    User = get_user_model()
+    return User.objects.filter(
+        Q(grants__unit__in=admin_units) | Q(grants__isnull=True)
+    ).distinct()
+
+
+@login_required
+def user_list(request):
+    admin_units = _admin_units(request.user)
+    users = _managed_users(admin_units).order_by("username").prefetch_related("grants__unit")
+    return render(request, "core/user_list.html", {"users": users})
+
+
+@login_required
+def user_create(request):
+    _admin_units(request.user)
+    form = UserCreateForm(request.POST or None)
+    if form.is_valid():
+        user = form.save()
+        audit.record(AuditAction.CREATE, request=request, obj=user)
+        messages.success(request, _("Brukeren er opprettet. Gi den nå en rolle på en enhet."))
+        return redirect("core:user_detail", user_id=user.pk)
+    return render(request, "core/user_form.html", {"form": form})
+
+
+@login_required
+def user_detail(request, user_id):
+    admin_units = _admin_units(request.user)
+    grantee = get_object_or_404(_managed_users(admin_units), pk=user_id)
+    form = GrantForm(
+        request.POST or None, admin_units=admin_units, grantee=grantee, granter=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        services.grant_role(
+            granter=request.user, grantee=grantee, unit=form.cleaned_data["unit"],
+            role=form.cleaned_data["role"], request=request,
+        )
+        messages.success(request, _("Tilgangen er gitt."))
+        return redirect("core:user_detail", user_id=grantee.pk)
+    grants = grantee.grants.select_related("unit", "granted_by").order_by("unit__path")
+    return render(
+        request,
+        "core/user_detail.html",
+        {
+            "grantee": grantee,
+            "grants": grants,
+            "form": form,
+            "editable_units": set(admin_units.values_list("pk", flat=True)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def grant_revoke(request, grant_id):
+    admin_units = _admin_units(request.user)
+    grant = get_object_or_404(Grant.objects.filter(unit__in=admin_units), pk=grant_id)
+    if grant.user_id == request.user.pk:
+        raise PermissionDenied
+    user_id = grant.user_id
+    services.revoke_grant(grant, by=request.user, request=request)
+    messages.success(request, _("Tilgangen er fjernet."))
+    return redirect("core:user_detail", user_id=user_id)
+
+
+@login_required
+@never_cache
+def audit_log(request):
+    admin_units = _admin_units(request.user)
+    events = AuditEvent.objects.select_related("unit")
+    if not (request.user.is_superuser or admin_units.filter(level="land").exists()):
+        events = events.filter(
+            Q(unit__in=admin_units) | Q(user__in=_managed_users(admin_units).exclude(grants=None))
+        )
+    form = AuditFilterForm(request.GET or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["username"]:
+            events = events.filter(username__icontains=data["username"])
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["date_from"]:
+            events = events.filter(at__date__gte=data["date_from"])
+        if data["date_to"]:
+            events = events.filter(at__date__lte=data["date_to"])
+    if request.GET.get("format") == "csv":
+        return _audit_csv(request, events)
+    page = Paginator(events, 50).get_page(request.GET.get("side"))
+    query = request.GET.copy()
+    query.pop("side", None)
+    return render(
+        request, "core/audit_log.html", {"page": page, "form": form, "query": query.urlencode()}
+    )
+
+
+def _audit_csv(request, events):
+    audit.record(AuditAction.EXPORT, request=request, detail={"export": "audit_log"})
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="rusfelt-logg.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["tidspunkt", "bruker", "hendelse", "objekttype", "objekt_id", "objekt", "enhet", "adresse"]
+    )
+    for e in events.iterator():
+        writer.writerow(
+            [
+                e.at.isoformat(), e.username, e.action, e.object_type, e.object_id,
+                e.object_repr, e.unit.code if e.unit else "", e.ip_address or "",
+            ]
+        )
+    return response

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RapporterConfig(AppConfig):
+    name = "rusfelt.rapporter"
+    verbose_name = _("Rapporter")
+    #: Shown in the main navigation.
+    nav_label = _("Rapporter")
+    nav_description = _("Kunnskapsgrunnlaget, produsert fra kartlegging, indikatorer og planer.")
+    #: False until the capability is built; the navigation then says so plainly.
+    built = False

@@ -1,0 +1,33 @@
+"""Demo and development settings: SQLite in ./var, generated keys, DEBUG on.
+
+The keys are generated once into ``var/secrets.json`` (git-ignored) so that a
+restart keeps sessions and pseudonyms stable.
+"""
+
+import json
+import secrets
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, database_from_env
+
+VAR_DIR.mkdir(exist_ok=True)
+_secrets_file = VAR_DIR / "secrets.json"
+if not _secrets_file.exists():
+    _secrets_file.write_text(
+        json.dumps(
+            {
+                "secret_key": secrets.token_urlsafe(50),
+                # Marked "demo-" so that the system check rusfelt.E001 can
+                # refuse it in production.
+                "pseudonym_key": "demo-" + secrets.token_hex(32),
+            }
+        )
+    )
+    _secrets_file.chmod(0o600)
+_keys = json.loads(_secrets_file.read_text())
+
+DEBUG = True
+SECRET_KEY = _keys["secret_key"]
+RUSFELT_PSEUDONYM_KEY = _keys["pseudonym_key"]
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+DATABASES = {"default": database_from_env(VAR_DIR / "rusfelt.sqlite3")}

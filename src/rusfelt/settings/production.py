@@ -1,0 +1,42 @@
+"""Production settings: everything secret comes from the environment.
+
+Required: RUSFELT_SECRET_KEY, RUSFELT_ALLOWED_HOSTS (comma separated),
+RUSFELT_PSEUDONYM_KEY, DATABASE_URL. Each may instead be given as a file
+through the same name with ``_FILE`` appended (Docker/systemd secrets).
+"""
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import database_from_env
+
+
+def env_secret(name: str) -> str:
+    """Read ``name`` or the file named by ``name_FILE``; refuse to start without."""
+    value = os.environ.get(name, "")
+    path = os.environ.get(f"{name}_FILE")
+    if not value and path:
+        value = Path(path).read_text().strip()
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set in the environment for production.")
+    return value
+
+
+DEBUG = False
+SECRET_KEY = env_secret("RUSFELT_SECRET_KEY")
+RUSFELT_PSEUDONYM_KEY = env_secret("RUSFELT_PSEUDONYM_KEY")
+ALLOWED_HOSTS = [h.strip() for h in env_secret("RUSFELT_ALLOWED_HOSTS").split(",") if h.strip()]
+env_secret("DATABASE_URL")
+DATABASES = {"default": database_from_env(Path("/nonexistent"))}
+
+SECURE_SSL_REDIRECT = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+RUSFELT_RETENTION_DAYS = int(os.environ.get("RUSFELT_RETENTION_DAYS", "365"))

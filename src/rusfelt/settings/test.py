@@ -1,0 +1,17 @@
+"""Test settings: fast hashing, fixed keys, the same security middleware."""
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, database_from_env
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production-" + "x" * 32
+RUSFELT_PSEUDONYM_KEY = "demo-test-pseudonym-key"
+ALLOWED_HOSTS = ["*"]
+DATABASES = {"default": database_from_env(VAR_DIR / "test.sqlite3")}
+# MD5 only to keep the suite fast; base.py's Argon2 is what runs elsewhere
+# (core/tests/test_settings.py checks it).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,20 @@
+"""Root URLs: core at /, each capability at /<app>/, its JSON API at /api/<app>/."""
+
+from importlib.util import find_spec
+
+from django.contrib import admin
+from django.urls import include, path
+
+from rusfelt.core.context_processors import CAPABILITY_APPS
+
+urlpatterns = [
+    path("", include("rusfelt.core.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+]
+
+for _label in CAPABILITY_APPS:
+    urlpatterns.append(path(f"{_label}/", include(f"rusfelt.{_label}.urls")))
+    # An app offers an API by having an ``api_urls`` module.
+    if find_spec(f"rusfelt.{_label}.api_urls") is not None:
+        urlpatterns.append(path(f"api/{_label}/", include(f"rusfelt.{_label}.api_urls")))
