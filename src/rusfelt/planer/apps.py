@@ -7,6 +7,9 @@ class PlanerConfig(AppConfig):
     verbose_name = _("Planer")
     #: Shown in the main navigation.
     nav_label = _("Planer")
-    nav_description = _("Handlingsplaner med mål, innsatsområder og tiltak, statusoppdateringer og årlig statusrapport.")
+    nav_description = _(
+        "Handlingsplaner med mål, innsatsområder og tiltak, statusoppdateringer og årlig "
+        "statusrapport."
+    )
     #: False until the capability is built; the navigation then says so plainly.
     built = False
