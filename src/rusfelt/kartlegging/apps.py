@@ -7,6 +7,8 @@ class KartleggingConfig(AppConfig):
     verbose_name = _("Kartlegging")
     #: Shown in the main navigation.
     nav_label = _("Kartlegging")
-    nav_description = _("Den årlige kartleggingen av tjenestemottakere: runder, registreringer og resultater.")
+    nav_description = _(
+        "Den årlige kartleggingen av tjenestemottakere: runder, registreringer og resultater."
+    )
     #: False until the capability is built; the navigation then says so plainly.
     built = False

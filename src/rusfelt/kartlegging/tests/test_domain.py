@@ -1,0 +1,281 @@
+"""Domain rules of kartlegging, with the seeds' numbers. No database."""
+
+import ast
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rusfelt.kartlegging.domain import suppression
+from rusfelt.kartlegging.domain.classification import counts_as_rus_rop, is_rop
+from rusfelt.kartlegging.domain.levekarsindeks import RULE_V1, levekarsindeks
+from rusfelt.kartlegging.domain.levels import Level, parse_level
+from rusfelt.kartlegging.domain.person import InvalidNumber, person_from_number
+from rusfelt.kartlegging.domain.pseudonym import pseudonym
+from rusfelt.kartlegging.domain.shares import age_band, share
+
+DOMAIN_DIR = Path(__file__).resolve().parent.parent / "domain"
+G, Y, R = Level.GRONN, Level.GUL, Level.ROD
+
+# A valid fødselsnummer from python-stdnum's own documentation (woman, 15.10.1986).
+FNR_WOMAN = "15108695088"
+# A d-nummer (day + 40) of the same kind, generated for the tests.
+DNR = "55108612345"
+
+
+def test_domain_modules_import_no_django():
+    for path in DOMAIN_DIR.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            assert not any(n.split(".")[0] == "django" for n in names), path.name
+
+
+# --- Pseudonym --------------------------------------------------------------
+
+
+def test_pseudonym_is_versioned_hmac_and_differs_per_round():
+    a = pseudonym(FNR_WOMAN, "030104-2019", "secret")
+    b = pseudonym(FNR_WOMAN, "030104-2020", "secret")
+    assert a.startswith("k1:") and len(a) == 3 + 64
+    assert a != b
+    assert a == pseudonym(FNR_WOMAN, "030104-2019", "secret")
+    assert a != pseudonym(FNR_WOMAN, "030104-2019", "other secret")
+    assert FNR_WOMAN not in a
+
+
+def test_pseudonym_refuses_an_empty_key():
+    with pytest.raises(ValueError):
+        pseudonym(FNR_WOMAN, "030104-2019", "")
+
+
+# --- Fødselsnummer ------------------------------------------------------------
+
+
+def test_age_at_reference_date_and_legal_sex_from_the_number():
+    person = person_from_number("151086 95088", date(2019, 12, 31))
+    assert person.age == 33
+    assert person.sex == "kvinne"
+    # The day before the birthday the person is one year younger.
+    assert person_from_number(FNR_WOMAN, date(2019, 10, 14)).age == 32
+
+
+def test_d_nummer_is_accepted_when_stdnum_accepts_it():
+    from stdnum.no import fodselsnummer
+
+    # Build a valid d-nummer: day 15 + 40, individual number 123 (odd digit 3: mann).
+    base = "551086123"
+    d1 = fodselsnummer.calc_check_digit1(base)
+    d2 = fodselsnummer.calc_check_digit2(base + d1)
+    number = base + d1 + d2
+    if d1 == "10" or d2 == "10" or len(number) != 11:
+        pytest.skip("this base gives no valid check digit")
+    person = person_from_number(number, date(2019, 12, 31))
+    assert person.sex == "mann" and person.age == 33
+
+
+@pytest.mark.parametrize("bad", ["15108695077", "1510869508", "abcdefghijk", "", "99999999999"])
+def test_invalid_numbers_are_refused_without_echoing_them(bad):
+    with pytest.raises(InvalidNumber) as info:
+        person_from_number(bad, date(2019, 12, 31))
+    if bad:
+        assert bad not in str(info.value)
+
+
+def test_a_person_born_after_the_reference_date_is_refused():
+    with pytest.raises(InvalidNumber):
+        person_from_number(FNR_WOMAN, date(1985, 12, 31))
+
+
+# --- Category and ROP -----------------------------------------------------------
+
+
+def test_anyone_with_a_substance_problem_counts_as_rus_rop():
+    # seed 004 L350
+    assert counts_as_rus_rop("rus") and counts_as_rus_rop("rus_psykisk")
+    assert not counts_as_rus_rop("psykisk")
+
+
+@pytest.mark.parametrize(
+    ("rus", "psyk", "expected"),
+    [
+        pytest.param(R, R, True, id="004-L356-rod-rod-27"),
+        pytest.param(R, Y, True, id="004-L357-rod-gul-38"),
+        pytest.param(Y, R, True, id="004-L358-gul-rod-28"),
+        pytest.param(Y, Y, False, id="gul-gul"),
+        pytest.param(R, G, False, id="rod-gronn"),
+        pytest.param(G, R, False, id="gronn-rod"),
+        pytest.param(G, G, False, id="gronn-gronn"),
+    ],
+)
+def test_rop_by_the_brukerplan_definition(rus, psyk, expected):
+    assert is_rop(rus, psyk) is expected
+
+
+def test_rop_combinations_of_stavanger_2018_add_up_to_93():
+    # seed 004 L352-360: 27 + 38 + 28 = 93 ROP users among 602 rus + psykisk.
+    combos = [(R, R)] * 27 + [(R, Y)] * 38 + [(Y, R)] * 28 + [(Y, Y)] * 300 + [(G, R)] * 209
+    assert sum(is_rop(a, b) for a, b in combos) == 93
+    assert share(93, 602) == Decimal("15.4")  # printed «15 %»
+
+
+# --- Levels and levekårsindeks --------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["gronn", "grønn", "GRØNN", " gul ", "rod", "rød"])
+def test_levels_accept_norwegian_letters(text):
+    assert parse_level(text) in (G, Y, R)
+
+
+def test_unknown_level_is_refused():
+    with pytest.raises(ValueError):
+        parse_level("blå")
+
+
+@pytest.mark.parametrize(
+    ("levels", "expected"),
+    [
+        ([G] * 8, "gronn"),
+        ([G] * 5 + [Y] * 3, "gronn"),  # score 11
+        ([G] * 4 + [Y] * 4, "gul"),  # 12
+        ([Y] * 8, "rod"),  # 16
+        ([Y] * 4 + [R] * 3 + [G], "rod"),  # 18
+        ([Y] * 4 + [R] * 4, "blalys"),  # 20
+        ([R] * 8, "blalys"),
+    ],
+)
+def test_levekarsindeks_v1_bands(levels, expected):
+    assert levekarsindeks(levels, RULE_V1) == expected
+
+
+def test_levekarsindeks_needs_all_eight_areas():
+    with pytest.raises(ValueError):
+        levekarsindeks([G] * 7)
+
+
+# --- Shares and age bands -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("count", "total", "expected"),
+    [
+        pytest.param(215, 319, Decimal("67.4"), id="003-L270-bolig-gronn-67"),
+        pytest.param(146, 319, Decimal("45.8"), id="003-L288-arbeid-rod-46"),
+        pytest.param(77, 319, Decimal("24.1"), id="003-L322-rus-rod-24"),
+    ],
+)
+def test_shares_match_the_seed(count, total, expected):
+    assert share(count, total) == expected
+
+
+def test_share_of_nothing_is_none():
+    assert share(0, 0) is None
+
+
+def test_age_bands_of_seed_003():
+    assert [age_band(a) for a in (16, 29, 30, 59, 60, 90)] == [
+        "16-29", "16-29", "30-59", "30-59", "60+", "60+"]
+
+
+# --- Suppression -----------------------------------------------------------------
+
+
+def test_primary_and_secondary_suppression_in_one_row():
+    shown, total = suppression.suppress_vector([3, 200, 10])
+    assert shown == [":", 200, ":"]
+    assert total == 213
+
+
+def test_no_suppression_without_small_counts():
+    shown, total = suppression.suppress_vector([215, 75, 29])  # seed 003 L270-272
+    assert shown == [215, 75, 29] and total == 319
+
+
+def test_zero_is_not_suppressed():
+    shown, _ = suppression.suppress_vector([0, 40, 12])
+    assert shown == [0, 40, 12]
+
+
+def _rank(rows):
+    """Rank of a matrix of Fractions (independent of the module's own solver)."""
+    m = [list(r) for r in rows if any(r)]
+    rank, col = 0, 0
+    ncols = len(m[0]) if m else 0
+    while rank < len(m) and col < ncols:
+        pivot = next((i for i in range(rank, len(m)) if m[i][col] != 0), None)
+        if pivot is None:
+            col += 1
+            continue
+        m[rank], m[pivot] = m[pivot], m[rank]
+        for i in range(rank + 1, len(m)):
+            f = m[i][col] / m[rank][col]
+            m[i] = [a - f * b for a, b in zip(m[i], m[rank], strict=True)]
+        rank += 1
+        col += 1
+    return rank
+
+
+def _recomputable(cells, table):
+    """Suppressed interior cells that published totals determine exactly."""
+    rows, cols = len(cells), len(cells[0])
+    unknown = [(r, c) for r in range(rows) for c in range(cols) if table.cells[r][c] == ":"]
+    if table.row_totals is not None:
+        unknown += [(r, cols) for r in range(rows) if table.row_totals[r] == ":"]
+    if table.col_totals is not None:
+        unknown += [(rows, c) for c in range(cols) if table.col_totals[c] == ":"]
+    if table.total == ":":
+        unknown.append((rows, cols))
+    idx = {p: i for i, p in enumerate(unknown)}
+    eqs = []
+
+    def eq(positions, total_pos):
+        row = [Fraction(0)] * len(unknown)
+        for p in positions:
+            if p in idx:
+                row[idx[p]] += 1
+        if total_pos in idx:
+            row[idx[total_pos]] -= 1
+        eqs.append(row)
+
+    if table.row_totals is not None:
+        for r in range(rows):
+            eq([(r, c) for c in range(cols)], (r, cols))
+    if table.col_totals is not None:
+        for c in range(cols):
+            eq([(r, c) for r in range(rows)], (rows, c))
+    if table.total is not None:
+        eq([(r, cols) for r in range(rows)], (rows, cols))
+    base = _rank(eqs) if eqs else 0
+    found = []
+    for p, i in idx.items():
+        unit = [Fraction(int(j == i)) for j in range(len(unknown))]
+        if _rank(eqs + [unit]) == base:
+            found.append(p)
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(1, 5).flatmap(
+        lambda cols: st.lists(
+            st.lists(st.integers(0, 40), min_size=cols, max_size=cols), min_size=1, max_size=5
+        )
+    )
+)
+def test_suppressed_cells_can_never_be_recomputed_from_totals(cells):
+    table = suppression.suppress(cells)
+    for r, row in enumerate(cells):
+        for c, value in enumerate(row):
+            if 1 <= value <= 4:
+                assert table.cells[r][c] == ":"
+            elif table.cells[r][c] != ":":
+                assert table.cells[r][c] == value
+    assert _recomputable(cells, table) == []
