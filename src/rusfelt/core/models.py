@@ -185,7 +185,10 @@ class AuditEvent(models.Model):
     )
     username = models.CharField(
         max_length=150, blank=True,
-        db_comment="User name at the time, kept when the user is deleted; the tried name on a failed login",
+        db_comment=(
+            "User name at the time, kept when the user is deleted; "
+            "the tried name on a failed login"
+        ),
     )
     action = models.CharField(max_length=20, choices=AuditAction.choices, db_index=True)
     object_type = models.CharField(max_length=100, blank=True, db_comment="app_label.model")

@@ -99,7 +99,7 @@ def import_population(data: bytes, filename: str = "", *, user=None, request=Non
     """Create or replace population cells from a CSV/XLSX file; all or nothing."""
     from .domain.enheter import validate_population
     from .domain.tabular import read_table
-    from .models import OrgUnit, Population
+    from .models import OrgUnit
 
     header, rows = read_table(data, filename)
     units = {u.code: u for u in OrgUnit.objects.all()}

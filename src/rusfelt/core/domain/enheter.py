@@ -94,7 +94,9 @@ def validate_units(
                 )
             )
         elif code and not CODE_PATTERN[level].match(code):
-            errors.append(RowError(row.line, "kode", f"«{code}» er ikke en gyldig kode for {level}"))
+            errors.append(
+                RowError(row.line, "kode", f"«{code}» er ikke en gyldig kode for {level}")
+            )
         valid_from = _parse_date(row, "gyldig_fra", errors)
         valid_to = _parse_date(row, "gyldig_til", errors)
         if valid_from and valid_to and valid_to < valid_from:
@@ -116,7 +118,10 @@ def validate_units(
         parent_level = levels.get(unit.parent_code)
         if parent_level is None:
             errors.append(
-                RowError(unit.line, "overordnet", f"{unit.parent_code} finnes ikke i filen eller basen")
+                RowError(
+                    unit.line, "overordnet",
+                    f"{unit.parent_code} finnes ikke i filen eller basen",
+                )
             )
         elif LEVELS.index(parent_level) >= LEVELS.index(unit.level):
             errors.append(

@@ -1,0 +1,108 @@
+"""The audit log: who, when, what, which object, from where; append-only."""
+
+import pytest
+from django.urls import reverse
+
+from rusfelt.conftest import PASSWORD
+from rusfelt.core import audit
+from rusfelt.core.models import AuditAction, AuditEvent
+from rusfelt.core.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_login_is_logged_with_user_and_address(client, oslo_planlegger):
+    client.post(
+        reverse("core:login"),
+        {"username": oslo_planlegger.username, "password": PASSWORD},
+        REMOTE_ADDR="192.0.2.10",
+    )
+    event = AuditEvent.objects.get(action=AuditAction.LOGIN)
+    assert event.user == oslo_planlegger
+    assert event.ip_address == "192.0.2.10"
+
+
+def test_a_failed_login_is_logged_without_the_password(client, oslo_planlegger):
+    client.post(
+        reverse("core:login"),
+        {"username": oslo_planlegger.username, "password": "feil-passord-999"},
+        REMOTE_ADDR="192.0.2.11",
+    )
+    event = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED)
+    assert event.username == oslo_planlegger.username
+    assert event.user is None
+    assert "feil-passord" not in str(event.detail)
+
+
+def test_logout_is_logged(client, oslo_planlegger):
+    client.force_login(oslo_planlegger)
+    client.post(reverse("core:logout"))
+    assert AuditEvent.objects.filter(action=AuditAction.LOGOUT, user=oslo_planlegger).exists()
+
+
+def test_a_grant_and_its_revocation_are_logged(client, admin_user, make_user, units):
+    grantee = make_user("grantee")
+    client.force_login(admin_user)
+    client.post(
+        reverse("core:user_detail", args=[grantee.pk]),
+        {"unit": units["1103"].pk, "role": Role.LESER},
+        REMOTE_ADDR="192.0.2.12",
+    )
+    granted = AuditEvent.objects.get(action=AuditAction.GRANT)
+    assert granted.user == admin_user
+    assert granted.unit == units["1103"]
+    assert granted.detail == {"grantee": "grantee", "role": "leser"}
+    assert granted.ip_address == "192.0.2.12"
+
+    grant = grantee.grants.get()
+    client.post(reverse("core:grant_revoke", args=[grant.pk]))
+    assert AuditEvent.objects.filter(action=AuditAction.REVOKE, object_id=str(grant.pk)).exists()
+
+
+def test_the_log_is_append_only(oslo_planlegger):
+    event = audit.record(AuditAction.EXPORT, user=oslo_planlegger, detail={"rows": 3})
+    event.detail = {"rows": 0}
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().update(username="x")
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().delete()
+    assert AuditEvent.objects.get(pk=event.pk).detail == {"rows": 3}
+
+
+def test_administrators_read_the_log_and_its_export_is_logged(client, admin_user):
+    audit.record(AuditAction.READ, user=admin_user, detail={"what": "test"})
+    client.force_login(admin_user)
+    page = client.get(reverse("core:audit_log"))
+    assert page.status_code == 200
+    assert "Lest (personopplysninger)" in page.content.decode()
+    export = client.get(reverse("core:audit_log") + "?format=csv")
+    assert export["Content-Type"].startswith("text/csv")
+    assert b"tidspunkt,bruker,hendelse" in export.content
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, user=admin_user).exists()
+
+
+def test_a_municipal_administrator_sees_only_events_of_their_units(
+    client, bergen_admin, units
+):
+    audit.record(AuditAction.EXPORT, unit=units["1103"], detail={"what": "stavanger"})
+    audit.record(AuditAction.EXPORT, unit=units["460102"], detail={"what": "bergenhus"})
+    client.force_login(bergen_admin)
+    html = client.get(reverse("core:audit_log")).content.decode()
+    assert "Bergenhus" in html
+    assert "Stavanger" not in html
+
+
+def test_an_object_is_logged_with_its_unit(units, oslo_planlegger):
+    from rusfelt.core.models import Population
+
+    cell = Population.objects.create(
+        unit=units["030104"], year=2019, sex="kvinne", age_from=16, count=10
+    )
+    event = audit.record(AuditAction.UPDATE, user=oslo_planlegger, obj=cell)
+    assert event.unit == units["030104"]
+    assert event.object_type == "core.population"
+    assert event.object_id == str(cell.pk)

@@ -1,0 +1,164 @@
+"""The security chokepoint: a grant covers its unit and the units below it, nothing else."""
+
+import pytest
+from django.urls import reverse
+
+from rusfelt.core.models import Grant, OrgUnit
+from rusfelt.core.roles import Role
+from rusfelt.core.scoping import get_for_user_or_404, has_role, units_for
+
+pytestmark = pytest.mark.django_db
+
+
+def codes(queryset):
+    return set(queryset.values_list("code", flat=True))
+
+
+def test_a_grant_on_a_kommune_covers_its_bydeler(oslo_planlegger, units):
+    visible = codes(units_for(oslo_planlegger))
+    assert "0301" in visible
+    assert {f"0301{n:02d}" for n in range(1, 16)} <= visible
+    assert len(visible) == 16  # Oslo and its 15 bydeler, not the fylke above
+
+
+def test_a_grant_on_a_bydel_does_not_cover_its_kommune_or_siblings(sth_kartlegger):
+    assert codes(units_for(sth_kartlegger)) == {"030104"}
+
+
+def test_bergen_sees_nothing_of_stavanger(bergen_planlegger, units):
+    visible = codes(units_for(bergen_planlegger))
+    assert "1103" not in visible
+    assert "0301" not in visible
+    assert visible == {"4601"} | {f"4601{n:02d}" for n in range(1, 9)}
+
+
+def test_roles_filter_the_units(make_user):
+    user = make_user("mixed", ("0301", Role.LESER), ("030104", Role.KARTLEGGER))
+    assert codes(units_for(user, Role.KARTLEGGER)) == {"030104"}
+    assert len(codes(units_for(user, Role.LESER))) == 16
+    assert codes(units_for(user, Role.PLANLEGGER)) == set()
+
+
+def test_administrators_hold_every_role_on_their_units(bergen_admin, units):
+    assert has_role(bergen_admin, units["460102"], Role.KARTLEGGER)
+    assert not has_role(bergen_admin, units["1103"], Role.KARTLEGGER)
+
+
+def test_inactive_and_anonymous_users_see_nothing(oslo_planlegger):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not units_for(AnonymousUser()).exists()
+    oslo_planlegger.is_active = False
+    assert not units_for(oslo_planlegger).exists()
+
+
+def test_scoped_loading_answers_404_outside_and_403_for_a_missing_role(
+    oslo_leser, units
+):
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from rusfelt.core.models import Population
+
+    Population.objects.create(unit=units["030104"], year=2019, sex="mann", age_from=16, count=5)
+    Population.objects.create(unit=units["1103"], year=2019, sex="mann", age_from=16, count=7)
+    oslo_cell = Population.objects.get(unit__code="030104")
+    stavanger_cell = Population.objects.get(unit__code="1103")
+
+    assert get_for_user_or_404(Population.objects.all(), oslo_leser, pk=oslo_cell.pk) == oslo_cell
+    with pytest.raises(Http404):
+        get_for_user_or_404(Population.objects.all(), oslo_leser, pk=stavanger_cell.pk)
+    with pytest.raises(PermissionDenied):
+        get_for_user_or_404(
+            Population.objects.all(), oslo_leser, roles=Role.PLANLEGGER, pk=oslo_cell.pk
+        )
+
+
+# --- by URL and by form post -------------------------------------------------
+
+
+def test_a_unit_page_of_another_municipality_is_404(client, bergen_planlegger):
+    client.force_login(bergen_planlegger)
+    assert client.get(reverse("core:unit_detail", args=["460102"])).status_code == 200
+    assert client.get(reverse("core:unit_detail", args=["1103"])).status_code == 404
+    assert client.get(reverse("core:unit_detail", args=["030104"])).status_code == 404
+
+
+def test_the_unit_list_shows_only_the_users_units(client, bergen_planlegger):
+    client.force_login(bergen_planlegger)
+    html = client.get(reverse("core:unit_list")).content.decode()
+    assert "Bergenhus" in html
+    assert "Stavanger" not in html
+    assert "St. Hanshaugen" not in html
+
+
+def test_pages_need_login(client, units):
+    response = client.get(reverse("core:unit_list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("core:login"))
+
+
+def test_non_administrators_get_403_on_administration(client, oslo_planlegger):
+    client.force_login(oslo_planlegger)
+    for name in ["core:user_list", "core:user_create", "core:audit_log"]:
+        assert client.get(reverse(name)).status_code == 403, name
+
+
+def test_a_bergen_administrator_cannot_grant_on_stavanger(
+    client, bergen_admin, make_user, units
+):
+    newcomer = make_user("newcomer")
+    client.force_login(bergen_admin)
+    url = reverse("core:user_detail", args=[newcomer.pk])
+    response = client.post(url, {"unit": units["1103"].pk, "role": Role.PLANLEGGER})
+    assert response.status_code == 200  # form shown again with an error
+    assert "Velg et gyldig valg" in response.content.decode()
+    assert not Grant.objects.filter(user=newcomer).exists()
+
+    response = client.post(url, {"unit": units["460102"].pk, "role": Role.PLANLEGGER})
+    assert response.status_code == 302
+    assert Grant.objects.filter(user=newcomer, unit__code="460102").exists()
+
+
+def test_a_bergen_administrator_cannot_see_or_revoke_stavangers_users(
+    client, bergen_admin, stavanger_planlegger
+):
+    client.force_login(bergen_admin)
+    assert client.get(
+        reverse("core:user_detail", args=[stavanger_planlegger.pk])
+    ).status_code == 404
+    grant = stavanger_planlegger.grants.get()
+    response = client.post(reverse("core:grant_revoke", args=[grant.pk]))
+    assert response.status_code == 404
+    assert Grant.objects.filter(pk=grant.pk).exists()
+    listing = client.get(reverse("core:user_list")).content.decode()
+    assert stavanger_planlegger.username not in listing
+
+
+def test_nobody_can_grant_access_to_themselves(client, bergen_admin, units):
+    client.force_login(bergen_admin)
+    response = client.post(
+        reverse("core:user_detail", args=[bergen_admin.pk]),
+        {"unit": units["460101"].pk, "role": Role.KARTLEGGER},
+    )
+    assert response.status_code == 200
+    assert "Du kan ikke gi deg selv tilgang" in response.content.decode()
+    assert bergen_admin.grants.count() == 1
+
+
+def test_the_grant_service_refuses_a_self_grant_too(bergen_admin, units):
+    from rusfelt.core import services
+
+    with pytest.raises(PermissionError):
+        services.grant_role(
+            granter=bergen_admin, grantee=bergen_admin, unit=units["460101"],
+            role=Role.KARTLEGGER,
+        )
+
+
+def test_an_administrator_cannot_revoke_their_own_grant(client, bergen_admin):
+    client.force_login(bergen_admin)
+    grant = bergen_admin.grants.get()
+    assert client.post(reverse("core:grant_revoke", args=[grant.pk])).status_code == 403
+    assert OrgUnit.objects.filter(pk=grant.unit_id).exists()
+    assert Grant.objects.filter(pk=grant.pk).exists()

@@ -1,0 +1,79 @@
+"""The base layout: navigation, language, formats, security headers."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_front_page_names_the_five_capabilities(client, units):
+    html = client.get("/").content.decode()
+    for name in ["Kartlegging", "Indikatorer", "Planer", "Tjenester", "Rapporter"]:
+        assert name in html
+    assert '<main id="main"' in html
+    assert 'aria-label="Hovedmeny"' in html
+    assert 'href="#main"' in html  # skip link
+
+
+def test_a_capability_not_yet_built_says_so(client, units):
+    from django.apps import apps
+
+    from rusfelt.core.context_processors import CAPABILITY_APPS
+
+    not_built = [a for a in CAPABILITY_APPS if not apps.get_app_config(a).built]
+    for label in not_built:
+        html = client.get(reverse(f"{label}:index")).content.decode()
+        assert "ikke bygget ennå" in html, label
+
+
+def test_every_page_has_a_strict_content_security_policy(client, units):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_english_can_be_chosen(client, units):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Log in" in html
+    assert "Skip to main content" in html
+
+
+def test_bokmal_is_the_default_language(client, units):
+    html = client.get("/").content.decode()
+    assert '<html lang="nb">' in html
+    assert "Logg inn" in html
+
+
+def test_numbers_and_dates_use_norwegian_formats(units):
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import formats, translation
+
+    with translation.override("nb"):
+        assert formats.number_format(Decimal("1234567.5"), 1, use_l10n=True,
+                                     force_grouping=True) == "1\xa0234\xa0567,5"
+        assert formats.date_format(dt.date(2019, 12, 31), "DATE_FORMAT") == "31. desember 2019"
+
+
+def test_the_unit_page_shows_population_marked_approximate(client, oslo_planlegger, units):
+    from rusfelt.core import demo, services
+
+    services._store_population(demo.population_rows(), units)
+    client.force_login(oslo_planlegger)
+    html = client.get(reverse("core:unit_detail", args=["030104"])).content.decode()
+    assert "33\xa0936" in html  # 2019, seed 003 L217
+    assert "omtrentlige" in html
+
+
+def test_csrf_is_enforced_on_posts(units, oslo_planlegger):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(oslo_planlegger)
+    assert strict.post(reverse("core:logout")).status_code == 403
