@@ -23,6 +23,10 @@ urlpatterns = [
     path("administrasjon/brukere/ny/", views.user_create, name="user_create"),
     path("administrasjon/brukere/<int:user_id>/", views.user_detail, name="user_detail"),
     path(
+        "administrasjon/brukere/<int:user_id>/aktiv/", views.user_set_active,
+        name="user_set_active",
+    ),
+    path(
         "administrasjon/tilganger/<int:grant_id>/fjern/", views.grant_revoke, name="grant_revoke"
     ),
     path("administrasjon/logg/", views.audit_log, name="audit_log"),

@@ -136,6 +136,26 @@ def user_detail(request, user_id):
 
 @login_required
 @require_POST
+def user_set_active(request, user_id):
+    """Deactivate or reactivate a user; a user is never deleted, so the log keeps its name."""
+    admin_units = _admin_units(request.user)
+    target = get_object_or_404(_managed_users(admin_units), pk=user_id)
+    if target.pk == request.user.pk:
+        raise PermissionDenied
+    target.is_active = request.POST.get("active") == "1"
+    target.save(update_fields=["is_active"])
+    audit.record(
+        AuditAction.UPDATE, request=request, obj=target, detail={"is_active": target.is_active}
+    )
+    if target.is_active:
+        messages.success(request, _("Brukeren er aktivert igjen."))
+    else:
+        messages.success(request, _("Brukeren er deaktivert og kan ikke logge inn."))
+    return redirect("core:user_detail", user_id=target.pk)
+
+
+@login_required
+@require_POST
 def grant_revoke(request, grant_id):
     admin_units = _admin_units(request.user)
     grant = get_object_or_404(Grant.objects.filter(unit__in=admin_units), pk=grant_id)

@@ -162,3 +162,30 @@ def test_an_administrator_cannot_revoke_their_own_grant(client, bergen_admin):
     assert client.post(reverse("core:grant_revoke", args=[grant.pk])).status_code == 403
     assert OrgUnit.objects.filter(pk=grant.unit_id).exists()
     assert Grant.objects.filter(pk=grant.pk).exists()
+
+
+def test_an_administrator_deactivates_a_user_who_then_sees_nothing(
+    client, bergen_admin, make_user
+):
+    from rusfelt.core.models import AuditEvent
+
+    worker = make_user("bergen-worker", ("460102", Role.KARTLEGGER))
+    client.force_login(bergen_admin)
+    response = client.post(reverse("core:user_set_active", args=[worker.pk]), {"active": "0"})
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert not worker.is_active
+    assert not units_for(worker).exists()
+    assert AuditEvent.objects.filter(object_id=str(worker.pk), action="update").exists()
+
+
+def test_an_administrator_cannot_deactivate_another_municipalitys_user(
+    client, bergen_admin, stavanger_planlegger
+):
+    client.force_login(bergen_admin)
+    response = client.post(
+        reverse("core:user_set_active", args=[stavanger_planlegger.pk]), {"active": "0"}
+    )
+    assert response.status_code == 404
+    stavanger_planlegger.refresh_from_db()
+    assert stavanger_planlegger.is_active
