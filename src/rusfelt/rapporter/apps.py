@@ -9,4 +9,4 @@ class RapporterConfig(AppConfig):
     nav_label = _("Rapporter")
     nav_description = _("Kunnskapsgrunnlaget, produsert fra kartlegging, indikatorer og planer.")
     #: False until the capability is built; the navigation then says so plainly.
-    built = False
+    built = True

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from rusfelt.core.views import not_built
+from . import views
 
 app_name = "rapporter"
 
 urlpatterns = [
-    path("", not_built, {"app_label": "rapporter"}, name="index"),
+    path("", views.index, name="index"),
+    path("<str:code>/<int:year>/", views.report, name="report"),
 ]
