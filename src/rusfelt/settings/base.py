@@ -169,6 +169,3 @@ LOGGING = {
 # Column comments (db_comment) document sensitive fields in PostgreSQL; SQLite
 # ignores them, and says so on every command unless silenced.
 SILENCED_SYSTEM_CHECKS = ["fields.W163"]
-
-# Django 6 will assume https for URL fields without a scheme; opt in now.
-FORMS_URLFIELD_ASSUME_HTTPS = True
