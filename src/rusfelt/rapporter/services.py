@@ -124,7 +124,7 @@ def mapping_section(unit: OrgUnit, year: int, rules: list[str]) -> Section:
                 alt.Chart(alt.Data(values=points))
                 .mark_line(point=True)
                 .encode(
-                    x=alt.X("year:O", title=_("År")),
+                    x=alt.X("year:O", title=_("År"), axis=alt.Axis(labelAngle=0)),
                     y=alt.Y("value:Q", title=_("Andel (%)")),
                     color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom")),
                     strokeDash=alt.StrokeDash("measure:N", legend=None),
