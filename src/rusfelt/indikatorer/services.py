@@ -1,0 +1,595 @@
+"""Reads and writes of indicator data; each write is audited.
+
+The browser, the command line and other apps (kartlegging, planer) use the
+functions here. Callers that act for a user scope first (``Verdi.objects.
+for_user``) or pass ``allowed_units``; the functions for other apps take a
+unit the caller has already scoped.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max, Min
+
+from rusfelt.core import audit
+from rusfelt.core.domain.tabular import ImportErrors, RowError, read_table, require_columns
+from rusfelt.core.models import AuditAction, OrgUnit
+
+from .domain import parsing
+from .domain.change import (
+    PLAN_RULE,
+    Change,
+    Direction,
+    GoalSummary,
+    IndicatorSpec,
+    Judgement,
+    Measure,
+    Point,
+    Thresholds,
+    change_between,
+    change_columns,
+    plan_suggestion,
+    ratio_rule_met,
+    summarise,
+)
+from .models import Direction as DirectionChoice
+from .models import (
+    Gruppe,
+    IndicatorType,
+    Indikator,
+    Indikatorsett,
+    Kind,
+    Maalvurdering,
+    Verdi,
+)
+
+NATIONAL_CODE = "0"
+
+
+# --- Building blocks -----------------------------------------------------
+
+
+def thresholds_of(sett: Indikatorsett) -> Thresholds:
+    return Thresholds(share=sett.share_threshold, number=sett.number_threshold)
+
+
+def spec_of(indikator: Indikator) -> IndicatorSpec:
+    return IndicatorSpec(
+        kind=indikator.kind,
+        direction=Direction(indikator.direction),
+        baseline_year=indikator.baseline_year,
+        compute_change=indikator.compute_change,
+    )
+
+
+def points_by_indicator(values) -> dict[int, dict[int, Point]]:
+    """{indikator_id: {year: Point}} from a queryset of ``Verdi`` (one query)."""
+    points: dict[int, dict[int, Point]] = defaultdict(dict)
+    for indikator_id, year, value, brk in values.values_list(
+        "indikator_id", "year", "value", "break_in_series"
+    ):
+        points[indikator_id][year] = Point(value, brk)
+    return points
+
+
+def year_range(sett: Indikatorsett, values, span: int = 3) -> tuple[int, int] | None:
+    """(first, last) year of a status table: ``span`` years ending with the latest value."""
+    agg = values.filter(indikator__sett=sett).aggregate(first=Min("year"), last=Max("year"))
+    if agg["last"] is None:
+        return None
+    last = agg["last"]
+    first = max(agg["first"], last - span + 1)
+    if sett.baseline_year and sett.baseline_year <= last:
+        first = max(first, sett.baseline_year)
+    return first, last
+
+
+# --- Status tables -----------------------------------------------------------
+
+
+@dataclass
+class StatusRow:
+    indikator: Indikator
+    values: list[Verdi | None]
+    changes: list[Change]
+    rule_met: bool | None = None  # ratio indicators: the golden rule in the last year
+
+
+@dataclass
+class StatusGroup:
+    gruppe: Gruppe
+    rows: list[StatusRow] = field(default_factory=list)
+
+    def summary(self, column: int) -> GoalSummary:
+        return summarise(row.changes[column].judgement for row in self.rows)
+
+
+@dataclass
+class StatusTable:
+    sett: Indikatorsett
+    unit: OrgUnit
+    years: list[int]
+    columns: list[tuple[int, int]]
+    groups: list[StatusGroup]
+
+    @property
+    def latest_column(self) -> int:
+        """Index of the last one-year column (the status year's change)."""
+        ones = [i for i, (a, b) in enumerate(self.columns) if b - a == 1]
+        return ones[-1] if ones else 0
+
+
+def status_table(
+    sett: Indikatorsett, unit: OrgUnit, values, *, first_year=None, last_year=None,
+    indicators=None,
+) -> StatusTable:
+    """The seed's status tables (one per group) for ``unit``.
+
+    ``values`` is a scoped ``Verdi`` queryset (the caller's ``visible_to``);
+    ``indicators`` optionally narrows the rows (filters).
+    """
+    unit_values = values.filter(indikator__sett=sett, unit=unit)
+    if first_year is None or last_year is None:
+        found = year_range(sett, unit_values)
+        if found is None:
+            found = (sett.baseline_year or 2016, (sett.baseline_year or 2016) + 2)
+        first_year = first_year or found[0]
+        last_year = last_year or found[1]
+    years = list(range(first_year, last_year + 1))
+    columns = change_columns(first_year, last_year)
+    by_key = {
+        (v.indikator_id, v.year): v
+        for v in unit_values.filter(year__gte=first_year, year__lte=last_year)
+    }
+    points = points_by_indicator(unit_values.filter(year__gte=first_year, year__lte=last_year))
+    thresholds = thresholds_of(sett)
+    if indicators is None:
+        indicators = sett.indikatorer.all()
+    groups: dict[int, StatusGroup] = {}
+    for gruppe in sett.grupper.all():
+        groups[gruppe.pk] = StatusGroup(gruppe)
+    for ind in indicators.select_related("gruppe").order_by("gruppe__order", "number"):
+        spec = spec_of(ind)
+        ind_points = points.get(ind.pk, {})
+        row = StatusRow(
+            indikator=ind,
+            values=[by_key.get((ind.pk, y)) for y in years],
+            changes=[change_between(spec, ind_points, a, b, thresholds) for a, b in columns],
+        )
+        if ind.kind == Kind.RATIO:
+            last = ind_points.get(last_year)
+            row.rule_met = ratio_rule_met(last.value if last else None)
+        groups[ind.gruppe_id].rows.append(row)
+    return StatusTable(
+        sett, unit, years, columns, [g for g in groups.values() if g.rows]
+    )
+
+
+@dataclass
+class GoalStatus:
+    gruppe: Gruppe
+    summary: GoalSummary
+    assessment: Maalvurdering | None
+
+
+@dataclass
+class GoalOverview:
+    year: int
+    column: tuple[int, int]
+    goals: list[GoalStatus]
+    suggestion: bool | None
+    rule: str = PLAN_RULE
+
+
+def goal_overview(table: StatusTable, assessments) -> GoalOverview:
+    """Counts per goal on the status year's change, and the L285 suggestion."""
+    column = table.latest_column
+    by_group = {a.gruppe_id: a for a in assessments}
+    goals = [
+        GoalStatus(g.gruppe, g.summary(column), by_group.get(g.gruppe.pk)) for g in table.groups
+    ]
+    suggestion = plan_suggestion(s.summary.trend for s in goals if s.gruppe.is_goal)
+    return GoalOverview(table.years[-1], table.columns[column], goals, suggestion)
+
+
+@transaction.atomic
+def save_assessment(*, gruppe, unit, year, text, version, user, request=None) -> Maalvurdering:
+    """Write a goal assessment; refuse (ValueError) if someone saved in between."""
+    assessment, created = Maalvurdering.objects.get_or_create(
+        gruppe=gruppe, unit=unit, year=year,
+        defaults={"text": text, "updated_by": user, "version": 1},
+    )
+    if not created:
+        changed = Maalvurdering.objects.filter(pk=assessment.pk, version=version).update(
+            text=text, updated_by=user, version=version + 1
+        )
+        if changed != 1:
+            raise ValueError("stale")
+        assessment.refresh_from_db()
+    audit.record(
+        AuditAction.CREATE if created else AuditAction.UPDATE, request=request, user=user,
+        obj=assessment, unit=unit, detail={"gruppe": gruppe.code, "year": year},
+    )
+    return assessment
+
+
+# --- Import of values -------------------------------------------------------
+
+
+def _parse_values(header, rows, sett, default_unit_code, allowed_units):
+    numbers = set(sett.indikatorer.values_list("number", flat=True))
+    unit_codes = set(OrgUnit.objects.values_list("code", flat=True))
+    errors: list[RowError] = []
+    parsed: list[parsing.ParsedValue] = []
+    seen: dict[tuple, int] = {}
+
+    def check_unit(row, column, code):
+        if code not in unit_codes:
+            errors.append(RowError(row.line, column, f"ukjent enhet «{code}»"))
+            return False
+        if allowed_units is not None and code not in allowed_units:
+            errors.append(RowError(row.line, column, f"du kan ikke registrere for enhet {code}"))
+            return False
+        return True
+
+    def add(row, number, code, year, cell_column, text, extra):
+        try:
+            value, reason = parsing.parse_value(text)
+        except parsing.CellError as exc:
+            errors.append(RowError(row.line, cell_column, str(exc)))
+            return
+        key = (number, code, year)
+        if key in seen:
+            errors.append(
+                RowError(row.line, cell_column, f"gjentar verdien fra linje {seen[key]}")
+            )
+            return
+        seen[key] = row.line
+        parsed.append(
+            parsing.ParsedValue(
+                number, code, year, value, extra.get("mangler_arsak") or reason,
+                extra.get("merknad", ""), extra.get("forelopig", False),
+                extra.get("brudd", False), row.line,
+            )
+        )
+
+    wide = parsing.is_wide(header)
+    if not wide:
+        require_columns(header, parsing.LONG_COLUMNS)
+    for row in rows:
+        try:
+            number = parsing.indicator_number(row.get("indikator"))
+        except parsing.CellError as exc:
+            errors.append(RowError(row.line, "indikator", str(exc)))
+            continue
+        if number not in numbers:
+            errors.append(
+                RowError(row.line, "indikator", f"indikator {number} finnes ikke i settet")
+            )
+            continue
+        code = row.get("enhet") or (default_unit_code if wide else "")
+        if not code:
+            errors.append(RowError(row.line, "enhet", "enhetskoden mangler"))
+            continue
+        if not check_unit(row, "enhet", code):
+            continue
+        if wide:
+            for column in parsing.year_columns(header):
+                if row.get(column):
+                    add(row, number, code, int(column), column, row.get(column), {})
+            continue
+        try:
+            year = parsing.parse_year(row.get("ar"))
+        except parsing.CellError as exc:
+            errors.append(RowError(row.line, "ar", str(exc)))
+            continue
+        extra = {"merknad": row.get("merknad"), "mangler_arsak": row.get("mangler_arsak")}
+        try:
+            extra["forelopig"] = parsing.parse_bool(row.get("forelopig"))
+            extra["brudd"] = parsing.parse_bool(row.get("brudd"))
+        except parsing.CellError as exc:
+            errors.append(RowError(row.line, "forelopig/brudd", str(exc)))
+            continue
+        add(row, number, code, year, "verdi", row.get("verdi"), extra)
+    if errors:
+        raise ImportErrors(errors)
+    return parsed
+
+
+@transaction.atomic
+def import_values(
+    sett: Indikatorsett, data: bytes, filename: str = "", *, default_unit_code=NATIONAL_CODE,
+    allowed_units: set[str] | None = None, user=None, request=None, dry_run=False,
+) -> dict:
+    """Import values in the long or wide layout; all or nothing.
+
+    Raises ``ImportErrors`` (line and column of every bad cell) or
+    ``TableError``; then nothing is stored. ``allowed_units``: the codes the
+    user may write for (None on the command line).
+    """
+    header, rows = read_table(data, filename)
+    parsed = _parse_values(header, rows, sett, default_unit_code, allowed_units)
+    result = store_values(sett, parsed, user=user)
+    result["layout"] = "bred" if parsing.is_wide(header) else "lang"
+    if dry_run:
+        transaction.set_rollback(True)
+        return result
+    codes = {p.unit_code for p in parsed}
+    audit.record(
+        AuditAction.IMPORT, request=request, user=user,
+        unit=OrgUnit.objects.get(code=codes.pop()) if len(codes) == 1 else None,
+        detail={"import": "indikatorverdier", "sett": sett.slug,
+                "created": result["created"], "updated": result["updated"]},
+    )
+    return result
+
+
+def store_values(sett, parsed: list[parsing.ParsedValue], *, user=None) -> dict:
+    """Upsert parsed values (two queries plus the bulk writes)."""
+    indicators = {i.number: i for i in sett.indikatorer.all()}
+    units = {u.code: u for u in OrgUnit.objects.filter(code__in={p.unit_code for p in parsed})}
+    existing = {
+        (v.indikator_id, v.unit_id, v.year): v
+        for v in Verdi.objects.filter(
+            indikator__sett=sett, unit__in=units.values(),
+            year__in={p.year for p in parsed},
+        )
+    }
+    new, changed = [], []
+    fields = ["value", "missing_reason", "merknad", "provisional", "break_in_series",
+              "updated_by"]
+    for p in parsed:
+        ind, unit = indicators[p.number], units[p.unit_code]
+        attrs = {
+            "value": p.value, "missing_reason": p.missing_reason, "merknad": p.merknad,
+            "provisional": p.provisional, "break_in_series": p.break_in_series,
+            "updated_by": user,
+        }
+        verdi = existing.get((ind.pk, unit.pk, p.year))
+        if verdi is None:
+            new.append(Verdi(indikator=ind, unit=unit, year=p.year, **attrs))
+            continue
+        if any(getattr(verdi, k) != v for k, v in attrs.items() if k != "updated_by"):
+            for k, v in attrs.items():
+                setattr(verdi, k, v)
+            changed.append(verdi)
+    Verdi.objects.bulk_create(new)
+    if changed:
+        Verdi.objects.bulk_update(changed, fields)
+    return {"created": len(new), "updated": len(changed), "rows": len(parsed)}
+
+
+# --- Import of definitions ---------------------------------------------------
+
+DEFINITION_COLUMNS = [
+    "nummer", "gruppe", "tittel", "type", "art", "maleenhet", "kilde", "retning",
+    "nullpunkt", "beregn_endring", "kildehenvisning",
+]
+#: Optional: gruppenavn (creates a new group), nokkel, merknad.
+REQUIRED_DEFINITION_COLUMNS = ["nummer", "gruppe", "tittel", "art"]
+DIRECTION_ALIASES = {"opp": "up", "ned": "down", "ingen": "none", "ukjent": "unknown"}
+
+
+@transaction.atomic
+def import_definitions(
+    sett: Indikatorsett, data: bytes, filename: str = "", *, user=None, request=None,
+) -> dict:
+    """Create or update the indicators of ``sett`` from a table; all or nothing.
+
+    Columns (header row, CSV or XLSX): nummer, gruppe (group code; with
+    gruppenavn a new group is made), tittel, art (andel, antall, kroner,
+    arsverk, dager, score, ratio), and optionally type (innsats, aktivitet,
+    resultat, effekt, ukjent), maleenhet, kilde, retning (up/down/none/unknown
+    or opp/ned/ingen/ukjent), nullpunkt (year), beregn_endring (ja/nei),
+    kildehenvisning, nokkel, merknad.
+    """
+    header, rows = read_table(data, filename)
+    require_columns(header, REQUIRED_DEFINITION_COLUMNS)
+    groups = {g.code: g for g in sett.grupper.all()}
+    errors: list[RowError] = []
+    parsed = []
+    seen: dict[int, int] = {}
+    new_groups: dict[str, str] = {}
+    for row in rows:
+        try:
+            number = parsing.parse_int(row.get("nummer"), "nummeret")
+            if number < 1:
+                raise parsing.CellError("nummeret må være større enn 0")
+        except parsing.CellError as exc:
+            errors.append(RowError(row.line, "nummer", str(exc)))
+            continue
+        if number in seen:
+            errors.append(
+                RowError(row.line, "nummer", f"gjentar nummeret fra linje {seen[number]}")
+            )
+            continue
+        seen[number] = row.line
+        code = row.get("gruppe")
+        if code not in groups and code not in new_groups:
+            if row.get("gruppenavn"):
+                new_groups[code] = row.get("gruppenavn")
+            else:
+                errors.append(RowError(
+                    row.line, "gruppe", f"ukjent gruppe «{code}» (oppgi gruppenavn for å lage den)"
+                ))
+        if not row.get("tittel"):
+            errors.append(RowError(row.line, "tittel", "tittelen mangler"))
+        item = {"number": number, "gruppe": code, "title": row.get("tittel")[:300]}
+        checks = [
+            ("type", IndicatorType.values, row.get("type", "ukjent").lower(), "type"),
+            ("art", Kind.values, row.get("art").lower(), "kind"),
+            ("retning", DirectionChoice.values,
+             DIRECTION_ALIASES.get(row.get("retning", "unknown").lower(),
+                                   row.get("retning", "unknown").lower()), "direction"),
+        ]
+        for column, allowed, value, attr in checks:
+            if value not in allowed:
+                errors.append(RowError(
+                    row.line, column, f"«{value}» er ikke en av {', '.join(allowed)}"
+                ))
+            item[attr] = value
+        try:
+            item["baseline_year"] = (
+                parsing.parse_year(row.get("nullpunkt")) if row.get("nullpunkt") else None
+            )
+        except parsing.CellError as exc:
+            errors.append(RowError(row.line, "nullpunkt", str(exc)))
+        try:
+            item["compute_change"] = parsing.parse_bool(row.get("beregn_endring", "ja"))
+        except parsing.CellError as exc:
+            errors.append(RowError(row.line, "beregn_endring", str(exc)))
+        item.update(
+            unit_label=row.get("maleenhet")[:80], source=row.get("kilde")[:100],
+            source_ref=row.get("kildehenvisning")[:100], key=row.get("nokkel")[:60],
+            description=row.get("merknad"),
+        )
+        parsed.append(item)
+    if errors:
+        raise ImportErrors(errors)
+    order = max((g.order for g in groups.values()), default=0)
+    for code, name in new_groups.items():
+        order += 1
+        groups[code] = Gruppe.objects.create(sett=sett, code=code, name=name, order=order)
+    created = updated = 0
+    for item in parsed:
+        item["gruppe"] = groups[item["gruppe"]]
+        _, was_created = Indikator.objects.update_or_create(
+            sett=sett, number=item.pop("number"), defaults=item
+        )
+        created += was_created
+        updated += not was_created
+    result = {"created": created, "updated": updated, "groups": len(new_groups)}
+    audit.record(AuditAction.IMPORT, request=request, user=user,
+                 detail={"import": "indikatordefinisjoner", "sett": sett.slug, **result})
+    return result
+
+
+# --- Changes as rows (CLI and XLSX) -------------------------------------------
+
+
+def change_rows(table: StatusTable):
+    """(indikator number, from, to, change, measure, judgement) per indicator and column."""
+    for group in table.groups:
+        for row in group.rows:
+            for change in row.changes:
+                yield row.indikator.number, change
+
+
+# --- For kartlegging: key figures of a published round ----------------------
+
+KARTLEGGING_SLUG = "kartlegging-nokkeltall"
+KARTLEGGING_INDICATORS = [
+    # (number, key, title, kind, unit label, direction)
+    (1, "andel_levekarsindeks_gronn", "Andel med grønn levekårsindeks", Kind.ANDEL, "%",
+     DirectionChoice.UP),
+    (2, "andel_rod_blalys", "Andel med rød eller blålys levekårsindeks", Kind.ANDEL, "%",
+     DirectionChoice.DOWN),
+    (3, "andel_bostedslos", "Andel bostedsløse (bolig rød)", Kind.ANDEL, "%",
+     DirectionChoice.DOWN),
+    (4, "andel_individuell_plan", "Andel med individuell plan", Kind.ANDEL, "%",
+     DirectionChoice.UP),
+    # More people mapped may mean better coverage as well as more need: no wanted direction.
+    (5, "rate_per_1000", "Kartlagte per 1 000 innbyggere 16 år og over", Kind.ANTALL,
+     "per 1 000 innbyggere 16+", DirectionChoice.UNKNOWN),
+]
+
+
+def kartlegging_set() -> Indikatorsett:
+    """The set of key figures computed from mapping rounds; made on first use."""
+    sett, _ = Indikatorsett.objects.get_or_create(
+        slug=KARTLEGGING_SLUG,
+        defaults={
+            "name": "Nøkkeltall fra kartlegging",
+            "description": "Beregnet fra publiserte kartleggingsrunder, per enhet og år.",
+        },
+    )
+    gruppe, _ = Gruppe.objects.get_or_create(
+        sett=sett, code="KN", defaults={"name": "Nøkkeltall fra kartlegging", "order": 1}
+    )
+    for number, key, title, kind, unit_label, direction in KARTLEGGING_INDICATORS:
+        Indikator.objects.get_or_create(
+            sett=sett, number=number,
+            defaults={
+                "key": key, "title": title, "kind": kind, "unit_label": unit_label,
+                "direction": direction, "gruppe": gruppe, "type": IndicatorType.RESULTAT,
+                "source": "Kartlegging",
+            },
+        )
+    return sett
+
+
+@transaction.atomic
+def record_kartlegging_values(*, unit: OrgUnit, year: int, values: dict, rule: str) -> int:
+    """Upsert the key figures of a published mapping round of ``unit`` and ``year``.
+
+    ``values``: "andel_levekarsindeks_gronn", "andel_rod_blalys",
+    "andel_bostedslos", "andel_individuell_plan" (shares in %, Decimal) and
+    "rate_per_1000" (Decimal, or None without population figures). ``rule``
+    names the levekårsindeks rule used; it goes into each value's merknad.
+    Returns the number of values written.
+    """
+    sett = kartlegging_set()
+    indicators = {i.key: i for i in sett.indikatorer.all()}
+    unknown = set(values) - set(indicators)
+    if unknown:
+        raise ValueError(f"Unknown kartlegging figures: {sorted(unknown)}")
+    merknad = f"Beregnet fra kartlegging {year}, regel {rule}"[:300]
+    written = 0
+    for key, value in values.items():
+        reason = "" if value is not None else "Mangler befolkningstall"
+        Verdi.objects.update_or_create(
+            indikator=indicators[key], unit=unit, year=year,
+            defaults={
+                "value": None if value is None else Decimal(value),
+                "missing_reason": reason, "merknad": merknad,
+            },
+        )
+        written += 1
+    audit.record(AuditAction.UPDATE, unit=unit,
+                 detail={"indikatorer": KARTLEGGING_SLUG, "year": year, "rule": rule,
+                         "values": written})
+    return written
+
+
+# --- For planer: judgements of linked indicators -----------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorJudgement:
+    indikator: Indikator
+    year: int | None  # year of the latest value up to the asked year
+    value: Decimal | None
+    change: Decimal | None  # one-year change to ``year``, None = N/A
+    measure: Measure
+    judgement: Judgement
+
+
+def judgements_for(indicators, unit: OrgUnit, year: int) -> list[IndicatorJudgement]:
+    """For each indicator: its latest value up to ``year``, the one-year change and judgement.
+
+    The caller has scoped ``unit`` to the user. Two queries in all.
+    """
+    indicators = list(indicators.select_related("sett") if hasattr(indicators, "select_related")
+                      else indicators)
+    points = points_by_indicator(
+        Verdi.objects.filter(indikator__in=indicators, unit=unit, year__lte=year)
+    )
+    result = []
+    for ind in indicators:
+        ind_points = points.get(ind.pk, {})
+        with_value = [y for y, p in ind_points.items() if p.value is not None]
+        latest = max(with_value) if with_value else None
+        spec = spec_of(ind)
+        if latest is None:
+            result.append(IndicatorJudgement(ind, None, None, None, spec.measure, Judgement.GRA))
+            continue
+        change = change_between(spec, ind_points, latest - 1, latest, thresholds_of(ind.sett))
+        result.append(IndicatorJudgement(
+            ind, latest, ind_points[latest].value, change.value, change.measure,
+            change.judgement,
+        ))
+    return result
