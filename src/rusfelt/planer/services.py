@@ -1,0 +1,409 @@
+"""Plan services: status per period, overview figures, optimistic-lock
+saves, status updates, import and export. Views and the CLI call these.
+
+Counting runs in the database: the status of each measure at the end of a
+period is a correlated subquery (latest update up to the period key), and
+counts group on it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from rusfelt.core import audit
+from rusfelt.core.domain.tabular import ImportErrors, RowError, read_table, require_columns
+from rusfelt.core.models import AuditAction, OrgUnit
+from rusfelt.core.roles import Role
+from rusfelt.core.scoping import units_for
+
+from .domain import perioder, planfil
+from .domain import status as st
+from .domain.endringer import Amendment, text_at
+from .models import Endring, Hovedmal, Omrade, Plan, PlanState, Statusoppdatering, Tiltak
+
+READ_ROLES = [Role.PLANLEGGER, Role.LESER]
+WRITE_ROLES = [Role.PLANLEGGER]
+
+
+# --- Status per period -------------------------------------------------------
+
+
+def status_subquery(key: int, field: str = "status", since: int | None = None):
+    """The latest ``field`` of a measure's status updates up to period ``key``."""
+    updates = Statusoppdatering.objects.filter(tiltak=OuterRef("pk"), period_key__lte=key)
+    if since is not None:
+        updates = updates.filter(period_key__gt=since)
+    return Subquery(updates.order_by("-period_key", "-created_at", "-id").values(field)[:1])
+
+
+def with_status(queryset, year: int):
+    """Measures annotated with ``cur`` (status at the end of ``year``), ``prev``
+    (end of the year before) and ``cur_comment`` (latest comment in ``year``)."""
+    key = perioder.end_of_year_key(year)
+    prev_key = perioder.end_of_year_key(year - 1)
+    return queryset.annotate(
+        cur=status_subquery(key),
+        prev=status_subquery(prev_key),
+        cur_comment=status_subquery(key, "comment", since=prev_key),
+    )
+
+
+def status_counts(plan: Plan, year: int) -> dict[str, int]:
+    """Counts per status at the end of ``year`` (GROUP BY in the database)."""
+    rows = (
+        with_status(Tiltak.objects.filter(plan=plan), year)
+        .values("cur")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return st.summary_from_counts({r["cur"]: r["n"] for r in rows})
+
+
+def reported_years(plan: Plan) -> list[int]:
+    years = (
+        Statusoppdatering.objects.filter(tiltak__plan=plan)
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("year")
+    )
+    return list(years)
+
+
+def status_over_periods(plan: Plan) -> list[tuple[int, dict[str, int]]]:
+    """(year, counts) for every year with reports, for the chart and its table."""
+    return [(year, status_counts(plan, year)) for year in reported_years(plan)]
+
+
+def default_year(plan: Plan) -> int:
+    years = reported_years(plan)
+    return years[-1] if years else min(max(timezone.localdate().year, plan.period_from),
+                                       plan.period_to)
+
+
+def area_progress(plan: Plan, year: int) -> list[dict]:
+    """Counts per status for each top-level area, its sub-areas included."""
+    areas = list(Omrade.objects.filter(plan=plan))
+    by_id = {a.pk: a for a in areas}
+
+    def top(area_id):
+        area = by_id.get(area_id)
+        while area is not None and area.parent_id:
+            area = by_id[area.parent_id]
+        return area
+
+    rows = (
+        with_status(Tiltak.objects.filter(plan=plan), year)
+        .values("area", "cur")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    groups: dict[int | None, dict] = {}
+    for r in rows:
+        area = top(r["area"])
+        counts = groups.setdefault(area.pk if area else None, {})
+        counts[r["cur"]] = counts.get(r["cur"], 0) + r["n"]
+    result = []
+    for area in [a for a in areas if a.parent_id is None] + [None]:
+        key = area.pk if area else None
+        if key not in groups:
+            continue
+        counts = st.summary_from_counts(groups[key])
+        result.append({
+            "area": area, "counts": counts, "total": sum(counts.values()),
+            "done_pct": round(100 * st.share_done(counts)),
+        })
+    return result
+
+
+def overdue(plan: Plan, today: date | None = None) -> list[Tiltak]:
+    """Measures past their deadline or last year and not finished."""
+    today = today or timezone.localdate()
+    candidates = with_status(
+        Tiltak.objects.filter(plan=plan).filter(
+            Q(deadline__lt=today) | Q(deadline__isnull=True, period_to__lt=today.year)
+        ),
+        today.year,
+    ).exclude(cur__in=st.CLOSED)
+    return [
+        t for t in candidates.select_related("area")
+        if st.is_overdue(t.cur, today, t.deadline, t.period_to)
+    ]
+
+
+def without_responsible(plan: Plan):
+    return Tiltak.objects.filter(
+        plan=plan, responsible_unit__isnull=True, responsible_text=""
+    ).select_related("area")
+
+
+# --- Changes -----------------------------------------------------------------
+
+
+class Conflict(Exception):
+    """Someone else saved the measure after this form was opened."""
+
+    def __init__(self, current: Tiltak):
+        self.current = current
+        super().__init__("conflict")
+
+
+TILTAK_FIELDS = [
+    "number", "text", "area", "responsible_unit", "responsible_text", "deadline",
+    "period_from", "period_to", "cost", "financing", "kind", "parent",
+]
+
+
+@transaction.atomic
+def update_tiltak(tiltak: Tiltak, version: int, data: dict, *, user, request=None,
+                  amendment: dict | None = None) -> Tiltak:
+    """Save ``data`` if nobody saved since ``version`` (filter-update-count).
+
+    With ``amendment`` (date, decision_ref, description) and a changed text,
+    the old and new text are kept as an ``Endring``.
+    """
+    old_text = tiltak.text
+    values = {f: data[f] for f in TILTAK_FIELDS if f in data}
+    changed = Tiltak.objects.filter(pk=tiltak.pk, version=version).update(
+        **values, version=F("version") + 1
+    )
+    if changed != 1:
+        raise Conflict(Tiltak.objects.get(pk=tiltak.pk))
+    if "goals" in data:
+        tiltak.goals.set(data["goals"])
+    if "indikatorer" in data:
+        tiltak.indikatorer.set(data["indikatorer"])
+    tiltak.refresh_from_db()
+    if amendment and tiltak.text != old_text:
+        Endring.objects.create(
+            plan=tiltak.plan, tiltak=tiltak, date=amendment["date"],
+            decision_ref=amendment.get("decision_ref", ""),
+            description=amendment.get("description", ""),
+            old_text=old_text, new_text=tiltak.text, created_by=user,
+        )
+    audit.record(
+        AuditAction.UPDATE, request=request, user=user, obj=tiltak,
+        detail={"fields": sorted(values), "version": tiltak.version},
+    )
+    return tiltak
+
+
+def record_status(tiltak: Tiltak, year: int, tertial: int, status: str, comment: str, *,
+                  user, request=None) -> Statusoppdatering:
+    update = Statusoppdatering.objects.create(
+        tiltak=tiltak, year=year, tertial=tertial, status=status, comment=comment,
+        created_by=user, created_by_name=user.get_username() if user else "",
+    )
+    audit.record(
+        AuditAction.CREATE, request=request, user=user, obj=update,
+        detail={"period": update.period_label, "status": status},
+    )
+    return update
+
+
+def text_of(tiltak: Tiltak, day: date) -> str | None:
+    amendments = [
+        Amendment(e.date, e.old_text, e.new_text, e.pk) for e in tiltak.endringer.all()
+    ]
+    return text_at(tiltak.text, amendments, day)
+
+
+# --- Import and export -------------------------------------------------------
+
+
+@dataclass
+class PlanFields:
+    slug: str
+    title: str
+    owner: OrgUnit
+    period_from: int
+    period_to: int
+    decision_ref: str = ""
+    adopted_on: date | None = None
+    state: str = PlanState.DRAFT
+
+
+def import_plan(data: bytes, filename: str, fields: PlanFields, *, user=None,
+                request=None) -> Plan:
+    """Create or fill the plan ``fields.slug`` from a plan file (all or nothing).
+
+    Existing goals, areas and measures are matched by code and updated.
+    Raises ``ImportErrors`` (by line and column) or ``TableError``.
+    """
+    header, rows = read_table(data, filename)
+    require_columns(header, planfil.REQUIRED)
+    parsed, problems = planfil.parse(rows)
+    errors = [RowError(p.line, p.column, p.message) for p in problems]
+    units = {}
+    allowed_units = units_for(user, WRITE_ROLES) if user is not None else OrgUnit.objects.all()
+    for m in parsed.measures:
+        if m.responsible_unit:
+            unit = OrgUnit.objects.filter(code=m.responsible_unit).first()
+            if unit is None:
+                errors.append(RowError(m.line, "ansvarlig_enhet",
+                                       f"enheten «{m.responsible_unit}» finnes ikke"))
+            units[m.responsible_unit] = unit
+        if m.parent and "/" in m.parent:
+            slug, number = m.parent.split("/", 1)
+            if not Tiltak.objects.filter(plan__slug=slug, number=number).exists():
+                errors.append(RowError(m.line, "overordnet_tiltak",
+                                       f"tiltak «{number}» i planen «{slug}» finnes ikke"))
+    existing = Plan.objects.filter(slug=fields.slug).first()
+    if existing is not None and (
+        user is not None and not allowed_units.filter(pk=existing.owner_id).exists()
+    ):
+        errors.append(RowError(1, "", f"kortnavnet «{fields.slug}» er i bruk av en annen plan"))
+    if errors:
+        raise ImportErrors(sorted(errors, key=lambda e: e.line))
+    with transaction.atomic():
+        plan, _created = Plan.objects.update_or_create(
+            slug=fields.slug,
+            defaults={
+                "title": fields.title, "owner": fields.owner, "period_from": fields.period_from,
+                "period_to": fields.period_to, "decision_ref": fields.decision_ref,
+                "adopted_on": fields.adopted_on, "state": fields.state,
+            },
+        )
+        store_plan_file(plan, parsed, units)
+    audit.record(
+        AuditAction.IMPORT, request=request, user=user, obj=plan,
+        detail={"goals": len(parsed.goals), "areas": len(parsed.areas),
+                "measures": len(parsed.measures)},
+    )
+    return plan
+
+
+def store_plan_file(plan: Plan, parsed: planfil.PlanFile, units: dict | None = None) -> None:
+    """Write a parsed plan file into ``plan``, keyed on codes (used by demo too)."""
+    units = units or {}
+    goals = {}
+    for i, g in enumerate(parsed.goals):
+        goals[g.code], _ = Hovedmal.objects.update_or_create(
+            plan=plan, code=g.code, defaults={"text": g.text, "order": i, "kilde": g.kilde}
+        )
+    areas: dict[str, Omrade] = {}
+    for i, a in enumerate(parsed.areas):
+        areas[a.code], _ = Omrade.objects.update_or_create(
+            plan=plan, code=a.code,
+            defaults={"title": a.title, "kind": a.kind, "order": i, "kilde": a.kilde,
+                      "parent": areas.get(a.parent)},
+        )
+    measures: dict[str, Tiltak] = {}
+    for i, m in enumerate(parsed.measures):
+        defaults = {
+            "text": m.text, "area": areas.get(m.area), "order": i, "kilde": m.kilde,
+            "responsible_unit": units.get(m.responsible_unit) if m.responsible_unit else None,
+            "responsible_text": m.responsible_text, "deadline": m.deadline,
+            "period_from": m.period_from, "period_to": m.period_to, "cost": m.cost,
+            "financing": m.financing, "kind": m.kind,
+        }
+        tiltak = Tiltak.objects.filter(plan=plan, number=m.number).first()
+        if tiltak is None:
+            tiltak = Tiltak.objects.create(plan=plan, number=m.number, **defaults)
+        else:
+            changed = any(getattr(tiltak, k) != v for k, v in defaults.items())
+            if changed:
+                for k, v in defaults.items():
+                    setattr(tiltak, k, v)
+                tiltak.version += 1
+                tiltak.save()
+        if {g.pk for g in tiltak.goals.all()} != {goals[c].pk for c in m.goals}:
+            tiltak.goals.set([goals[c] for c in m.goals])
+        measures[m.number] = tiltak
+    for m in parsed.measures:
+        if not m.parent:
+            parent = None
+        elif "/" in m.parent:
+            slug, number = m.parent.split("/", 1)
+            parent = Tiltak.objects.get(plan__slug=slug, number=number)
+        else:
+            parent = measures[m.parent]
+        tiltak = measures[m.number]
+        if tiltak.parent_id != (parent.pk if parent else None):
+            tiltak.parent = parent
+            tiltak.save(update_fields=["parent"])
+
+
+def export_rows(plan: Plan) -> list[list[str]]:
+    """The plan in the plan-file layout, header first (see ``domain.planfil``)."""
+    out = [list(planfil.COLUMNS)]
+
+    def row(**values):
+        return [str(values.get(c, "") if values.get(c) is not None else "")
+                for c in planfil.COLUMNS]
+
+    for g in plan.hovedmal.all():
+        out.append(row(type="hovedmal", kode=g.code, tekst=g.text, kilde=g.kilde))
+    for a in _areas_parent_first(plan):
+        out.append(row(type="omrade", kode=a.code, tekst=a.title, art=a.kind,
+                       forelder=a.parent.code if a.parent_id else "", kilde=a.kilde))
+    measures = (
+        plan.tiltak.select_related("area", "responsible_unit", "parent__plan")
+        .prefetch_related("goals")
+    )
+    for t in measures:
+        parent = ""
+        if t.parent_id:
+            parent = (t.parent.number if t.parent.plan_id == plan.pk
+                      else f"{t.parent.plan.slug}/{t.parent.number}")
+        out.append(row(
+            type="tiltak", kode=t.number, tekst=t.text, art=t.kind,
+            omrade=t.area.code if t.area_id else "",
+            hovedmal="|".join(g.code for g in t.goals.all()),
+            ansvarlig_enhet=t.responsible_unit.code if t.responsible_unit_id else "",
+            ansvarlig=t.responsible_text,
+            frist=t.deadline.isoformat() if t.deadline else "",
+            fra_ar=t.period_from, til_ar=t.period_to, kostnad=t.cost,
+            finansiering=t.financing, overordnet_tiltak=parent, kilde=t.kilde,
+        ))
+    return out
+
+
+def _areas_parent_first(plan: Plan) -> list[Omrade]:
+    areas = list(plan.omrader.select_related("parent"))
+    children: dict[int | None, list[Omrade]] = {}
+    for a in areas:
+        children.setdefault(a.parent_id, []).append(a)
+    ordered: list[Omrade] = []
+
+    def walk(parent_id):
+        for a in children.get(parent_id, []):
+            ordered.append(a)
+            walk(a.pk)
+
+    walk(None)
+    return ordered
+
+
+def export_csv(plan: Plan) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(export_rows(plan))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def export_xlsx(plan: Plan) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "plan"
+    for r in export_rows(plan):
+        sheet.append(r)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def list_csv(out, plans=None) -> None:
+    """``slug,enhet,tittel,fra,til,antall_tiltak`` for every plan."""
+    plans = (plans if plans is not None else Plan.objects.all()).select_related("owner")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["slug", "enhet", "tittel", "fra", "til", "antall_tiltak"])
+    for p in plans.annotate(n=Count("tiltak")).order_by("slug"):
+        writer.writerow([p.slug, p.owner.code, p.title, p.period_from, p.period_to, p.n])

@@ -1,0 +1,106 @@
+"""The command line, the report in three formats, and import/export."""
+
+import csv
+import io
+import zipfile
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from rusfelt.planer import demo, report, services
+from rusfelt.planer.models import Plan, Tiltak
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_plans(units):
+    demo.load()
+
+
+def test_liste_prints_one_csv_line_per_plan(demo_plans):
+    out = io.StringIO()
+    call_command("planer", "liste", stdout=out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert list(rows[0]) == ["slug", "enhet", "tittel", "fra", "til", "antall_tiltak"]
+    by_slug = {r["slug"]: r for r in rows}
+    assert by_slug["stavanger-rusplan-2019-2023"]["antall_tiltak"] == "38"
+    assert by_slug["bergen-rusplan-2018-2022"]["antall_tiltak"] == "48"
+    assert by_slug["st-hanshaugen-rusplan"]["enhet"] == "030104"
+
+
+@pytest.mark.parametrize("fmt", ["html", "pdf", "docx"])
+def test_rapport_writes_each_format(demo_plans, tmp_path, fmt):
+    target = tmp_path / f"r.{fmt}"
+    call_command("planer", "rapport", "--plan", "stavanger-rusplan-2019-2023",
+                 "--periode", "2021", "--format", fmt, "-o", str(target), stdout=io.StringIO())
+    data = target.read_bytes()
+    if fmt == "pdf":
+        assert data.startswith(b"%PDF")
+    elif fmt == "docx":
+        xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+        assert "Statusrapport 2021" in xml and "Tiltak etter status" in xml
+    else:
+        assert "Statusrapport 2021" in data.decode() and "Ikke rapportert" in data.decode()
+
+
+def test_report_counts_match_statuses_and_add_up(demo_plans):
+    plan = Plan.objects.get(slug="stavanger-rusplan-2019-2023")
+    r = report.build(plan, 2021)
+    assert sum(r.counts.values()) == 38
+    status_table = r.sections[1].tables[0]
+    by_label = {row[0]: row[1] for row in status_table.rows}
+    assert by_label["Sum"] == "38"
+    assert by_label["Pågår"] == str(r.counts["pagar"])
+    listed = r.sections[4].tables
+    assert sum(len(t.rows) for t in listed) == 38
+
+
+def test_report_of_unknown_plan_is_a_clear_error(demo_plans, tmp_path):
+    with pytest.raises(CommandError, match="Finner ingen plan"):
+        call_command("planer", "rapport", "--plan", "nei", "--periode", "2021",
+                     "-o", str(tmp_path / "x.html"))
+
+
+GOOD = (
+    "type;kode;tekst;forelder;art;omrade;hovedmal;ansvarlig_enhet;frist;kostnad\n"
+    "hovedmal;HM1;Færre unge ruser seg;;;;;;;\n"
+    "omrade;A;Forebygging;;innsatsomrade;;;;;\n"
+    "omrade;A1;Skole;A;tema;;;;;\n"
+    "tiltak;1;Ungdata hvert tredje år;;;A1;HM1;1103;31.12.2024;150 000\n"
+    "tiltak;2;Foreldremøter om rus;;vurdere;A;HM1;;;\n"
+)
+
+
+def test_import_a_plan_file_and_export_it_again(units, tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    call_command("planer", "import", str(path), "--plan", "ny-plan", "--enhet", "1103",
+                 "--tittel", "Ny plan", "--fra", "2024", "--til", "2027", stdout=io.StringIO())
+    plan = Plan.objects.get(slug="ny-plan")
+    t1 = Tiltak.objects.get(plan=plan, number="1")
+    assert t1.area.parent.code == "A" and t1.cost == 150000 and t1.responsible_unit.code == "1103"
+    rows = list(csv.DictReader(io.StringIO(services.export_csv(plan).decode("utf-8-sig"))))
+    assert [r["type"] for r in rows] == ["hovedmal", "omrade", "omrade", "tiltak", "tiltak"]
+    assert rows[3]["frist"] == "2024-12-31" and rows[4]["art"] == "vurdere"
+    # XLSX round trip into another plan gives the same measures.
+    xlsx = services.export_xlsx(plan)
+    again = services.import_plan(xlsx, "plan.xlsx", services.PlanFields(
+        "kopi", "Kopi", units["1103"], 2024, 2027))
+    assert sorted(again.tiltak.values_list("number", "text")) == sorted(
+        plan.tiltak.values_list("number", "text"))
+
+
+def test_a_bad_file_is_reported_by_line_and_nothing_is_stored(units, tmp_path):
+    bad = GOOD.replace("31.12.2024", "snart").replace("tiltak;2;", "tiltak;2;;")
+    bad += "tiltak;3;Mer;;;ZZ;;9999;;\n"
+    path = tmp_path / "plan.csv"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(CommandError) as exc:
+        call_command("planer", "import", str(path), "--plan", "ny-plan", "--enhet", "1103",
+                     "--tittel", "Ny plan", "--fra", "2024", "--til", "2027")
+    message = str(exc.value)
+    assert "Ingenting er lagret" in message
+    assert "Linje 5, kolonne frist" in message
+    assert "Linje 7, kolonne omrade" in message and "Linje 7, kolonne ansvarlig_enhet" in message
+    assert not Plan.objects.filter(slug="ny-plan").exists()
