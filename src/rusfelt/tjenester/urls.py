@@ -1,9 +1,14 @@
 from django.urls import path
 
-from rusfelt.core.views import not_built
+from . import views
 
 app_name = "tjenester"
 
 urlpatterns = [
-    path("", not_built, {"app_label": "tjenester"}, name="index"),
+    path("", views.index, name="index"),
+    path("mine/", views.planner_list, name="planner_list"),
+    path("mine/ny/", views.create, name="create"),
+    path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/endre/", views.edit, name="edit"),
+    path("<slug:slug>/kontrollert/", views.verify, name="verify"),
 ]

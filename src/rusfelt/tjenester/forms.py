@@ -1,0 +1,151 @@
+"""The public search form (GET) and the planners' service form."""
+
+from django import forms
+from django.conf import settings
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from rusfelt.core.models import Niva, OrgUnit
+from rusfelt.core.roles import Role
+from rusfelt.core.scoping import units_for
+
+from .models import (
+    AccessRoute,
+    Apningstid,
+    Category,
+    Tjeneste,
+    TjenesteOversettelse,
+    Unntak,
+)
+from .services import Filters
+
+ROLLE_CHOICES = [
+    ("", _("Alle")),
+    ("bruker", _("Jeg trenger hjelp selv")),
+    ("parorende", _("Jeg er pårørende")),
+]
+
+
+def place_choices():
+    """Kommuner with their bydeler, as optgroups: [(kommune, [(code, name), ...])]."""
+    units = OrgUnit.objects.filter(level__in=[Niva.KOMMUNE, Niva.BYDEL]).order_by("path")
+    groups: dict[str, list] = {}
+    names: dict[str, str] = {}
+    for unit in units:
+        if unit.level == Niva.KOMMUNE:
+            names[unit.path] = unit.name
+            groups[unit.path] = [(unit.code, _("Hele %(kommune)s") % {"kommune": unit.name})]
+        else:
+            parent = unit.path.rsplit("/", 2)[0] + "/"
+            groups.setdefault(parent, []).append((unit.code, unit.name))
+    choices = [("", _("Hele landet"))]
+    choices += [(names.get(path, path), items) for path, items in groups.items()]
+    return choices
+
+
+class SokForm(forms.Form):
+    """The public search. Every field is optional; the URL is the bookmark."""
+
+    q = forms.CharField(label=_("Hva leter du etter?"), required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
+    rolle = forms.ChoiceField(label=_("Hvem er du?"), choices=ROLLE_CHOICES, required=False)
+    alder = forms.IntegerField(
+        label=_("Alder"), required=False, min_value=0, max_value=120,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    kategori = forms.ChoiceField(label=_("Hva trenger du?"), required=False)
+    tilgang = forms.ChoiceField(label=_("Hvordan vil du komme i kontakt?"), required=False)
+    sted = forms.ChoiceField(label=_("Kommune eller bydel"), required=False)
+    apen = forms.BooleanField(label=_("Bare tilbud som er åpne nå"), required=False)
+
+    def __init__(self, *args, places=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kategori"].choices = [("", _("Alt"))] + list(Category.choices)
+        self.fields["tilgang"].choices = [("", _("Alle måter"))] + list(AccessRoute.choices)
+        self.fields["sted"].choices = places if places is not None else place_choices()
+
+    def filters(self) -> Filters:
+        """The valid fields as filters (an invalid field is left out, not fatal)."""
+        if not self.is_bound:
+            return Filters()
+        self.is_valid()
+        return Filters.from_cleaned(self.cleaned_data)
+
+
+class TjenesteForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Tjeneste
+        fields = [
+            "name", "slug", "unit", "provider_unit", "provider_name", "kind", "category",
+            "description", "target_groups", "age_min", "age_max", "target_text",
+            "access_routes", "access_text", "phone", "email", "website",
+            "street_address", "postal_code", "city", "latitude", "longitude",
+            "open_on_holidays", "hours_note", "capacity", "places", "languages",
+            "published", "source_ref",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4}),
+                   "target_text": forms.Textarea(attrs={"rows": 2}),
+                   "access_text": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        own = units_for(user, [Role.PLANLEGGER]).filter(level__in=[Niva.KOMMUNE, Niva.BYDEL])
+        self.fields["unit"].queryset = own
+        self.fields["provider_unit"].queryset = own
+        self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("provider_name") and not data.get("provider_unit"):
+            self.add_error("provider_name", _("Oppgi hvem som driver tilbudet."))
+        low, high = data.get("age_min"), data.get("age_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("age_max", _("Øvre aldersgrense må være minst like høy som nedre."))
+        return data
+
+
+class UnntakForm(forms.ModelForm):
+    class Meta:
+        model = Unntak
+        fields = ["day", "closed", "opens", "closes", "note"]
+        widgets = {"day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "opens": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                   "closes": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("closed") and (not data.get("opens") or not data.get("closes")):
+            raise forms.ValidationError(_("Et åpent unntak trenger åpnings- og stengetid."))
+        return data
+
+
+class OversettelseForm(forms.ModelForm):
+    language = forms.ChoiceField(label=_("Språk"))
+
+    class Meta:
+        model = TjenesteOversettelse
+        fields = ["language", "name", "description", "target_text", "access_text", "hours_note"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}),
+                   "target_text": forms.Textarea(attrs={"rows": 2}),
+                   "access_text": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            (code, name) for code, name in settings.LANGUAGES if code != "nb"
+        ]
+
+
+ApningstidFormSet = inlineformset_factory(
+    Tjeneste, Apningstid, fields=["weekday", "opens", "closes"], extra=2, can_delete=True,
+    widgets={"opens": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+             "closes": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")},
+)
+UnntakFormSet = inlineformset_factory(
+    Tjeneste, Unntak, form=UnntakForm, extra=1, can_delete=True
+)
+OversettelseFormSet = inlineformset_factory(
+    Tjeneste, TjenesteOversettelse, form=OversettelseForm, extra=1, max_num=5, can_delete=True
+)

@@ -1,0 +1,46 @@
+"""Plain-language opening status ("Åpen nå – stenger kl. 15.30")."""
+
+from datetime import datetime, time, timedelta
+
+from django import template
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def clock(moment) -> str:
+    return date_format(moment, "H.i") if isinstance(moment, datetime) else moment.strftime("%H.%M")
+
+
+def _when(moment: datetime, now: datetime) -> str:
+    if moment.date() == now.date():
+        return _("kl. %(tid)s") % {"tid": clock(moment)}
+    if moment.date() == now.date() + timedelta(days=1):
+        return _("i morgen kl. %(tid)s") % {"tid": clock(moment)}
+    return _("%(dag)s kl. %(tid)s") % {"dag": date_format(moment, "l"), "tid": clock(moment)}
+
+
+@register.simple_tag
+def status_text(status, now) -> str:
+    if status.is_open:
+        if status.changes_at is None or status.changes_at - now > timedelta(days=6):
+            return _("Åpen nå – hele døgnet")
+        return _("Åpen nå – stenger %(when)s") % {"when": _when(status.changes_at, now)}
+    if status.changes_at is None:
+        return _("Stengt nå")
+    return _("Stengt nå – åpner %(when)s") % {"when": _when(status.changes_at, now)}
+
+
+@register.filter
+def hours(period) -> str:
+    """One period as text: "08.30–15.30", or "hele døgnet"."""
+    if period.opens == period.closes == time(0):
+        return _("hele døgnet")
+    return f"{clock(period.opens)}–{clock(period.closes)}"
+
+
+@register.simple_tag(takes_context=True)
+def tr(context, obj, field) -> str:
+    """``obj``'s ``field`` in the active language, falling back to bokmål."""
+    return obj.translated(field)

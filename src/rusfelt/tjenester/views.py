@@ -1,0 +1,167 @@
+"""Public directory pages and the planners' pages. Thin: scope, form, service."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rusfelt.core.roles import Role
+from rusfelt.core.scoping import get_for_user_or_404, units_for
+
+from . import services
+from .domain import apningstider
+from .domain.helligdager import public_holidays
+from .forms import (
+    ApningstidFormSet,
+    OversettelseFormSet,
+    SokForm,
+    TjenesteForm,
+    UnntakFormSet,
+)
+from .models import Tjeneste, Weekday
+
+PLANNER_ROLES = [Role.PLANLEGGER]
+
+
+def index(request):
+    """The public search: no login, GET only, every result linkable."""
+    form = SokForm(request.GET if request.GET else None)
+    filters = form.filters()
+    now = services.now_local()
+    ids = services.search_ids(filters, now)
+    page = Paginator(ids, services.PAGE_SIZE).get_page(request.GET.get("side"))
+    results = services.listings(services.load(page.object_list), now)
+    query = request.GET.copy()
+    query.pop("side", None)
+    return render(request, "tjenester/index.html", {
+        "form": form, "page": page, "results": results, "now": now,
+        "total": len(ids), "query": query.urlencode(), "searched": bool(request.GET),
+    })
+
+
+def _visible(request):
+    """Published services, plus a planner's own unpublished ones (a preview)."""
+    qs = Tjeneste.objects.all()
+    if request.user.is_authenticated:
+        return qs.filter(Q(published=True) | Q(pk__in=qs.for_user(request.user, PLANNER_ROLES)))
+    return qs.published()
+
+
+def detail(request, slug):
+    """A service's page: what, for whom, how to get in, when, where."""
+    objs = services.load(_visible(request).filter(slug=slug).values_list("pk", flat=True))
+    if not objs:
+        raise Http404
+    obj = objs[0]
+    now = services.now_local()
+    schedule = obj.schedule()
+    listing = services.listings([obj], now)[0]
+    week = [(label, [p for p in obj.periods.all() if p.weekday == day])
+            for day, label in Weekday.choices]
+    special = _special_days(schedule, obj, now.date())
+    can_edit = request.user.is_authenticated and Tjeneste.objects.for_user(
+        request.user, PLANNER_ROLES).filter(pk=obj.pk).exists()
+    return render(request, "tjenester/detail.html", {
+        "obj": obj, "listing": listing, "now": now, "week": week, "special": special,
+        "can_edit": can_edit, "always_open": apningstider.is_always_open(schedule),
+    })
+
+
+def _special_days(schedule, obj, today, days=45):
+    """Holidays and exceptions in the coming weeks, with that day's hours."""
+    end = today + timedelta(days=days)
+    dates = {e.day for e in obj.exceptions.all() if today <= e.day <= end}
+    for year in {today.year, end.year}:
+        dates |= {d for d in public_holidays(year) if today <= d <= end}
+    holidays = {**public_holidays(today.year), **public_holidays(end.year)}
+    notes = {e.day: e.note for e in obj.exceptions.all() if e.note}
+    return [
+        {"day": d, "name": notes.get(d) or holidays.get(d, ""),
+         "intervals": apningstider.day_intervals(schedule, d)}
+        for d in sorted(dates)
+    ]
+
+
+# --- Planners -----------------------------------------------------------------
+
+
+def _require_planner(user):
+    if not units_for(user, PLANNER_ROLES).exists():
+        raise PermissionDenied
+
+
+@login_required
+def planner_list(request):
+    """The services of the planner's units, stale ones first."""
+    _require_planner(request.user)
+    today = services.now_local().date()
+    objects = (Tjeneste.objects.for_user(request.user, PLANNER_ROLES)
+               .select_related("unit", "verified_by").order_by("unit__path", "name"))
+    rows = [(o, o.is_stale(today)) for o in objects]
+    rows.sort(key=lambda r: not r[1])
+    return render(request, "tjenester/planner_list.html", {
+        "rows": rows, "stale_count": sum(1 for _o, s in rows if s),
+    })
+
+
+def _formsets(request, obj):
+    data = request.POST if request.method == "POST" else None
+    return [
+        ApningstidFormSet(data, instance=obj, prefix="apningstider"),
+        UnntakFormSet(data, instance=obj, prefix="unntak"),
+        OversettelseFormSet(data, instance=obj, prefix="oversettelser"),
+    ]
+
+
+def _edit(request, obj, template_title):
+    form = TjenesteForm(request.POST or None, instance=obj, user=request.user)
+    formsets = _formsets(request, obj if obj.pk else None)
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets):
+        try:
+            obj = services.save_tjeneste(
+                form, formsets, request=request,
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except services.ConcurrentEditError:
+            form.add_error(None, _("Noen andre har endret tjenesten mens du redigerte. "
+                                   "Åpne den på nytt og gjør endringene igjen."))
+        else:
+            messages.success(request, _("Tjenesten er lagret."))
+            return redirect("tjenester:planner_list")
+    return render(request, "tjenester/form.html", {
+        "form": form, "formsets": formsets, "obj": obj, "title": template_title,
+    })
+
+
+@login_required
+def create(request):
+    _require_planner(request.user)
+    return _edit(request, Tjeneste(), _("Ny tjeneste"))
+
+
+@login_required
+def edit(request, slug):
+    obj = get_for_user_or_404(Tjeneste.objects.all(), request.user, roles=PLANNER_ROLES,
+                              slug=slug)
+    return _edit(request, obj, _("Endre %(name)s") % {"name": obj.name})
+
+
+@login_required
+@require_POST
+def verify(request, slug):
+    obj = get_for_user_or_404(Tjeneste.objects.all(), request.user, roles=PLANNER_ROLES,
+                              slug=slug)
+    services.mark_verified(obj, request=request)
+    messages.success(request, _("%(name)s er markert som kontrollert i dag.") % {"name": obj.name})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "tjenester:planner_list"
+    return redirect(target)
