@@ -144,11 +144,12 @@ def test_unknown_level_is_refused():
     ("levels", "expected"),
     [
         ([G] * 8, "gronn"),
-        ([G] * 5 + [Y] * 3, "gronn"),  # score 11
-        ([G] * 4 + [Y] * 4, "gul"),  # 12
-        ([Y] * 8, "rod"),  # 16
-        ([Y] * 4 + [R] * 3 + [G], "rod"),  # 18
-        ([Y] * 4 + [R] * 4, "blalys"),  # 20
+        ([G] * 7 + [Y], "gronn"),  # score 9
+        ([G] * 6 + [Y] * 2, "gul"),  # 10
+        ([G] * 3 + [Y] * 4 + [R], "gul"),  # 14
+        ([G] * 2 + [Y] * 5 + [R], "rod"),  # 15
+        ([Y] * 4 + [R] * 4, "rod"),  # 20
+        ([Y] * 3 + [R] * 5, "blalys"),  # 21
         ([R] * 8, "blalys"),
     ],
 )

@@ -1,0 +1,140 @@
+"""``rusfelt kartlegging``: rounds, import, results and retention from the command line.
+
+    rusfelt kartlegging opprett-runde 030104-2019 --hjemmel TEKST --formal TEKST --dpia REF
+    rusfelt kartlegging status 030104-2019 closed
+    rusfelt kartlegging import --runde 030104-2019 fil.csv [--dry-run]
+    rusfelt kartlegging resultater --runde 030104-2019 [--publisert] --format csv
+    rusfelt kartlegging liste
+    rusfelt kartlegging slett-utlopte
+
+Import columns (header row, lower case): fodselsnummer, tjeneste
+(nav|helse_omsorg|barnevern|annen), kategori (rus|psykisk|rus_psykisk), the
+eight areas bolig, arbeid_aktivitet, okonomi, fysisk_helse, psykisk_helse,
+rusmiddelbruk, sosial_fungering, nettverk (gronn|gul|rod, also grønn|rød).
+Optional: informert (ja|nei, default nei), ikke_informert_grunn,
+varighet_over_3_ar, selvmordsforsok, selvmordsfare, overdose, overdosefare,
+vold_utsatt, vold_utover, individuell_plan, tiltaksplan, kriseplan,
+ansvarsgruppe, koordinator (ja|nei|blank), fodested
+(norge|europa|utenfor_europa|ukjent), bosituasjon
+(alene|partner|familie_venner|uklar), antall_barn (number), barn_kontakt
+(omsorg|samvaer|ingen_kontakt), kommunale_tjenester, spesialist_tjenester,
+anbefalte_tiltak (keys separated by space or |).
+"""
+
+import sys
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from rusfelt.core.domain.tabular import ImportErrors, TableError
+from rusfelt.kartlegging import services
+from rusfelt.kartlegging.models import Runde, State
+
+
+def _date(value):
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"Ugyldig dato «{value}»; bruk ÅÅÅÅ-MM-DD.") from None
+
+
+class Command(BaseCommand):
+    help = "Kartleggingsrunder: opprett, endre status, importer, resultater, sletting."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        create = sub.add_parser("opprett-runde", help="Opprett en åpen runde.")
+        create.add_argument("code")
+        create.add_argument("--hjemmel", default="")
+        create.add_argument("--formal", default="")
+        create.add_argument("--dpia", default="")
+        create.add_argument("--tjenester", default="nav,helse_omsorg,barnevern,annen")
+        create.add_argument("--referansedato", type=_date)
+        create.add_argument("--apner", type=_date)
+        create.add_argument("--frist", type=_date)
+        status = sub.add_parser("status", help="Flytt en runde til ny status.")
+        status.add_argument("code")
+        status.add_argument("state", choices=[s.value for s in State])
+        status.add_argument("--begrunnelse", default="")
+        imp = sub.add_parser("import", help="Importer registreringer (CSV/XLSX), alt eller intet.")
+        imp.add_argument("--runde", required=True)
+        imp.add_argument("file")
+        imp.add_argument("--dry-run", action="store_true")
+        res = sub.add_parser("resultater", help="Skriv resultatene som tabell,rad,kolonne,verdi.")
+        res.add_argument("--runde", required=True)
+        res.add_argument("--publisert", action="store_true",
+                         help="Prikk små tall (1-4) med sekundærprikking.")
+        res.add_argument("--format", choices=["csv"], default="csv")
+        sub.add_parser("liste", help="List rundene.")
+        sub.add_parser("slett-utlopte", help="Slett registreringer etter lagringstiden.")
+
+    def handle(self, *args, action, **options):
+        try:
+            getattr(self, "handle_" + action.replace("-", "_"))(**options)
+        except services.KartleggingError as exc:
+            raise CommandError(str(exc)) from None
+
+    def _round(self, code):
+        runde = Runde.objects.select_related("unit").filter(code=code).first()
+        if runde is None:
+            raise CommandError(f"Runden {code} finnes ikke.")
+        return runde
+
+    def handle_opprett_runde(self, code, hjemmel, formal, dpia, tjenester, referansedato,
+                             apner, frist, **_):
+        runde = services.create_round(
+            code, hjemmel=hjemmel, formal=formal, dpia_ref=dpia,
+            tjenester=[t.strip() for t in tjenester.split(",") if t.strip()],
+            reference_date=referansedato, opens=apner, deadline=frist)
+        self.stdout.write(f"Runde {runde.code} er opprettet og åpen "
+                          f"(referansedato {runde.reference_date:%d.%m.%Y}).")
+
+    def handle_status(self, code, state, begrunnelse, **_):
+        runde = services.change_state(self._round(code), state, reason=begrunnelse)
+        self.stdout.write(f"Runde {runde.code}: {State(runde.state).label}.")
+
+    def handle_import(self, runde, file, dry_run, **_):
+        target = self._round(runde)
+        path = Path(file)
+        if not path.exists():
+            raise CommandError(f"Filen {file} finnes ikke.")
+        err = self.stderr
+
+        def progress(done, total):
+            if total >= 2000:
+                err.write(f"\r{done}/{total} rader kontrollert", ending="")
+                if done == total:
+                    err.write("")
+
+        try:
+            n = services.import_registrations(target, path.read_bytes(), path.name,
+                                              progress=progress, dry_run=dry_run)
+        except ImportErrors as exc:
+            raise CommandError(
+                f"Importen er avvist, ingenting er lagret ({len(exc.errors)} feil):\n"
+                + "\n".join(str(e) for e in exc.errors)) from None
+        except TableError as exc:
+            raise CommandError(str(exc)) from None
+        verb = "ville blitt importert (prøvekjøring)" if dry_run else "er importert"
+        self.stdout.write(f"{n} registreringer {verb} i {target.code}.")
+
+    def handle_resultater(self, runde, publisert, **_):
+        target = self._round(runde)
+        data = (services.published_results(target) if publisert
+                else services.results_for(target))
+        services.results_csv(data, self.stdout)
+
+    def handle_liste(self, **_):
+        for runde in Runde.objects.select_related("unit").order_by("unit__path", "year"):
+            n = runde.registreringer.count()
+            self.stdout.write(f"{runde.code:14} {State(runde.state).label:10} {n:6} "
+                              f"{runde.unit.name}")
+
+    def handle_slett_utlopte(self, **_):
+        done = services.apply_retention()
+        for code, count in done:
+            self.stdout.write(f"{code}: {count} registreringer slettet, aggregatene er beholdt.")
+        if not done:
+            self.stdout.write("Ingen runder har passert lagringstiden.")
+        sys.stdout.flush()

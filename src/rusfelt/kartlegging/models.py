@@ -1,0 +1,270 @@
+"""Rounds (kartleggingsrunder), registrations and the kept aggregates.
+
+A registration stores no fødselsnummer: only a per-round HMAC pseudonym, age
+at the reference date and legal sex (domain/pseudonym.py, domain/person.py).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rusfelt.core.models import OrgUnit
+from rusfelt.core.scoping import UnitScopedQuerySet
+
+from .domain.levekarsindeks import DEFAULT_RULE
+
+
+class State(models.TextChoices):
+    PLANNED = "planned", _("Planlagt")
+    OPEN = "open", _("Åpen")
+    CLOSED = "closed", _("Lukket")
+    PUBLISHED = "published", _("Publisert")
+
+
+class Tjeneste(models.TextChoices):
+    NAV = "nav", _("NAV")
+    HELSE_OMSORG = "helse_omsorg", _("Helse og omsorg")
+    BARNEVERN = "barnevern", _("Barnevern")
+    ANNEN = "annen", _("Annen tjeneste")
+
+
+class Niva(models.TextChoices):
+    GRONN = "gronn", _("Grønn")
+    GUL = "gul", _("Gul")
+    ROD = "rod", _("Rød")
+
+
+class Indeks(models.TextChoices):
+    GRONN = "gronn", _("Grønn")
+    GUL = "gul", _("Gul")
+    ROD = "rod", _("Rød")
+    BLALYS = "blalys", _("Blålys")
+
+
+class Kategori(models.TextChoices):
+    RUS = "rus", _("Kun rus")
+    PSYKISK = "psykisk", _("Kun psykisk")
+    RUS_PSYKISK = "rus_psykisk", _("Rus og psykisk")
+
+
+class Kjonn(models.TextChoices):
+    MANN = "mann", _("Mann")
+    KVINNE = "kvinne", _("Kvinne")
+
+
+class Fodested(models.TextChoices):
+    NORGE = "norge", _("Norge")
+    EUROPA = "europa", _("Europa utenom Norge")
+    UTENFOR_EUROPA = "utenfor_europa", _("Utenfor Europa")
+    UKJENT = "ukjent", _("Ukjent")
+
+
+class Bosituasjon(models.TextChoices):
+    ALENE = "alene", _("Bor alene")
+    PARTNER = "partner", _("Med partner")
+    FAMILIE_VENNER = "familie_venner", _("Med familie eller venner")
+    UKLAR = "uklar", _("Uklar")
+
+
+class BarnKontakt(models.TextChoices):
+    OMSORG = "omsorg", _("Har omsorg")
+    SAMVAER = "samvaer", _("Har samvær")
+    INGEN_KONTAKT = "ingen_kontakt", _("Ingen kontakt")
+
+
+AREA_FIELDS = (
+    ("bolig", _("Bolig")),
+    ("arbeid_aktivitet", _("Arbeid og meningsfull aktivitet")),
+    ("okonomi", _("Økonomi")),
+    ("fysisk_helse", _("Fysisk helse")),
+    ("psykisk_helse", _("Psykisk helse")),
+    ("rusmiddelbruk", _("Rusmiddelbruk")),
+    ("sosial_fungering", _("Sosial fungering")),
+    ("nettverk", _("Nettverk")),
+)
+
+
+class RundeQuerySet(UnitScopedQuerySet):
+    unit_lookup = "unit"
+
+    def open(self):
+        return self.filter(state=State.OPEN)
+
+    def published(self):
+        return self.filter(state=State.PUBLISHED)
+
+
+class Runde(models.Model):
+    """One mapping round of a kommune or bydel and a year, code ``<unit>-<year>``."""
+
+    code = models.CharField(_("kode"), max_length=20, unique=True)
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="kartleggingsrunder",
+                             verbose_name=_("enhet"))
+    year = models.PositiveSmallIntegerField(_("år"))
+    reference_date = models.DateField(_("referansedato"))
+    opens = models.DateField(_("åpner"), null=True, blank=True)
+    deadline = models.DateField(_("frist"), null=True, blank=True)
+    state = models.CharField(_("status"), max_length=10, choices=State.choices,
+                             default=State.PLANNED)
+    hjemmel = models.TextField(_("hjemmel"), help_text=_("Rettslig grunnlag for behandlingen."))
+    formal = models.TextField(_("formål"))
+    dpia_ref = models.CharField(_("DPIA-referanse"), max_length=200,
+                                help_text=_("Referanse til personvernkonsekvensvurderingen."))
+    tjenester = models.JSONField(
+        _("tjenester som kan registrere"), default=list,
+        db_comment="Registering services allowed in this round (nav, helse_omsorg, ...)",
+    )
+    levekarsindeks_regel = models.CharField(max_length=40, default=DEFAULT_RULE)
+    published_at = models.DateTimeField(_("publisert"), null=True, blank=True)
+    records_deleted_at = models.DateTimeField(
+        _("registreringer slettet"), null=True, blank=True,
+        db_comment="When record-level data was deleted after the retention period",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+
+    objects = RundeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "unit__path"]
+        verbose_name = _("kartleggingsrunde")
+        verbose_name_plural = _("kartleggingsrunder")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="kartlegging_one_round_per_year"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("kartlegging:runde", args=[self.code])
+
+    def retention_until(self):
+        if not self.published_at:
+            return None
+        return self.published_at + timedelta(
+            days=getattr(settings, "RUSFELT_RETENTION_DAYS", 365))
+
+    def get_tjenester_display(self):
+        labels = dict(Tjeneste.choices)
+        return ", ".join(str(labels.get(t, t)) for t in self.tjenester)
+
+
+class RegistreringQuerySet(UnitScopedQuerySet):
+    unit_lookup = "runde__unit"
+
+
+def _level(verbose):
+    return models.CharField(verbose, max_length=5, choices=Niva.choices)
+
+
+def _flag(verbose):
+    return models.BooleanField(verbose, null=True, blank=True)
+
+
+class Registrering(models.Model):
+    """One person in one round. No fødselsnummer: a pseudonym, age and sex."""
+
+    runde = models.ForeignKey(Runde, on_delete=models.CASCADE, related_name="registreringer")
+    pseudonym = models.CharField(
+        max_length=80,
+        db_comment="HMAC-SHA-256 of the fødselsnummer keyed by installation secret and round "
+                   "code, prefixed by key version (k1:). Never the number itself.",
+    )
+    tjeneste = models.CharField(_("registrerende tjeneste"), max_length=15,
+                                choices=Tjeneste.choices)
+    alder = models.PositiveSmallIntegerField(
+        _("alder"), db_comment="Age in whole years at the round's reference date")
+    kjonn = models.CharField(_("kjønn"), max_length=6, choices=Kjonn.choices,
+                             db_comment="Legal sex derived from the fødselsnummer")
+    kategori = models.CharField(_("kategori"), max_length=12, choices=Kategori.choices)
+    bolig = _level(_("bolig"))
+    arbeid_aktivitet = _level(_("arbeid og meningsfull aktivitet"))
+    okonomi = _level(_("økonomi"))
+    fysisk_helse = _level(_("fysisk helse"))
+    psykisk_helse = _level(_("psykisk helse"))
+    rusmiddelbruk = _level(_("rusmiddelbruk"))
+    sosial_fungering = _level(_("sosial fungering"))
+    nettverk = _level(_("nettverk"))
+    # Derived, stored so results GROUP BY them in the database.
+    levekarsindeks = models.CharField(max_length=6, choices=Indeks.choices)
+    levekarsindeks_regel = models.CharField(max_length=40, default=DEFAULT_RULE)
+    rop = models.BooleanField(default=False)
+    # The other variables the seeds report on (seed 003 L209-259, seed 004 L348-366).
+    varighet_over_3_ar = _flag(_("varighet over 3 år"))
+    fodested = models.CharField(_("fødested"), max_length=15, choices=Fodested.choices,
+                                blank=True)
+    bosituasjon = models.CharField(_("bosituasjon"), max_length=15,
+                                   choices=Bosituasjon.choices, blank=True)
+    antall_barn = models.PositiveSmallIntegerField(_("antall barn under 18"), default=0)
+    barn_kontakt = models.CharField(_("kontakt med barn"), max_length=15,
+                                    choices=BarnKontakt.choices, blank=True)
+    selvmordsforsok = _flag(_("selvmordsforsøk siste år"))
+    selvmordsfare = _flag(_("selvmordsfare"))
+    overdose = _flag(_("overdose siste år"))
+    overdosefare = _flag(_("overdosefare"))
+    vold_utsatt = _flag(_("utsatt for vold"))
+    vold_utover = _flag(_("utøver vold"))
+    individuell_plan = _flag(_("individuell plan"))
+    tiltaksplan = _flag(_("tiltaksplan"))
+    kriseplan = _flag(_("kriseplan"))
+    ansvarsgruppe = _flag(_("ansvarsgruppe"))
+    koordinator = _flag(_("koordinator"))
+    kommunale_tjenester = models.CharField(_("kommunale tjenester mottatt"), max_length=300,
+                                           blank=True, db_comment="Space-separated keys")
+    spesialist_tjenester = models.CharField(_("spesialisttjenester mottatt"), max_length=300,
+                                            blank=True, db_comment="Space-separated keys")
+    anbefalte_tiltak = models.CharField(_("anbefalte tiltak"), max_length=300, blank=True,
+                                        db_comment="Space-separated keys")
+    informert = models.BooleanField(_("personen er informert"), default=False)
+    ikke_informert_grunn = models.CharField(_("grunn til at personen ikke er informert"),
+                                            max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+
+    objects = RegistreringQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registrering")
+        verbose_name_plural = _("registreringer")
+        constraints = [
+            models.UniqueConstraint(fields=["runde", "pseudonym"],
+                                    name="kartlegging_one_registration_per_round"),
+        ]
+
+    def __str__(self):
+        return f"{self.runde.code} #{self.pk}"
+
+    def levels(self):
+        from .domain.levels import parse_level
+
+        return [parse_level(getattr(self, name)) for name, _label in AREA_FIELDS]
+
+
+class RundeResultatQuerySet(UnitScopedQuerySet):
+    unit_lookup = "runde__unit"
+
+
+class RundeResultat(models.Model):
+    """The neutral (unsuppressed) aggregates of a round, stored at publishing.
+
+    Kept after record-level data is deleted, so trends and published tables
+    survive the retention period. Suppression is applied when read out.
+    """
+
+    runde = models.OneToOneField(Runde, on_delete=models.CASCADE, related_name="resultat")
+    data = models.JSONField(db_comment="Aggregated counts only; no record-level data")
+    levekarsindeks_regel = models.CharField(max_length=40, default=DEFAULT_RULE)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    objects = RundeResultatQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self.runde.code} resultat"
