@@ -9,4 +9,4 @@ class IndikatorerConfig(AppConfig):
     nav_label = _("Indikatorer")
     nav_description = _("Indikatorsett fulgt over år, med beregnet endring og vurdering.")
     #: False until the capability is built; the navigation then says so plainly.
-    built = False
+    built = True

@@ -1,0 +1,375 @@
+"""Indicator sets in the browser: status tables, charts, comparison, goals, import.
+
+Every view loads values through ``Verdi.objects.visible_to`` (the scoping
+chokepoint plus the published national figures) and a unit through
+``_unit``: another municipality's unit answers 404, a unit of one's own
+without the needed role 403.
+"""
+
+import io
+
+import altair as alt
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rusfelt.core import audit
+from rusfelt.core.charts import svg_data_uri
+from rusfelt.core.domain.tabular import ImportErrors, TableError
+from rusfelt.core.models import AuditAction, OrgUnit
+from rusfelt.core.roles import Role
+from rusfelt.core.scoping import has_role, units_for
+
+from . import services
+from .domain.change import Judgement, change_between
+from .forms import (
+    JUDGEMENT_LABELS,
+    JUDGEMENT_MEANINGS,
+    AssessmentForm,
+    CompareForm,
+    ImportForm,
+    StatusFilterForm,
+)
+from .models import Gruppe, Indikatorsett, Maalvurdering, Verdi
+from .templatetags.indikatorer_tags import format_change
+
+READ_ROLES = [Role.LESER, Role.PLANLEGGER, Role.KARTLEGGER]
+WRITE_ROLES = [Role.PLANLEGGER]
+
+
+def _unit(user, code: str, roles=READ_ROLES, *, national_open=True) -> OrgUnit:
+    """The unit ``code`` if ``user`` may act on it with ``roles``: 404 if not theirs, 403
+    without the role. The country's published figures are open to every signed-in user
+    when ``national_open``."""
+    if national_open and code == services.NATIONAL_CODE:
+        return get_object_or_404(OrgUnit, code=code)
+    unit = get_object_or_404(units_for(user), code=code)
+    if not has_role(user, unit, roles):
+        raise PermissionDenied
+    return unit
+
+
+def _values(user):
+    return Verdi.objects.visible_to(user, READ_ROLES)
+
+
+def _unit_choices(sett, values):
+    ids = values.filter(indikator__sett=sett).values("unit")
+    return list(OrgUnit.objects.filter(pk__in=ids).order_by("path"))
+
+
+@login_required
+def index(request):
+    sets = Indikatorsett.objects.all()
+    return render(request, "indikatorer/index.html", {"sets": sets})
+
+
+def _status_context(request, sett):
+    """Filter form, unit and the filtered status table (shared by HTML, PDF, XLSX)."""
+    values = _values(request.user)
+    set_values = values.filter(indikator__sett=sett)
+    years = sorted(set(set_values.values_list("year", flat=True).distinct()), reverse=True)
+    sources = sorted(set(sett.indikatorer.values_list("source", flat=True)) - {""})
+    form = StatusFilterForm(
+        request.GET or None, units=_unit_choices(sett, values), years=years,
+        groups=sett.grupper.all(), sources=sources,
+    )
+    data = form.cleaned_data if form.is_valid() else {}
+    code = data.get("enhet") or request.GET.get("enhet") or services.NATIONAL_CODE
+    unit = _unit(request.user, code)
+    indicators = sett.indikatorer.all()
+    if data.get("gruppe"):
+        indicators = indicators.filter(gruppe__code=data["gruppe"])
+    if data.get("type"):
+        indicators = indicators.filter(type=data["type"])
+    if data.get("kilde"):
+        indicators = indicators.filter(source=data["kilde"])
+    last = data.get("til")
+    first = None
+    if last:
+        first = max(last - 2, sett.baseline_year or last - 2)
+        if first >= last:
+            first = last - 1
+    table = services.status_table(
+        sett, unit, values, first_year=first, last_year=last, indicators=indicators
+    )
+    if data.get("vurdering"):
+        column = table.latest_column
+        for group in table.groups:
+            group.rows = [
+                r for r in group.rows if r.changes[column].judgement == data["vurdering"]
+            ]
+        table.groups = [g for g in table.groups if g.rows]
+    return {
+        "sett": sett, "form": form, "unit": unit, "table": table,
+        "legend": [(j.value, JUDGEMENT_LABELS[j], JUDGEMENT_MEANINGS[j]) for j in Judgement],
+        "query": request.GET.urlencode(),
+        "can_import": units_for(request.user, WRITE_ROLES).exists(),
+    }
+
+
+@login_required
+def sett_detail(request, slug):
+    sett = get_object_or_404(Indikatorsett, slug=slug)
+    context = _status_context(request, sett)
+    return render(request, "indikatorer/sett.html", context)
+
+
+@login_required
+def sett_pdf(request, slug):
+    from django.contrib.staticfiles import finders
+    from weasyprint import CSS, HTML
+
+    sett = get_object_or_404(Indikatorsett, slug=slug)
+    context = _status_context(request, sett)
+    html = render_to_string("indikatorer/sett_pdf.html", context, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
+        stylesheets=[
+            CSS(filename=finders.find("rusfelt/css/site.css")),
+            CSS(filename=finders.find("indikatorer/indikatorer.css")),
+            CSS(filename=finders.find("indikatorer/print.css")),
+        ]
+    )
+    _audit_export(request, sett, context["unit"], "pdf")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"{sett.slug}-{context['unit'].code}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def sett_xlsx(request, slug):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    sett = get_object_or_404(Indikatorsett, slug=slug)
+    context = _status_context(request, sett)
+    table = context["table"]
+    fills = {"gronn": "C6EFCE", "gul": "FFEB9C", "rod": "FFC7CE", "gra": "E0E0E0"}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Status"
+    ws.append([f"{sett.name} – {table.unit.name}"])
+    ws["A1"].font = Font(bold=True)
+    header = ["Nr.", "Gruppe", "Indikator", "Type", "Kilde", "Måleenhet"]
+    header += [str(y) for y in table.years]
+    for a, b in table.columns:
+        header += [f"{a}–{b}", f"Vurdering {a}–{b}"]
+    ws.append(header)
+    for group in table.groups:
+        for row in group.rows:
+            ind = row.indikator
+            cells = [ind.number, group.gruppe.code, ind.title, ind.get_type_display(),
+                     ind.source, ind.unit_label]
+            cells += [float(v.value) if v and v.value is not None else "N/A" for v in row.values]
+            for change in row.changes:
+                cells += [format_change(change), str(JUDGEMENT_LABELS[change.judgement])]
+            ws.append(cells)
+            first_judgement = 7 + len(table.years) + 1
+            for i, change in enumerate(row.changes):
+                cell = ws.cell(row=ws.max_row, column=first_judgement + 2 * i)
+                cell.fill = PatternFill("solid", fgColor=fills[change.judgement.value])
+    ws.column_dimensions["C"].width = 60
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    _audit_export(request, sett, table.unit, "xlsx")
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"{sett.slug}-{table.unit.code}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _audit_export(request, sett, unit, fmt):
+    audit.record(AuditAction.EXPORT, request=request, obj=sett, unit=unit,
+                 detail={"format": fmt, "sett": sett.slug})
+
+
+def _line_chart(rows, title):
+    data = alt.Data(values=rows)
+    return (
+        alt.Chart(data, title=title)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("ar:O", title=_("År")),
+            y=alt.Y("verdi:Q", title=_("Verdi")),
+            color=alt.Color("enhet:N", title=_("Enhet")),
+            tooltip=["enhet:N", "ar:O", "verdi:Q"],
+        )
+        .properties(width=560, height=280)
+    )
+
+
+@login_required
+def indikator_detail(request, slug, number):
+    sett = get_object_or_404(Indikatorsett, slug=slug)
+    indikator = get_object_or_404(sett.indikatorer.select_related("gruppe"), number=number)
+    values = _values(request.user).filter(indikator=indikator).select_related("unit")
+    spec = services.spec_of(indikator)
+    thresholds = services.thresholds_of(sett)
+    years = sorted({v.year for v in values})
+    by_unit: dict[int, dict] = {}
+    for v in values.order_by("unit__path", "year"):
+        entry = by_unit.setdefault(v.unit_id, {"unit": v.unit, "values": {}, "points": {}})
+        entry["values"][v.year] = v
+        entry["points"][v.year] = services.Point(v.value, v.break_in_series)
+    rows = []
+    chart_rows = []
+    for entry in by_unit.values():
+        last = max(entry["values"]) if entry["values"] else None
+        change = change_between(spec, entry["points"], last - 1, last, thresholds)
+        rows.append({
+            "unit": entry["unit"], "cells": [entry["values"].get(y) for y in years],
+            "change": change,
+        })
+        chart_rows += [
+            {"enhet": entry["unit"].name, "ar": y, "verdi": float(v.value)}
+            for y, v in entry["values"].items() if v.value is not None
+        ]
+    chart = None
+    if chart_rows:
+        chart = svg_data_uri(_line_chart(chart_rows, f"{indikator.number} {indikator.title}"))
+    return render(request, "indikatorer/indikator.html", {
+        "sett": sett, "indikator": indikator, "years": years, "rows": rows, "chart": chart,
+        "rule_note": indikator.kind == "ratio",
+    })
+
+
+@login_required
+def compare(request, slug, number):
+    sett = get_object_or_404(Indikatorsett, slug=slug)
+    indikator = get_object_or_404(sett.indikatorer, number=number)
+    values = _values(request.user).filter(indikator=indikator).select_related("unit")
+    years = sorted(set(values.values_list("year", flat=True)), reverse=True)
+    form = CompareForm(request.GET or None, years=years)
+    year = (form.cleaned_data.get("ar") if form.is_valid() else None) or (
+        years[0] if years else None
+    )
+    spec = services.spec_of(indikator)
+    thresholds = services.thresholds_of(sett)
+    points: dict[int, dict] = {}
+    units: dict[int, OrgUnit] = {}
+    for v in values.filter(year__in=[year, (year or 0) - 1]):
+        points.setdefault(v.unit_id, {})[v.year] = v
+        units[v.unit_id] = v.unit
+    rows = []
+    for unit_id, by_year in points.items():
+        current = by_year.get(year)
+        if current is None:
+            continue
+        change = change_between(
+            spec, {y: services.Point(v.value, v.break_in_series) for y, v in by_year.items()},
+            year - 1, year, thresholds,
+        )
+        rows.append({"unit": units[unit_id], "verdi": current, "change": change})
+    rows.sort(key=lambda r: r["unit"].path)
+    chart = None
+    chart_rows = [
+        {"enhet": r["unit"].name, "verdi": float(r["verdi"].value)}
+        for r in rows if r["verdi"].value is not None
+    ]
+    if chart_rows:
+        chart = svg_data_uri(
+            alt.Chart(alt.Data(values=chart_rows), title=f"{indikator.title} {year}")
+            .mark_bar()
+            .encode(
+                y=alt.Y("enhet:N", title=_("Enhet"), sort=None),
+                x=alt.X("verdi:Q", title=indikator.unit_label or _("Verdi")),
+            )
+            .properties(width=520, height=max(60, 34 * len(chart_rows)))
+        )
+    return render(request, "indikatorer/compare.html", {
+        "sett": sett, "indikator": indikator, "form": form, "year": year, "rows": rows,
+        "chart": chart,
+    })
+
+
+@login_required
+def goals(request, slug):
+    sett = get_object_or_404(Indikatorsett, slug=slug)
+    context = _status_context(request, sett)
+    table = context["table"]
+    unit = context["unit"]
+    year = table.years[-1]
+    assessments = Maalvurdering.objects.for_user(request.user).filter(
+        gruppe__sett=sett, unit=unit, year=year
+    )
+    overview = services.goal_overview(table, list(assessments))
+    can_edit = has_role(request.user, unit, WRITE_ROLES)
+    forms = {
+        g.gruppe.pk: AssessmentForm(initial={
+            "text": g.assessment.text if g.assessment else "",
+            "version": g.assessment.version if g.assessment else 0,
+        })
+        for g in overview.goals
+    } if can_edit else {}
+    context.update({
+        "overview": overview, "can_edit": can_edit,
+        "goal_rows": [(g, forms.get(g.gruppe.pk)) for g in overview.goals],
+    })
+    return render(request, "indikatorer/goals.html", context)
+
+
+@login_required
+@require_POST
+def goal_assessment(request, slug, code, year, gruppe):
+    sett = get_object_or_404(Indikatorsett, slug=slug)
+    unit = _unit(request.user, code, WRITE_ROLES, national_open=False)
+    group = get_object_or_404(Gruppe, sett=sett, code=gruppe)
+    form = AssessmentForm(request.POST)
+    target = reverse("indikatorer:goals", args=[sett.slug]) + f"?enhet={unit.code}&til={year}"
+    if not form.is_valid():
+        messages.error(request, _("Vurderingen kunne ikke lagres."))
+        return redirect(target)
+    try:
+        services.save_assessment(
+            gruppe=group, unit=unit, year=year, text=form.cleaned_data["text"],
+            version=form.cleaned_data["version"], user=request.user, request=request,
+        )
+    except ValueError:
+        messages.error(request, _(
+            "Noen andre har lagret vurderingen i mellomtiden. Les den nye teksten og prøv igjen."
+        ))
+        return redirect(target)
+    messages.success(request, _("Vurderingen er lagret."))
+    return redirect(target)
+
+
+@login_required
+def import_view(request, slug):
+    sett = get_object_or_404(Indikatorsett, slug=slug)
+    writable = units_for(request.user, WRITE_ROLES).order_by("path")
+    if not writable.exists():
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None, units=writable)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["fil"]
+        try:
+            result = services.import_values(
+                sett, upload.read(), upload.name,
+                default_unit_code=form.cleaned_data["enhet"] or writable.first().code,
+                allowed_units=set(writable.values_list("code", flat=True)),
+                user=request.user, request=request,
+            )
+        except TableError as exc:
+            errors = [str(exc)]
+        except ImportErrors as exc:
+            errors = [str(e) for e in exc.errors]
+        else:
+            messages.success(request, _(
+                "%(rows)s verdier importert: %(created)s nye, %(updated)s endret."
+            ) % result)
+            return redirect(sett)
+    return render(request, "indikatorer/import.html", {
+        "sett": sett, "form": form, "errors": errors,
+    })
+
