@@ -19,6 +19,9 @@ from .models import (
 )
 from .services import Filters
 
+# Paths under /tjenester/ that a service's slug must not take.
+RESERVED_SLUGS = {"mine"}
+
 ROLLE_CHOICES = [
     ("", _("Alle")),
     ("bruker", _("Jeg trenger hjelp selv")),
@@ -74,6 +77,7 @@ class SokForm(forms.Form):
 
 class TjenesteForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    website = forms.URLField(label=_("nettside"), required=False, assume_scheme="https")
 
     class Meta:
         model = Tjeneste
@@ -95,6 +99,12 @@ class TjenesteForm(forms.ModelForm):
         self.fields["unit"].queryset = own
         self.fields["provider_unit"].queryset = own
         self.fields["version"].initial = self.instance.version
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(_("Dette kortnavnet er reservert."))
+        return slug
 
     def clean(self):
         data = super().clean()

@@ -67,6 +67,8 @@ def stem(word: str) -> str:
     if word in KNOWN_STEMS or word.isdigit():
         return word
     for suffix in SUFFIXES:
+        if suffix == "et" and word.endswith("het"):
+            continue  # "avhengighet" is a whole noun, not "avhengigh" + "et"
         if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
             return word[: -len(suffix)]
     return word

@@ -57,6 +57,7 @@ def test_stem_strips_one_ending_and_keeps_short_words():
     assert stem("tjenester") == "tjenest"
     assert stem("rus") == "rus"
     assert stem("ane") == "ane"
+    assert stem("avhengighet") == stem("avhengigheter") == "avhengighet"
 
 
 def test_split_compound_needs_known_parts():
