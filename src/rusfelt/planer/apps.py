@@ -12,4 +12,4 @@ class PlanerConfig(AppConfig):
         "statusrapport."
     )
     #: False until the capability is built; the navigation then says so plainly.
-    built = False
+    built = True

@@ -168,7 +168,8 @@ def update_tiltak(tiltak: Tiltak, version: int, data: dict, *, user, request=Non
     With ``amendment`` (date, decision_ref, description) and a changed text,
     the old and new text are kept as an ``Endring``.
     """
-    old_text = tiltak.text
+    # The form may have changed ``tiltak`` in memory; the stored text is the old one.
+    old_text = Tiltak.objects.filter(pk=tiltak.pk).values_list("text", flat=True).first()
     values = {f: data[f] for f in TILTAK_FIELDS if f in data}
     changed = Tiltak.objects.filter(pk=tiltak.pk, version=version).update(
         **values, version=F("version") + 1

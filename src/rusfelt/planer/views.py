@@ -1,0 +1,331 @@
+"""Plan pages. Every view loads through the scoped querysets (core.scoping):
+another municipality's plan answers 404, a reader who tries to write 403."""
+
+import altair as alt
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from rusfelt.core import audit
+from rusfelt.core.charts import svg_data_uri
+from rusfelt.core.domain.tabular import ImportErrors, TableError
+from rusfelt.core.models import AuditAction
+from rusfelt.core.scoping import get_for_user_or_404, has_role, units_for
+
+from . import report as report_mod
+from . import services
+from .domain import planfil
+from .domain import status as st
+from .forms import (
+    PeriodForm,
+    PlanForm,
+    PlanImportForm,
+    ReportForm,
+    StatusFormSet,
+    TextAtDateForm,
+    TiltakForm,
+)
+from .models import Endring, Plan, Tiltak
+
+READ, WRITE = services.READ_ROLES, services.WRITE_ROLES
+
+
+def _plan(request, slug, roles=READ):
+    plan = get_for_user_or_404(Plan.objects.select_related("owner"), request.user,
+                               roles=roles, slug=slug)
+    plan.can_edit = has_role(request.user, plan.owner, WRITE)
+    return plan
+
+
+def _tiltak(plan, pk):
+    # The plan is already scoped; the measure must belong to it.
+    return get_object_or_404(
+        Tiltak.objects.select_related("area", "responsible_unit", "parent__plan", "plan"),
+        plan=plan, pk=pk,
+    )
+
+
+@login_required
+def index(request):
+    plans = (
+        Plan.objects.for_user(request.user, READ).select_related("owner")
+        .annotate(n=Count("tiltak"))
+    )
+    can_import = units_for(request.user, WRITE).exists()
+    return render(request, "planer/plan_list.html", {"plans": plans, "can_import": can_import})
+
+
+@login_required
+def plan_detail(request, slug):
+    plan = _plan(request, slug)
+    year = _year_param(request, plan)
+    over_periods = services.status_over_periods(plan)
+    counts = services.status_counts(plan, year)
+    context = {
+        "plan": plan,
+        "year": year,
+        "years": list(range(plan.period_from, plan.period_to + 2)),
+        "counts": counts,
+        "total": sum(counts.values()),
+        "progress": services.area_progress(plan, year),
+        "overdue": services.overdue(plan),
+        "without_responsible": services.without_responsible(plan),
+        "over_periods": over_periods,
+        "status_order": [(s, st.LABELS[s]) for s in st.SUMMARY_ORDER],
+        "chart": _status_chart(over_periods) if over_periods else None,
+        "goals": plan.hovedmal.all(),
+    }
+    return render(request, "planer/plan_detail.html", context)
+
+
+def _year_param(request, plan):
+    try:
+        return int(request.GET.get("ar", ""))
+    except ValueError:
+        return services.default_year(plan)
+
+
+def _status_chart(over_periods):
+    data = [
+        {"År": str(year), "Status": st.LABELS[s], "Antall": n, "rekkefolge": i}
+        for year, counts in over_periods
+        for i, (s, n) in enumerate(counts.items())
+    ]
+    colours = ["#9e9e9e", "#1f6fb2", "#2e7d32", "#e0a800", "#5d4037", "#d9d9d9"]
+    chart = (
+        alt.Chart(alt.Data(values=data))
+        .mark_bar()
+        .encode(
+            x=alt.X("År:N", title="År"),
+            y=alt.Y("sum(Antall):Q", title="Antall tiltak"),
+            color=alt.Color("Status:N", sort=[st.LABELS[s] for s in st.SUMMARY_ORDER],
+                            scale=alt.Scale(domain=[st.LABELS[s] for s in st.SUMMARY_ORDER],
+                                            range=colours)),
+            order=alt.Order("rekkefolge:Q"),
+        )
+        .properties(width=460, height=220, title="Status ved utgangen av hvert år")
+    )
+    return svg_data_uri(chart)
+
+
+@login_required
+def tiltak_list(request, slug):
+    plan = _plan(request, slug)
+    year = _year_param(request, plan)
+    measures = services.with_status(
+        plan.tiltak.select_related("area", "responsible_unit", "parent__plan__owner"), year
+    )
+    by_area = {}
+    for t in measures:
+        by_area.setdefault(t.area_id, []).append(t)
+    tree = []
+
+    def walk(area, depth):
+        tree.append({"area": area, "depth": depth, "measures": by_area.get(area.pk, [])})
+        for child in children.get(area.pk, []):
+            walk(child, depth + 1)
+
+    areas = list(plan.omrader.all())
+    children = {}
+    for a in areas:
+        children.setdefault(a.parent_id, []).append(a)
+    for a in children.get(None, []):
+        walk(a, 0)
+    if by_area.get(None):
+        tree.append({"area": None, "depth": 0, "measures": by_area[None]})
+    return render(request, "planer/tiltak_list.html", {
+        "plan": plan, "tree": tree, "year": year, "labels": st.LABELS,
+    })
+
+
+@login_required
+def tiltak_detail(request, slug, pk):
+    plan = _plan(request, slug)
+    tiltak = _tiltak(plan, pk)
+    date_form = TextAtDateForm(request.GET or None)
+    text_at = None
+    if date_form.is_valid():
+        text_at = {"date": date_form.cleaned_data["dato"],
+                   "text": services.text_of(tiltak, date_form.cleaned_data["dato"])}
+    return render(request, "planer/tiltak_detail.html", {
+        "plan": plan, "tiltak": tiltak, "date_form": date_form, "text_at": text_at,
+        "history": tiltak.statuser.order_by("-period_key", "-created_at", "-id"),
+        "amendments": tiltak.endringer.order_by("date", "id"),
+        "children": tiltak.children.select_related("plan"),
+        "goals": tiltak.goals.all(), "indikatorer": tiltak.indikatorer.all(),
+    })
+
+
+@login_required
+@never_cache
+def tiltak_edit(request, slug, pk=None):
+    plan = _plan(request, slug, WRITE)
+    tiltak = _tiltak(plan, pk) if pk else None
+    form = TiltakForm(request.POST or None, instance=tiltak, plan=plan,
+                      initial=None if tiltak else {"version": 0})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        if tiltak is None:
+            new = form.save(commit=False)
+            new.plan = plan
+            new.order = (plan.tiltak.count() + 1) * 10
+            new.save()
+            form.save_m2m()
+            audit.record(AuditAction.CREATE, request=request, obj=new)
+            messages.success(request, _("Tiltaket er opprettet."))
+            return redirect(new)
+        data = dict(form.cleaned_data)
+        try:
+            services.update_tiltak(
+                tiltak, form.cleaned_data["version"], data, user=request.user,
+                request=request, amendment=form.amendment(),
+            )
+        except services.Conflict as exc:
+            conflict = exc.current
+            # Keep what this user typed; the next save is made against the
+            # version they have now seen.
+            post = request.POST.copy()
+            post["version"] = str(conflict.version)
+            form = TiltakForm(post, instance=tiltak, plan=plan)
+            form.is_valid()
+        else:
+            messages.success(request, _("Tiltaket er lagret."))
+            return redirect(tiltak)
+    return render(request, "planer/tiltak_form.html", {
+        "plan": plan, "tiltak": tiltak, "form": form, "conflict": conflict,
+    })
+
+
+@login_required
+@never_cache
+def status_update(request, slug):
+    """Report the status of every measure for one period (year or tertial)."""
+    plan = _plan(request, slug, WRITE)
+    today = timezone.localdate()
+    period_form = PeriodForm(request.GET or {"year": min(max(today.year, plan.period_from),
+                                                         plan.period_to + 1), "tertial": 0})
+    if not period_form.is_valid():
+        period_form = PeriodForm({"year": today.year, "tertial": 0})
+        period_form.is_valid()
+    year, tertial = period_form.cleaned_data["year"], period_form.cleaned_data["tertial"]
+    measures = list(services.with_status(plan.tiltak.select_related("area"), year))
+    initial = [{"tiltak_id": t.pk} for t in measures]
+    formset = StatusFormSet(request.POST or None, initial=initial)
+    if request.method == "POST" and formset.is_valid():
+        by_id = {t.pk: t for t in measures}
+        saved = 0
+        for row in formset.cleaned_data:
+            t = by_id.get(row.get("tiltak_id"))
+            if t is None or not row.get("status"):
+                continue
+            services.record_status(t, year, tertial, row["status"], row.get("comment", ""),
+                                   user=request.user, request=request)
+            saved += 1
+        messages.success(request, _("%(n)s statuser er lagret for %(period)s.")
+                         % {"n": saved, "period": period_form.label})
+        return redirect(f"{request.path}?year={year}&tertial={tertial}")
+    rows = list(zip(measures, formset.forms, strict=True))
+    return render(request, "planer/status_form.html", {
+        "plan": plan, "period_form": period_form, "formset": formset, "rows": rows,
+        "period_label": period_form.label, "labels": st.LABELS,
+    })
+
+
+@login_required
+def endringer(request, slug):
+    plan = _plan(request, slug)
+    amendments = Endring.objects.filter(plan=plan).select_related("tiltak")
+    return render(request, "planer/endringer.html", {"plan": plan, "amendments": amendments})
+
+
+@login_required
+def rapport(request, slug):
+    plan = _plan(request, slug)
+    form = ReportForm(request.GET or {"periode": services.default_year(plan)})
+    if not form.is_valid():
+        return render(request, "planer/rapport.html", {"plan": plan, "form": form})
+    year = form.cleaned_data["periode"]
+    fmt = request.GET.get("format", "")
+    built = report_mod.build(plan, year)
+    if fmt in report_mod.FORMATS:
+        content_type, ext = report_mod.FORMATS[fmt]
+        response = HttpResponse(report_mod.render(built, fmt), content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="statusrapport-{plan.slug}-{year}.{ext}"'
+        )
+        audit.record(AuditAction.EXPORT, request=request, obj=plan,
+                     detail={"report": "statusrapport", "year": year, "format": fmt})
+        return response
+    return render(request, "planer/rapport.html", {
+        "plan": plan, "form": form, "report": built, "year": year,
+    })
+
+
+@login_required
+def eksport(request, slug, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    plan = _plan(request, slug)
+    if fmt == "xlsx":
+        data = services.export_xlsx(plan)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        data, content_type = services.export_csv(plan), "text/csv; charset=utf-8"
+    audit.record(AuditAction.EXPORT, request=request, obj=plan, detail={"format": fmt})
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}.{fmt}"'
+    return response
+
+
+@login_required
+@never_cache
+def plan_import(request):
+    units = units_for(request.user, WRITE)
+    if not units.exists():
+        raise PermissionDenied
+    form = PlanImportForm(request.POST or None, request.FILES or None, units=units)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        fields = services.PlanFields(
+            slug=form.cleaned_data["slug"], title=form.cleaned_data["title"],
+            owner=form.cleaned_data["owner"], period_from=form.cleaned_data["period_from"],
+            period_to=form.cleaned_data["period_to"],
+            decision_ref=form.cleaned_data["decision_ref"],
+            adopted_on=form.cleaned_data["adopted_on"], state=form.cleaned_data["state"],
+        )
+        try:
+            plan = services.import_plan(upload.read(), upload.name, fields,
+                                        user=request.user, request=request)
+        except TableError as exc:
+            errors = [str(exc)]
+        except ImportErrors as exc:
+            errors = [str(e) for e in exc.errors]
+        else:
+            messages.success(request, _("Planen er importert med %(n)s tiltak.")
+                             % {"n": plan.tiltak.count()})
+            return redirect(plan)
+    return render(request, "planer/import.html", {
+        "form": form, "errors": errors, "columns": planfil.COLUMNS,
+    })
+
+
+@login_required
+@never_cache
+def plan_edit(request, slug):
+    plan = _plan(request, slug, WRITE)
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit.record(AuditAction.UPDATE, request=request, obj=plan,
+                     detail={"fields": sorted(form.changed_data)})
+        messages.success(request, _("Planen er lagret."))
+        return redirect(plan)
+    return render(request, "planer/plan_form.html", {"plan": plan, "form": form})
+
