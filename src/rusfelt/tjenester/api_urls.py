@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import api
+
+app_name = "tjenester_api"
+
+urlpatterns = [
+    path("", api.service_list, name="list"),
+    path("openapi.json", api.openapi, name="openapi"),
+    path("hsds/", api.hsds_export, name="hsds"),
+    path("<slug:slug>/", api.service_detail, name="detail"),
+]
