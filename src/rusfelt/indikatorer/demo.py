@@ -46,6 +46,8 @@ ILLUSTRATIVE demo values, not statistics, and say so in their merknad, so that
 the comparison of units has something to show.
 """
 
+import csv
+import io
 from pathlib import Path
 
 from django.db import transaction
@@ -91,12 +93,14 @@ MUNICIPAL = {
 
 
 def _municipal_csv() -> bytes:
-    lines = ["indikator,enhet,ar,verdi,merknad"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["indikator", "enhet", "ar", "verdi", "merknad"])
     for code, indicators in MUNICIPAL.items():
         for number, values in indicators.items():
             for year, value in zip((2016, 2017, 2018), values, strict=True):
-                lines.append(f"{number},{code},{year},{value},{ILLUSTRATIVE}")
-    return ("\n".join(lines) + "\n").encode()
+                writer.writerow([number, code, year, value, ILLUSTRATIVE])
+    return out.getvalue().encode()
 
 
 @transaction.atomic

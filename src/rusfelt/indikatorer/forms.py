@@ -27,10 +27,7 @@ class StatusFilterForm(forms.Form):
     gruppe = forms.ChoiceField(label=_("Mål eller gruppe"), required=False)
     type = forms.ChoiceField(label=_("Type"), required=False)
     kilde = forms.ChoiceField(label=_("Kilde"), required=False)
-    vurdering = forms.ChoiceField(
-        label=_("Vurdering"), required=False,
-        help_text=_("Vurderingen av siste ettårsendring."),
-    )
+    vurdering = forms.ChoiceField(label=_("Vurdering siste år"), required=False)
 
     def __init__(self, *args, units=(), years=(), groups=(), sources=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -193,18 +193,18 @@ def _audit_export(request, sett, unit, fmt):
                  detail={"format": fmt, "sett": sett.slug})
 
 
-def _line_chart(rows, title):
+def _line_chart(rows, title, unit_label=""):
     data = alt.Data(values=rows)
     return (
         alt.Chart(data, title=title)
         .mark_line(point=True)
         .encode(
-            x=alt.X("ar:O", title=_("År")),
-            y=alt.Y("verdi:Q", title=_("Verdi")),
+            x=alt.X("ar:O", title=_("År"), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("verdi:Q", title=unit_label or _("Verdi")),
             color=alt.Color("enhet:N", title=_("Enhet")),
             tooltip=["enhet:N", "ar:O", "verdi:Q"],
         )
-        .properties(width=560, height=280)
+        .properties(width=640, height=300)
     )
 
 
@@ -236,7 +236,9 @@ def indikator_detail(request, slug, number):
         ]
     chart = None
     if chart_rows:
-        chart = svg_data_uri(_line_chart(chart_rows, f"{indikator.number} {indikator.title}"))
+        chart = svg_data_uri(
+            _line_chart(chart_rows, f"{indikator.number} {indikator.title}", indikator.unit_label)
+        )
     return render(request, "indikatorer/indikator.html", {
         "sett": sett, "indikator": indikator, "years": years, "rows": rows, "chart": chart,
         "rule_note": indikator.kind == "ratio",

@@ -10,6 +10,9 @@ from ..forms import JUDGEMENT_LABELS, JUDGEMENT_MEANINGS
 
 register = template.Library()
 
+#: Ratios and scores are printed with their decimals (2,0; 3,41: seed 001 L1092, L1649).
+MIN_DECIMALS = {"ratio": 1, "score": 2}
+
 
 def format_value(value, kind: str = "") -> str:
     """13 936; 3,41; 59 % (up to two decimals, as printed in the seed)."""
@@ -17,6 +20,7 @@ def format_value(value, kind: str = "") -> str:
         return ""
     value = Decimal(value).normalize()
     decimals = min(max(0, -value.as_tuple().exponent), 2)
+    decimals = max(decimals, MIN_DECIMALS.get(kind, 0))
     text = floatformat(value, f"{decimals}g")
     return f"{text} %" if kind == "andel" else text
 

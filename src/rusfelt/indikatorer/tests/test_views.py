@@ -1,0 +1,152 @@
+"""Views: each with the allowed user, another municipality's (404) and the wrong role (403)."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from rusfelt.core.models import AuditEvent
+from rusfelt.indikatorer import demo
+from rusfelt.indikatorer.models import Maalvurdering, Verdi
+
+SLUG = demo.SLUG
+BASE = f"/indikatorer/{SLUG}/"
+
+
+@pytest.fixture
+def sett(units):
+    demo.load()
+
+
+@pytest.fixture
+def evaluator(make_user):
+    return make_user("evaluator", ("0", "leser"))
+
+
+@pytest.fixture
+def oslo_pvo(make_user):
+    return make_user("oslo-pvo", ("0301", "personvernombud"))
+
+
+def _get(client, user, url):
+    client.force_login(user)
+    return client.get(url)
+
+
+def test_anonymous_users_are_sent_to_login(client, sett):
+    response = client.get(BASE)
+    assert response.status_code == 302 and "/logg-inn/" in response["Location"]
+
+
+def test_the_national_status_table_shows_the_seed_figures(client, sett, oslo_leser):
+    response = _get(client, oslo_leser, BASE)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Hovedmål 5: Alternative straffereaksjoner" in html
+    # ind. 4 årsverk 13 936 -> 15 894, 6,8 % a year, green (L1090)
+    assert "13\xa0936" in html
+    assert 'judgement--gronn" title="Bevegelse i ønsket retning">6,8 % <span' in html
+    # ind. 16: +0,5 points a year, at most the threshold: yellow (L1240)
+    assert "0,5 %-poeng <span class=\"judgement__label\">(gul)</span>" in html
+    assert html.count("<table class=\"table status-table\">") == 7
+
+
+def test_filters_by_goal_type_source_and_judgement(client, sett, oslo_leser):
+    client.force_login(oslo_leser)
+    html = client.get(BASE + "?gruppe=HM5&vurdering=rod").content.decode()
+    assert "Soning i behandlingsinstitusjon" in html  # 88, red (L1644)
+    assert "Plasser i rusmestringsenheter" not in html  # 87 is green
+    html = client.get(BASE + "?kilde=Ungdata").content.decode()
+    assert html.count("<tr>\n      <td>2") == 2  # 22 and 23
+    html = client.get(BASE + "?type=effekt").content.decode()
+    assert "Samfunnseffekter" in html and "Overordnet innsats –" not in html
+
+
+def test_a_unit_status_table_is_scoped(client, sett, oslo_leser, bergen_planlegger, oslo_pvo):
+    assert _get(client, oslo_leser, BASE + "?enhet=0301").status_code == 200
+    assert _get(client, bergen_planlegger, BASE + "?enhet=0301").status_code == 404
+    assert _get(client, oslo_pvo, BASE + "?enhet=0301").status_code == 403
+
+
+def test_the_national_evaluator_sees_every_units_values(client, sett, evaluator, bergen_planlegger):
+    html = _get(client, evaluator, BASE + "16/sammenlign/?ar=2018").content.decode()
+    for name in ("Oslo", "Bergen", "Stavanger", "Norge"):
+        assert name in html
+    html = _get(client, bergen_planlegger, BASE + "16/sammenlign/?ar=2018").content.decode()
+    assert "Bergen" in html and "Norge" in html and "Oslo" not in html
+    html = _get(client, bergen_planlegger, BASE + "16/").content.decode()
+    assert "data:image/svg+xml;base64," in html and "Oslo" not in html
+
+
+def test_indicator_page_has_a_chart_and_a_table(client, sett, oslo_leser):
+    response = _get(client, oslo_leser, BASE + "4/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<img src="data:image/svg+xml;base64,' in html and 'alt="Linjediagram' in html
+    assert "15\xa0894" in html
+    assert _get(client, oslo_leser, BASE + "17/").status_code == 404  # removed, L337
+
+
+def test_pdf_and_xlsx_exports_are_audited(client, sett, oslo_leser):
+    client.force_login(oslo_leser)
+    pdf = client.get(BASE + "status.pdf?gruppe=HM5")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    xlsx = client.get(BASE + "status.xlsx")
+    assert xlsx.status_code == 200
+    ws = load_workbook(io.BytesIO(xlsx.content)).active
+    rows = {r[0]: r for r in ws.iter_rows(min_row=3, values_only=True)}
+    assert rows[4][6:9] == (13936, 14633, 15894)
+    assert rows[4][-2:] == ("6,8 %", "grønn")
+    assert AuditEvent.objects.filter(action="export", user=oslo_leser).count() == 2
+    assert client.get(BASE + "status.xlsx?enhet=4601").status_code == 404
+
+
+def test_goals_show_counts_and_the_suggestion(client, sett, oslo_leser):
+    html = _get(client, oslo_leser, BASE + "mal/").content.decode()
+    assert "planregel-v1" in html and "Beregnet forslag" in html
+    assert "Lagre vurdering" not in html  # a leser cannot write
+
+
+def test_planners_write_assessments_for_their_own_unit(
+    client, sett, oslo_planlegger, oslo_leser, bergen_planlegger
+):
+    url = BASE + "mal/0301/2018/HM1/"
+    data = {"text": "Brukermedvirkning styrket i bydelene.", "version": 0}
+    client.force_login(oslo_planlegger)
+    page = client.get(BASE + "mal/?enhet=0301")
+    assert "Lagre vurdering" in page.content.decode()
+    assert client.post(url, data).status_code == 302
+    assert Maalvurdering.objects.get().text == data["text"]
+    # a second save with the old version is refused, not overwritten
+    client.post(url, {"text": "Annet", "version": 0}, follow=True)
+    assert Maalvurdering.objects.get().text == data["text"]
+    assert AuditEvent.objects.filter(action="create", object_type="indikatorer.maalvurdering")
+    assert _post(client, bergen_planlegger, url, data).status_code == 404
+    assert _post(client, oslo_leser, url, data).status_code == 403
+
+
+def _post(client, user, url, data):
+    client.force_login(user)
+    return client.post(url, data)
+
+
+def test_browser_import_for_own_units_all_or_nothing(
+    client, sett, oslo_planlegger, oslo_leser
+):
+    url = BASE + "import/"
+    client.force_login(oslo_planlegger)
+    good = SimpleUploadedFile("v.csv", b"indikator,enhet,ar,verdi\n16,0301,2019,67\n")
+    response = client.post(url, {"fil": good, "enhet": "0301"})
+    assert response.status_code == 302
+    assert Verdi.objects.get(unit__code="0301", year=2019).value == Decimal(67)
+    bad = SimpleUploadedFile(
+        "v.csv", b"indikator,enhet,ar,verdi\n15,0301,2019,4\n16,4601,2019,50\n"
+    )
+    html = client.post(url, {"fil": bad, "enhet": "0301"}).content.decode()
+    assert "Ingenting er lagret." in html
+    assert "Linje 3, kolonne enhet: du kan ikke registrere for enhet 4601" in html
+    assert not Verdi.objects.filter(indikator__number=15, year=2019).exists()
+    client.force_login(oslo_leser)
+    assert client.get(url).status_code == 403
