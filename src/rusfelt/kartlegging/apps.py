@@ -11,4 +11,4 @@ class KartleggingConfig(AppConfig):
         "Den årlige kartleggingen av tjenestemottakere: runder, registreringer og resultater."
     )
     #: False until the capability is built; the navigation then says so plainly.
-    built = False
+    built = True

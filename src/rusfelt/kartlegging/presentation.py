@@ -1,0 +1,231 @@
+"""Turn neutral results into display rows, comparisons, trends and charts.
+
+Writers only format: HTML templates, XLSX and charts all read the rows
+built here. Counts already suppressed stay ``:``; zero is shown as SSB's
+``-`` in HTML and XLSX.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.utils.formats import number_format
+
+from . import results as results_mod
+from .domain.shares import share
+from .domain.suppression import SUPPRESSED, ZERO
+from .models import Registrering, Runde, State
+from .texts import ROW_LABELS, TABLE_TITLES
+
+
+def fmt_count(value):
+    if value == SUPPRESSED:
+        return SUPPRESSED
+    if value == 0:
+        return ZERO
+    return number_format(value, force_grouping=True)
+
+
+def fmt_share(value):
+    if value is None:
+        return ".."
+    if value == SUPPRESSED:
+        return SUPPRESSED
+    return number_format(value, decimal_pos=1)
+
+
+def display_tables(data: dict) -> list[dict]:
+    tables = []
+    for t in data["tables"]:
+        rows = []
+        for row in results_mod.share_rows(data, t):
+            rows.append({
+                "label": ROW_LABELS.get(row["key"], row["key"]),
+                "key": row["key"],
+                "cells": [{"count": fmt_count(c["count"]),
+                           "share": fmt_share(c["share"]) if c["share"] is not None else ""}
+                          for c in row["cells"]],
+            })
+        tables.append({
+            "name": t["name"], "title": TABLE_TITLES.get(t["name"], t["name"]),
+            "cols": [ROW_LABELS.get(c, c) for c in t["cols"]], "col_keys": t["cols"],
+            "rows": rows, "kind": t["kind"],
+        })
+    return tables
+
+
+MEASURES = [
+    ("indeks_gronn", "Levekårsindeks grønn", [("levekarsindeks", "totalt", "gronn")]),
+    ("indeks_rod_blalys", "Levekårsindeks rød + blålys",
+     [("levekarsindeks", "totalt", "rod"), ("levekarsindeks", "totalt", "blalys")]),
+    ("bolig_rod", "Bostedsløse (bolig rød)", [("levekarsomrader", "bolig", "rod")]),
+    ("rus_gronn", "Rusmiddelbruk grønn", [("levekarsomrader", "rusmiddelbruk", "gronn")]),
+    ("psyk_gronn", "Psykisk helse grønn", [("levekarsomrader", "psykisk_helse", "gronn")]),
+    ("ip", "Individuell plan", [("planer", "individuell_plan", "ja")]),
+    ("rop", "ROP", [("rop", "rop", None)]),
+]
+
+
+def key_measures(data: dict) -> dict:
+    """Shares (Decimal or ':') of the key measures; ':' where a part is suppressed."""
+    n = data["n"]
+    out = {"n": n, "rate": data.get("rate_per_1000")}
+    for key, _label, parts in MEASURES:
+        values = [results_mod.count(data, t, r, c) for t, r, c in parts]
+        if n == SUPPRESSED or SUPPRESSED in values:
+            out[key] = SUPPRESSED
+        else:
+            out[key] = share(sum(values), n)
+    return out
+
+
+def area_results(unit, year: int) -> dict | None:
+    """Suppressed results of all published rounds under ``unit`` in ``year`` (GROUP BY)."""
+    rounds = Runde.objects.filter(unit__in=type(unit).objects.descendants_of(unit), year=year,
+                                  state=State.PUBLISHED)
+    count = rounds.count()
+    if not count:
+        return None
+    data = results_mod.compute(Registrering.objects.filter(runde__in=rounds))
+    data["rounds"] = count
+    return results_mod.suppress_results(data)
+
+
+def comparison(runde: Runde, published_only=True) -> list[dict]:
+    """The round's unit beside its sibling bydeler, its kommune and the country."""
+    from . import services
+
+    kommune = runde.unit.kommune()
+    rows = []
+    if kommune and kommune.pk != runde.unit.pk:
+        peers = (Runde.objects.filter(unit__parent=kommune, year=runde.year,
+                                      state=State.PUBLISHED)
+                 .select_related("unit").order_by("unit__code"))
+        if runde.state != State.PUBLISHED:
+            peers = list(peers) + [runde]
+        for peer in peers:
+            data = services.published_results(peer)
+            rows.append({"label": peer.unit.name, "current": peer.pk == runde.pk,
+                         "level": "bydel", **key_measures(data)})
+        total = area_results(kommune, runde.year)
+        if total:
+            rows.append({"label": f"{kommune.name} (sum av publiserte bydeler)",
+                         "level": "kommune", "current": False, **key_measures(total)})
+    else:
+        rows.append({"label": runde.unit.name, "current": True, "level": "kommune",
+                     **key_measures(services.published_results(runde))})
+    land = type(runde.unit).objects.filter(level="land").first()
+    if land:
+        total = area_results(land, runde.year)
+        if total:
+            rows.append({"label": "Alle publiserte runder i landet", "level": "land",
+                         "current": False, **key_measures(total)})
+    return rows
+
+
+def trend(runde: Runde, published: bool = False) -> list[dict]:
+    """Key measures over the unit's rounds (published ones, plus this one)."""
+    from . import services
+
+    rounds = Runde.objects.filter(unit=runde.unit).filter(state=State.PUBLISHED).order_by("year")
+    rows = []
+    seen = set()
+    for r in rounds:
+        data = services.published_results(r) if published else services.results_for(r)
+        rows.append({"year": r.year, "code": r.code, **key_measures(data)})
+        seen.add(r.pk)
+    if runde.pk not in seen and not published:
+        rows.append({"year": runde.year, "code": runde.code,
+                     **key_measures(services.results_for(runde))})
+        rows.sort(key=lambda row: row["year"])
+    return rows
+
+
+def _chart_values(rows, keys, label_key):
+    labels = {k: lbl for k, lbl, _p in MEASURES}
+    values = []
+    for row in rows:
+        for key in keys:
+            value = row.get(key)
+            if value not in (None, SUPPRESSED):
+                values.append({label_key: row[label_key], "mål": labels[key],
+                               "andel": float(value)})
+    return values
+
+
+def trend_chart(rows):
+    import altair as alt
+
+    from rusfelt.core.charts import svg_data_uri
+
+    values = _chart_values(rows, ["indeks_rod_blalys", "bolig_rod", "rus_gronn", "psyk_gronn"],
+                           "year")
+    if len({r["year"] for r in rows}) < 2 or not values:
+        return None
+    chart = alt.Chart(alt.Data(values=values)).mark_line(point=True).encode(
+        x=alt.X("year:O", title="År"),
+        y=alt.Y("andel:Q", title="Andel (%)"),
+        color=alt.Color("mål:N", title="Mål"),
+        strokeDash=alt.StrokeDash("mål:N", legend=None),
+    ).properties(width=520, height=260)
+    return svg_data_uri(chart)
+
+
+def comparison_chart(rows):
+    import altair as alt
+
+    from rusfelt.core.charts import svg_data_uri
+
+    values = [{"enhet": r["label"], "andel": float(r["indeks_rod_blalys"]),
+               "nivå": r["level"]}
+              for r in rows if r["indeks_rod_blalys"] not in (None, SUPPRESSED)]
+    if len(values) < 2:
+        return None
+    chart = alt.Chart(alt.Data(values=values)).mark_bar().encode(
+        y=alt.Y("enhet:N", sort=None, title=None),
+        x=alt.X("andel:Q", title="Levekårsindeks rød + blålys (%)"),
+        color=alt.Color("nivå:N", title="Nivå",
+                        scale=alt.Scale(domain=["bydel", "kommune", "land"],
+                                        range=["#4c78a8", "#e45756", "#54a24b"])),
+    ).properties(width=480, height=alt.Step(18))
+    return svg_data_uri(chart)
+
+
+def service_counts(runde):
+    return runde.registreringer.order_by().values("tjeneste").annotate(n=Count("pk"))
+
+
+def xlsx_bytes(runde: Runde, data: dict) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Resultater"
+    bold = Font(bold=True)
+    ws.append([f"Kartlegging {runde.code} – {runde.unit.name}"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([f"Levekårsindeks: regel {data.get('rule') or runde.levekarsindeks_regel}"])
+    ws.append(["Tegnforklaring: «:» prikket (1–4 eller sekundærprikking), «-» null, "
+               "«..» mangler"])
+    ws.append(["Per 1 000 innbyggere 16 år+", data.get("rate_per_1000") or ".."])
+    for table in display_tables(data):
+        ws.append([])
+        ws.append([str(table["title"])])
+        ws.cell(ws.max_row, 1).font = bold
+        header = [""]
+        for col in table["cols"]:
+            header += [str(col), "%"]
+        ws.append(header)
+        for row in table["rows"]:
+            line = [str(row["label"])]
+            for cell in row["cells"]:
+                line += [cell["count"] if not cell["count"].replace("\xa0", "").isdigit()
+                         else int(cell["count"].replace("\xa0", "").replace(" ", "")),
+                         cell["share"]]
+            ws.append(line)
+    ws.column_dimensions["A"].width = 40
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

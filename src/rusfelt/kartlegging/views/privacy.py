@@ -1,0 +1,155 @@
+"""Privacy: information text, right of access and correction, access overview."""
+
+import csv
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from rusfelt.core import audit
+from rusfelt.core.models import AuditAction, AuditEvent, Grant, OrgUnit
+from rusfelt.core.roles import Role
+from rusfelt.core.scoping import get_for_user_or_404, units_for
+
+from .. import services
+from ..forms import CorrectionForm, DeleteForm, LookupForm
+from ..models import AREA_FIELDS, Registrering, Runde
+from . import ANY_ROLE, load_round
+
+
+@login_required
+def information(request, code):
+    """The information text for the people registered in a round."""
+    runde = load_round(request, code, ANY_ROLE)
+    return render(request, "kartlegging/information.html", {
+        "runde": runde, "retention_days": getattr(settings, "RUSFELT_RETENTION_DAYS", 365),
+    })
+
+
+@login_required
+@never_cache
+@sensitive_post_parameters("fodselsnummer")
+def access_lookup(request):
+    """Right of access: find a person's registrations by computing each round's pseudonym."""
+    if not units_for(request.user, Role.PLANLEGGER).exists():
+        raise PermissionDenied
+    form = LookupForm(request.POST or None)
+    found = None
+    if request.method == "POST" and form.is_valid():
+        rounds = Runde.objects.for_user(request.user, Role.PLANLEGGER).filter(
+            records_deleted_at__isnull=True)
+        found = services.find_person(form.cleaned_data["fodselsnummer"], rounds)
+        audit.record(AuditAction.READ, request=request,
+                     detail={"innsyn": True, "rounds_searched": rounds.count(),
+                             "found": len(found)})
+        form = LookupForm()  # do not send the number back to the page
+    return render(request, "kartlegging/access_lookup.html", {
+        "form": form, "found": found, "area_fields": AREA_FIELDS,
+    })
+
+
+def _load_registration(request, pk):
+    return get_for_user_or_404(Registrering.objects.select_related("runde__unit"),
+                               request.user, roles=[Role.PLANLEGGER], pk=pk)
+
+
+@login_required
+@never_cache
+def correct(request, pk):
+    registrering = _load_registration(request, pk)
+    initial = {name: getattr(registrering, name) for name, _l in AREA_FIELDS}
+    initial["kategori"] = registrering.kategori
+    form = CorrectionForm(request.POST or None, initial=initial)
+    if request.method == "GET":
+        audit.record(AuditAction.READ, request=request, obj=registrering,
+                     detail={"innsyn": True})
+    if form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "begrunnelse"}
+        services.update_registration(registrering, values, user=request.user,
+                                     reason=form.cleaned_data["begrunnelse"], request=request)
+        messages.success(request, _("Registreringen er rettet, og rettingen er logget."))
+        return redirect("kartlegging:access_lookup")
+    return render(request, "kartlegging/correct.html", {
+        "registrering": registrering, "form": form,
+        "delete_form": DeleteForm(), "area_fields": AREA_FIELDS,
+    })
+
+
+@login_required
+def delete(request, pk):
+    registrering = _load_registration(request, pk)
+    form = DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.delete_registration(registrering, user=request.user,
+                                     reason=form.cleaned_data["begrunnelse"], request=request)
+        messages.success(request, _("Registreringen er slettet, og slettingen er logget."))
+        return redirect("kartlegging:access_lookup")
+    if request.method == "POST":
+        messages.error(request, _("Oppgi en begrunnelse for slettingen."))
+    return redirect("kartlegging:correct", pk=registrering.pk)
+
+
+def _overview(user):
+    """Grants covering the officer's units, and kartlegging events on them."""
+    units = units_for(user, Role.PERSONVERNOMBUD)
+    if not units.exists():
+        raise PermissionDenied
+    paths = list(user.grants.filter(role__in=[Role.PERSONVERNOMBUD, Role.ADMINISTRATOR])
+                 .values_list("unit__path", flat=True))
+    covering = Q()
+    for path in paths:
+        # Grants on the units below, and on the units above (which also cover them).
+        ancestors = ["/" + "/".join(path.strip("/").split("/")[:i]) + "/"
+                     for i in range(1, path.strip("/").count("/") + 2)]
+        covering |= Q(unit__path__startswith=path) | Q(unit__path__in=ancestors)
+    if user.is_superuser:
+        covering = Q()
+    grants = (Grant.objects.filter(covering).select_related("user", "unit", "granted_by")
+              .order_by("unit__path", "user__username"))
+    events = (AuditEvent.objects.filter(unit__in=units)
+              .filter(Q(object_type__startswith="kartlegging.")
+                      | Q(action__in=[AuditAction.READ, AuditAction.EXPORT,
+                                      AuditAction.GRANT, AuditAction.REVOKE]))
+              .select_related("unit"))
+    lookups = AuditEvent.objects.filter(detail__innsyn=True, unit__isnull=True)
+    return grants, (events | lookups).order_by("-at", "-pk")
+
+
+@login_required
+def access_overview(request):
+    """For the data protection officer: who had access, who read or exported what."""
+    grants, events = _overview(request.user)
+    rounds = Runde.objects.for_user(request.user, Role.PERSONVERNOMBUD).select_related("unit")
+    audit.record(AuditAction.READ, request=request, detail={"tilgangsoversikt": True})
+    return render(request, "kartlegging/access_overview.html", {
+        "grants": grants, "events": events[:200], "rounds": rounds,
+        "units": OrgUnit.objects.none(),
+    })
+
+
+@login_required
+def access_overview_csv(request):
+    grants, events = _overview(request.user)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["type", "tidspunkt", "bruker", "rolle_eller_handling", "enhet", "objekt",
+                     "detalj"])
+    for g in grants:
+        writer.writerow(["tilgang", g.created_at.isoformat(), g.user.get_username(), g.role,
+                         g.unit.code, "", f"gitt av {g.granted_by or '-'}"])
+    for e in events.iterator():
+        writer.writerow(["hendelse", e.at.isoformat(), e.username, e.action,
+                         e.unit.code if e.unit else "", e.object_repr,
+                         ";".join(f"{k}={v}" for k, v in sorted(e.detail.items()))])
+    audit.record(AuditAction.EXPORT, request=request, detail={"export": "tilgangsoversikt"})
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tilgangsoversikt.csv"'
+    return response

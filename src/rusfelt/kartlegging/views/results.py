@@ -1,0 +1,75 @@
+"""Results: the unit's own page, the published (suppressed) page and exports."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from rusfelt.core import audit
+from rusfelt.core.models import AuditAction
+from rusfelt.core.roles import Role
+from rusfelt.core.scoping import has_role
+
+from .. import presentation, services
+from ..models import State
+from . import ANY_ROLE, load_round
+
+
+@login_required
+def results(request, code):
+    """The owning unit's planners: full counts, comparisons and trends."""
+    runde = load_round(request, code, [Role.PLANLEGGER])
+    data = services.results_for(runde)
+    comparison = presentation.comparison(runde)
+    trend = presentation.trend(runde)
+    return render(request, "kartlegging/results.html", {
+        "runde": runde, "data": data, "tables": presentation.display_tables(data),
+        "comparison": comparison, "comparison_chart": presentation.comparison_chart(comparison),
+        "trend": trend, "trend_chart": presentation.trend_chart(trend),
+        "published": False,
+    })
+
+
+@login_required
+def published(request, code):
+    """Published, suppressed tables: what may leave the unit."""
+    runde = load_round(request, code, ANY_ROLE)
+    if runde.state != State.PUBLISHED:
+        raise Http404
+    data = services.published_results(runde)
+    trend = presentation.trend(runde, published=True)
+    return render(request, "kartlegging/published.html", {
+        "runde": runde, "data": data, "tables": presentation.display_tables(data),
+        "trend": trend, "published": True,
+    })
+
+
+@login_required
+def results_xlsx(request, code):
+    runde = load_round(request, code, ANY_ROLE)
+    if runde.state != State.PUBLISHED and not has_role(request.user, runde.unit,
+                                                       Role.PLANLEGGER):
+        raise Http404
+    data = services.published_results(runde)
+    content = presentation.xlsx_bytes(runde, data)
+    audit.record(AuditAction.EXPORT, request=request, obj=runde,
+                 detail={"export": "resultater_xlsx", "suppressed": True})
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="kartlegging-{runde.code}.xlsx"'
+    return response
+
+
+@login_required
+@never_cache
+def records_csv(request, code):
+    """The owning unit's pseudonymised record-level export; audited."""
+    runde = load_round(request, code, [Role.PLANLEGGER])
+    if runde.records_deleted_at:
+        raise Http404
+    content = services.export_records_csv(runde, user=request.user, request=request)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="kartlegging-{runde.code}-registreringer.csv"')
+    return response

@@ -1,0 +1,149 @@
+"""Rounds: list, overview, state changes, registration and import."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from rusfelt.core.domain.tabular import ImportErrors, TableError
+from rusfelt.core.roles import Role
+from rusfelt.core.scoping import has_role, units_for
+
+from .. import services
+from ..forms import ImportForm, RegistrationForm, RoundForm, StateForm
+from ..models import Runde, State, Tjeneste
+from ..services import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from . import ANY_ROLE, load_round
+
+
+@login_required
+def index(request):
+    user = request.user
+    working = Runde.objects.for_user(user, [Role.PLANLEGGER, Role.KARTLEGGER])
+    readable = Runde.objects.for_user(user, ANY_ROLE).filter(state=State.PUBLISHED)
+    rounds = (Runde.objects.filter(Q(pk__in=working.values("pk")) | Q(pk__in=readable.values("pk")))
+              .select_related("unit").annotate(n=Count("registreringer"))
+              .order_by("-year", "unit__path"))
+    working_ids = set(working.values_list("pk", flat=True))
+    can_create = units_for(user, Role.PLANLEGGER).filter(level__in=["kommune", "bydel"]).exists()
+    is_dpo = units_for(user, Role.PERSONVERNOMBUD).exists()
+    return render(request, "kartlegging/index.html", {
+        "rounds": rounds, "working_ids": working_ids, "can_create": can_create,
+        "is_dpo": is_dpo, "is_planner": units_for(user, Role.PLANLEGGER).exists(),
+    })
+
+
+@login_required
+def round_create(request):
+    units = units_for(request.user, Role.PLANLEGGER).filter(level__in=["kommune", "bydel"])
+    if not units.exists():
+        raise PermissionDenied
+    form = RoundForm(request.POST or None, units=units)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            runde = services.create_round(
+                f"{data['unit']}-{data['year']}", hjemmel=data["hjemmel"], formal=data["formal"],
+                dpia_ref=data["dpia_ref"], tjenester=data["tjenester"], state=State.PLANNED,
+                user=request.user, request=request)
+        except services.KartleggingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Runden er opprettet som planlagt."))
+            return redirect(runde)
+    return render(request, "kartlegging/round_form.html", {"form": form})
+
+
+@login_required
+def round_detail(request, code):
+    runde = load_round(request, code, [Role.PLANLEGGER, Role.KARTLEGGER])
+    regs = runde.registreringer.all()
+    summary = regs.aggregate(total=Count("pk"),
+                             ikke_informert=Count("pk", filter=Q(informert=False)))
+    labels = dict(Tjeneste.choices)
+    by_service = [{"label": labels.get(row["tjeneste"], row["tjeneste"]), "n": row["n"]}
+                  for row in regs.order_by().values("tjeneste").annotate(n=Count("pk"))
+                  .order_by("tjeneste")]
+    user = request.user
+    return render(request, "kartlegging/round_detail.html", {
+        "runde": runde, "summary": summary, "by_service": by_service,
+        "is_planner": has_role(user, runde.unit, Role.PLANLEGGER),
+        "is_kartlegger": has_role(user, runde.unit, Role.KARTLEGGER),
+        "is_admin": has_role(user, runde.unit, Role.ADMINISTRATOR),
+        "State": State,
+    })
+
+
+@login_required
+@require_POST
+def round_state(request, code):
+    runde = load_round(request, code, [Role.PLANLEGGER])
+    form = StateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Ukjent status."))
+        return redirect(runde)
+    new_state = form.cleaned_data["state"]
+    if runde.state == State.PUBLISHED and not has_role(request.user, runde.unit,
+                                                       Role.ADMINISTRATOR):
+        raise PermissionDenied
+    try:
+        services.change_state(runde, new_state, user=request.user,
+                              reason=form.cleaned_data["begrunnelse"], request=request)
+    except services.KartleggingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Runden har nå status «%(state)s».")
+                         % {"state": State(new_state).label})
+    return redirect(runde)
+
+
+@login_required
+@never_cache
+@sensitive_post_parameters("fodselsnummer")
+def register(request, code):
+    runde = load_round(request, code, [Role.KARTLEGGER])
+    if runde.state != State.OPEN:
+        messages.error(request, _("Runden er ikke åpen for registrering."))
+        return redirect(runde)
+    form = RegistrationForm(request.POST or None, runde=runde)
+    if form.is_valid():
+        try:
+            services.register(runde, form.cleaned_data["fodselsnummer"], form.values(),
+                              user=request.user, request=request)
+        except services.DuplicateRegistration as exc:
+            form.add_error("fodselsnummer", str(exc))
+        except services.KartleggingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Registreringen er lagret. Fyll inn neste person."))
+            return redirect("kartlegging:register", code=runde.code)
+    return render(request, "kartlegging/register.html", {"runde": runde, "form": form})
+
+
+@login_required
+@never_cache
+def import_view(request, code):
+    runde = load_round(request, code, [Role.KARTLEGGER, Role.PLANLEGGER])
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if form.is_valid():
+        upload = form.cleaned_data["fil"]
+        try:
+            n = services.import_registrations(runde, upload.read(), upload.name,
+                                              user=request.user, request=request)
+        except ImportErrors as exc:
+            errors = [str(e) for e in exc.errors]
+        except (TableError, services.KartleggingError) as exc:
+            errors = [str(exc)]
+        else:
+            messages.success(request, _("%(n)s registreringer er importert.") % {"n": n})
+            return redirect(runde)
+    return render(request, "kartlegging/import.html", {
+        "runde": runde, "form": form, "errors": errors,
+        "required": REQUIRED_COLUMNS, "optional": OPTIONAL_COLUMNS,
+    })
