@@ -131,7 +131,7 @@ def service_list(request):
             next_url = request.build_absolute_uri(f"?{query.urlencode()}")
         return JsonResponse({
             "@context": "https://schema.org",
-            "count": len(ids), "page": page.number, "next": next_url,
+            "count": page.paginator.count, "page": page.number, "next": next_url,
             "errors": {k: [str(e) for e in v] for k, v in form.errors.items()},
             "results": items,
         }, json_dumps_params={"ensure_ascii": False})

@@ -43,7 +43,7 @@ def index(request):
     query.pop("side", None)
     return render(request, "tjenester/index.html", {
         "form": form, "page": page, "results": results, "now": now,
-        "total": len(ids), "query": query.urlencode(), "searched": bool(request.GET),
+        "total": page.paginator.count, "query": query.urlencode(), "searched": bool(request.GET),
     })
 
 
