@@ -66,6 +66,7 @@ class RegistrationForm(forms.Form):
                                               *BarnKontakt.choices])
 
     def __init__(self, *args, runde, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.runde = runde
         labels = dict(Tjeneste.choices)
@@ -103,6 +104,13 @@ class RegistrationForm(forms.Form):
             self.person = person_from_number(value, self.runde.reference_date)
         except InvalidNumber as exc:
             raise forms.ValidationError(str(exc)) from None
+        # Checked here too, so the user sees every problem at once; the
+        # service checks again (and the database constraint backs both).
+        from . import services
+
+        holder = services.existing_holder(self.runde, services.pseudonym_for(value, self.runde))
+        if holder:
+            raise forms.ValidationError(str(services.DuplicateRegistration(holder)))
         return value
 
     def clean(self):

@@ -66,16 +66,34 @@ MEASURES = [
 
 
 def key_measures(data: dict) -> dict:
-    """Shares (Decimal or ':') of the key measures; ':' where a part is suppressed."""
+    """Shares (Decimal or ':') of the key measures; ':' where a part is suppressed.
+
+    ``fmt`` holds the same figures formatted for display (SSB symbols kept).
+    """
     n = data["n"]
-    out = {"n": n, "rate": data.get("rate_per_1000")}
+    rate = data.get("rate_per_1000")
+    out = {"n": n, "rate": rate}
     for key, _label, parts in MEASURES:
         values = [results_mod.count(data, t, r, c) for t, r, c in parts]
         if n == SUPPRESSED or SUPPRESSED in values:
             out[key] = SUPPRESSED
         else:
             out[key] = share(sum(values), n)
+    out["fmt"] = {key: fmt_share(out[key]) for key, _l, _p in MEASURES}
+    out["fmt"]["n"] = fmt_count(n)
+    out["fmt"]["rate"] = fmt_rate(rate)
     return out
+
+
+def fmt_rate(rate):
+    """A stored rate ("9.4", ":" or None) in Norwegian format."""
+    if rate in (None, ""):
+        return ".."
+    if rate == SUPPRESSED:
+        return SUPPRESSED
+    from decimal import Decimal
+
+    return number_format(Decimal(rate), decimal_pos=1)
 
 
 def area_results(unit, year: int) -> dict | None:

@@ -26,7 +26,7 @@ def results(request, code):
         "runde": runde, "data": data, "tables": presentation.display_tables(data),
         "comparison": comparison, "comparison_chart": presentation.comparison_chart(comparison),
         "trend": trend, "trend_chart": presentation.trend_chart(trend),
-        "published": False,
+        "published": False, "rate": presentation.fmt_rate(data.get("rate_per_1000")),
     })
 
 
@@ -41,6 +41,7 @@ def published(request, code):
     return render(request, "kartlegging/published.html", {
         "runde": runde, "data": data, "tables": presentation.display_tables(data),
         "trend": trend, "published": True,
+        "rate": presentation.fmt_rate(data.get("rate_per_1000")),
     })
 
 
