@@ -217,7 +217,7 @@ class Verdi(models.Model):
     objects = VerdiQuerySet.as_manager()
 
     class Meta:
-        ordering = ["indikator", "unit", "year"]
+        ordering = ["indikator_id", "unit_id", "year"]
         verbose_name = _("verdi")
         verbose_name_plural = _("verdier")
         constraints = [

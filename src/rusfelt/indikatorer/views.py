@@ -12,6 +12,7 @@ import altair as alt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Max, Min
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -59,6 +60,11 @@ def _values(user):
     return Verdi.objects.visible_to(user, READ_ROLES)
 
 
+def _years(values) -> list[int]:
+    """Distinct years of ``values``, newest first (DISTINCT in the database)."""
+    return list(values.order_by("-year").values_list("year", flat=True).distinct())
+
+
 def _unit_choices(sett, values):
     ids = values.filter(indikator__sett=sett).values("unit")
     return list(OrgUnit.objects.filter(pk__in=ids).order_by("path"))
@@ -74,7 +80,7 @@ def _status_context(request, sett):
     """Filter form, unit and the filtered status table (shared by HTML, PDF, XLSX)."""
     values = _values(request.user)
     set_values = values.filter(indikator__sett=sett)
-    years = sorted(set(set_values.values_list("year", flat=True).distinct()), reverse=True)
+    years = _years(set_values)
     sources = sorted(set(sett.indikatorer.values_list("source", flat=True)) - {""})
     form = StatusFilterForm(
         request.GET or None, units=_unit_choices(sett, values), years=years,
@@ -208,6 +214,10 @@ def _line_chart(rows, title, unit_label=""):
     )
 
 
+#: Above this many units a chart shows the spread instead of one line or bar per unit.
+MAX_UNITS_IN_CHART = 12
+
+
 @login_required
 def indikator_detail(request, slug, number):
     sett = get_object_or_404(Indikatorsett, slug=slug)
@@ -215,34 +225,67 @@ def indikator_detail(request, slug, number):
     values = _values(request.user).filter(indikator=indikator).select_related("unit")
     spec = services.spec_of(indikator)
     thresholds = services.thresholds_of(sett)
-    years = sorted({v.year for v in values})
+    years = sorted(_years(values))
     by_unit: dict[int, dict] = {}
     for v in values.order_by("unit__path", "year"):
         entry = by_unit.setdefault(v.unit_id, {"unit": v.unit, "values": {}, "points": {}})
         entry["values"][v.year] = v
         entry["points"][v.year] = services.Point(v.value, v.break_in_series)
     rows = []
-    chart_rows = []
     for entry in by_unit.values():
-        last = max(entry["values"]) if entry["values"] else None
-        change = change_between(spec, entry["points"], last - 1, last, thresholds)
+        last = max(entry["values"])
         rows.append({
             "unit": entry["unit"], "cells": [entry["values"].get(y) for y in years],
-            "change": change,
+            "change": change_between(spec, entry["points"], last - 1, last, thresholds),
         })
-        chart_rows += [
-            {"enhet": entry["unit"].name, "ar": y, "verdi": float(v.value)}
-            for y, v in entry["values"].items() if v.value is not None
+    title = f"{indikator.number} {indikator.title}"
+    if len(by_unit) <= MAX_UNITS_IN_CHART:
+        chart_rows = [
+            {"enhet": e["unit"].name, "ar": y, "verdi": float(v.value)}
+            for e in by_unit.values() for y, v in e["values"].items() if v.value is not None
         ]
-    chart = None
-    if chart_rows:
-        chart = svg_data_uri(
-            _line_chart(chart_rows, f"{indikator.number} {indikator.title}", indikator.unit_label)
-        )
+        chart = _line_chart(chart_rows, title, indikator.unit_label) if chart_rows else None
+        spread = False
+    else:
+        chart = _spread_chart(values, title, indikator.unit_label)
+        spread = True
     return render(request, "indikatorer/indikator.html", {
-        "sett": sett, "indikator": indikator, "years": years, "rows": rows, "chart": chart,
+        "sett": sett, "indikator": indikator, "years": years, "rows": rows,
+        "chart": svg_data_uri(chart) if chart is not None else None, "spread": spread,
         "rule_note": indikator.kind == "ratio",
     })
+
+
+def _spread_chart(values, title, unit_label):
+    """The country's line with the lowest, mean and highest unit value per year.
+
+    With hundreds of municipalities one line each is unreadable; the spread is
+    aggregated in the database.
+    """
+    national = [
+        {"ar": y, "verdi": float(v), "serie": _("Norge")}
+        for y, v in values.filter(unit__level="land", value__isnull=False)
+        .values_list("year", "value")
+    ]
+    spread = list(
+        values.exclude(unit__level="land").filter(value__isnull=False).order_by()
+        .values("year").annotate(lo=Min("value"), hi=Max("value"), mean=Avg("value"))
+    )
+    band_rows = [
+        {"ar": r["year"], "lo": float(r["lo"]), "hi": float(r["hi"])} for r in spread
+    ]
+    mean_rows = [
+        {"ar": r["year"], "verdi": float(r["mean"]), "serie": _("Gjennomsnitt for enhetene")}
+        for r in spread
+    ]
+    x = alt.X("ar:O", title=_("År"), axis=alt.Axis(labelAngle=0))
+    band = alt.Chart(alt.Data(values=band_rows)).mark_area(opacity=0.25).encode(
+        x=x, y=alt.Y("lo:Q", title=unit_label or _("Verdi")), y2="hi:Q"
+    )
+    lines = alt.Chart(alt.Data(values=national + mean_rows)).mark_line(point=True).encode(
+        x=x, y="verdi:Q", color=alt.Color("serie:N", title=None)
+    )
+    return (band + lines).properties(title=title, width=640, height=300)
 
 
 @login_required
@@ -250,7 +293,7 @@ def compare(request, slug, number):
     sett = get_object_or_404(Indikatorsett, slug=slug)
     indikator = get_object_or_404(sett.indikatorer, number=number)
     values = _values(request.user).filter(indikator=indikator).select_related("unit")
-    years = sorted(set(values.values_list("year", flat=True)), reverse=True)
+    years = _years(values)
     form = CompareForm(request.GET or None, years=years)
     year = (form.cleaned_data.get("ar") if form.is_valid() else None) or (
         years[0] if years else None
@@ -278,15 +321,25 @@ def compare(request, slug, number):
         {"enhet": r["unit"].name, "verdi": float(r["verdi"].value)}
         for r in rows if r["verdi"].value is not None
     ]
-    if chart_rows:
+    x_axis = alt.X("verdi:Q", title=indikator.unit_label or _("Verdi"))
+    if chart_rows and len(chart_rows) <= MAX_UNITS_IN_CHART * 2:
         chart = svg_data_uri(
             alt.Chart(alt.Data(values=chart_rows), title=f"{indikator.title} {year}")
             .mark_bar()
-            .encode(
-                y=alt.Y("enhet:N", title=_("Enhet"), sort=None),
-                x=alt.X("verdi:Q", title=indikator.unit_label or _("Verdi")),
-            )
+            .encode(y=alt.Y("enhet:N", title=_("Enhet"), sort=None), x=x_axis)
             .properties(width=520, height=max(60, 34 * len(chart_rows)))
+        )
+    elif chart_rows:
+        # Hundreds of units: one tick per unit, the country marked apart.
+        national = _("Norge")
+        for r, row in zip(chart_rows, [r for r in rows if r["verdi"].value is not None],
+                          strict=True):
+            r["serie"] = national if row["unit"].level == "land" else _("Enhetene")
+        chart = svg_data_uri(
+            alt.Chart(alt.Data(values=chart_rows), title=f"{indikator.title} {year}")
+            .mark_tick(thickness=2, size=30)
+            .encode(x=x_axis, color=alt.Color("serie:N", title=None))
+            .properties(width=560, height=60)
         )
     return render(request, "indikatorer/compare.html", {
         "sett": sett, "indikator": indikator, "form": form, "year": year, "rows": rows,

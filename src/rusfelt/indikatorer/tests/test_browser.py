@@ -35,7 +35,7 @@ def test_evaluator_reads_status_tables_and_a_chart(
     screenshot(page, "indikatorer-indikator-graf")
 
     page.get_by_role("link", name="Sammenlign enheter").click()
-    assert page.get_by_role("img", name="Stolpediagram").is_visible()
+    assert page.get_by_role("img", name="Diagram over verdien").is_visible()
     screenshot(page, "indikatorer-sammenlign")
 
     page.goto(f"{live_server.url}/indikatorer/{SLUG}/mal/")
