@@ -633,6 +633,34 @@ def sth_file(sth: OrgUnit) -> PlanFile:
     return f
 
 
+# Measures linked to indicators of the indikatorer demo set (Fafo's numbers,
+# seed 001): 15/16 levekårsindeks, 30 planer/ansvarsgruppe, 77 bosituasjon,
+# 84 i arbeid. Linked only when that set is loaded.
+INDICATOR_SET = "opptrappingsplanen-2016-2020"
+INDICATOR_LINKS = {
+    "bergen-rusplan-2018-2022": {"3-09": [30], "2.3-03": [84], "4-02": [84], "4-04": [77]},
+    "stavanger-rusplan-2019-2023": {"3": [30], "11": [15, 16], "19": [84], "20": [77],
+                                    "23": [77]},
+    "oslo-strategisk-plan-rus": {"S2-g": [30], "S3-T2-a": [84]},
+    "st-hanshaugen-rusplan": {"S2-7b": [30], "S3-T3-1": [77], "S3-T2-1": [84]},
+}
+
+
+def _link_indicators(plan: Plan) -> None:
+    try:
+        from rusfelt.indikatorer.models import Indikator
+    except ImportError:  # the indikatorer app is optional for this demo
+        return
+    by_number = {i.number: i for i in Indikator.objects.filter(sett__slug=INDICATOR_SET)}
+    if not by_number:
+        return
+    for number, indicator_numbers in INDICATOR_LINKS.get(plan.slug, {}).items():
+        tiltak = Tiltak.objects.filter(plan=plan, number=number).first()
+        wanted = [by_number[n] for n in indicator_numbers if n in by_number]
+        if tiltak is not None and wanted:
+            tiltak.indikatorer.add(*wanted)
+
+
 def _status_for(number: str, slug: str, step: int) -> str:
     """A plausible path per measure: most start, many finish, a few stall."""
     h = int(hashlib.sha256(f"{slug}/{number}".encode()).hexdigest()[:8], 16)
@@ -726,6 +754,7 @@ def load(stdout=None) -> None:
             store_plan_file(plan, parsed, {"030104": units["030104"]})
             if slug.startswith("stavanger"):
                 _stavanger_amendments(plan)
+            _link_indicators(plan)
             n = _status_history(plan)
             if stdout is not None:
                 stdout.write(f"Plan {slug}: {plan.tiltak.count()} tiltak, {n} nye statuser.\n")

@@ -35,8 +35,8 @@ def test_planner_imports_follows_two_periods_and_reports(
     page.goto(f"{live_server.url}/planer/")
     page.get_by_role("link", name="Importer en plan").click()
     bad = tmp_path / "feil.csv"
-    bad.write_text(PLAN_FILE.replace("31.12.2025", "snart").replace(";A1;HM1;;;150", ";Q;HM1;;;150"),
-                   encoding="utf-8")
+    broken = PLAN_FILE.replace("31.12.2025", "snart").replace(";A1;HM1;;;150", ";Q;HM1;;;150")
+    bad.write_text(broken, encoding="utf-8")
     page.get_by_label("Planfil (CSV eller XLSX)").set_input_files(str(bad))
     page.get_by_label("Eier (enhet)").select_option(label="Stavanger (1103)")
     page.get_by_label("Kortnavn").fill("stavanger-ungdom-2024-2027")

@@ -104,3 +104,38 @@ def test_a_bad_file_is_reported_by_line_and_nothing_is_stored(units, tmp_path):
     assert "Linje 5, kolonne frist" in message
     assert "Linje 7, kolonne omrade" in message and "Linje 7, kolonne ansvarlig_enhet" in message
     assert not Plan.objects.filter(slug="ny-plan").exists()
+
+
+def test_report_shows_linked_indicators_with_judgements(units):
+    from rusfelt.indikatorer import demo as indikator_demo
+
+    indikator_demo.load()
+    demo.load()
+    plan = Plan.objects.get(slug="stavanger-rusplan-2019-2023")
+    section = next(s for s in report.build(plan, 2021).sections
+                   if s.heading.startswith("Indikatorer"))
+    rows = {row[0]: row for row in section.tables[0].rows}
+    # Stavanger's illustrative share with planer/ansvarsgruppe: 70 -> 71 in 2017-2018.
+    assert rows["30"][2] == "3" and rows["30"][3] == "2018" and rows["30"][4] == "71,0"
+    assert rows["30"][6].judgement in {"gronn", "gul", "rod", "gra"}
+    assert set(rows) == {"15", "16", "30", "77", "84"}
+
+
+def test_report_shows_key_mapping_figures_with_symbols(units, monkeypatch):
+    from rusfelt.kartlegging import services as kartlegging_services
+
+    demo.load()
+    figures = {"antall": "319", "rate_per_1000": "9.4", "andel_levekarsindeks_gronn": ":",
+               "andel_rod_blalys": "61.2", "andel_bostedslos": "..",
+               "andel_individuell_plan": "1234", "levekarsindeks_regel": "levekarsindeks-v1"}
+    monkeypatch.setattr(kartlegging_services, "key_figures", lambda unit, year: figures)
+    plan = Plan.objects.get(slug="st-hanshaugen-rusplan")
+    section = report.build(plan, 2019).sections[-1]
+    facts = dict(section.facts)
+    # seed 003 L216-217: 319 mapped, 9,4 per 1 000
+    assert facts["Kartlagte personer"] == "319"
+    assert facts["Kartlagte per 1 000 innbyggere 16 år+"] == "9,4"
+    assert facts["Andel med levekårsindeks grønn (%)"] == ":"
+    assert facts["Andel bostedsløse (%)"] == ".."
+    assert facts["Andel med individuell plan (%)"] == "1\xa0234"
+    assert "levekarsindeks-v1" in section.paragraphs[0]
