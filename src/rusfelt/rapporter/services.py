@@ -8,13 +8,26 @@ section says plainly when its capability has nothing for the unit and year.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import altair as alt
 from django.utils.translation import gettext as _
 
 from rusfelt.core.charts import svg_data_uri
 from rusfelt.core.models import Niva, OrgUnit
 
-from .domain.report import Chart, Report, Section, Table, cell, decimal_comma, percent
+from .domain.report import (
+    MISSING,
+    NOT_APPLICABLE,
+    Chart,
+    Mark,
+    Report,
+    Section,
+    Table,
+    cell,
+    decimal_comma,
+    percent,
+)
 
 TREND_YEARS = 10
 
@@ -225,10 +238,55 @@ def build_report(unit: OrgUnit, year: int, user) -> Report:
     )
 
 
+def _change_text(item, format_change) -> str:
+    """The one-year change as the indicator pages print it; «.» where none can be computed."""
+    if item.change is None:
+        return NOT_APPLICABLE
+    return format_change(SimpleNamespace(value=item.change, measure=item.measure))
+
+
+JUDGEMENT_LABELS = {"gronn": _("Grønn"), "gul": _("Gul"), "rod": _("Rød"), "gra": _("Grå")}
+
+
 def indicator_section(unit: OrgUnit, year: int) -> Section:
     section = Section(
         "indikatorer", _("Indikatorer"),
-        intro=_("Siste verdi, endring fra året før og vurdering for indikatorene enheten følger."),
+        intro=_(
+            "Siste verdi til og med året, endring fra året før og vurdering, for hvert "
+            "indikatorsett enheten har verdier i."
+        ),
         empty=_("Ingen indikatorverdier for enheten dette året."),
     )
+    try:
+        from rusfelt.indikatorer.models import Indikator, Indikatorsett
+        from rusfelt.indikatorer.services import judgements_for
+        from rusfelt.indikatorer.templatetags.indikatorer_tags import format_change, format_value
+    except ImportError:
+        return section
+    sets = Indikatorsett.objects.filter(
+        indikatorer__verdier__unit=unit, indikatorer__verdier__year__lte=year
+    ).distinct()
+    for sett in sets:
+        indicators = Indikator.objects.filter(
+            sett=sett, verdier__unit=unit, verdier__year__lte=year
+        ).distinct().order_by("number")
+        rows = []
+        for item in judgements_for(indicators, unit, year):
+            ind = item.indikator
+            rows.append([
+                str(ind.number),
+                ind.title,
+                cell(item.year),
+                format_value(item.value, ind.kind) or MISSING,
+                _change_text(item, format_change),
+                Mark(str(JUDGEMENT_LABELS[str(item.judgement)]), str(item.judgement)),
+            ])
+        section.tables.append(
+            Table(
+                sett.name,
+                [_("Nr."), _("Indikator"), _("År"), _("Verdi"), _("Endring"), _("Vurdering")],
+                rows,
+                numeric={2, 3, 4},
+            )
+        )
     return section

@@ -17,6 +17,20 @@ NOT_APPLICABLE = "."
 ZERO = "-"
 
 
+@dataclass(frozen=True)
+class Mark:
+    """A cell with a judgement: its text label, and a key the page colours it by.
+
+    The label is always printed, so the judgement never rests on colour alone.
+    """
+
+    text: str
+    key: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
 @dataclass
 class Table:
     caption: str

@@ -76,3 +76,33 @@ def test_a_unit_without_data_says_so(client, oslo_leser, figures):
     client.force_login(oslo_leser)
     html = client.get(reverse("rapporter:report", args=["030101", 2019])).content.decode()
     assert "Ingen publisert kartlegging for enheten dette året." in html
+
+
+def test_the_indicator_section_shows_values_changes_and_labelled_judgements(
+    client, oslo_leser, figures, units
+):
+    from decimal import Decimal
+
+    from rusfelt.indikatorer.services import record_kartlegging_values
+
+    for year, green in [(2018, "4.0"), (2019, "6.5")]:
+        record_kartlegging_values(
+            unit=units["030104"], year=year,
+            values={
+                "andel_levekarsindeks_gronn": Decimal(green),
+                "andel_rod_blalys": Decimal("60.0"),
+                "andel_bostedslos": Decimal("10.0"),
+                "andel_individuell_plan": Decimal("20.0"),
+                "rate_per_1000": Decimal("9.4"),
+            },
+            rule="levekarsindeks-v1",
+        )
+    client.force_login(oslo_leser)
+    html = client.get(reverse("rapporter:report", args=["030104", 2019])).content.decode()
+    assert "Ingen indikatorverdier" not in html
+    # 4,0 % -> 6,5 % is 2,5 points up; more than the 1-point threshold (seed 001 L357).
+    import re
+
+    row = re.search(r"<tr>(?:(?!</tr>).)*2,5 %-poeng(?:(?!</tr>).)*</tr>", html, re.S).group(0)
+    # More green on the living-conditions index is wanted: a green judgement, in words too.
+    assert '<span class="judgement judgement--gronn">Grønn</span>' in row
