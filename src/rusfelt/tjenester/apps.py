@@ -9,4 +9,4 @@ class TjenesterConfig(AppConfig):
     nav_label = _("Tjenester")
     nav_description = _("En offentlig, søkbar oversikt over hjelpetilbud.")
     #: False until the capability is built; the navigation then says so plainly.
-    built = False
+    built = True

@@ -62,6 +62,7 @@ class SokForm(forms.Form):
     apen = forms.BooleanField(label=_("Bare tilbud som er åpne nå"), required=False)
 
     def __init__(self, *args, places=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["kategori"].choices = [("", _("Alt"))] + list(Category.choices)
         self.fields["tilgang"].choices = [("", _("Alle måter"))] + list(AccessRoute.choices)

@@ -29,6 +29,8 @@ from .forms import (
 from .models import Tjeneste, Weekday
 
 PLANNER_ROLES = [Role.PLANLEGGER]
+#: The filters folded away under "Avgrens søket" (open when one is in use).
+FILTER_FIELDS = ("rolle", "alder", "kategori", "tilgang", "sted")
 
 
 def index(request):
@@ -43,6 +45,7 @@ def index(request):
     query.pop("side", None)
     return render(request, "tjenester/index.html", {
         "form": form, "page": page, "results": results, "now": now,
+        "filters_active": any(request.GET.get(k) for k in FILTER_FIELDS) or bool(form.errors),
         "total": page.paginator.count, "query": query.urlencode(), "searched": bool(request.GET),
     })
 
