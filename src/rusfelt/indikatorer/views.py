@@ -360,7 +360,7 @@ def goals(request, slug):
     overview = services.goal_overview(table, list(assessments))
     can_edit = has_role(request.user, unit, WRITE_ROLES)
     forms = {
-        g.gruppe.pk: AssessmentForm(initial={
+        g.gruppe.pk: AssessmentForm(prefix=g.gruppe.code, initial={
             "text": g.assessment.text if g.assessment else "",
             "version": g.assessment.version if g.assessment else 0,
         })
@@ -379,7 +379,7 @@ def goal_assessment(request, slug, code, year, gruppe):
     sett = get_object_or_404(Indikatorsett, slug=slug)
     unit = _unit(request.user, code, WRITE_ROLES, national_open=False)
     group = get_object_or_404(Gruppe, sett=sett, code=gruppe)
-    form = AssessmentForm(request.POST)
+    form = AssessmentForm(request.POST, prefix=group.code)
     target = reverse("indikatorer:goals", args=[sett.slug]) + f"?enhet={unit.code}&til={year}"
     if not form.is_valid():
         messages.error(request, _("Vurderingen kunne ikke lagres."))

@@ -250,6 +250,7 @@ def rounded(value: Decimal | None, places: int = 1) -> Decimal | None:
 class Trend(StrEnum):
     POSITIVE = "positiv"
     NEGATIVE = "negativ"
+    UNCHANGED = "uendret"
     MIXED = "uavklart"
     NO_DATA = "ingen_data"
 
@@ -278,7 +279,7 @@ class GoalSummary:
             return Trend.POSITIVE
         if self.rod > self.gronn:
             return Trend.NEGATIVE
-        return Trend.MIXED
+        return Trend.UNCHANGED if self.gronn == 0 else Trend.MIXED
 
 
 def summarise(judgements: Iterable[Judgement]) -> GoalSummary:

@@ -295,13 +295,14 @@ def test_goal_summary_counts_each_colour():
     assert summary.trend is Trend.POSITIVE
     assert summarise(["gra", "gra"]).trend is Trend.NO_DATA
     assert summarise(["gronn", "rod"]).trend is Trend.MIXED
+    assert summarise(["gul", "gra"]).trend is Trend.UNCHANGED
 
 
 def test_plan_rule_one_goal_up_and_none_down_is_positive():
     # seed 001 L285
     assert plan_suggestion([Trend.POSITIVE, Trend.MIXED, Trend.NO_DATA]) is True
     assert plan_suggestion([Trend.POSITIVE, Trend.NEGATIVE]) is False
-    assert plan_suggestion([Trend.MIXED, Trend.MIXED]) is False
+    assert plan_suggestion([Trend.MIXED, Trend.UNCHANGED]) is False
     assert plan_suggestion([Trend.NO_DATA]) is None
 
 

@@ -113,15 +113,15 @@ def test_planners_write_assessments_for_their_own_unit(
     client, sett, oslo_planlegger, oslo_leser, bergen_planlegger
 ):
     url = BASE + "mal/0301/2018/HM1/"
-    data = {"text": "Brukermedvirkning styrket i bydelene.", "version": 0}
+    data = {"HM1-text": "Brukermedvirkning styrket i bydelene.", "HM1-version": 0}
     client.force_login(oslo_planlegger)
     page = client.get(BASE + "mal/?enhet=0301")
     assert "Lagre vurdering" in page.content.decode()
     assert client.post(url, data).status_code == 302
-    assert Maalvurdering.objects.get().text == data["text"]
+    assert Maalvurdering.objects.get().text == data["HM1-text"]
     # a second save with the old version is refused, not overwritten
-    client.post(url, {"text": "Annet", "version": 0}, follow=True)
-    assert Maalvurdering.objects.get().text == data["text"]
+    client.post(url, {"HM1-text": "Annet", "HM1-version": 0}, follow=True)
+    assert Maalvurdering.objects.get().text == data["HM1-text"]
     assert AuditEvent.objects.filter(action="create", object_type="indikatorer.maalvurdering")
     assert _post(client, bergen_planlegger, url, data).status_code == 404
     assert _post(client, oslo_leser, url, data).status_code == 403
