@@ -233,3 +233,33 @@ def test_assessments_refuse_a_stale_save(sett, units, oslo_planlegger):
         services.save_assessment(gruppe=gruppe, unit=units["0301"], year=2018, text="Tredje",
                                  version=a.version, user=oslo_planlegger)
     assert Maalvurdering.objects.get().text == "Andre"
+
+
+def test_endringer_up_to_a_chosen_year(sett):
+    rows = _changes("--til", "2017")
+    assert rows[1:4] == [["1", "2016", "2017", "", "prosent", "gra"],
+                         ["2", "2016", "2017", "", "prosent", "gra"],
+                         ["3", "2016", "2017", "4.3", "prosent", "gronn"]]
+    assert len(rows) - 1 == 85  # one column: 2016-2017
+
+
+def test_a_break_in_series_from_the_import_makes_the_change_n_a(sett, tmp_path):
+    path = _write(
+        tmp_path, "brudd.csv",
+        "indikator,enhet,ar,verdi,brudd\n27,0,2019,51,ja\n",
+    )
+    call_command("indikatorer", "import", "--sett", SLUG, path, stdout=io.StringIO())
+    by_key = {(r[0], r[1], r[2]): r[3:] for r in _changes()[1:]}
+    assert by_key[("27", "2018", "2019")] == ["", "prosentpoeng", "gra"]
+
+
+def test_wide_xlsx_with_the_seeds_first_column(sett, tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Indikator", "Enhet", "2019", "2020"])
+    ws.append(["87 Antall rusmestringsenheter", "1103", 12, "N/A"])
+    path = tmp_path / "bred.xlsx"
+    wb.save(path)
+    call_command("indikatorer", "import", "--sett", SLUG, str(path), stdout=io.StringIO())
+    stored = Verdi.objects.filter(indikator__number=87, unit__code="1103").order_by("year")
+    assert [(v.year, v.value) for v in stored] == [(2019, 12), (2020, None)]

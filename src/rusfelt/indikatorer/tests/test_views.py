@@ -150,3 +150,20 @@ def test_browser_import_for_own_units_all_or_nothing(
     assert not Verdi.objects.filter(indikator__number=15, year=2019).exists()
     client.force_login(oslo_leser)
     assert client.get(url).status_code == 403
+
+
+def test_many_units_show_the_spread_instead_of_one_line_each(client, sett, evaluator, units):
+    from rusfelt.indikatorer.models import Indikator
+
+    ind = Indikator.objects.get(sett__slug=SLUG, number=16)
+    bydeler = [u for code, u in units.items() if code.startswith("0301") and len(code) == 6]
+    assert len(bydeler) == 15
+    Verdi.objects.bulk_create(
+        Verdi(indikator=ind, unit=u, year=2018, value=Decimal(50 + i))
+        for i, u in enumerate(bydeler)
+    )
+    html = _get(client, evaluator, BASE + "16/").content.decode()
+    assert "Feltet viser spennet" in html
+    assert html.count("<th scope=\"row\">") == 4 + 15  # every unit stays in the table
+    html = _get(client, evaluator, BASE + "16/sammenlign/?ar=2018").content.decode()
+    assert "data:image/svg+xml;base64," in html
