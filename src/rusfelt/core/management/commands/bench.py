@@ -28,4 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, app, **options):
         if find_spec(f"rusfelt.{app}.bench") is None:
             raise CommandError(f"{app} har ingen benchmark.")
+        # call_command() passes its own stdout/stderr among the options.
+        for key in ("stdout", "stderr"):
+            options.pop(key, None)
         importlib.import_module(f"rusfelt.{app}.bench").run(self.stdout, **options)
