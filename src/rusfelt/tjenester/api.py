@@ -189,7 +189,7 @@ def hsds_schedules(obj: Tjeneste, service_id: str) -> list[dict]:
     return rows
 
 
-def hsds_service(obj: Tjeneste, request) -> dict:
+def hsds_service(obj: Tjeneste, absolute) -> dict:
     """One service as an HSDS 3.0 service object with its related objects nested."""
     service_id = hsds_id("service", obj.slug)
     organization_id = hsds_id("organization", obj.provider_display or obj.unit.code)
@@ -213,7 +213,7 @@ def hsds_service(obj: Tjeneste, request) -> dict:
         "alternate_name": obj.translated("name", "en") if obj.translated("name", "en")
         != obj.name else None,
         "description": obj.description,
-        "url": obj.website or request.build_absolute_uri(obj.get_absolute_url()),
+        "url": obj.website or absolute(obj.get_absolute_url()),
         "email": obj.email or None,
         "status": "active",
         "application_process": obj.access_text or ", ".join(
@@ -257,16 +257,22 @@ def hsds_service(obj: Tjeneste, request) -> dict:
 @require_GET
 def hsds_export(request):
     """Every published service as an HSDS 3.0 page of compiled service objects."""
+    document = hsds_document(request.build_absolute_uri)
+    audit.record(AuditAction.EXPORT, request=request,
+                 detail={"format": "hsds-3.0", "services": document["total_items"]})
+    return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+
+
+def hsds_document(absolute) -> dict:
+    """The HSDS 3.0 export; ``absolute(path)`` makes a full URL of a path."""
     objects = services.load(Tjeneste.objects.published().order_by("name", "pk")
                             .values_list("pk", flat=True))
-    contents = [hsds_service(o, request) for o in objects]
-    audit.record(AuditAction.EXPORT, request=request,
-                 detail={"format": "hsds-3.0", "services": len(contents)})
-    return JsonResponse({
+    contents = [hsds_service(o, absolute) for o in objects]
+    return {
         "total_items": len(contents), "total_pages": 1, "page_number": 1,
         "size": len(contents), "first_page": True, "last_page": True,
         "empty": not contents, "contents": contents,
-    }, json_dumps_params={"ensure_ascii": False})
+    }
 
 
 @require_GET
