@@ -725,10 +725,13 @@ def _stavanger_amendments(plan: Plan) -> None:
         )
 
 
-def load(stdout=None) -> None:
+def load(stdout=None, slugs=None) -> None:
+    """Load the demo plans (all, or only ``slugs``: tests load what they need)."""
     units = {u.code: u for u in OrgUnit.objects.filter(code__in=["4601", "1103", "0301", "030104"])}
     with transaction.atomic():
         for slug, owner, title, y0, y1, adopted, ref, state, description, kilde in PLANS:
+            if slugs is not None and slug not in slugs:
+                continue
             plan, _ = Plan.objects.get_or_create(
                 slug=slug,
                 defaults={

@@ -17,9 +17,10 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils import formats, translation
 
+from .charts import status_chart_spec
 from .domain import status as st
 from .models import Endring, Plan, Tiltak
-from .services import area_progress, status_counts, with_status
+from .services import area_progress, status_counts, status_over_periods, with_status
 
 JUDGEMENT_LABELS = {"gronn": "Grønn", "gul": "Gul", "rod": "Rød", "gra": "Grå"}
 FIGURE_LABELS = [
@@ -53,6 +54,14 @@ class Section:
     facts: list[tuple[str, str]] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    chart: dict | None = None  # a Vega-Lite spec; its figures are in ``tables`` too
+    chart_alt: str = ""
+
+    @property
+    def chart_uri(self) -> str:
+        from rusfelt.core.charts import svg_data_uri
+
+        return svg_data_uri(self.chart) if self.chart else ""
 
 
 @dataclass
@@ -109,6 +118,21 @@ def build(plan: Plan, year: int) -> Report:
         tables=[Table("Tiltak etter status", ["Status", "Antall", "Andel",
                                               f"Endring fra {year - 1}"], rows, {1, 2, 3})],
     ))
+
+    over_periods = [(y, c) for y, c in status_over_periods(plan) if y <= year]
+    if over_periods:
+        sections.append(Section(
+            "Status over periodene",
+            chart=status_chart_spec(over_periods),
+            chart_alt="Stolpediagram over antall tiltak per status ved utgangen av hvert år. "
+                      "Tallene står i tabellen under.",
+            tables=[Table(
+                "Antall tiltak per status ved utgangen av hvert år",
+                ["År"] + [st.LABELS[s] for s in st.SUMMARY_ORDER],
+                [[str(y)] + [fmt_int(n) for n in c.values()] for y, c in over_periods],
+                set(range(1, len(st.SUMMARY_ORDER) + 1)),
+            )],
+        ))
 
     progress = area_progress(plan, year)
     area_rows = [
@@ -278,7 +302,7 @@ def to_pdf(report: Report) -> bytes:
 def to_docx(report: Report) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    from docx.shared import Cm, Pt
 
     doc = Document()
     doc.styles["Normal"].font.name = "Calibri"
@@ -296,6 +320,12 @@ def to_docx(report: Report) -> bytes:
                 cells[0].paragraphs[0].runs[0].bold = True
         for paragraph in section.paragraphs:
             doc.add_paragraph(paragraph)
+        if section.chart:
+            import vl_convert as vlc
+
+            png = vlc.vegalite_to_png(section.chart, scale=2)
+            doc.add_picture(io.BytesIO(png), width=Cm(15))
+            doc.add_paragraph(section.chart_alt).italic = True
         for t in section.tables:
             doc.add_heading(t.caption, level=2)
             table = doc.add_table(rows=1, cols=len(t.columns))

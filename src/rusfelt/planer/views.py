@@ -1,7 +1,6 @@
 """Plan pages. Every view loads through the scoped querysets (core.scoping):
 another municipality's plan answers 404, a reader who tries to write 403."""
 
-import altair as alt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,6 +19,7 @@ from rusfelt.core.scoping import get_for_user_or_404, has_role, units_for
 
 from . import report as report_mod
 from . import services
+from .charts import status_chart_spec
 from .domain import planfil
 from .domain import status as st
 from .forms import (
@@ -92,26 +92,7 @@ def _year_param(request, plan):
 
 
 def _status_chart(over_periods):
-    data = [
-        {"År": str(year), "Status": st.LABELS[s], "Antall": n, "rekkefolge": i}
-        for year, counts in over_periods
-        for i, (s, n) in enumerate(counts.items())
-    ]
-    colours = ["#9e9e9e", "#1f6fb2", "#2e7d32", "#e0a800", "#5d4037", "#d9d9d9"]
-    chart = (
-        alt.Chart(alt.Data(values=data))
-        .mark_bar()
-        .encode(
-            x=alt.X("År:N", title="År"),
-            y=alt.Y("sum(Antall):Q", title="Antall tiltak"),
-            color=alt.Color("Status:N", sort=[st.LABELS[s] for s in st.SUMMARY_ORDER],
-                            scale=alt.Scale(domain=[st.LABELS[s] for s in st.SUMMARY_ORDER],
-                                            range=colours)),
-            order=alt.Order("rekkefolge:Q"),
-        )
-        .properties(width=460, height=220, title="Status ved utgangen av hvert år")
-    )
-    return svg_data_uri(chart)
+    return svg_data_uri(status_chart_spec(over_periods))
 
 
 @login_required
@@ -177,6 +158,14 @@ def tiltak_edit(request, slug, pk=None):
             new.order = (plan.tiltak.count() + 1) * 10
             new.save()
             form.save_m2m()
+            amendment = form.amendment()
+            if amendment:  # a measure added after adoption did not exist before
+                Endring.objects.create(
+                    plan=plan, tiltak=new, date=amendment["date"],
+                    decision_ref=amendment["decision_ref"],
+                    description=_("Nytt tiltak lagt til etter vedtak."),
+                    old_text="", new_text=new.text, created_by=request.user,
+                )
             audit.record(AuditAction.CREATE, request=request, obj=new)
             messages.success(request, _("Tiltaket er opprettet."))
             return redirect(new)

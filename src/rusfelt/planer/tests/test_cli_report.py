@@ -48,12 +48,25 @@ def test_report_counts_match_statuses_and_add_up(demo_plans):
     plan = Plan.objects.get(slug="stavanger-rusplan-2019-2023")
     r = report.build(plan, 2021)
     assert sum(r.counts.values()) == 38
-    status_table = r.sections[1].tables[0]
+    status_table = section(r, "Status for tiltakene").tables[0]
     by_label = {row[0]: row[1] for row in status_table.rows}
     assert by_label["Sum"] == "38"
     assert by_label["Pågår"] == str(r.counts["pagar"])
-    listed = r.sections[4].tables
+    listed = section(r, "Tiltakene etter status").tables
     assert sum(len(t.rows) for t in listed) == 38
+
+
+def section(built, start):
+    return next(s for s in built.sections if s.heading.startswith(start))
+
+
+def test_report_has_a_status_chart_with_its_table(demo_plans):
+    plan = Plan.objects.get(slug="bergen-rusplan-2018-2022")
+    over = section(report.build(plan, 2020), "Status over periodene")
+    assert over.chart_uri.startswith("data:image/svg+xml;base64,")
+    # Bergen's demo history starts in 2018; the 2020 report shows 2018-2020.
+    assert [row[0] for row in over.tables[0].rows] == ["2018", "2019", "2020"]
+    assert all(sum(int(n) for n in row[1:]) == 48 for row in over.tables[0].rows)
 
 
 def test_report_of_unknown_plan_is_a_clear_error(demo_plans, tmp_path):

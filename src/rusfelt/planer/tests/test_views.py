@@ -13,7 +13,7 @@ SLUG = "stavanger-rusplan-2019-2023"
 
 @pytest.fixture
 def plans(units):
-    demo.load()
+    demo.load(slugs=["stavanger-rusplan-2019-2023", "bergen-rusplan-2018-2022"])
 
 
 @pytest.fixture
@@ -176,3 +176,21 @@ def test_import_page_reports_errors_by_line_and_stores_nothing(client, plans,
     assert "Ingenting er lagret" in body
     assert "Linje 2, kolonne omrade" in body and "Linje 3, kolonne type" in body
     assert not Plan.objects.filter(slug="ny").exists()
+
+
+def test_a_measure_added_after_adoption_is_an_amendment(client, plans, stavanger_planlegger):
+    from datetime import date
+
+    from rusfelt.planer import services
+
+    plan = Plan.objects.get(slug=SLUG)
+    response = client_for(client, stavanger_planlegger).post(
+        reverse("planer:tiltak_new", args=[SLUG]),
+        {"number": "39", "text": "Nytt tiltak om lavterskel", "kind": "gjennomfore",
+         "version": 0, "amendment_date": "2022-02-01", "amendment_ref": "bystyresak 5/22"},
+    )
+    assert response.status_code == 302
+    new = Tiltak.objects.get(plan=plan, number="39")
+    assert Endring.objects.get(tiltak=new).old_text == ""
+    assert services.text_of(new, date(2022, 1, 31)) is None
+    assert services.text_of(new, date(2022, 2, 1)) == "Nytt tiltak om lavterskel"
