@@ -12,7 +12,7 @@ import altair as alt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Max, Min
+from django.db.models import Avg, Max, Min, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -65,9 +65,11 @@ def _years(values) -> list[int]:
     return list(values.order_by("-year").values_list("year", flat=True).distinct())
 
 
-def _unit_choices(sett, values):
-    ids = values.filter(indikator__sett=sett).values("unit")
-    return list(OrgUnit.objects.filter(pk__in=ids).order_by("path"))
+def _unit_choices(user, sett, values):
+    """Units with values in the set that the user sees, and the user's own units."""
+    ids = values.filter(indikator__sett=sett).order_by().values("unit")
+    own = units_for(user, READ_ROLES).values("pk")
+    return list(OrgUnit.objects.filter(Q(pk__in=ids) | Q(pk__in=own)).order_by("path"))
 
 
 @login_required
@@ -83,7 +85,7 @@ def _status_context(request, sett):
     years = _years(set_values)
     sources = sorted(set(sett.indikatorer.values_list("source", flat=True)) - {""})
     form = StatusFilterForm(
-        request.GET or None, units=_unit_choices(sett, values), years=years,
+        request.GET or None, units=_unit_choices(request.user, sett, values), years=years,
         groups=sett.grupper.all(), sources=sources,
     )
     data = form.cleaned_data if form.is_valid() else {}

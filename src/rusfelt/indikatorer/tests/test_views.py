@@ -109,6 +109,18 @@ def test_goals_show_counts_and_the_suggestion(client, sett, oslo_leser):
     assert "Lagre vurdering" not in html  # a leser cannot write
 
 
+def test_goals_of_a_unit_are_scoped(client, sett, oslo_leser, bergen_planlegger, oslo_pvo):
+    assert _get(client, oslo_leser, BASE + "mal/?enhet=0301").status_code == 200
+    assert _get(client, bergen_planlegger, BASE + "mal/?enhet=0301").status_code == 404
+    assert _get(client, oslo_pvo, BASE + "mal/?enhet=0301").status_code == 403
+
+
+def test_a_bydel_without_values_can_still_be_chosen(client, sett, sth_kartlegger):
+    html = _get(client, sth_kartlegger, BASE + "?enhet=030104&gruppe=HM5").content.decode()
+    assert "St. Hanshaugen" in html
+    assert "Hovedmål 5: Alternative straffereaksjoner – St. Hanshaugen" in html
+
+
 def test_planners_write_assessments_for_their_own_unit(
     client, sett, oslo_planlegger, oslo_leser, bergen_planlegger
 ):
