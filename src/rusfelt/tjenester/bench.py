@@ -110,6 +110,7 @@ def fill(count: int, seed: int = 20261122) -> None:
             verified_on=date(2026, rng.randint(1, 9), 1),
         )
         obj.search_index = obj.build_search_index(translations=[])
+        obj.name_index = obj.build_name_index(translations=[])
         objects.append(obj)
         hours.append(rng.choice(HOURS))
     Tjeneste.objects.bulk_create(objects, batch_size=500)

@@ -169,6 +169,10 @@ class Tjeneste(models.Model):
         editable=False, default="",
         db_comment="Folded word stems and compound parts of the texts (domain.sok), for search",
     )
+    name_index = models.TextField(
+        editable=False, default="",
+        db_comment="The same index of the names only: services named after the query rank first",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -196,9 +200,9 @@ class Tjeneste(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.search_index = self.build_search_index()
+        self.search_index, self.name_index = self.build_search_index(), self.build_name_index()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_index"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_index", "name_index"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -220,9 +224,15 @@ class Tjeneste(models.Model):
                 texts += [str(TargetGroup(g).label) for g in self.target_groups]
         return sok.index_text(*texts)
 
+    def build_name_index(self, translations=None) -> str:
+        if translations is None:
+            translations = list(self.translations.all()) if self.pk else []
+        return sok.index_text(self.name, *(row.name for row in translations))
+
     def refresh_search_index(self):
-        self.search_index = self.build_search_index()
-        type(self).objects.filter(pk=self.pk).update(search_index=self.search_index)
+        self.search_index, self.name_index = self.build_search_index(), self.build_name_index()
+        type(self).objects.filter(pk=self.pk).update(search_index=self.search_index,
+                                                     name_index=self.name_index)
 
     def translated(self, field: str, language: str | None = None) -> str:
         """``field`` in ``language`` (the active one when None), falling back to bokmål."""

@@ -5,11 +5,13 @@ The public search is not scoped: published services are public. Changes go
 through ``save_tjeneste`` / ``mark_verified``, which audit every write.
 """
 
+import operator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import reduce
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from rusfelt.core import audit
@@ -65,8 +67,9 @@ class Filters:
 def filtered(filters: Filters):
     """Published services matching every filter except "open now", in name order."""
     qs = Tjeneste.objects.published()
-    for term in sok.query_terms(filters.q):
-        qs = qs.filter(search_index__contains=f" {term}")
+    groups = sok.query_terms(filters.q)
+    for group in groups:
+        qs = qs.filter(_group_q("search_index", group))
     if filters.kategori:
         qs = qs.filter(category=filters.kategori)
     if filters.tilgang:
@@ -95,7 +98,24 @@ def filtered(filters: Filters):
         # above it (a kommune-wide service serves every bydel).
         above = [u.code for u in unit.ancestors() if u.level != Niva.LAND]
         qs = qs.filter(Q(unit__path__startswith=unit.path) | Q(unit__code__in=above))
-    return qs.order_by("name", "pk")
+    if not groups:
+        return qs.order_by("name", "pk")
+    # Services whose NAME matches more of the query come first.
+    rank = sum(
+        (Case(When(_group_q("name_index", group), then=1), default=0,
+              output_field=IntegerField()) for group in groups),
+        Value(0),
+    )
+    return qs.annotate(name_rank=rank).order_by("-name_rank", "name", "pk")
+
+
+def _group_q(field: str, group: list[list[str]]) -> Q:
+    """One query word (domain.sok.query_terms) as SQL: any alternative, all its prefixes."""
+    alternatives = [
+        reduce(operator.and_, (Q(**{f"{field}__contains": f" {term}"}) for term in alternative))
+        for alternative in group
+    ]
+    return reduce(operator.or_, alternatives)
 
 
 def open_now_ids(qs, at: datetime) -> list[int]:

@@ -7,7 +7,8 @@ Kept deliberately simple (rule version ``sok-v1``):
    "rusproblem", "tjenester" -> "tjenest");
 3. split compounds by known stems ("rusbehandling" -> "rus" + "behandling",
    also with a linking s or e: "helsestasjon", "ungdomsklubb");
-4. match each query part as a word PREFIX ("behandl" finds "behandling").
+4. match each query part as a word PREFIX ("behandl" finds "behandling");
+   a compound query word matches whole or by all its parts.
 
 Documents are indexed once (``index_text``) into a string of folded word
 stems and compound parts, separated and surrounded by spaces, stored on the
@@ -114,21 +115,31 @@ def index_text(*texts: str) -> str:
     return " " + " ".join(seen) + " "
 
 
-def query_terms(query: str) -> list[str]:
-    """The prefixes a document must all contain to match ``query``.
+def query_terms(query: str) -> list[list[list[str]]]:
+    """What a document must contain to match ``query``: one group per word.
 
-    A compound query word is replaced by its parts, so "rusbehandling" asks
-    for "rus" and "behandling" anywhere in the document.
+    A group is a list of alternatives; an alternative is a list of prefixes
+    that must all occur. A compound word may match whole or by its parts, so
+    "rusbehandling" is [["rusbehandling"], ["rus", "behandling"]] and finds
+    "behandling for rusproblemer". Every group must match.
     """
-    terms: dict[str, None] = {}
+    groups: list[list[list[str]]] = []
     for word in words(query):
         if word in STOP_WORDS:
             continue
-        for term in _parts(word) or [stem(word)]:
-            terms.setdefault(term, None)
-    return list(terms)
+        alternatives = [[stem(word)]]
+        parts = _parts(word)
+        if parts:
+            alternatives.append(parts)
+        if alternatives not in groups:
+            groups.append(alternatives)
+    return groups
 
 
-def matches(index: str, terms: list[str]) -> bool:
-    """The rule the database applies: every term is a word prefix in ``index``."""
-    return all(f" {term}" in index for term in terms)
+def matches(index: str, groups: list[list[list[str]]]) -> bool:
+    """The rule the database applies: each group has an alternative whose
+    prefixes all occur at word starts in ``index``."""
+    return all(
+        any(all(f" {term}" in index for term in alternative) for alternative in group)
+        for group in groups
+    )

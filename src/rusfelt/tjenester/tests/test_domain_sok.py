@@ -69,4 +69,9 @@ def test_split_compound_needs_known_parts():
 def test_stop_words_and_empty_queries_ask_for_nothing():
     assert query_terms("for og til") == []
     assert query_terms("") == []
+
+
+def test_a_compound_query_word_matches_whole_or_by_its_parts():
+    assert query_terms("rusbehandling") == [[["rusbehandling"], ["rus", "behandling"]]]
+    assert query_terms("bolig") == [[["bolig"]]]
     assert finds("", "anything")

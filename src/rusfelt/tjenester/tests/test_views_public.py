@@ -157,3 +157,10 @@ def test_english_texts_come_from_the_translation_table_with_fallback(client, mak
     assert "Hjelp når det haster." in html  # no English description: bokmål
     # The English name is searchable too.
     assert names(client.get(INDEX, {"q": "emergency"})) == ["Legevakt"]
+
+
+def test_services_named_after_the_query_come_first(client, make_tjeneste):
+    make_tjeneste("a-bolig", name="Akuttbolig",
+                  access_text="Utenom kontortid: møt opp på legevakten.")
+    make_tjeneste("legevakt", name="Legevakt", description="Hjelp når det haster.")
+    assert names(client.get(INDEX, {"q": "legevakt"})) == ["Legevakt", "Akuttbolig"]
