@@ -98,14 +98,25 @@ def fmt_rate(rate):
 
 def area_results(unit, year: int) -> dict | None:
     """Suppressed results of all published rounds under ``unit`` in ``year`` (GROUP BY)."""
+    from django.core.cache import cache
+    from django.db.models import Max
+
     rounds = Runde.objects.filter(unit__in=type(unit).objects.descendants_of(unit), year=year,
                                   state=State.PUBLISHED)
-    count = rounds.count()
-    if not count:
+    stats = rounds.aggregate(count=Count("pk"), last=Max("published_at"))
+    if not stats["count"]:
         return None
+    # Only a new publication (or a reopening) changes these totals.
+    last = stats["last"].timestamp() if stats["last"] else 0
+    key = f"kartlegging:area:{unit.pk}:{year}:{stats['count']}:{last}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     data = results_mod.compute(Registrering.objects.filter(runde__in=rounds))
-    data["rounds"] = count
-    return results_mod.suppress_results(data)
+    data["rounds"] = stats["count"]
+    data = results_mod.suppress_results(data)
+    cache.set(key, data, 3600)
+    return data
 
 
 def comparison(runde: Runde, published_only=True) -> list[dict]:
@@ -170,10 +181,27 @@ def _chart_values(rows, keys, label_key):
     return values
 
 
-def trend_chart(rows):
-    import altair as alt
+def _cached_svg(chart) -> str:
+    """The chart's data URI, cached by its specification (charts are pure functions of it)."""
+    import hashlib
+    import json
+
+    from django.core.cache import cache
 
     from rusfelt.core.charts import svg_data_uri
+
+    spec = chart.to_dict()
+    key = "kartlegging:chart:" + hashlib.sha256(
+        json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
+    uri = cache.get(key)
+    if uri is None:
+        uri = svg_data_uri(chart)
+        cache.set(key, uri, 3600)
+    return uri
+
+
+def trend_chart(rows):
+    import altair as alt
 
     values = _chart_values(rows, ["indeks_rod_blalys", "bolig_rod", "rus_gronn", "psyk_gronn"],
                            "year")
@@ -185,13 +213,11 @@ def trend_chart(rows):
         color=alt.Color("mål:N", title="Mål"),
         strokeDash=alt.StrokeDash("mål:N", legend=None),
     ).properties(width=520, height=260)
-    return svg_data_uri(chart)
+    return _cached_svg(chart)
 
 
 def comparison_chart(rows):
     import altair as alt
-
-    from rusfelt.core.charts import svg_data_uri
 
     values = [{"enhet": r["label"], "andel": float(r["indeks_rod_blalys"]),
                "nivå": r["level"]}
@@ -205,7 +231,7 @@ def comparison_chart(rows):
                         scale=alt.Scale(domain=["bydel", "kommune", "land"],
                                         range=["#4c78a8", "#e45756", "#54a24b"])),
     ).properties(width=480, height=alt.Step(18))
-    return svg_data_uri(chart)
+    return _cached_svg(chart)
 
 
 def service_counts(runde):

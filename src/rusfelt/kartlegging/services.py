@@ -312,15 +312,16 @@ def find_person(number: str, rounds) -> list[Registrering]:
 # --- Import -----------------------------------------------------------------------
 
 
-def clean_row(row, runde: Runde, errors: list) -> tuple[str, dict] | None:
-    """Validate one import row; append RowErrors; return (number, values) or None."""
+def clean_row(row, runde: Runde, errors: list):
+    """Validate one import row; append RowErrors; return (number, values, person) or None."""
     from rusfelt.core.domain.tabular import RowError
 
     start = len(errors)
     values: dict = {}
     number = row.get("fodselsnummer")
+    person = None
     try:
-        person_from_number(number, runde.reference_date)
+        person = person_from_number(number, runde.reference_date)
     except InvalidNumber as exc:
         errors.append(RowError(row.line, "fodselsnummer", str(exc)))
     try:
@@ -364,7 +365,7 @@ def clean_row(row, runde: Runde, errors: list) -> tuple[str, dict] | None:
     except ValueError as exc:
         errors.append(RowError(row.line, "informert", str(exc)))
     values["ikke_informert_grunn"] = row.get("ikke_informert_grunn")[:300]
-    return None if len(errors) > start else (number, values)
+    return None if len(errors) > start else (number, values, person)
 
 
 def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=None,
@@ -393,7 +394,7 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
         cleaned = clean_row(row, runde, errors)
         if cleaned is None:
             continue
-        number, values = cleaned
+        number, values, person = cleaned
         value = compact(number)
         pseudo = pseudonym(value, runde.code, secret)
         if pseudo in seen:
@@ -405,7 +406,6 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
                                    "personen er allerede registrert i runden"))
             continue
         seen[pseudo] = row.line
-        person = person_from_number(value, runde.reference_date)
         objects.append(Registrering(
             runde=runde, pseudonym=pseudo, alder=person.age, kjonn=person.sex,
             created_by=user, **values, **derived(values, rule)))
@@ -448,10 +448,24 @@ def results_for(runde: Runde) -> dict:
 
 
 def published_results(runde: Runde) -> dict:
-    """Suppressed results for tables leaving the unit; the rate hides too when n is 1-4."""
+    """Suppressed results for tables leaving the unit; the rate hides too when n is 1-4.
+
+    A published round's tables cannot change until it is reopened (which
+    clears ``published_at``), so they are cached under its publishing time.
+    """
+    from django.core.cache import cache
+
+    key = None
+    if runde.state == State.PUBLISHED and runde.published_at:
+        key = f"kartlegging:pub:{runde.pk}:{runde.published_at.timestamp()}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
     data = results_mod.suppress_results(results_for(runde))
     if data["n"] == ":":
         data["rate_per_1000"] = ":"
+    if key:
+        cache.set(key, data, 3600)
     return data
 
 

@@ -351,3 +351,35 @@ def test_retention_deletes_records_and_keeps_aggregates(runde, settings):
     runde.refresh_from_db()
     assert services.results_for(runde)["n"] == 6
     assert AuditEvent.objects.filter(action="delete", detail__rows=6).exists()
+
+
+def test_retention_command_deletes_and_reports(runde, settings):
+    for n in numbers(5):
+        services.register(runde, n, dict(VALUES))
+    services.change_state(runde, State.CLOSED)
+    services.change_state(runde, State.PUBLISHED)
+    Runde.objects.filter(pk=runde.pk).update(published_at=timezone.now() - timedelta(days=400))
+    out = io.StringIO()
+    call_command("kartlegging", "slett-utlopte", stdout=out)
+    assert "030104-2020: 5 registreringer slettet" in out.getvalue()
+    assert Registrering.objects.count() == 0
+    assert RundeResultat.objects.get(runde=runde).data["n"] == 5
+
+
+def test_nobody_can_grant_access_to_themselves(oslo_planlegger, admin_user, units):
+    from rusfelt.core.services import grant_role
+
+    with pytest.raises(PermissionError):
+        grant_role(granter=admin_user, grantee=admin_user, unit=units["030104"],
+                   role="kartlegger")
+
+
+def test_bench_runs_small_in_a_scratch_database():
+    out = io.StringIO()
+    before = Runde.objects.count()
+    call_command("bench", "kartlegging", "--registreringer", "160", "--kommuner", "4",
+                 "--ar", "2", stdout=out)
+    text = out.getvalue()
+    assert "rader/s" in text and "Resultatsiden for én kommune" in text
+    assert "Nasjonale resultater for ett år (80 registreringer" in text
+    assert Runde.objects.count() == before  # the test database was not touched
