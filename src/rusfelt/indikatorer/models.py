@@ -145,6 +145,10 @@ class Indikator(models.Model):
         _("nullpunkt"), null=True, blank=True,
         help_text=_("Første år med data; endring over perioden regnes fra dette året."),
     )
+    decimals = models.PositiveSmallIntegerField(
+        _("desimaler"), null=True, blank=True,
+        help_text=_("Desimaler som vises (tom: som lagret, høyst to)."),
+    )
     compute_change = models.BooleanField(
         _("beregn endring"), default=True,
         help_text=_("Nei for årlige bevilgningsøkninger som ikke sammenlignes år mot år."),

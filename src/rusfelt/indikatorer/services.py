@@ -369,7 +369,7 @@ DEFINITION_COLUMNS = [
     "nummer", "gruppe", "tittel", "type", "art", "maleenhet", "kilde", "retning",
     "nullpunkt", "beregn_endring", "kildehenvisning",
 ]
-#: Optional: gruppenavn (creates a new group), nokkel, merknad.
+#: Optional: gruppenavn (creates a new group), desimaler, nokkel, merknad.
 REQUIRED_DEFINITION_COLUMNS = ["nummer", "gruppe", "tittel", "art"]
 DIRECTION_ALIASES = {"opp": "up", "ned": "down", "ingen": "none", "ukjent": "unknown"}
 
@@ -385,7 +385,7 @@ def import_definitions(
     arsverk, dager, score, ratio), and optionally type (innsats, aktivitet,
     resultat, effekt, ukjent), maleenhet, kilde, retning (up/down/none/unknown
     or opp/ned/ingen/ukjent), nullpunkt (year), beregn_endring (ja/nei),
-    kildehenvisning, nokkel, merknad.
+    desimaler (decimals shown), kildehenvisning, nokkel, merknad.
     """
     header, rows = read_table(data, filename)
     require_columns(header, REQUIRED_DEFINITION_COLUMNS)
@@ -438,6 +438,13 @@ def import_definitions(
             )
         except parsing.CellError as exc:
             errors.append(RowError(row.line, "nullpunkt", str(exc)))
+        try:
+            item["decimals"] = (
+                parsing.parse_int(row.get("desimaler"), "desimaler")
+                if row.get("desimaler") else None
+            )
+        except parsing.CellError as exc:
+            errors.append(RowError(row.line, "desimaler", str(exc)))
         try:
             item["compute_change"] = parsing.parse_bool(row.get("beregn_endring", "ja"))
         except parsing.CellError as exc:

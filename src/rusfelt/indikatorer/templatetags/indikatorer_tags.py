@@ -14,13 +14,14 @@ register = template.Library()
 MIN_DECIMALS = {"ratio": 1, "score": 2}
 
 
-def format_value(value, kind: str = "") -> str:
-    """13 936; 3,41; 59 % (up to two decimals, as printed in the seed)."""
+def format_value(value, kind: str = "", decimals: int | None = None) -> str:
+    """13 936; 3,41; 59 %: the indicator's decimals, else as stored (at most two)."""
     if value is None:
         return ""
     value = Decimal(value).normalize()
-    decimals = min(max(0, -value.as_tuple().exponent), 2)
-    decimals = max(decimals, MIN_DECIMALS.get(kind, 0))
+    if decimals is None:
+        decimals = min(max(0, -value.as_tuple().exponent), 2)
+        decimals = max(decimals, MIN_DECIMALS.get(kind, 0))
     text = floatformat(value, f"{decimals}g")
     return f"{text} %" if kind == "andel" else text
 
@@ -34,8 +35,9 @@ def format_change(change) -> str:
 
 
 @register.filter
-def verdi(value, kind=""):
-    return format_value(value, kind)
+def verdi(value, indikator):
+    """``{{ v.value|verdi:indikator }}``: formatted by the indicator's kind and decimals."""
+    return format_value(value, indikator.kind, indikator.decimals)
 
 
 @register.filter

@@ -51,6 +51,8 @@ def test_the_national_status_table_shows_the_seed_figures(client, sett, oslo_les
     # ind. 16: +0,5 points a year, at most the threshold: yellow (L1240)
     assert "0,5 %-poeng <span class=\"judgement__label\">(gul)</span>" in html
     assert html.count("<table class=\"table status-table\">") == 7
+    # values keep the seed's printed decimals: 0,0 % (ind. 20, L1242), 3,41 (ind. 93, L1649)
+    assert ">0,0 %<" in html and ">3,41<" in html and ">2,0<" in html
 
 
 def test_filters_by_goal_type_source_and_judgement(client, sett, oslo_leser):
