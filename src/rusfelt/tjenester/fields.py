@@ -7,6 +7,7 @@ PostgreSQL alike, without a join table for each small list.
 
 from django import forms
 from django.db import models
+from django.utils.text import capfirst
 
 
 def as_list(value) -> list[str]:
@@ -59,6 +60,6 @@ class ChoiceListField(models.CharField):
             choices=self.choices,
             required=not self.blank,
             widget=kwargs.get("widget") or forms.CheckboxSelectMultiple,
-            label=kwargs.get("label") or self.verbose_name,
+            label=kwargs.get("label") or capfirst(self.verbose_name),
             help_text=self.help_text,
         )

@@ -78,7 +78,7 @@ class SokForm(forms.Form):
 
 class TjenesteForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    website = forms.URLField(label=_("nettside"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Nettside"), required=False, assume_scheme="https")
 
     class Meta:
         model = Tjeneste

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from rusfelt.conftest import CHROMIUM  # noqa: F401  (the browser fixture uses it)
+from rusfelt.conftest import PASSWORD
 
 OSLO = ZoneInfo("Europe/Oslo")
 AXE = Path(__file__).resolve().parents[4] / "node_modules" / "axe-core" / "axe.min.js"
@@ -214,3 +214,27 @@ def test_planner_marks_a_stale_service_verified(page, directory, login, make_use
     page.get_by_role("button", name="Kontrollert i dag – Pårørendegruppe").click()
     assert page.get_by_text("Pårørendegruppe er markert som kontrollert i dag.").is_visible()
     assert page.get_by_role("cell", name="Må kontrolleres").count() == 0
+
+
+def test_planner_edits_hours_and_the_pages_pass_axe(browser, directory, make_user, screenshot):
+    planner = make_user("oslo-plan", ("0301", "planlegger"))
+    context = browser.new_context(locale="nb-NO", bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{directory.url}/logg-inn/")
+    page.get_by_label("Brukernavn").fill(planner.username)
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url(f"{directory.url}/")
+    for path in ("/tjenester/mine/", "/tjenester/vinternatt/endre/"):
+        page.goto(f"{directory.url}{path}")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document)")
+        assert result["violations"] == [], (path, [v["id"] for v in result["violations"]])
+    screenshot(page, "tjenester-endre")
+    page.locator("#id_hours_note").fill("Stengt i juli")
+    page.get_by_role("button", name="Lagre").click()
+    page.wait_for_url("**/tjenester/mine/")
+    assert page.get_by_text("Tjenesten er lagret.").is_visible()
+    page.goto(f"{directory.url}/tjenester/vinternatt/")
+    assert page.get_by_text("Stengt i juli").is_visible()
+    context.close()
