@@ -65,6 +65,14 @@ def _years(values) -> list[int]:
     return list(values.order_by("-year").values_list("year", flat=True).distinct())
 
 
+def _default_unit_code(set_values) -> str:
+    """The country when it has figures in the set, else the first unit that has."""
+    if set_values.filter(unit__code=services.NATIONAL_CODE).exists():
+        return services.NATIONAL_CODE
+    first = set_values.order_by("unit__path").values_list("unit__code", flat=True).first()
+    return first or services.NATIONAL_CODE
+
+
 def _unit_choices(user, sett, values):
     """Units with values in the set that the user sees, and the user's own units."""
     ids = values.filter(indikator__sett=sett).order_by().values("unit")
@@ -84,12 +92,13 @@ def _status_context(request, sett):
     set_values = values.filter(indikator__sett=sett)
     years = _years(set_values)
     sources = sorted(set(sett.indikatorer.values_list("source", flat=True)) - {""})
+    choices = _unit_choices(request.user, sett, values)
     form = StatusFilterForm(
-        request.GET or None, units=_unit_choices(request.user, sett, values), years=years,
+        request.GET or None, units=choices, years=years,
         groups=sett.grupper.all(), sources=sources,
     )
     data = form.cleaned_data if form.is_valid() else {}
-    code = data.get("enhet") or request.GET.get("enhet") or services.NATIONAL_CODE
+    code = data.get("enhet") or request.GET.get("enhet") or _default_unit_code(set_values)
     unit = _unit(request.user, code)
     indicators = sett.indikatorer.all()
     if data.get("gruppe"):

@@ -181,3 +181,17 @@ def test_many_units_show_the_spread_instead_of_one_line_each(client, sett, evalu
     assert html.count("<th scope=\"row\">") == 4 + 15  # every unit stays in the table
     html = _get(client, evaluator, BASE + "16/sammenlign/?ar=2018").content.decode()
     assert "data:image/svg+xml;base64," in html
+
+
+def test_the_kartlegging_set_opens_on_a_unit_with_figures(client, sett, sth_kartlegger, units):
+    from rusfelt.indikatorer import services
+
+    services.record_kartlegging_values(
+        unit=units["030104"], year=2019, rule="levekarsindeks-v1",
+        values={"andel_levekarsindeks_gronn": Decimal("5.3"), "andel_rod_blalys": Decimal("61"),
+                "andel_bostedslos": Decimal("9.1"), "andel_individuell_plan": Decimal("20"),
+                "rate_per_1000": Decimal("9.4")},
+    )
+    html = _get(client, sth_kartlegger, "/indikatorer/kartlegging-nokkeltall/").content.decode()
+    assert "Nøkkeltall fra kartlegging – St. Hanshaugen" in html
+    assert ">9,4<" in html and ">9,1 %<" in html
