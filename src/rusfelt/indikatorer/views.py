@@ -86,8 +86,12 @@ def index(request):
     return render(request, "indikatorer/index.html", {"sets": sets})
 
 
-def _status_context(request, sett):
-    """Filter form, unit and the filtered status table (shared by HTML, PDF, XLSX)."""
+def _status_context(request, sett, *, filters=True):
+    """Filter form, unit and the filtered status table (shared by HTML, PDF, XLSX).
+
+    With ``filters`` False only the unit and year apply (goal summaries count
+    every indicator of every goal).
+    """
     values = _values(request.user)
     set_values = values.filter(indikator__sett=sett)
     years = _years(set_values)
@@ -98,6 +102,8 @@ def _status_context(request, sett):
         groups=sett.grupper.all(), sources=sources,
     )
     data = form.cleaned_data if form.is_valid() else {}
+    if not filters:
+        data = {k: v for k, v in data.items() if k in ("enhet", "til")}
     code = data.get("enhet") or request.GET.get("enhet") or _default_unit_code(set_values)
     unit = _unit(request.user, code)
     indicators = sett.indikatorer.all()
@@ -361,7 +367,7 @@ def compare(request, slug, number):
 @login_required
 def goals(request, slug):
     sett = get_object_or_404(Indikatorsett, slug=slug)
-    context = _status_context(request, sett)
+    context = _status_context(request, sett, filters=False)
     table = context["table"]
     unit = context["unit"]
     year = table.years[-1]

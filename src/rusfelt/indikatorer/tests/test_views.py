@@ -109,6 +109,8 @@ def test_goals_show_counts_and_the_suggestion(client, sett, oslo_leser):
     html = _get(client, oslo_leser, BASE + "mal/").content.decode()
     assert "planregel-v1" in html and "Beregnet forslag" in html
     assert "Lagre vurdering" not in html  # a leser cannot write
+    filtered = _get(client, oslo_leser, BASE + "mal/?gruppe=HM5&vurdering=rod").content.decode()
+    assert "Hovedmål 1: Brukerinnflytelse" in filtered  # the set's filters do not apply
 
 
 def test_goals_of_a_unit_are_scoped(client, sett, oslo_leser, bergen_planlegger, oslo_pvo):
