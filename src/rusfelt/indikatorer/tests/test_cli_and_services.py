@@ -263,3 +263,27 @@ def test_wide_xlsx_with_the_seeds_first_column(sett, tmp_path):
     call_command("indikatorer", "import", "--sett", SLUG, str(path), stdout=io.StringIO())
     stored = Verdi.objects.filter(indikator__number=87, unit__code="1103").order_by("year")
     assert [(v.year, v.value) for v in stored] == [(2019, 12), (2020, None)]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        pytest.param("latin1.csv", "indikator;enhet;ar;verdi\n16;0;2019;5 %\nø".encode("latin-1"),
+                     "ikke UTF-8", id="not-utf8"),
+        pytest.param("tom.csv", b"", "Filen er tom", id="empty"),
+        pytest.param("broken.xlsx", b"PK\x03\x04 not really a workbook", "Excel", id="bad-xlsx"),
+    ],
+)
+def test_unreadable_files_are_refused_whole(sett, tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        call_command("indikatorer", "import", "--sett", SLUG, str(path))
+
+
+def test_wide_layout_errors_name_the_year_column(sett, tmp_path):
+    path = _write(tmp_path, "bred.csv", "indikator,2018,2019\n16,60 %,seksti\n99,1,2\n")
+    with pytest.raises(CommandError) as exc:
+        call_command("indikatorer", "import", "--sett", SLUG, path)
+    assert "Linje 2, kolonne 2019: er ikke et tall" in str(exc.value)
+    assert "Linje 3, kolonne indikator: indikator 99 finnes ikke i settet" in str(exc.value)
