@@ -365,6 +365,12 @@ STAVANGER_AMENDMENTS = [
     ),
     (19, 860, "Tiltak 19 ny tekst (NAV og frivillige).", UNKNOWN_DRAFT),
 ]
+# Changes in the change log that touch the plan's text, not a measure.
+STAVANGER_PLAN_AMENDMENTS = [
+    (808, "1.1 Innledning: planens tre mål skrives inn."),
+    (816, "1.9: nytt avsnitt om tilskudd til frivillige og ideelle organisasjoner."),
+    (836, "2.2.2 Utfordringer: nye setninger om Av-og-til."),
+]
 STAVANGER_AMENDED_TEXT = {
     15: "Avtaler for kriser med brann, politi og sykehus; kontaktpersoner som kan rykke ut.",
     14: "To MO-sentre (ung og voksen) med frivillige; også digitalt utenforskap.",
@@ -709,6 +715,12 @@ def _status_history(plan: Plan) -> int:
 
 
 def _stavanger_amendments(plan: Plan) -> None:
+    for line, description in STAVANGER_PLAN_AMENDMENTS:
+        Endring.objects.get_or_create(
+            plan=plan, tiltak=None, kilde=f"seed 004 L{line}",
+            defaults={"date": date(2019, 6, 17), "decision_ref": "bystyret 17.06.2019",
+                      "description": description},
+        )
     for nr, line, description, old_text in STAVANGER_AMENDMENTS:
         tiltak = Tiltak.objects.get(plan=plan, number=str(nr))
         Endring.objects.get_or_create(

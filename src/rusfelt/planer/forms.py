@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rusfelt.core.models import OrgUnit
 
 from .domain import perioder
-from .models import Plan, PlanState, Status, Tiltak
+from .models import Endring, Plan, PlanState, Status, Tiltak
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -148,3 +148,16 @@ class TextAtDateForm(forms.Form):
 
 class ReportForm(forms.Form):
     periode = forms.IntegerField(label=_("År"), min_value=1990, max_value=2100)
+
+
+class EndringForm(forms.ModelForm):
+    """An amendment to the plan's text (a measure's text is amended on the measure)."""
+
+    class Meta:
+        model = Endring
+        fields = ["date", "decision_ref", "description"]
+        widgets = {"date": DATE_WIDGET, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["description"].required = True

@@ -23,6 +23,7 @@ from .charts import status_chart_spec
 from .domain import planfil
 from .domain import status as st
 from .forms import (
+    EndringForm,
     PeriodForm,
     PlanForm,
     PlanImportForm,
@@ -228,9 +229,18 @@ def status_update(request, slug):
 
 @login_required
 def endringer(request, slug):
-    plan = _plan(request, slug)
+    plan = _plan(request, slug, WRITE if request.method == "POST" else READ)
+    form = EndringForm(request.POST or None) if plan.can_edit else None
+    if request.method == "POST" and form.is_valid():
+        endring = form.save(commit=False)
+        endring.plan, endring.created_by = plan, request.user
+        endring.save()
+        audit.record(AuditAction.CREATE, request=request, obj=endring)
+        messages.success(request, _("Endringen er registrert."))
+        return redirect("planer:endringer", plan.slug)
     amendments = Endring.objects.filter(plan=plan).select_related("tiltak")
-    return render(request, "planer/endringer.html", {"plan": plan, "amendments": amendments})
+    return render(request, "planer/endringer.html",
+                  {"plan": plan, "amendments": amendments, "form": form})
 
 
 @login_required

@@ -194,3 +194,21 @@ def test_a_measure_added_after_adoption_is_an_amendment(client, plans, stavanger
     assert Endring.objects.get(tiltak=new).old_text == ""
     assert services.text_of(new, date(2022, 1, 31)) is None
     assert services.text_of(new, date(2022, 2, 1)) == "Nytt tiltak om lavterskel"
+
+
+def test_list_pages_do_not_query_per_measure(client, plans, stavanger_planlegger,
+                                             django_assert_max_num_queries):
+    c = client_for(client, stavanger_planlegger)
+    with django_assert_max_num_queries(15):
+        assert c.get(reverse("planer:tiltak_list", args=[SLUG])).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert c.get(reverse("planer:index")).status_code == 200
+
+
+def test_plan_amendment_by_planner_not_by_reader(client, plans, stavanger_planlegger,
+                                                  stavanger_leser):
+    url = reverse("planer:endringer", args=[SLUG])
+    data = {"date": "2021-06-01", "decision_ref": "bystyresak 77/21", "description": "Ny del 1.5"}
+    assert client_for(client, stavanger_leser).post(url, data).status_code == 403
+    assert client_for(client, stavanger_planlegger).post(url, data).status_code == 302
+    assert Endring.objects.filter(decision_ref="bystyresak 77/21", tiltak=None).count() == 1
