@@ -384,10 +384,43 @@ def goals(request, slug):
         for g in overview.goals
     } if can_edit else {}
     context.update({
-        "overview": overview, "can_edit": can_edit,
+        "overview": overview, "can_edit": can_edit, "chart": _goals_chart(overview),
         "goal_rows": [(g, forms.get(g.gruppe.pk)) for g in overview.goals],
     })
     return render(request, "indikatorer/goals.html", context)
+
+
+#: Chart colours of the judgements, darker than the cell backgrounds so that bars stand out.
+JUDGEMENT_COLOURS = {"gronn": "#2e7d4f", "gul": "#e0c341", "rod": "#c0392b", "gra": "#9aa0a6"}
+
+
+def _goals_chart(overview):
+    """Stacked bars: the number of indicators of each colour per goal (as the table)."""
+    labels = {j.value: str(JUDGEMENT_LABELS[j]) for j in Judgement}
+    rows = [
+        {"mal": g.gruppe.name, "vurdering": labels[j], "antall": getattr(g.summary, j),
+         "rekkefolge": i}
+        for g in overview.goals for i, j in enumerate(labels)
+    ]
+    if not rows:
+        return None
+    chart = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar()
+        .encode(
+            y=alt.Y("mal:N", title=None, sort=[g.gruppe.name for g in overview.goals],
+                    axis=alt.Axis(labelLimit=320)),
+            x=alt.X("antall:Q", title=_("Antall indikatorer")),
+            color=alt.Color(
+                "vurdering:N", title=_("Vurdering"),
+                scale=alt.Scale(domain=list(labels.values()),
+                                range=[JUDGEMENT_COLOURS[j] for j in labels]),
+            ),
+            order=alt.Order("rekkefolge:Q"),
+        )
+        .properties(width=520, height=32 * len(overview.goals))
+    )
+    return svg_data_uri(chart)
 
 
 @login_required
