@@ -243,6 +243,15 @@ class Tjeneste(models.Model):
                     return getattr(row, field)
         return getattr(self, field)
 
+    def text_language(self, field: str, language: str | None = None) -> str:
+        """The language ``translated(field)`` is actually in ("nb" on fallback)."""
+        language = (language or translation.get_language() or "nb").split("-")[0]
+        if language != "nb":
+            for row in self.translations.all():
+                if row.language == language and getattr(row, field):
+                    return language
+        return "nb"
+
     # --- rules (domain) ------------------------------------------------------
 
     def schedule(self) -> apningstider.Schedule:

@@ -26,9 +26,11 @@ from .forms import (
     TjenesteForm,
     UnntakFormSet,
 )
+from .labels import holiday_label
 from .models import Tjeneste, Weekday
 
 PLANNER_ROLES = [Role.PLANLEGGER]
+
 #: The filters folded away under "Avgrens søket" (open when one is in use).
 FILTER_FIELDS = ("rolle", "alder", "kategori", "tilgang", "sted")
 
@@ -87,7 +89,7 @@ def _special_days(schedule, obj, today, days=45):
     holidays = {**public_holidays(today.year), **public_holidays(end.year)}
     notes = {e.day: e.note for e in obj.exceptions.all() if e.note}
     return [
-        {"day": d, "name": notes.get(d) or holidays.get(d, ""),
+        {"day": d, "name": notes.get(d) or holiday_label(holidays.get(d, "")),
          "intervals": apningstider.day_intervals(schedule, d)}
         for d in sorted(dates)
     ]

@@ -3,8 +3,12 @@
 from datetime import datetime, time, timedelta
 
 from django import template
+from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from ..labels import holiday_label
 
 register = template.Library()
 
@@ -33,6 +37,11 @@ def status_text(status, now) -> str:
 
 
 @register.filter
+def holiday(name: str) -> str:
+    return holiday_label(name)
+
+
+@register.filter
 def hours(period) -> str:
     """One period as text: "08.30–15.30", or "hele døgnet"."""
     if period.opens == period.closes == time(0):
@@ -40,7 +49,19 @@ def hours(period) -> str:
     return f"{clock(period.opens)}–{clock(period.closes)}"
 
 
-@register.simple_tag(takes_context=True)
-def tr(context, obj, field) -> str:
+@register.simple_tag
+def tr(obj, field) -> str:
     """``obj``'s ``field`` in the active language, falling back to bokmål."""
     return obj.translated(field)
+
+
+@register.simple_tag
+def lang_attr(obj, field=None) -> str:
+    """' lang="nb"' where a text shown on a page in another language is bokmål
+    (WCAG 3.1.2, language of parts); '' otherwise. Without ``field``: for
+    texts that are only kept in bokmål."""
+    page = (translation.get_language() or "nb").split("-")[0]
+    if page == "nb":
+        return ""
+    shown = obj.text_language(field) if field else "nb"
+    return mark_safe(' lang="nb"') if shown != page else ""

@@ -164,3 +164,19 @@ def test_services_named_after_the_query_come_first(client, make_tjeneste):
                   access_text="Utenom kontortid: møt opp på legevakten.")
     make_tjeneste("legevakt", name="Legevakt", description="Hjelp når det haster.")
     assert names(client.get(INDEX, {"q": "legevakt"})) == ["Legevakt", "Akuttbolig"]
+
+
+def test_bokmal_fallback_is_marked_for_screen_readers_on_english_pages(client, make_tjeneste):
+    # WCAG 3.1.2: a part in another language than the page carries lang.
+    obj = make_tjeneste("legevakt", name="Legevakt", description="Hjelp når det haster.",
+                        capacity="døgnåpent", hours=[(4, "08:00", "15:00")])
+    TjenesteOversettelse.objects.create(tjeneste=obj, language="en", name="Emergency clinic")
+    with time_machine.travel(datetime(2026, 12, 20, 12, tzinfo=OSLO), tick=False):
+        html = client.get(reverse("tjenester:detail", args=["legevakt"]),
+                          HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Emergency clinic</h1>" in html
+    assert '<p lang="nb">Hjelp når det haster.</p>' in html
+    assert '<span lang="nb">døgnåpent</span>' in html
+    assert "Christmas Day" in html  # holiday names are translated
+    nb = client.get(reverse("tjenester:detail", args=["legevakt"])).content.decode()
+    assert 'lang="nb">' not in nb.split("<main", 1)[1]
