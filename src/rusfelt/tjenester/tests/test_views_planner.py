@@ -143,3 +143,11 @@ def test_mark_verified_today(client, oslo_service, oslo_planlegger, bergen_planl
     assert oslo_service.verified_on == date(2026, 11, 22)
     assert oslo_service.verified_by == oslo_planlegger
     assert AuditEvent.objects.filter(action="update", object_id=str(oslo_service.pk)).exists()
+
+
+def test_django_admin_lists_and_opens_services(client, oslo_service, django_user_model):
+    superuser = django_user_model.objects.create_superuser("rot", password="x-123456789")
+    client.force_login(superuser)
+    assert client.get("/django-admin/tjenester/tjeneste/").status_code == 200
+    url = f"/django-admin/tjenester/tjeneste/{oslo_service.pk}/change/"
+    assert client.get(url).status_code == 200
