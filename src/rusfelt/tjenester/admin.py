@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Apningstid, Tjeneste, TjenesteOversettelse, Unntak
 
@@ -25,6 +26,7 @@ class TjenesteAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "provider_name"]
     raw_id_fields = ["unit", "provider_unit", "verified_by"]
     inlines = [ApningstidInline, UnntakInline, OversettelseInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
