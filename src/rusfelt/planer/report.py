@@ -15,12 +15,18 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.template.loader import render_to_string
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
 from .charts import status_chart_spec
 from .domain import status as st
 from .models import Endring, Plan, Tiltak
-from .services import area_progress, status_counts, status_over_periods, with_status
+from .services import (
+    area_progress,
+    overdue,
+    status_counts,
+    status_over_periods,
+    with_status,
+)
 
 JUDGEMENT_LABELS = {"gronn": "Grønn", "gul": "Gul", "rod": "Rød", "gra": "Grå"}
 FIGURE_LABELS = [
@@ -173,6 +179,19 @@ def build(plan: Plan, year: int) -> Report:
               t.cur_comment or ""] for t in group],
         ))
     sections.append(by_status)
+
+    # Overdue as the year closes (or today, for the running year).
+    day = min(timezone.localdate(), date(year, 12, 31))
+    late = overdue(plan, day)
+    sections.append(Section(
+        f"Forfalte tiltak per {fmt_date(day)}",
+        paragraphs=[f"{fmt_int(len(late))} tiltak har passert fristen eller siste år uten å "
+                    "være gjennomført eller avsluttet."],
+        tables=[Table("Forfalte tiltak", ["Nr.", "Tiltak", "Frist", "Status"], [
+            [t.number, t.text, fmt_date(t.deadline) if t.deadline else f"til {t.period_to}",
+             st.LABELS[st.normalise(t.cur)]] for t in late
+        ])] if late else [],
+    ))
 
     amendments = Endring.objects.filter(plan=plan, date__year=year).select_related("tiltak")
     if amendments:

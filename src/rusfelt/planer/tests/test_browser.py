@@ -135,7 +135,7 @@ def test_two_planners_editing_the_same_measure(
         p.context.close()
 
 
-def test_demo_plans_in_the_browser(live_server, page, login, screenshot, make_user):
+def test_demo_plans_in_the_browser(live_server, page, phone_page, login, screenshot, make_user):
     demo.load()
     user = make_user("oslo-planlegger-b", ("0301", "planlegger"))
     login(page, user)
@@ -146,6 +146,9 @@ def test_demo_plans_in_the_browser(live_server, page, login, screenshot, make_us
     screenshot(page, "planer-tiltak-st-hanshaugen")
     page.goto(f"{live_server.url}/planer/oslo-strategisk-plan-rus/")
     screenshot(page, "planer-oversikt-oslo")
+    login(phone_page, user)
+    phone_page.goto(f"{live_server.url}/planer/st-hanshaugen-rusplan/")
+    screenshot(phone_page, "planer-oversikt-mobil")
 
 
 def test_text_at_a_date_in_the_browser(live_server, page, login, screenshot,

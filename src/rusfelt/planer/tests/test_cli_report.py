@@ -152,3 +152,18 @@ def test_report_shows_key_mapping_figures_with_symbols(units, monkeypatch):
     assert facts["Andel bostedsløse (%)"] == ".."
     assert facts["Andel med individuell plan (%)"] == "1\xa0234"
     assert "levekarsindeks-v1" in section.paragraphs[0]
+
+
+def test_report_lists_overdue_measures_as_the_year_closes(demo_plans):
+    plan = Plan.objects.get(slug="stavanger-rusplan-2019-2023")
+    late = section(report.build(plan, 2020), "Forfalte tiltak")
+    # Tiltak 15 had its deadline in spring 2019 (seed 004 L565); the demo has it
+    # unfinished in 2020 unless its invented path closed it.
+    t15 = Tiltak.objects.get(plan=plan, number="15")
+    closed = t15.statuser.filter(year__lte=2020).order_by("-period_key").first().status in (
+        "gjennomfort", "avsluttet")
+    numbers = [row[0] for row in late.tables[0].rows] if late.tables else []
+    assert ("15" in numbers) != closed
+    assert "31.12.2020" in late.heading
+    # 14's deadline is 31.12.2020 itself (met on the day), 3's is 2023: only 15 can be late.
+    assert set(numbers) <= {"15"}
