@@ -75,3 +75,16 @@ def test_planner_imports_values_and_writes_a_goal_assessment(
     assert "Vurderingen er lagret." in page.get_by_role("status").inner_text()
     assert Maalvurdering.objects.get().text == "Flere brukere har plan i 2019."
     screenshot(page, "indikatorer-maloppnaelse-oslo")
+
+
+@pytest.mark.browser
+def test_status_table_scrolls_sideways_on_a_phone(
+    live_server, phone_page, login, oslo_leser, screenshot
+):
+    demo.load()
+    login(phone_page, oslo_leser)
+    phone_page.goto(f"{live_server.url}/indikatorer/{SLUG}/?gruppe=HM2")
+    title = phone_page.get_by_role("link", name="Kommuner med oppsøkende arbeid rettet mot ungdom")
+    cell = phone_page.locator("td").filter(has=title)
+    assert cell.bounding_box()["width"] > 200  # the title column keeps its width
+    screenshot(phone_page, "indikatorer-status-mobil")
