@@ -227,7 +227,7 @@ class PlanFields:
     period_to: int
     decision_ref: str = ""
     adopted_on: date | None = None
-    state: str = PlanState.DRAFT
+    state: str | None = None  # None: new plans are drafts, existing ones keep theirs
 
 
 def import_plan(data: bytes, filename: str, fields: PlanFields, *, user=None,
@@ -263,14 +263,19 @@ def import_plan(data: bytes, filename: str, fields: PlanFields, *, user=None,
     if errors:
         raise ImportErrors(sorted(errors, key=lambda e: e.line))
     with transaction.atomic():
-        plan, _created = Plan.objects.update_or_create(
-            slug=fields.slug,
-            defaults={
-                "title": fields.title, "owner": fields.owner, "period_from": fields.period_from,
-                "period_to": fields.period_to, "decision_ref": fields.decision_ref,
-                "adopted_on": fields.adopted_on, "state": fields.state,
-            },
-        )
+        values = {
+            "title": fields.title, "owner": fields.owner, "period_from": fields.period_from,
+            "period_to": fields.period_to, "decision_ref": fields.decision_ref,
+            "adopted_on": fields.adopted_on, "state": fields.state,
+        }
+        if existing is not None:
+            # Empty decision fields keep what the plan has (a re-import from the
+            # command line must not turn an adopted plan back into a draft).
+            values = {k: v for k, v in values.items()
+                      if v or k not in ("decision_ref", "adopted_on", "state")}
+        else:
+            values["state"] = values["state"] or PlanState.DRAFT
+        plan, _created = Plan.objects.update_or_create(slug=fields.slug, defaults=values)
         store_plan_file(plan, parsed, units)
     audit.record(
         AuditAction.IMPORT, request=request, user=user, obj=plan,
@@ -309,6 +314,13 @@ def store_plan_file(plan: Plan, parsed: planfil.PlanFile, units: dict | None = N
             tiltak = Tiltak.objects.create(plan=plan, number=m.number, **defaults)
         else:
             changed = any(getattr(tiltak, k) != v for k, v in defaults.items())
+            if tiltak.text != m.text and plan.state != PlanState.DRAFT:
+                # An adopted plan keeps the old wording (text at a date).
+                Endring.objects.create(
+                    plan=plan, tiltak=tiltak, date=timezone.localdate(),
+                    description="Teksten endret ved import av planfil.",
+                    old_text=tiltak.text, new_text=m.text,
+                )
             if changed:
                 for k, v in defaults.items():
                     setattr(tiltak, k, v)

@@ -167,3 +167,36 @@ def test_report_lists_overdue_measures_as_the_year_closes(demo_plans):
     assert "31.12.2020" in late.heading
     # 14's deadline is 31.12.2020 itself (met on the day), 3's is 2023: only 15 can be late.
     assert set(numbers) <= {"15"}
+
+
+def test_reimport_into_an_adopted_plan_keeps_the_old_text(units):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rusfelt.planer.models import Endring
+
+    fields = services.PlanFields("ny", "Ny", units["1103"], 2024, 2027, state="vedtatt")
+    plan = services.import_plan(GOOD.encode(), "plan.csv", fields)
+    changed = GOOD.replace("Ungdata hvert tredje år", "Ungdata hvert annet år")
+    services.import_plan(changed.encode(), "plan.csv", fields)
+    t1 = Tiltak.objects.get(plan=plan, number="1")
+    assert t1.text == "Ungdata hvert annet år" and t1.version == 2
+    assert Endring.objects.get(tiltak=t1).old_text == "Ungdata hvert tredje år"
+    yesterday = timezone.localdate() - timedelta(days=1)
+    assert services.text_of(t1, yesterday) == "Ungdata hvert tredje år"
+    # The same file again changes nothing.
+    services.import_plan(changed.encode(), "plan.csv", fields)
+    assert Tiltak.objects.get(pk=t1.pk).version == 2 and Endring.objects.count() == 1
+
+
+def test_cli_reimport_keeps_an_adopted_plan_adopted(units, tmp_path):
+    fields = services.PlanFields("ny", "Ny", units["1103"], 2024, 2027, "bystyresak 1/24",
+                                 state="vedtatt")
+    services.import_plan(GOOD.encode(), "plan.csv", fields)
+    path = tmp_path / "plan.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    call_command("planer", "import", str(path), "--plan", "ny", "--enhet", "1103",
+                 "--tittel", "Ny", "--fra", "2024", "--til", "2027", stdout=io.StringIO())
+    plan = Plan.objects.get(slug="ny")
+    assert (plan.state, plan.decision_ref) == ("vedtatt", "bystyresak 1/24")

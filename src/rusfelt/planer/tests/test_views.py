@@ -212,3 +212,28 @@ def test_plan_amendment_by_planner_not_by_reader(client, plans, stavanger_planle
     assert client_for(client, stavanger_leser).post(url, data).status_code == 403
     assert client_for(client, stavanger_planlegger).post(url, data).status_code == 302
     assert Endring.objects.filter(decision_ref="bystyresak 77/21", tiltak=None).count() == 1
+
+
+def test_import_page_reports_an_unreadable_file(client, plans, stavanger_planlegger, units):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client_for(client, stavanger_planlegger).post(reverse("planer:import"), {
+        "file": SimpleUploadedFile("plan.xlsx", b"PK\x03\x04 not really"),
+        "owner": units["1103"].pk, "slug": "ny", "title": "Ny", "period_from": 2024,
+        "period_to": 2027, "state": "utkast",
+    })
+    assert "kan ikke leses" in response.content.decode()
+    assert not Plan.objects.filter(slug="ny").exists()
+
+
+def test_import_cannot_take_another_municipalitys_slug(client, plans, bergen_planlegger,
+                                                       units):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client_for(client, bergen_planlegger).post(reverse("planer:import"), {
+        "file": SimpleUploadedFile("plan.csv", b"type,kode,tekst\nhovedmal,H,Mal\n"),
+        "owner": units["4601"].pk, "slug": SLUG, "title": "Kapret", "period_from": 2024,
+        "period_to": 2027, "state": "utkast",
+    })
+    assert "er i bruk av en annen plan" in response.content.decode()
+    assert Plan.objects.get(slug=SLUG).owner.code == "1103"

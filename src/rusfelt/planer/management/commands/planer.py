@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rusfelt.core.domain.tabular import ImportErrors, TableError
 from rusfelt.core.models import OrgUnit
 from rusfelt.planer import report, services
-from rusfelt.planer.models import Plan, PlanState
+from rusfelt.planer.models import Plan
 
 
 class Command(BaseCommand):
@@ -75,8 +75,7 @@ class Command(BaseCommand):
             raise CommandError(f"Finner ingen enhet med kode «{enhet}».")
         if fra > til:
             raise CommandError("--fra kan ikke være etter --til.")
-        fields = services.PlanFields(plan, tittel, owner, fra, til, vedtak,
-                                     state=PlanState.DRAFT)
+        fields = services.PlanFields(plan, tittel, owner, fra, til, vedtak)
         try:
             result = services.import_plan(path.read_bytes(), path.name, fields)
         except TableError as exc:
