@@ -25,17 +25,44 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        imp = sub.add_parser("import", help="Import values (long or wide layout).")
+        imp = sub.add_parser(
+            "import", help="Import values (long or wide layout).",
+            description=(
+                "Long layout: indikator,enhet,ar,verdi[,merknad] and optionally forelopig, "
+                "brudd (ja/nei) and mangler_arsak. Wide layout: indikator[,enhet] and one "
+                "column per year (2016,2017,...), as the seed's tables; cells may be written "
+                "as printed (13 936, 5 %, 3,41, N/A). CSV (comma or semicolon, UTF-8) or XLSX. "
+                "All or nothing: every bad cell is reported by line and column."
+            ),
+        )
         imp.add_argument("--sett", required=True)
         imp.add_argument("--enhet", default=services.NATIONAL_CODE,
                          help="Unit of the wide layout when it has no enhet column (0).")
         imp.add_argument("--dry-run", action="store_true", help="Check only; store nothing.")
         imp.add_argument("file")
-        defs = sub.add_parser("definisjoner", help="Import indicator definitions.")
+        defs = sub.add_parser(
+            "definisjoner", help="Import indicator definitions.",
+            description=(
+                "Columns: nummer (stable number, gaps allowed), gruppe (group code; with "
+                "gruppenavn a new group is made), tittel, art (andel, antall, kroner, arsverk, "
+                "dager, score, ratio); optional: type (innsats, aktivitet, resultat, effekt, "
+                "ukjent), maleenhet, kilde, retning (up/down/none/unknown or opp/ned/ingen/"
+                "ukjent), nullpunkt (baseline year), beregn_endring (ja/nei), desimaler, "
+                "kildehenvisning, nokkel, merknad. Rows update indicators by number."
+            ),
+        )
         defs.add_argument("--sett", required=True)
         defs.add_argument("--navn", help="Name of a new set (default: the slug).")
         defs.add_argument("file")
-        ch = sub.add_parser("endringer", help="Print computed changes and judgements.")
+        ch = sub.add_parser(
+            "endringer", help="Print computed changes and judgements.",
+            description=(
+                "CSV on stdout: indikator,fra,til,endring,enhet,vurdering, one row per "
+                "indicator and change column (each year, then the period). endring has a "
+                "decimal point and is empty for N/A; enhet is prosentpoeng or prosent; "
+                "vurdering is gronn, gul, rod or gra."
+            ),
+        )
         ch.add_argument("--sett", required=True)
         ch.add_argument("--enhet", default=services.NATIONAL_CODE)
         ch.add_argument("--format", choices=["csv"], default="csv")
