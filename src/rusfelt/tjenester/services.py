@@ -169,12 +169,15 @@ def schedules_for(ids) -> dict[int, apningstider.Schedule]:
 def search_ids(filters: Filters, at: datetime | None = None):
     """Ids of the matching services in display order.
 
-    Without "open now" this is a lazy queryset, so a paginator asks the
-    database for a COUNT and one page; with it, a list.
+    Without text or "open now" this is a lazy queryset, so a paginator asks
+    the database for a COUNT and one page; otherwise a list.
     """
     qs = filtered(filters)
-    if not filters.apen:
+    if not filters.apen and not filters.q:
         return qs.values_list("pk", flat=True)
+    if not filters.apen:
+        # A text search scans every row's index: do it once, not for COUNT and page.
+        return list(qs.values_list("pk", flat=True))
     return open_now_ids(qs, at or now_local())
 
 
