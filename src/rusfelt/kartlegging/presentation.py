@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Count
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from . import results as results_mod
 from .domain.shares import share
@@ -114,9 +115,28 @@ def area_results(unit, year: int) -> dict | None:
         return cached
     data = results_mod.compute(Registrering.objects.filter(runde__in=rounds))
     data["rounds"] = stats["count"]
+    data["rate_per_1000"] = _area_rate(rounds, year, data["n"])
     data = results_mod.suppress_results(data)
+    if data["n"] == SUPPRESSED:
+        data["rate_per_1000"] = SUPPRESSED
     cache.set(key, data, 3600)
     return data
+
+
+def _area_rate(rounds, year: int, n: int) -> str | None:
+    """Mapped per 1 000 aged 16+ in the units of ``rounds`` (None if any lacks population)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from django.db.models import Sum
+
+    from rusfelt.core.models import Population
+
+    cells = Population.objects.filter(unit__in=rounds.values("unit"), year=year, age_from__gte=16)
+    stats = cells.aggregate(adults=Sum("count"), units=Count("unit", distinct=True))
+    if not stats["adults"] or stats["units"] != rounds.count():
+        return None
+    rate = (Decimal(n) * 1000 / stats["adults"]).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return str(rate)
 
 
 def comparison(runde: Runde, published_only=True) -> list[dict]:
@@ -137,7 +157,8 @@ def comparison(runde: Runde, published_only=True) -> list[dict]:
                          "level": "bydel", **key_measures(data)})
         total = area_results(kommune, runde.year)
         if total:
-            rows.append({"label": f"{kommune.name} (sum av publiserte bydeler)",
+            rows.append({"label": _("%(name)s (sum av publiserte bydeler)")
+                         % {"name": kommune.name},
                          "level": "kommune", "current": False, **key_measures(total)})
     else:
         rows.append({"label": runde.unit.name, "current": True, "level": "kommune",
@@ -146,7 +167,7 @@ def comparison(runde: Runde, published_only=True) -> list[dict]:
     if land:
         total = area_results(land, runde.year)
         if total:
-            rows.append({"label": "Alle publiserte runder i landet", "level": "land",
+            rows.append({"label": _("Alle publiserte runder i landet"), "level": "land",
                          "current": False, **key_measures(total)})
     return rows
 
@@ -211,7 +232,7 @@ def trend_chart(rows):
         x=alt.X("year:O", title="År"),
         y=alt.Y("andel:Q", title="Andel (%)"),
         color=alt.Color("mål:N", title="Mål"),
-        strokeDash=alt.StrokeDash("mål:N", legend=None),
+        strokeDash=alt.StrokeDash("mål:N", title="Mål"),
     ).properties(width=520, height=260)
     return _cached_svg(chart)
 

@@ -128,3 +128,26 @@ def test_leser_sees_only_the_suppressed_published_table(
     assert response.status == 403
     response = page.goto(f"{live_server.url}/kartlegging/runde/{runde.code}/")
     assert response.status == 403
+
+
+def test_demo_results_compare_bydeler_and_show_trends(page, live_server, login, screenshot,
+                                                      units, oslo_planlegger,
+                                                      stavanger_planlegger):
+    from rusfelt.core import demo as core_demo
+
+    core_demo.load()
+    demo.load()
+    login(page, oslo_planlegger)
+    page.goto(f"{live_server.url}/kartlegging/runde/030104-2019/resultater/")
+    comparison = page.locator("#tabell-sammenligning").inner_text()
+    assert "Gamle Oslo" in comparison and "Oslo (sum av publiserte bydeler)" in comparison
+    assert "9,4" in comparison  # seed 003 L217
+    assert page.locator("figure.chart img").count() == 2
+    screenshot(page, "kartlegging-demo-results")
+    page.context.clear_cookies()
+    login(page, stavanger_planlegger)
+    page.goto(f"{live_server.url}/kartlegging/runde/1103-2018/resultater/")
+    trend = page.locator("#tabell-utvikling").inner_text()
+    for year in ("2010", "2011", "2012", "2014", "2015", "2016", "2018"):  # seed 004 L327
+        assert year in trend
+    screenshot(page, "kartlegging-demo-trend")

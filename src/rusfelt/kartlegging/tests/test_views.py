@@ -301,3 +301,17 @@ def test_index_lists_working_and_published_rounds(client, published, oslo_leser,
     other = services.create_round("030105-2020", hjemmel="h", formal="f", dpia_ref="d")
     body = login(client, oslo_leser).get(reverse("kartlegging:index")).content.decode()
     assert published.code in body and other.code not in body
+
+
+def test_access_overview_of_another_municipality_shows_nothing_of_oslo(
+        client, runde, make_user, oslo_planlegger):
+    reg = services.register(runde, number(8), dict(VALUES))
+    login(client, oslo_planlegger).post(reverse("kartlegging:access_lookup"),
+                                        {"fodselsnummer": number(8)})
+    client.get(reverse("kartlegging:correct", args=[reg.pk]))
+    bergen_dpo = make_user("pvo-bergen", ("4601", "personvernombud"))
+    body = login(client, bergen_dpo).get(reverse("kartlegging:access_overview")).content.decode()
+    assert "oslo-planlegger" not in body
+    oslo_dpo = make_user("pvo-oslo", ("0301", "personvernombud"))
+    body = login(client, oslo_dpo).get(reverse("kartlegging:access_overview")).content.decode()
+    assert "innsyn=True" in body and "oslo-planlegger" in body

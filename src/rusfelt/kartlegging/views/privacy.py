@@ -5,6 +5,7 @@ import io
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -114,13 +115,17 @@ def _overview(user):
         covering = Q()
     grants = (Grant.objects.filter(covering).select_related("user", "unit", "granted_by")
               .order_by("unit__path", "user__username"))
-    events = (AuditEvent.objects.filter(unit__in=units)
-              .filter(Q(object_type__startswith="kartlegging.")
-                      | Q(action__in=[AuditAction.READ, AuditAction.EXPORT,
-                                      AuditAction.GRANT, AuditAction.REVOKE]))
-              .select_related("unit"))
-    lookups = AuditEvent.objects.filter(detail__innsyn=True, unit__isnull=True)
-    return grants, (events | lookups).order_by("-at", "-pk")
+    on_units = Q(unit__in=units) & (
+        Q(object_type__startswith="kartlegging.")
+        | Q(action__in=[AuditAction.READ, AuditAction.EXPORT, AuditAction.GRANT,
+                        AuditAction.REVOKE]))
+    # Person look-ups (right of access) span rounds and carry no unit: show those
+    # made by users who hold a grant on the officer's units.
+    users = get_user_model().objects.filter(grants__unit__in=units)
+    lookups = Q(unit__isnull=True, detail__innsyn=True, user__in=users)
+    events = (AuditEvent.objects.filter(on_units | lookups).select_related("unit")
+              .order_by("-at", "-pk"))
+    return grants, events
 
 
 @login_required

@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
 
 from rusfelt.core.domain.tabular import ImportErrors, TableError
 from rusfelt.kartlegging import services
@@ -126,9 +127,10 @@ class Command(BaseCommand):
         services.results_csv(data, self.stdout)
 
     def handle_liste(self, **_):
-        for runde in Runde.objects.select_related("unit").order_by("unit__path", "year"):
-            n = runde.registreringer.count()
-            self.stdout.write(f"{runde.code:14} {State(runde.state).label:10} {n:6} "
+        rounds = (Runde.objects.select_related("unit").annotate(n=Count("registreringer"))
+                  .order_by("unit__path", "year"))
+        for runde in rounds:
+            self.stdout.write(f"{runde.code:14} {State(runde.state).label:10} {runde.n:6} "
                               f"{runde.unit.name}")
 
     def handle_slett_utlopte(self, **_):
