@@ -28,7 +28,7 @@ MOMENTS = st.builds(
 )
 
 
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=40, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(schedules=st.lists(SCHEDULE, min_size=1, max_size=5), at=MOMENTS)
 def test_sql_open_now_equals_the_domain_rule(units, schedules, at):
