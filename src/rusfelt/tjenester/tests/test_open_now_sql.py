@@ -3,7 +3,7 @@
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rusfelt.tjenester import services
@@ -31,6 +31,17 @@ MOMENTS = st.builds(
 @settings(max_examples=40, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(schedules=st.lists(SCHEDULE, min_size=1, max_size=5), at=MOMENTS)
+# Langfredag 10:00: an office closed for the holiday, a service open on holidays.
+@example(schedules=[([(4, time(8), time(15, 30))], False, []),
+                    ([(4, time(8), time(15, 30))], True, [])],
+         at=datetime(2026, 4, 3, 10))
+# 2. påskedag 01:00: overnight hours from Easter Sunday (a holiday) and the day after.
+@example(schedules=[([(6, time(22), time(2))], False, []),
+                    ([(6, time(22), time(2))], True, [])],
+         at=datetime(2026, 4, 6, 1))
+# An exception on the day before, running past midnight.
+@example(schedules=[([], False, [(-1, False, time(22), time(2))])],
+         at=datetime(2026, 11, 24, 1))
 def test_sql_open_now_equals_the_domain_rule(units, schedules, at):
     Tjeneste.objects.all().delete()
     expected = []
