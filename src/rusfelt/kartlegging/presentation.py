@@ -97,8 +97,12 @@ def fmt_rate(rate):
     return number_format(Decimal(rate), decimal_pos=1)
 
 
-def area_results(unit, year: int) -> dict | None:
-    """Suppressed results of all published rounds under ``unit`` in ``year`` (GROUP BY)."""
+def area_results_raw(unit, year: int) -> dict | None:
+    """Unsuppressed totals of all published rounds under ``unit`` in ``year`` (GROUP BY).
+
+    For the unit's own use and as the base of ``area_results``; never shown
+    outside the unit without ``suppress_results``.
+    """
     from django.core.cache import cache
     from django.db.models import Max
 
@@ -116,11 +120,28 @@ def area_results(unit, year: int) -> dict | None:
     data = results_mod.compute(Registrering.objects.filter(runde__in=rounds))
     data["rounds"] = stats["count"]
     data["rate_per_1000"] = _area_rate(rounds, year, data["n"])
-    data = results_mod.suppress_results(data)
-    if data["n"] == SUPPRESSED:
-        data["rate_per_1000"] = SUPPRESSED
     cache.set(key, data, 3600)
     return data
+
+
+def area_results(unit, year: int) -> dict | None:
+    """``area_results_raw`` suppressed for publishing."""
+    raw = area_results_raw(unit, year)
+    if raw is None:
+        return None
+    data = results_mod.suppress_results(raw)
+    if data["n"] == SUPPRESSED:
+        data["rate_per_1000"] = SUPPRESSED
+    return data
+
+
+def all_bydeler_published(kommune, year: int) -> bool:
+    """True when every bydel of ``kommune`` has a published round in ``year``."""
+    bydeler = kommune.children.filter(level="bydel")
+    if not bydeler.exists():
+        return False
+    published = Runde.objects.filter(unit__in=bydeler, year=year, state=State.PUBLISHED)
+    return published.count() == bydeler.count()
 
 
 def _area_rate(rounds, year: int, n: int) -> str | None:

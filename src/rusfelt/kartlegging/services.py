@@ -199,17 +199,30 @@ def indicator_values(runde: Runde, data: dict) -> dict:
 
 
 def _notify_indikatorer(runde: Runde) -> None:
-    """Hand the round's key shares to indikatorer, if that app offers the hook."""
+    """Hand the round's key shares to indikatorer, if that app offers the hook.
+
+    When this publication completes a kommune's bydeler for the year, the
+    kommune's totals (the sum of its bydeler) are handed on as well.
+    """
     try:
         from rusfelt.indikatorer.services import record_kartlegging_values
     except ImportError:
         return
+    from . import presentation
+
     data = runde.resultat.data
-    if not data["n"]:
-        return
-    record_kartlegging_values(unit=runde.unit, year=runde.year,
-                              values=indicator_values(runde, data),
-                              rule=runde.levekarsindeks_regel)
+    if data["n"]:
+        record_kartlegging_values(unit=runde.unit, year=runde.year,
+                                  values=indicator_values(runde, data),
+                                  rule=runde.levekarsindeks_regel)
+    kommune = runde.unit.parent
+    if runde.unit.level == Niva.BYDEL and kommune and presentation.all_bydeler_published(
+            kommune, runde.year):
+        total = presentation.area_results_raw(kommune, runde.year)
+        if total and total["n"]:
+            record_kartlegging_values(unit=kommune, year=runde.year,
+                                      values=indicator_values(runde, total),
+                                      rule=runde.levekarsindeks_regel)
 
 
 # --- Registrations ----------------------------------------------------------------
@@ -479,12 +492,25 @@ def results_csv(data: dict, stream) -> None:
 
 
 def key_figures(unit, year: int) -> dict | None:
-    """Published, suppressed key figures of ``unit`` and ``year`` (for the planer app)."""
+    """Published, suppressed key figures of ``unit`` and ``year`` (for planer and rapporter).
+
+    A kommune without its own round gets the sum of its bydeler, but only
+    when every bydel has published that year (a partial sum would mislead).
+    Counts are strings, since a suppressed count is ``:``.
+    """
+    from . import presentation
+
     runde = Runde.objects.filter(unit=unit, year=year, state=State.PUBLISHED).first()
-    if runde is None:
+    if runde is not None:
+        raw, shown, rule = results_for(runde), published_results(runde), \
+            runde.levekarsindeks_regel
+    elif unit.level == Niva.KOMMUNE and presentation.all_bydeler_published(unit, year):
+        raw = presentation.area_results_raw(unit, year)
+        shown = presentation.area_results(unit, year)
+        rule = Runde.objects.filter(unit__parent=unit, year=year).values_list(
+            "levekarsindeks_regel", flat=True).first()
+    else:
         return None
-    raw = results_for(runde)
-    shown = published_results(runde)
     n = raw["n"]
 
     def pct(table, row, col, extra=()):
@@ -503,7 +529,7 @@ def key_figures(unit, year: int) -> dict | None:
                                 [("levekarsindeks", "totalt", "blalys")]),
         "andel_bostedslos": pct("levekarsomrader", "bolig", "rod"),
         "andel_individuell_plan": pct("planer", "individuell_plan", "ja"),
-        "levekarsindeks_regel": runde.levekarsindeks_regel,
+        "levekarsindeks_regel": rule,
     }
 
 

@@ -383,3 +383,17 @@ def test_bench_runs_small_in_a_scratch_database():
     assert "rader/s" in text and "Resultatsiden for én kommune" in text
     assert "Nasjonale resultater for ett år (80 registreringer" in text
     assert Runde.objects.count() == before  # the test database was not touched
+
+
+def test_kommune_key_figures_sum_its_bydeler_when_all_are_published(demo_data, units):
+    from rusfelt.indikatorer.models import Verdi
+
+    # Every Oslo bydel published 2019 in the demo: Oslo gets the sum.
+    figures = services.key_figures(units["0301"], 2019)
+    total = sum(int(services.key_figures(units[c], 2019)["antall"])
+                for c in demo.OSLO_RATES | {"030104": 0})
+    assert figures["antall"] == str(total)
+    assert figures["levekarsindeks_regel"] == "levekarsindeks-v1"
+    assert Verdi.objects.filter(unit__code="0301", year=2019).count() == 5
+    # St. Hanshaugen alone in 2018: no kommune figures.
+    assert services.key_figures(units["0301"], 2018) is None
