@@ -402,12 +402,17 @@ def export_csv(plan: Plan) -> bytes:
 
 def export_xlsx(plan: Plan) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "plan"
     for r in export_rows(plan):
         sheet.append(r)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    sheet.column_dimensions["C"].width = 70  # tekst
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -420,3 +425,18 @@ def list_csv(out, plans=None) -> None:
     writer.writerow(["slug", "enhet", "tittel", "fra", "til", "antall_tiltak"])
     for p in plans.annotate(n=Count("tiltak")).order_by("slug"):
         writer.writerow([p.slug, p.owner.code, p.title, p.period_from, p.period_to, p.n])
+
+
+def plan_summaries(plans, year: int) -> list[dict]:
+    """Status counts at the end of ``year`` for each plan (for other apps' reports).
+
+    The caller scopes ``plans`` (``Plan.objects.for_user(...)``). Returns
+    dicts with ``plan``, ``counts`` (status code -> count), ``total`` and
+    ``done_pct``.
+    """
+    result = []
+    for plan in plans.select_related("owner"):
+        counts = status_counts(plan, year)
+        result.append({"plan": plan, "counts": counts, "total": sum(counts.values()),
+                       "done_pct": round(100 * st.share_done(counts))})
+    return result

@@ -79,3 +79,14 @@ def test_report_counts_match_the_statuses(demo_plans):
         for t in stavanger.tiltak.all()
     )
     assert {k: v for k, v in counts.items() if v} == dict(latest)
+
+
+def test_plan_summaries_for_other_apps(demo_plans, stavanger_planlegger):
+    summaries = services.plan_summaries(
+        Plan.objects.for_user(stavanger_planlegger, services.READ_ROLES), 2022
+    )
+    assert [s["plan"].slug for s in summaries] == ["stavanger-rusplan-2019-2023"]
+    assert summaries[0]["total"] == 38
+    assert summaries[0]["done_pct"] == round(
+        100 * (summaries[0]["counts"]["gjennomfort"] + summaries[0]["counts"]["avsluttet"]) / 38
+    )
