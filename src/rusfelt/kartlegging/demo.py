@@ -200,6 +200,49 @@ def cohort(rng: random.Random, spec: dict) -> list[dict]:
     return people
 
 
+# Seed 004 L350-360, Stavanger November 2018: 259 kun rus and 602 rus og
+# psykisk; 93 of the 602 are ROP: rus RØD/psykisk RØD 27, RØD/GUL 38, GUL/RØD 28.
+STAVANGER_2018_KUN_RUS = 259
+STAVANGER_2018_ROP = {("rod", "rod"): 27, ("rod", "gul"): 38, ("gul", "rod"): 28}
+
+
+def pair_rop(rng: random.Random, people: list[dict], rop: dict) -> None:
+    """Re-deal rusmiddelbruk levels so the ROP combinations are exact.
+
+    Each person keeps their psykisk helse level and the cohort keeps its
+    rusmiddelbruk counts; only who holds which rus level changes. Rus rød
+    goes first to the listed combinations, then to people with psykisk
+    grønn (never making another ROP case).
+    """
+    pool = [p["rusmiddelbruk"] for p in people]
+    rng.shuffle(pool)
+    taken = {"gronn": 0, "gul": 0, "rod": 0}
+    for level in pool:
+        taken[level] += 1
+    assigned: dict[int, str] = {}
+    both = [i for i, p in enumerate(people) if p["kategori"] == "rus_psykisk"]
+    for (rus, psyk), k in rop.items():
+        candidates = [i for i in both if i not in assigned and people[i]["psykisk_helse"] == psyk]
+        for i in candidates[:k]:
+            assigned[i] = rus
+            taken[rus] -= 1
+    # Remaining rus rød: people with psykisk grønn (not ROP); psykisk rød without
+    # a listed pair gets rus grønn, psykisk gul gets grønn or gul.
+    rest = [i for i in range(len(people)) if i not in assigned]
+    for i in sorted(rest, key=lambda i: people[i]["psykisk_helse"] != "gronn"):
+        psyk = people[i]["psykisk_helse"]
+        choices = ["rod", "gul", "gronn"] if psyk == "gronn" else ["gronn", "gul"]
+        if psyk == "gul":
+            choices = ["gul", "gronn"]
+        level = next((c for c in choices if taken[c] > 0), None)
+        if level is None:
+            raise ValueError("cannot pair ROP combinations with these counts")
+        assigned[i] = level
+        taken[level] -= 1
+    for i, level in assigned.items():
+        people[i]["rusmiddelbruk"] = level
+
+
 def _split(n, shares: tuple[int, int]) -> tuple[int, int, int]:
     """(gronn, gul, rod) counts for n persons from (gronn %, rod %)."""
     g = round(n * shares[0] / 100)
@@ -219,7 +262,7 @@ def stavanger_spec(year: int, row: dict) -> dict:
     under25 = round(n * row["u25"] / 100)
     # From 2015 the youngest band starts at 16 instead of 18 (seed 004 L348).
     young_lo = 16 if year >= 2015 else 18
-    rus_only = round(n * 0.3)
+    rus_only = STAVANGER_2018_KUN_RUS if year == 2018 else round(n * 0.3)
     return {
         "n": n, "areas": areas,
         "kategori": {"rus": rus_only, "rus_psykisk": n - rus_only},
@@ -320,6 +363,8 @@ def load(stdout=None) -> None:
         _make_round(units[code], 2019, cohort(r, bydel_spec(r, n)), r, State.PUBLISHED, stdout)
     for year, row in STAVANGER.items():
         r = random.Random(year * 7)
-        _make_round(units["1103"], year, cohort(r, stavanger_spec(year, row)), r,
-                    State.PUBLISHED, stdout)
+        people = cohort(r, stavanger_spec(year, row))
+        if year == 2018:
+            pair_rop(r, people, STAVANGER_2018_ROP)
+        _make_round(units["1103"], year, people, r, State.PUBLISHED, stdout)
     _make_round(units["030104"], 2026, [], rng, State.OPEN, stdout)

@@ -397,3 +397,16 @@ def test_kommune_key_figures_sum_its_bydeler_when_all_are_published(demo_data, u
     assert Verdi.objects.filter(unit__code="0301", year=2019).count() == 5
     # St. Hanshaugen alone in 2018: no kommune figures.
     assert services.key_figures(units["0301"], 2018) is None
+
+
+def test_stavanger_2018_reproduces_the_rop_definition_table(demo_data):
+    # seed 004 L350-360: 259 kun rus, 602 rus og psykisk, 93 ROP (27 + 38 + 28).
+    runde = demo_data["1103-2018"]
+    data = services.results_for(runde)
+    assert results.count(data, "kategori", "rus") == 259
+    assert results.count(data, "kategori", "rus_psykisk") == 602
+    assert results.count(data, "rop", "rop") == 93
+    regs = Registrering.objects.filter(runde=runde, kategori="rus_psykisk", rop=True)
+    assert regs.filter(rusmiddelbruk="rod", psykisk_helse="rod").count() == 27
+    assert regs.filter(rusmiddelbruk="rod", psykisk_helse="gul").count() == 38
+    assert regs.filter(rusmiddelbruk="gul", psykisk_helse="rod").count() == 28

@@ -18,9 +18,16 @@ ansvarsgruppe, koordinator (ja|nei|blank), fodested
 (norge|europa|utenfor_europa|ukjent), bosituasjon
 (alene|partner|familie_venner|uklar), antall_barn (number), barn_kontakt
 (omsorg|samvaer|ingen_kontakt), kommunale_tjenester, spesialist_tjenester,
-anbefalte_tiltak (keys separated by space or |).
+anbefalte_tiltak (keys separated by space or |): kommunale_tjenester from
+bo_oppfolging, hjemmetjenester, ruskonsulent, aktivitetstilbud, lavterskel,
+okonomisk_radgivning, bolig_med_bemanning; spesialist_tjenester from
+tsb_poliklinisk, tsb_dogn, dps, lar, fact_act; anbefalte_tiltak from
+arbeidsrettede_tiltak, bolig, bo_oppfolging, behandling, aktivitet,
+nettverk_parorende. Age and legal sex come from the number; the number is
+never stored or echoed.
 """
 
+import argparse
 import sys
 from datetime import date
 from pathlib import Path
@@ -58,7 +65,10 @@ class Command(BaseCommand):
         status.add_argument("code")
         status.add_argument("state", choices=[s.value for s in State])
         status.add_argument("--begrunnelse", default="")
-        imp = sub.add_parser("import", help="Importer registreringer (CSV/XLSX), alt eller intet.")
+        imp = sub.add_parser(
+            "import", help="Importer registreringer (CSV/XLSX), alt eller intet.",
+            description=__doc__.split("\n\n", 2)[2],
+            formatter_class=argparse.RawDescriptionHelpFormatter)
         imp.add_argument("--runde", required=True)
         imp.add_argument("file")
         imp.add_argument("--dry-run", action="store_true")
