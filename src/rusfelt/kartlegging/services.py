@@ -470,7 +470,7 @@ def published_results(runde: Runde) -> dict:
 
     key = None
     if runde.state == State.PUBLISHED and runde.published_at:
-        key = f"kartlegging:pub:{runde.pk}:{runde.published_at.timestamp()}"
+        key = f"kartlegging:pub:{runde.code}:{runde.pk}:{runde.published_at.timestamp()}"
         cached = cache.get(key)
         if cached is not None:
             return cached

@@ -137,6 +137,9 @@ def test_demo_results_compare_bydeler_and_show_trends(page, live_server, login, 
 
     core_demo.load()
     demo.load()
+    # The first view computes comparisons of 15 bydeler and two charts; allow
+    # for a busy 2-core machine.
+    page.set_default_timeout(30_000)
     login(page, oslo_planlegger)
     page.goto(f"{live_server.url}/kartlegging/runde/030104-2019/resultater/")
     comparison = page.locator("#tabell-sammenligning").inner_text()
