@@ -315,3 +315,12 @@ def test_access_overview_of_another_municipality_shows_nothing_of_oslo(
     oslo_dpo = make_user("pvo-oslo", ("0301", "personvernombud"))
     body = login(client, oslo_dpo).get(reverse("kartlegging:access_overview")).content.decode()
     assert "innsyn=True" in body and "oslo-planlegger" in body
+
+
+def test_pages_have_english_translations(client, runde, sth_kartlegger):
+    from django.conf import settings as dj_settings
+
+    login(client, sth_kartlegger)
+    client.cookies[dj_settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get(reverse("kartlegging:register", args=[runde.code])).content.decode()
+    assert "Register a person" in body and "Homeless:" in body

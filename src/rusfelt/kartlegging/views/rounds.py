@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -29,11 +30,12 @@ def index(request):
     rounds = (Runde.objects.filter(Q(pk__in=working.values("pk")) | Q(pk__in=readable.values("pk")))
               .select_related("unit").annotate(n=Count("registreringer"))
               .order_by("-year", "unit__path"))
-    working_ids = set(working.values_list("pk", flat=True))
+    page = Paginator(rounds, 100).get_page(request.GET.get("side"))
+    working_ids = set(working.filter(pk__in=[r.pk for r in page]).values_list("pk", flat=True))
     can_create = units_for(user, Role.PLANLEGGER).filter(level__in=["kommune", "bydel"]).exists()
     is_dpo = units_for(user, Role.PERSONVERNOMBUD).exists()
     return render(request, "kartlegging/index.html", {
-        "rounds": rounds, "working_ids": working_ids, "can_create": can_create,
+        "rounds": page, "page": page, "working_ids": working_ids, "can_create": can_create,
         "is_dpo": is_dpo, "is_planner": units_for(user, Role.PLANLEGGER).exists(),
     })
 
