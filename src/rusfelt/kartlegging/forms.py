@@ -139,6 +139,8 @@ class CorrectionForm(forms.Form):
     """Right of correction: the levels, category and service, with a reason."""
 
     kategori = forms.ChoiceField(label=_("Kategori"), choices=Kategori.choices)
+    informert = forms.BooleanField(label=_("Personen er informert om registreringen"),
+                                   required=False)
     begrunnelse = forms.CharField(label=_("Begrunnelse for rettingen"), max_length=500,
                                   widget=forms.Textarea(attrs={"rows": 2}))
 

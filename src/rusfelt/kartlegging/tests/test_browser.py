@@ -154,3 +154,12 @@ def test_demo_results_compare_bydeler_and_show_trends(page, live_server, login, 
     for year in ("2010", "2011", "2012", "2014", "2015", "2016", "2018"):  # seed 004 L327
         assert year in trend
     screenshot(page, "kartlegging-demo-trend")
+
+
+def test_registration_form_fits_a_phone(phone_page, live_server, login, screenshot, runde,
+                                        sth_kartlegger):
+    login(phone_page, sth_kartlegger)
+    phone_page.goto(f"{live_server.url}/kartlegging/runde/{runde.code}/registrer/")
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    screenshot(phone_page, "kartlegging-register-phone")

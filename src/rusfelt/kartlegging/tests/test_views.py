@@ -251,6 +251,10 @@ def test_right_of_access_finds_corrects_and_deletes_with_logging(client, runde,
     assert client.post(correct_url, data).status_code == 302
     reg.refresh_from_db()
     assert reg.bolig == "rod"
+    assert reg.informert is False  # unticked: corrected to not informed
+    assert client.post(correct_url, {**data, "informert": "on"}).status_code == 302
+    reg.refresh_from_db()
+    assert reg.informert is True
     assert AuditEvent.objects.filter(action="update", detail__reason="Feil nivå").exists()
     client.post(reverse("kartlegging:delete", args=[reg.pk]), {"begrunnelse": "Uriktig"})
     assert not Registrering.objects.filter(pk=reg.pk).exists()

@@ -68,6 +68,7 @@ def correct(request, pk):
     registrering = _load_registration(request, pk)
     initial = {name: getattr(registrering, name) for name, _l in AREA_FIELDS}
     initial["kategori"] = registrering.kategori
+    initial["informert"] = registrering.informert
     form = CorrectionForm(request.POST or None, initial=initial)
     if request.method == "GET":
         audit.record(AuditAction.READ, request=request, obj=registrering,
