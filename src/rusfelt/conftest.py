@@ -23,6 +23,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Each test starts with an empty cache: ids repeat after rollbacks on SQLite."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def units(db):
     """The demo organisation units (Norway, fylker, Oslo, Bergen, Stavanger), by code."""

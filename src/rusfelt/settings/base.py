@@ -150,6 +150,12 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 
+# Published result tables and rendered charts are cached under keys that
+# include their publishing time, so a per-process memory cache never serves
+# stale figures. Production with many workers may point this at a shared
+# cache to spare the recomputation.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # --- Rusfelt's own settings -------------------------------------------------
