@@ -11,13 +11,12 @@ status table, the indicator chart, the unit comparison and the CLI's
 import io
 import random
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
-from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
+
+from rusfelt.core.bench import p95, scratch_database
 
 DEFAULT_MUNICIPALITIES = 356
 DEFAULT_YEARS = 10
@@ -35,29 +34,17 @@ def add_arguments(parser):
 
 def run(stdout, kommuner=DEFAULT_MUNICIPALITIES, ar=DEFAULT_YEARS, gjentak=DEFAULT_REPEAT,
         **options):
-    old_name = connection.settings_dict["NAME"]
-    tmp = None
-    if connection.vendor == "sqlite":
-        tmp = tempfile.TemporaryDirectory()
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = str(
-            Path(tmp.name) / "bench.sqlite3")
-    stdout.write(f"Lager en midlertidig {connection.vendor}-database …")
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    with scratch_database(stdout):
         rows, seconds = fill(kommuner, ar)
         stdout.write(
             f"Import av {rows} verdier i langt format (én fil, alt eller ingenting): "
             f"{seconds:.1f} s ({rows / seconds:,.0f} rader/s)."
         )
         results = measure(gjentak, ar)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        if tmp is not None:
-            tmp.cleanup()
     stdout.write(f"\nServertid, {gjentak} målinger per side:")
     stdout.write(f"{'side':44} {'p50 ms':>8} {'p95 ms':>8}")
-    for label, p50, p95 in results:
-        stdout.write(f"{label:44} {p50:>8.1f} {p95:>8.1f}")
+    for label, median, high in results:
+        stdout.write(f"{label:44} {median:>8.1f} {high:>8.1f}")
     return results
 
 
@@ -142,6 +129,4 @@ def measure(repeat: int, years: int):
 
 
 def _percentiles(times):
-    times = sorted(times)
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    return statistics.median(times), p95
+    return statistics.median(times), p95(times)

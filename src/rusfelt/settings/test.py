@@ -3,6 +3,8 @@
 from .base import *  # noqa: F403
 from .base import VAR_DIR, database_from_env
 
+VAR_DIR.mkdir(exist_ok=True)  # makemigrations --check opens the database
+
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-" + "x" * 32
 RUSFELT_PSEUDONYM_KEY = "demo-test-pseudonym-key"

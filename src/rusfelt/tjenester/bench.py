@@ -9,15 +9,15 @@ import gc
 import os
 import random
 import statistics
-import tempfile
 import time
 from datetime import date
 from datetime import time as clock
-from pathlib import Path
 
 from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
+
+from rusfelt.core.bench import p95, scratch_database
 
 DEFAULT_COUNT = 5_000
 DEFAULT_REPEAT = 40
@@ -57,23 +57,11 @@ def add_arguments(parser):
 
 
 def run(stdout, antall=DEFAULT_COUNT, gjentak=DEFAULT_REPEAT, **options):
-    old_name = connection.settings_dict["NAME"]
-    tmp = None
-    if connection.vendor == "sqlite":
-        tmp = tempfile.TemporaryDirectory()
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = str(
-            Path(tmp.name) / "bench.sqlite3")
-    stdout.write(f"Lager en midlertidig {connection.vendor}-database …")
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    with scratch_database(stdout):
         started = time.perf_counter()
         fill(antall)
         stdout.write(f"{antall} tjenester lagt inn på {time.perf_counter() - started:.1f} s.")
         results = measure(gjentak)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        if tmp is not None:
-            tmp.cleanup()
     stdout.write(f"\nSøketid på serveren (hele svaret), {gjentak} målinger per spørring:")
     stdout.write("(CPU = tråden i Django-prosessen; SQLite-arbeid er med, PostgreSQL-arbeid ikke.)")
     stdout.write(f"{'spørring':34} {'treff':>6} {'p50 ms':>8} {'p95 ms':>8} {'p95 CPU':>8}")
@@ -124,11 +112,6 @@ def fill(count: int, seed: int = 20261122) -> None:
         # As autovacuum would after a bulk load: fresh statistics for the planner.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-
-
-def p95(values) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 @override_settings(ALLOWED_HOSTS=["*"], DEBUG=False)
