@@ -16,6 +16,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "test-passord-123"
 SCREENSHOT_DIR = Path(os.environ.get("RUSFELT_SCREENSHOTS", "test-artifacts/screenshots"))
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("RUSFELT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -130,6 +131,31 @@ def phone_page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def axe_page(browser):
+    """A page for accessibility checks only: its CSP is bypassed so axe-core can be injected.
+
+    Journeys use ``page``, which keeps the CSP, so an inline script of ours still fails there.
+    """
+    if not AXE.exists():
+        pytest.fail(f"axe-core is missing at {AXE}: run npm ci (bin/test does)")
+    context = browser.new_context(locale="nb-NO", bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def axe_violations(page) -> list[tuple[str, str, list]]:
+    """Run axe-core (WCAG 2.1 A/AA rules and best practices) on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    assert len(result["passes"]) > 10, "axe-core did not run its rules"
+    return [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+    ]
 
 
 @pytest.fixture

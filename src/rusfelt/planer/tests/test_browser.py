@@ -1,10 +1,10 @@
 """Browser journeys: a planner brings a plan in, follows it for two periods and
 produces the report in three formats; two planners edit the same measure."""
 
-from pathlib import Path
 
 import pytest
 
+from rusfelt.conftest import axe_violations
 from rusfelt.planer import demo
 from rusfelt.planer.models import Plan, Statusoppdatering, Tiltak
 
@@ -167,29 +167,19 @@ def test_text_at_a_date_in_the_browser(live_server, page, login, screenshot,
     screenshot(page, "planer-oversikt-stavanger")
 
 
-AXE = Path(__file__).resolve().parents[4] / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@pytest.mark.skipif(not AXE.exists(), reason="axe-core is installed by bin/test (npm ci)")
-def test_axe_finds_no_violations_on_the_plan_pages(live_server, browser, login,
+def test_axe_finds_no_violations_on_the_plan_pages(live_server, axe_page, login,
                                                    stavanger_planlegger):
     demo.load(slugs=["stavanger-rusplan-2019-2023"])
     tiltak = Tiltak.objects.get(plan__slug="stavanger-rusplan-2019-2023", number="7")
     base = f"{live_server.url}/planer/stavanger-rusplan-2019-2023"
-    context = browser.new_context(locale="nb-NO", bypass_csp=True)  # to inject axe
-    page = context.new_page()
+    page = axe_page
     login(page, stavanger_planlegger)
     found = {}
     for path in ["/", "/tiltak/", f"/tiltak/{tiltak.pk}/?dato=2019-06-01",
                  f"/tiltak/{tiltak.pk}/endre/", "/status/", "/endringer/",
                  "/rapport/?periode=2021"]:
         page.goto(base + path)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => await axe.run(document)")
-        assert len(result["passes"]) > 10
-        violations = [(v["id"], [n["target"] for n in v["nodes"]][:3])
-                      for v in result["violations"]]
+        violations = axe_violations(page)
         if violations:
             found[path] = violations
-    context.close()
     assert found == {}

@@ -3,16 +3,14 @@ keyboard-only use, screen-reader structure, axe-core and a phone screenshot."""
 
 import json
 from datetime import date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
-from rusfelt.conftest import PASSWORD
+from rusfelt.conftest import axe_violations
 
 OSLO = ZoneInfo("Europe/Oslo")
-AXE = Path(__file__).resolve().parents[4] / "node_modules" / "axe-core" / "axe.min.js"
 # Monday 23 November 2026 at 10:00 in Oslo: offices are open.
 MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=OSLO)
 pytestmark = pytest.mark.browser
@@ -43,21 +41,6 @@ def directory(make_tjeneste, live_server):
                   access_routes=["timebestilling"], hours=[(2, "18:00", "20:00")],
                   description="Samtalegruppe for pårørende.", verified_on=date(2024, 1, 5))
     return live_server
-
-
-def axe_violations(browser, url):
-    """Run axe-core on ``url``; the page's strict CSP would block the injected script."""
-    context = browser.new_context(locale="nb-NO", bypass_csp=True)
-    try:
-        page = context.new_page()
-        page.goto(url)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => await axe.run(document)")
-        assert len(result["passes"]) > 10, "axe-core did not run its rules"
-        return [(v["id"], v["help"], [n["target"] for n in v["nodes"]])
-                for v in result["violations"]]
-    finally:
-        context.close()
 
 
 def results(page):
@@ -188,9 +171,10 @@ def test_screen_reader_structure(page, directory):
 @pytest.mark.parametrize("path", ["/tjenester/", "/tjenester/?q=rus&apen=on&alder=17",
                                   "/tjenester/k46/", "/tjenester/legevakt/",
                                   "/tjenester/parorendegruppe/"])
-def test_axe_finds_no_violations(browser, directory, path):
+def test_axe_finds_no_violations(axe_page, directory, path):
     with time_machine.travel(MONDAY_10, tick=True):
-        violations = axe_violations(browser, f"{directory.url}{path}")
+        axe_page.goto(f"{directory.url}{path}")
+        violations = axe_violations(axe_page)
     assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)
 
 
@@ -216,20 +200,17 @@ def test_planner_marks_a_stale_service_verified(page, directory, login, make_use
     assert page.get_by_role("cell", name="Må kontrolleres").count() == 0
 
 
-def test_planner_edits_hours_and_the_pages_pass_axe(browser, directory, make_user, screenshot):
+def test_planner_edits_hours_and_the_pages_pass_axe(
+    page, axe_page, login, directory, make_user, screenshot
+):
     planner = make_user("oslo-plan", ("0301", "planlegger"))
-    context = browser.new_context(locale="nb-NO", bypass_csp=True)
-    page = context.new_page()
-    page.goto(f"{directory.url}/logg-inn/")
-    page.get_by_label("Brukernavn").fill(planner.username)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    page.wait_for_url(f"{directory.url}/")
+    login(axe_page, planner)
     for path in ("/tjenester/mine/", "/tjenester/vinternatt/endre/"):
-        page.goto(f"{directory.url}{path}")
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => await axe.run(document)")
-        assert result["violations"] == [], (path, [v["id"] for v in result["violations"]])
+        axe_page.goto(f"{directory.url}{path}")
+        assert axe_violations(axe_page) == [], path
+    # The edit itself runs under the strict CSP.
+    login(page, planner)
+    page.goto(f"{directory.url}/tjenester/vinternatt/endre/")
     screenshot(page, "tjenester-endre")
     page.locator("#id_hours_note").fill("Stengt i juli")
     page.get_by_role("button", name="Lagre").click()
@@ -237,4 +218,3 @@ def test_planner_edits_hours_and_the_pages_pass_axe(browser, directory, make_use
     assert page.get_by_text("Tjenesten er lagret.").is_visible()
     page.goto(f"{directory.url}/tjenester/vinternatt/")
     assert page.get_by_text("Stengt i juli").is_visible()
-    context.close()
