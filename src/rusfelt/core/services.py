@@ -63,13 +63,22 @@ def import_units(data: bytes, filename: str = "", *, user=None, request=None) ->
 
 
 def _refresh_descendant_paths():
-    """Re-save units whose path no longer matches their parent's (after a move)."""
-    from .models import OrgUnit
+    """Recompute every path top-down and store those that changed (after a move).
 
-    for unit in OrgUnit.objects.select_related("parent").order_by("level", "code"):
-        expected = (unit.parent.path if unit.parent_id else "/") + f"{unit.code}/"
-        if unit.path != expected:
-            unit.save(update_fields=["path"])
+    A kommune moved to another fylke carries its bydeler along, though the
+    file named only the kommune.
+    """
+    from .models import NIVA_ORDER, OrgUnit
+
+    units = list(OrgUnit.objects.all())
+    paths = {}
+    changed = []
+    for unit in sorted(units, key=lambda u: NIVA_ORDER.index(u.level)):
+        paths[unit.pk] = (paths[unit.parent_id] if unit.parent_id else "/") + f"{unit.code}/"
+        if unit.path != paths[unit.pk]:
+            unit.path = paths[unit.pk]
+            changed.append(unit)
+    OrgUnit.objects.bulk_update(changed, ["path"])
 
 
 def export_units_csv(stream) -> int:

@@ -183,3 +183,17 @@ def test_the_demo_population_gives_the_seed_rate_for_st_hanshaugen(units):
     # Seed 003 L216-217: 319 persons, 9,4 per 1 000 inhabitants 16+.
     assert services.rate_per_1000_adults(319, units["030104"], 2019) == Decimal("9.4")
     assert Population.objects.filter(approximate=False).count() == 0
+
+
+def test_moving_a_unit_carries_every_level_below_it(tmp_path):
+    call_command("enheter", "import", str(write(tmp_path, GOOD)), stdout=io.StringIO())
+    # Only the fylke is named; its kommune and bydel (two levels down) must follow.
+    moved = (
+        "kode,navn,niva,overordnet,gyldig_fra,gyldig_til\n"
+        "9,Testland,land,,,\n"
+        "46,Vestland,fylke,9,2020-01-01,\n"
+    )
+    call_command("enheter", "import", str(write(tmp_path, moved, "flytt.csv")),
+                 stdout=io.StringIO())
+    assert OrgUnit.objects.get(code="4601").path == "/9/46/4601/"
+    assert OrgUnit.objects.get(code="460102").path == "/9/46/4601/460102/"
