@@ -341,7 +341,7 @@ def _make_round(unit, year, people, rng, state, stdout=None):
         runde.save()
         if state == State.PUBLISHED:
             services.store_result(runde)
-            services._notify_indikatorer(runde)
+            services.notify_indikatorer(runde)
     if stdout:
         stdout.write(f"  {code}: {len(people)} registreringer")
     return runde

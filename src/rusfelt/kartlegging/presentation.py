@@ -7,14 +7,21 @@ built here. Counts already suppressed stay ``:``; zero is shown as SSB's
 
 from __future__ import annotations
 
-from django.db.models import Count
+from decimal import Decimal
+
+from django.core.cache import cache
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from rusfelt.core.charts import svg_data_uri
 
 from . import results as results_mod
+from . import services
 from .domain.shares import share
 from .domain.suppression import SUPPRESSED, ZERO
-from .models import Registrering, Runde, State
+from .models import Runde, State
 from .texts import ROW_LABELS, TABLE_TITLES
 
 
@@ -92,78 +99,11 @@ def fmt_rate(rate):
         return ".."
     if rate == SUPPRESSED:
         return SUPPRESSED
-    from decimal import Decimal
-
     return number_format(Decimal(rate), decimal_pos=1)
-
-
-def area_results_raw(unit, year: int) -> dict | None:
-    """Unsuppressed totals of all published rounds under ``unit`` in ``year`` (GROUP BY).
-
-    For the unit's own use and as the base of ``area_results``; never shown
-    outside the unit without ``suppress_results``.
-    """
-    from django.core.cache import cache
-    from django.db.models import Max
-
-    rounds = Runde.objects.filter(unit__in=type(unit).objects.descendants_of(unit), year=year,
-                                  state=State.PUBLISHED)
-    stats = rounds.aggregate(count=Count("pk"), last=Max("published_at"))
-    if not stats["count"]:
-        return None
-    # Only a new publication (or a reopening) changes these totals.
-    last = stats["last"].timestamp() if stats["last"] else 0
-    key = f"kartlegging:area:{unit.pk}:{year}:{stats['count']}:{last}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    data = results_mod.compute(Registrering.objects.filter(runde__in=rounds))
-    data["rounds"] = stats["count"]
-    data["rate_per_1000"] = _area_rate(rounds, year, data["n"])
-    cache.set(key, data, 3600)
-    return data
-
-
-def area_results(unit, year: int) -> dict | None:
-    """``area_results_raw`` suppressed for publishing."""
-    raw = area_results_raw(unit, year)
-    if raw is None:
-        return None
-    data = results_mod.suppress_results(raw)
-    if data["n"] == SUPPRESSED:
-        data["rate_per_1000"] = SUPPRESSED
-    return data
-
-
-def all_bydeler_published(kommune, year: int) -> bool:
-    """True when every bydel of ``kommune`` has a published round in ``year``."""
-    bydeler = kommune.children.filter(level="bydel")
-    if not bydeler.exists():
-        return False
-    published = Runde.objects.filter(unit__in=bydeler, year=year, state=State.PUBLISHED)
-    return published.count() == bydeler.count()
-
-
-def _area_rate(rounds, year: int, n: int) -> str | None:
-    """Mapped per 1 000 aged 16+ in the units of ``rounds`` (None if any lacks population)."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    from django.db.models import Sum
-
-    from rusfelt.core.models import Population
-
-    cells = Population.objects.filter(unit__in=rounds.values("unit"), year=year, age_from__gte=16)
-    stats = cells.aggregate(adults=Sum("count"), units=Count("unit", distinct=True))
-    if not stats["adults"] or stats["units"] != rounds.count():
-        return None
-    rate = (Decimal(n) * 1000 / stats["adults"]).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return str(rate)
 
 
 def comparison(runde: Runde, published_only=True) -> list[dict]:
     """The round's unit beside its sibling bydeler, its kommune and the country."""
-    from . import services
-
     kommune = runde.unit.kommune()
     rows = []
     if kommune and kommune.pk != runde.unit.pk:
@@ -176,7 +116,7 @@ def comparison(runde: Runde, published_only=True) -> list[dict]:
             data = services.published_results(peer)
             rows.append({"label": peer.unit.name, "current": peer.pk == runde.pk,
                          "level": "bydel", **key_measures(data)})
-        total = area_results(kommune, runde.year)
+        total = services.area_results(kommune, runde.year)
         if total:
             rows.append({"label": _("%(name)s (sum av publiserte bydeler)")
                          % {"name": kommune.name},
@@ -186,7 +126,7 @@ def comparison(runde: Runde, published_only=True) -> list[dict]:
                      **key_measures(services.published_results(runde))})
     land = type(runde.unit).objects.filter(level="land").first()
     if land:
-        total = area_results(land, runde.year)
+        total = services.area_results(land, runde.year)
         if total:
             rows.append({"label": _("Alle publiserte runder i landet"), "level": "land",
                          "current": False, **key_measures(total)})
@@ -195,8 +135,6 @@ def comparison(runde: Runde, published_only=True) -> list[dict]:
 
 def trend(runde: Runde, published: bool = False) -> list[dict]:
     """Key measures over the unit's rounds (published ones, plus this one)."""
-    from . import services
-
     rounds = Runde.objects.filter(unit=runde.unit).filter(state=State.PUBLISHED).order_by("year")
     rows = []
     seen = set()
@@ -227,10 +165,6 @@ def _cached_svg(chart) -> str:
     """The chart's data URI, cached by its specification (charts are pure functions of it)."""
     import hashlib
     import json
-
-    from django.core.cache import cache
-
-    from rusfelt.core.charts import svg_data_uri
 
     spec = chart.to_dict()
     key = "kartlegging:chart:" + hashlib.sha256(
@@ -276,15 +210,8 @@ def comparison_chart(rows):
     return _cached_svg(chart)
 
 
-def service_counts(runde):
-    return runde.registreringer.order_by().values("tjeneste").annotate(n=Count("pk"))
-
-
 def xlsx_bytes(runde: Runde, data: dict) -> bytes:
     import io
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     wb = Workbook()
     ws = wb.active

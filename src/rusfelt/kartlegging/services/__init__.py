@@ -1,0 +1,64 @@
+"""Writes and reads of kartlegging, one module per job.
+
+* ``rounds``: creating rounds and moving them through their states;
+* ``registrations``: one person in one round, access and correction;
+* ``imports``: registrations from CSV or XLSX, all or nothing;
+* ``results``: computed, stored and published (suppressed) results, area
+  totals and the key figures other apps read;
+* ``exports``: the audited pseudonymised record-level export;
+* ``retention``: deleting record-level data after the retention period.
+
+Each write runs in a transaction and is audited through ``core.audit``. The
+names below are the package's public interface; callers use
+``services.<name>`` and need not know which module holds it.
+"""
+
+from .errors import DuplicateRegistration, KartleggingError
+from .exports import RECORD_FIELDS, export_records_csv
+from .imports import (
+    CHOICE_COLUMNS,
+    FLAG_COLUMNS,
+    MULTI_COLUMNS,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    clean_row,
+    import_registrations,
+)
+from .registrations import (
+    check_open_for,
+    delete_registration,
+    derived,
+    existing_holder,
+    find_person,
+    pseudonym_for,
+    pseudonym_key,
+    register,
+    update_registration,
+)
+from .results import (
+    all_bydeler_published,
+    area_results,
+    area_results_raw,
+    compute_results,
+    indicator_values,
+    key_figures,
+    notify_indikatorer,
+    published_results,
+    results_csv,
+    results_for,
+    store_result,
+)
+from .retention import apply_retention
+from .rounds import CODE_RE, TRANSITIONS, change_state, create_round, parse_round_code
+
+__all__ = [
+    "CHOICE_COLUMNS", "CODE_RE", "FLAG_COLUMNS", "MULTI_COLUMNS", "OPTIONAL_COLUMNS",
+    "RECORD_FIELDS", "REQUIRED_COLUMNS", "TRANSITIONS", "DuplicateRegistration",
+    "KartleggingError", "all_bydeler_published", "apply_retention", "area_results",
+    "area_results_raw", "change_state", "check_open_for", "clean_row", "compute_results",
+    "create_round", "delete_registration", "derived", "existing_holder",
+    "export_records_csv", "find_person", "import_registrations", "indicator_values",
+    "key_figures", "notify_indikatorer", "parse_round_code", "pseudonym_for", "pseudonym_key",
+    "published_results", "register", "results_csv", "results_for", "store_result",
+    "update_registration",
+]

@@ -1,0 +1,153 @@
+"""Import of registrations from CSV or XLSX, validated row by row, all or nothing."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from rusfelt.core import audit
+from rusfelt.core.domain.tabular import ImportErrors, RowError, read_table, require_columns
+from rusfelt.core.models import AuditAction
+
+from ..domain.levels import (
+    ANBEFALTE_TILTAK,
+    AREAS,
+    BARN_KONTAKT,
+    BOSITUASJON,
+    FODESTED,
+    KATEGORIER,
+    KOMMUNALE_TJENESTER,
+    SPESIALIST_TJENESTER,
+    TJENESTER,
+    parse_choice,
+    parse_level,
+    parse_multi,
+    parse_yes_no,
+)
+from ..domain.person import InvalidNumber, compact, person_from_number
+from ..domain.pseudonym import pseudonym
+from ..models import Registrering, Runde, State
+from .errors import KartleggingError
+from .registrations import derived, pseudonym_key
+
+REQUIRED_COLUMNS = ["fodselsnummer", "tjeneste", "kategori", *AREAS]
+FLAG_COLUMNS = [
+    "varighet_over_3_ar", "selvmordsforsok", "selvmordsfare", "overdose", "overdosefare",
+    "vold_utsatt", "vold_utover", "individuell_plan", "tiltaksplan", "kriseplan",
+    "ansvarsgruppe", "koordinator",
+]
+CHOICE_COLUMNS = {"fodested": FODESTED, "bosituasjon": BOSITUASJON,
+                  "barn_kontakt": BARN_KONTAKT}
+MULTI_COLUMNS = {"kommunale_tjenester": KOMMUNALE_TJENESTER,
+                 "spesialist_tjenester": SPESIALIST_TJENESTER,
+                 "anbefalte_tiltak": ANBEFALTE_TILTAK}
+OPTIONAL_COLUMNS = [*FLAG_COLUMNS, *CHOICE_COLUMNS, *MULTI_COLUMNS, "antall_barn",
+                    "informert", "ikke_informert_grunn"]
+
+
+def clean_row(row, runde: Runde, errors: list):
+    """Validate one import row; append RowErrors; return (number, values, person) or None."""
+    start = len(errors)
+    values: dict = {}
+    number = row.get("fodselsnummer")
+    person = None
+    try:
+        person = person_from_number(number, runde.reference_date)
+    except InvalidNumber as exc:
+        errors.append(RowError(row.line, "fodselsnummer", str(exc)))
+    try:
+        values["tjeneste"] = parse_choice(row.get("tjeneste"), TJENESTER, blank_ok=False)
+        if values["tjeneste"] not in runde.tjenester:
+            errors.append(RowError(row.line, "tjeneste",
+                                   "tjenesten kan ikke registrere i denne runden"))
+    except ValueError as exc:
+        errors.append(RowError(row.line, "tjeneste", str(exc)))
+    try:
+        values["kategori"] = parse_choice(row.get("kategori"), KATEGORIER, blank_ok=False)
+    except ValueError as exc:
+        errors.append(RowError(row.line, "kategori", str(exc)))
+    for area in AREAS:
+        try:
+            values[area] = parse_level(row.get(area)).key
+        except ValueError as exc:
+            errors.append(RowError(row.line, area, str(exc)))
+    for column in FLAG_COLUMNS:
+        try:
+            values[column] = parse_yes_no(row.get(column))
+        except ValueError as exc:
+            errors.append(RowError(row.line, column, str(exc)))
+    for column, allowed in CHOICE_COLUMNS.items():
+        try:
+            values[column] = parse_choice(row.get(column), allowed)
+        except ValueError as exc:
+            errors.append(RowError(row.line, column, str(exc)))
+    for column, allowed in MULTI_COLUMNS.items():
+        try:
+            values[column] = " ".join(parse_multi(row.get(column), allowed))
+        except ValueError as exc:
+            errors.append(RowError(row.line, column, str(exc)))
+    text = row.get("antall_barn")
+    if text and not text.isdigit():
+        errors.append(RowError(row.line, "antall_barn", "må være et helt tall"))
+    else:
+        values["antall_barn"] = int(text or 0)
+    try:
+        values["informert"] = parse_yes_no(row.get("informert"), default=False)
+    except ValueError as exc:
+        errors.append(RowError(row.line, "informert", str(exc)))
+    values["ikke_informert_grunn"] = row.get("ikke_informert_grunn")[:300]
+    return None if len(errors) > start else (number, values, person)
+
+
+def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=None,
+                         request=None, progress=None, dry_run: bool = False) -> int:
+    """Import registrations from CSV/XLSX; all or nothing.
+
+    Raises ``ImportErrors`` (every bad line and column, never the number) or
+    ``TableError``. ``progress(done, total)`` is called every 1 000 rows.
+    """
+    if runde.state != State.OPEN:
+        raise KartleggingError("Runden er ikke åpen for registrering.")
+    header, rows = read_table(data, filename)
+    require_columns(header, REQUIRED_COLUMNS)
+    errors: list = []
+    objects = []
+    seen: dict[str, int] = {}
+    existing = set(Registrering.objects.filter(runde=runde)
+                   .values_list("pseudonym", flat=True))
+    secret = pseudonym_key()
+    rule = runde.levekarsindeks_regel
+    for i, row in enumerate(rows, start=1):
+        if progress and i % 1000 == 0:
+            progress(i, len(rows))
+        cleaned = clean_row(row, runde, errors)
+        if cleaned is None:
+            continue
+        number, values, person = cleaned
+        value = compact(number)
+        pseudo = pseudonym(value, runde.code, secret)
+        if pseudo in seen:
+            errors.append(RowError(row.line, "fodselsnummer",
+                                   f"samme person som på linje {seen[pseudo]}"))
+            continue
+        if pseudo in existing:
+            errors.append(RowError(row.line, "fodselsnummer",
+                                   "personen er allerede registrert i runden"))
+            continue
+        seen[pseudo] = row.line
+        objects.append(Registrering(
+            runde=runde, pseudonym=pseudo, alder=person.age, kjonn=person.sex,
+            created_by=user, **values, **derived(values, rule)))
+    if progress:
+        progress(len(rows), len(rows))
+    if errors:
+        raise ImportErrors(errors)
+    if not objects:
+        raise ImportErrors([RowError(2, "", "filen har ingen registreringer")])
+    if dry_run:
+        return len(objects)
+    with transaction.atomic():
+        Registrering.objects.bulk_create(objects, batch_size=2000)
+        audit.record(AuditAction.IMPORT, request=request, user=user, obj=runde,
+                     username="" if user else "kommandolinje",
+                     detail={"import": "registreringer", "rows": len(objects)})
+    return len(objects)
