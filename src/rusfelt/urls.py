@@ -9,6 +9,7 @@ from rusfelt.core.context_processors import CAPABILITY_APPS
 
 urlpatterns = [
     path("", include("rusfelt.core.urls")),
+    path("", include("rusfelt.drift.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]

@@ -4,6 +4,8 @@ Nothing here reads a secret: ``demo.py`` generates its own, ``production.py``
 reads them from the environment and refuses to start without them.
 """
 
+import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -23,16 +25,23 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "rusfelt.core",
     "rusfelt.kartlegging",
     "rusfelt.indikatorer",
     "rusfelt.planer",
     "rusfelt.tjenester",
     "rusfelt.rapporter",
+    "rusfelt.drift",
 ]
 
 MIDDLEWARE = [
+    # First, so everything after it (audit log, axes) sees the client's address.
+    "rusfelt.drift.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files with hashed names and far-future cache headers (production).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,6 +112,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
 AXES_VERBOSE = False
+# Axes reads the same address as the audit log: REMOTE_ADDR, which
+# rusfelt.drift.middleware.TrustedProxyMiddleware sets to the client's
+# address behind a trusted proxy (RUSFELT_TRUSTED_PROXIES). Should
+# django-ipware be installed, it too reads only REMOTE_ADDR.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+AXES_IPWARE_PROXY_COUNT = None
 
 # Sessions expire after four idle hours and when the browser closes.
 SESSION_COOKIE_AGE = 4 * 60 * 60
@@ -148,13 +163,48 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "static"
+# collectstatic's folder: RUSFELT_STATIC_ROOT, by default inside the Python
+# environment Rusfelt is installed in, so it never depends on the working
+# directory (`rusfelt serve` fills it at start).
+STATIC_ROOT = Path(
+    os.environ.get("RUSFELT_STATIC_ROOT") or Path(sys.prefix) / "var" / "rusfelt" / "static"
+)
 
-# Published result tables and rendered charts are cached under keys that
-# include their publishing time, so a per-process memory cache never serves
-# stale figures. Production with many workers may point this at a shared
-# cache to spare the recomputation.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One cache shared by every process and machine: the database (its table is
+# made by `migrate` and `serve`), or Redis when REDIS_URL is set. Published
+# result tables and charts are cached under keys that include their
+# publishing time, so a shared cache never serves stale figures.
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["REDIS_URL"], "KEY_PREFIX": "rusfelt"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": "rusfelt_cache"}}
+# Sessions live in the database, so any app server accepts them;
+# RUSFELT_SESSIONS=cached_db puts a copy in the shared cache as well.
+SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db"
+                  if os.environ.get("RUSFELT_SESSIONS") == "cached_db"
+                  else "django.contrib.sessions.backends.db")
+
+# --- Background jobs (django-tasks) ------------------------------------------
+# Jobs run at once, in the process that starts them, unless
+# RUSFELT_TASKS=database: then they are queued in the database and run by
+# `rusfelt worker` (production's default).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if os.environ.get("RUSFELT_TASKS") == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
+
+# --- Behind a proxy -------------------------------------------------------------
+# Addresses (or networks) of the reverse proxies in front of `rusfelt serve`.
+# From them, the client's address is taken from X-Forwarded-For (the
+# right-most address that is not a proxy) and X-Forwarded-Proto is trusted.
+RUSFELT_TRUSTED_PROXIES = [
+    a.strip() for a in os.environ.get("RUSFELT_TRUSTED_PROXIES", "").split(",") if a.strip()
+]
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -31,3 +31,5 @@ SECRET_KEY = _keys["secret_key"]
 RUSFELT_PSEUDONYM_KEY = _keys["pseudonym_key"]
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 DATABASES = {"default": database_from_env(VAR_DIR / "rusfelt.sqlite3")}
+# runserver serves static files from the apps; whitenoise warns without the folder.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

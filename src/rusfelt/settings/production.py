@@ -40,3 +40,23 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 RUSFELT_RETENTION_DAYS = int(os.environ.get("RUSFELT_RETENTION_DAYS", "365"))
+# The load balancer's health check may come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^helse/$"]
+
+# Hashed, compressed static files with far-future cache headers (whitenoise),
+# collected by `rusfelt serve` into STATIC_ROOT (RUSFELT_STATIC_ROOT).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Background jobs are queued in the database and run by `rusfelt worker`;
+# RUSFELT_TASKS=immediate runs them inside the request instead (one machine,
+# no worker).
+if os.environ.get("RUSFELT_TASKS", "database") == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# A proxy on the same machine (nginx, Caddy) is trusted by default; set
+# RUSFELT_TRUSTED_PROXIES to the load balancers' addresses otherwise.
+if "RUSFELT_TRUSTED_PROXIES" not in os.environ:
+    RUSFELT_TRUSTED_PROXIES = ["127.0.0.1", "::1"]

@@ -1,0 +1,170 @@
+"""Background jobs: start one, run it, report its progress.
+
+Built on django-tasks, the backport of Django 6.0's task framework: its
+database backend needs no server besides the database (SQLite or
+PostgreSQL) and its immediate backend runs a job inside the request, so the
+demo needs no worker. A capability registers a handler in its ``jobs.py``::
+
+    @jobs.handler("kartlegging.import")
+    def import_job(job, payload, progress, request):
+        ...
+        return jobs.Outcome(message=..., url=...)
+
+``progress(done, total, stage)`` records how far it is; raising
+``JobFailed`` ends the job with a Norwegian message (and row errors). A
+handler calls the same service function the view used to call, so a failed
+job stores nothing, as before.
+"""
+
+import base64
+import logging
+import time
+from dataclasses import dataclass, field
+
+from cryptography.fernet import Fernet
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.module_loading import autodiscover_modules
+from django_tasks import task, task_backends
+from django_tasks.backends.immediate import ImmediateBackend
+
+from .models import Job, JobState
+
+logger = logging.getLogger(__name__)
+
+HANDLERS: dict = {}
+#: How often (seconds) progress is written to the database at most.
+PROGRESS_INTERVAL = 0.5
+#: Row errors kept for the status page; the rest are counted.
+MAX_ERRORS = 500
+UNEXPECTED = "Jobben stoppet på grunn av en uventet feil. Ingenting er lagret."
+
+
+def handler(kind: str):
+    def register(function):
+        HANDLERS[kind] = function
+        return function
+    return register
+
+
+def load_handlers():
+    autodiscover_modules("jobs")
+
+
+class JobFailed(Exception):
+    """Ends a job as failed, with a message (and row errors) for its user."""
+
+    def __init__(self, message: str, errors=()):
+        super().__init__(message)
+        self.message = message
+        self.errors = [str(e) for e in errors]
+
+
+@dataclass
+class Outcome:
+    message: str
+    url: str = ""
+    file: bytes | None = None
+    name: str = ""
+    content_type: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+class JobRequest:
+    """What the audit log needs of the request that started a job: user and address."""
+
+    def __init__(self, user, ip):
+        self.user = user
+        self.META = {"REMOTE_ADDR": ip} if ip else {}
+
+
+def _fernet() -> Fernet:
+    key = salted_hmac("rusfelt.drift.payload", "job payload", algorithm="sha256").digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def encrypt(data: bytes) -> bytes:
+    return _fernet().encrypt(data)
+
+
+def decrypt(token: bytes) -> bytes:
+    return _fernet().decrypt(bytes(token))
+
+
+class Progress:
+    """``progress(done, total=None, stage=None)``: written at most every half second."""
+
+    def __init__(self, job: Job):
+        self.job = job
+        self._written = 0.0
+
+    def __call__(self, done: int, total: int | None = None, stage: str | None = None):
+        job = self.job
+        changed_stage = stage is not None and stage != job.stage
+        job.done = done
+        if total is not None:
+            job.total = total
+        if stage is not None:
+            job.stage = stage
+        now = time.monotonic()
+        if changed_stage or now - self._written >= PROGRESS_INTERVAL or done == job.total:
+            self._written = now
+            Job.objects.filter(pk=job.pk).update(done=job.done, total=job.total,
+                                                 stage=job.stage)
+
+
+def start(kind: str, *, user, title: str, request=None, params: dict | None = None,
+          payload: bytes | None = None) -> Job:
+    """Create a job and queue it (or, without a worker, run it now)."""
+    from rusfelt.core.audit import client_ip
+
+    if kind not in HANDLERS:
+        load_handlers()
+    if kind not in HANDLERS:
+        raise ValueError(f"No job handler for {kind!r}")
+    job = Job.objects.create(
+        kind=kind, title=title[:200], user=user,
+        params={**(params or {}), "ip": client_ip(request)},
+        payload=encrypt(payload) if payload is not None else None,
+    )
+    if isinstance(task_backends[run_job.backend], ImmediateBackend):
+        run_job.enqueue(str(job.pk))
+        job.refresh_from_db()
+    else:
+        # The worker must see the committed row.
+        transaction.on_commit(lambda: run_job.enqueue(str(job.pk)))
+    return job
+
+
+@task()
+def run_job(job_id: str) -> str:
+    """Run one job: claim it, call its handler, record how it ended."""
+    claimed = Job.objects.filter(pk=job_id, state=JobState.WAITING).update(
+        state=JobState.RUNNING, started_at=timezone.now())
+    if not claimed:
+        return "skipped"
+    job = Job.objects.select_related("user").get(pk=job_id)
+    if not HANDLERS:
+        load_handlers()
+    fields = {"payload": None, "finished_at": None}
+    try:
+        payload = decrypt(job.payload) if job.payload is not None else None
+        outcome = HANDLERS[job.kind](
+            job, payload=payload, progress=Progress(job),
+            request=JobRequest(job.user, job.params.get("ip")))
+    except JobFailed as exc:
+        fields.update(state=JobState.FAILED, message=exc.message,
+                      errors=exc.errors[:MAX_ERRORS], stage="")
+    except Exception as exc:  # noqa: BLE001 - the user sees a plain message
+        # Only the exception's type: its text may quote uploaded values.
+        logger.error("Job %s (%s) failed: %s", job.pk, job.kind, type(exc).__name__)
+        fields.update(state=JobState.FAILED, message=UNEXPECTED, stage="")
+    else:
+        fields.update(state=JobState.DONE, message=outcome.message, result_url=outcome.url,
+                      result_file=outcome.file, result_name=outcome.name,
+                      result_type=outcome.content_type, stage="")
+    finally:
+        fields["finished_at"] = timezone.now()
+        Job.objects.filter(pk=job.pk).update(**fields)
+    return fields["state"]
