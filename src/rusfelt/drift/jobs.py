@@ -39,6 +39,8 @@ PROGRESS_INTERVAL = 0.5
 #: Row errors kept for the status page; the rest are counted.
 MAX_ERRORS = 500
 UNEXPECTED = "Jobben stoppet på grunn av en uventet feil. Ingenting er lagret."
+# Payloads of jobs run in this process (immediate backend): never written anywhere.
+_IN_MEMORY: dict[str, bytes] = {}
 
 
 def handler(kind: str):
@@ -116,20 +118,32 @@ class Progress:
 
 def start(kind: str, *, user, title: str, request=None, params: dict | None = None,
           payload: bytes | None = None) -> Job:
-    """Create a job and queue it (or, without a worker, run it now)."""
+    """Create a job and queue it (or, without a worker, run it now).
+
+    ``payload`` (an uploaded file) is kept in memory when the job runs in this
+    process; a queued job's payload waits in the database, Fernet-encrypted
+    with a key derived from SECRET_KEY (never stored), until the job ends.
+    """
     from rusfelt.core.audit import client_ip
 
     if kind not in HANDLERS:
         load_handlers()
     if kind not in HANDLERS:
         raise ValueError(f"No job handler for {kind!r}")
+    immediate = isinstance(task_backends[run_job.backend], ImmediateBackend)
     job = Job.objects.create(
         kind=kind, title=title[:200], user=user,
         params={**(params or {}), "ip": client_ip(request)},
-        payload=encrypt(payload) if payload is not None else None,
+        # Only a queued job's upload waits in the database, encrypted.
+        payload=encrypt(payload) if payload is not None and not immediate else None,
     )
-    if isinstance(task_backends[run_job.backend], ImmediateBackend):
-        run_job.enqueue(str(job.pk))
+    if immediate:
+        if payload is not None:
+            _IN_MEMORY[str(job.pk)] = payload
+        try:
+            run_job.enqueue(str(job.pk))
+        finally:
+            _IN_MEMORY.pop(str(job.pk), None)
         job.refresh_from_db()
     else:
         # The worker must see the committed row.
@@ -149,7 +163,9 @@ def run_job(job_id: str) -> str:
         load_handlers()
     fields = {"payload": None, "finished_at": None}
     try:
-        payload = decrypt(job.payload) if job.payload is not None else None
+        payload = _IN_MEMORY.pop(str(job.pk), None)
+        if payload is None and job.payload is not None:
+            payload = decrypt(job.payload)
         outcome = HANDLERS[job.kind](
             job, payload=payload, progress=Progress(job),
             request=JobRequest(job.user, job.params.get("ip")))

@@ -41,7 +41,8 @@ def test_a_job_runs_at_once_without_a_worker_and_records_its_progress(oslo_planl
     assert (job.done, job.total) == (3, 3)
     assert job.message == "3 enheter er lagret."
     assert OrgUnit.objects.filter(code__startswith="900").count() == 3
-    assert job.payload is None  # the upload is gone once the job ends
+    assert job.payload is None  # run in this process: the upload never reached the database
+    assert not jobs._IN_MEMORY
 
 
 def test_a_failed_job_shows_its_errors_and_stores_nothing(client, oslo_planlegger):
@@ -84,9 +85,11 @@ def test_a_queued_job_waits_for_the_worker_and_is_run_once(make_user):
         job = jobs.start("test.units", user=user, title="Enheter", payload=b"9001\n9002")
         job.refresh_from_db()
         assert job.state == JobState.WAITING
+        assert job.payload is not None
         call_command("worker", batch=True, interval=0, verbosity=0)
         job.refresh_from_db()
         assert job.state == JobState.DONE
+        assert job.payload is None  # emptied when the job ended
         assert OrgUnit.objects.filter(code__in=["9001", "9002"]).count() == 2
         # Running it again (a second worker, a retry) changes nothing.
         assert jobs.run_job.call(str(job.pk)) == "skipped"

@@ -11,24 +11,31 @@ from django.core.management.base import BaseCommand, CommandError
 
 from rusfelt.core.context_processors import CAPABILITY_APPS
 
+#: Benchmarks that belong to no capability: name -> module.
+OTHER_BENCHMARKS = {"loadtest": "rusfelt.drift.loadtest"}
+
+
+def _modules():
+    found = {label: f"rusfelt.{label}.bench" for label in CAPABILITY_APPS
+             if find_spec(f"rusfelt.{label}.bench") is not None}
+    return {**found, **OTHER_BENCHMARKS}
+
 
 class Command(BaseCommand):
     help = "Run a capability's benchmark at national scale and print the figures."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="app", required=True)
-        for label in CAPABILITY_APPS:
-            if find_spec(f"rusfelt.{label}.bench") is None:
-                continue
-            module = importlib.import_module(f"rusfelt.{label}.bench")
+        for label, path in _modules().items():
+            module = importlib.import_module(path)
             sub_parser = sub.add_parser(label, help=(module.__doc__ or "").strip().split("\n")[0])
             if hasattr(module, "add_arguments"):
                 module.add_arguments(sub_parser)
 
     def handle(self, *args, app, **options):
-        if find_spec(f"rusfelt.{app}.bench") is None:
+        if app not in _modules():
             raise CommandError(f"{app} har ingen benchmark.")
         # call_command() passes its own stdout/stderr among the options.
         for key in ("stdout", "stderr"):
             options.pop(key, None)
-        importlib.import_module(f"rusfelt.{app}.bench").run(self.stdout, **options)
+        importlib.import_module(_modules()[app]).run(self.stdout, **options)

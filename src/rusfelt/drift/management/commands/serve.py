@@ -8,6 +8,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
 
+def _cache_table_exists() -> bool:
+    location = settings.CACHES["default"].get("LOCATION", "")
+    return location in connections["default"].introspection.table_names()
+
+
 def _env_int(name, default):
     return int(os.environ.get(name, default))
 
@@ -50,7 +55,12 @@ class Command(BaseCommand):
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
             self.stdout.write(f"Statiske filer i {settings.STATIC_ROOT}")
-        call_command("createcachetable", verbosity=0)
+        try:
+            call_command("createcachetable", verbosity=0)
+        except CommandError:
+            # Another server made it at the same moment; go on if it is there.
+            if not _cache_table_exists():
+                raise
         connection = connections["default"]
         if connection.vendor == "postgresql" and options["statement_timeout"]:
             # Web processes only: `rusfelt worker` runs long imports without a limit.

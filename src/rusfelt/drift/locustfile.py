@@ -1,0 +1,84 @@
+"""The load test's users (locust), run by ``rusfelt bench loadtest``.
+
+A mix of what many people do at once: the public searching the service
+directory and its API (no login), and signed-in readers opening mapping
+results, plan pages and the yearly report. RUSFELT_LOADTEST names a JSON
+file with the URLs and the signed-in sessions; the host is loopback only.
+Every user waits 1–3 s between requests, as a person would.
+"""
+
+import json
+import os
+import random
+from collections import Counter
+
+from locust import HttpUser, between, events, task
+
+PLAN = json.loads(open(os.environ["RUSFELT_LOADTEST"]).read())  # noqa: SIM115
+STATUS = Counter()
+HEADERS = {"X-Forwarded-Proto": "https"}
+
+
+@events.request.add_listener
+def _count(response=None, exception=None, **kwargs):
+    if response is not None and getattr(response, "status_code", 0):
+        STATUS[response.status_code] += 1
+    else:
+        STATUS["connection error"] += 1
+
+
+@events.quitting.add_listener
+def _write(**kwargs):
+    with open(PLAN["status_file"], "w") as f:
+        json.dump({str(k): v for k, v in STATUS.items()}, f)
+
+
+class _User(HttpUser):
+    abstract = True
+    wait_time = between(1, 3)
+
+    def get(self, url, name):
+        # 503 is the server shedding load on purpose: counted apart, not as an error.
+        with self.client.get(url, headers=HEADERS, name=name, catch_response=True,
+                             allow_redirects=False, timeout=30) as response:
+            if response.status_code in (200, 503):
+                response.success()
+            else:
+                response.failure(f"HTTP {response.status_code}")
+
+
+class Public(_User):
+    weight = 3
+
+    @task(3)
+    def search(self):
+        self.get(f"/tjenester/?q={random.choice(PLAN['words'])}", "/tjenester/?q=")
+
+    @task(2)
+    def api(self):
+        self.get(f"/api/tjenester/?q={random.choice(PLAN['words'])}", "/api/tjenester/?q=")
+
+    @task(1)
+    def front(self):
+        self.get("/tjenester/", "/tjenester/")
+
+
+class Reader(_User):
+    weight = 2
+
+    def on_start(self):
+        session = random.choice(PLAN["sessions"])
+        # The cookie is Secure (HTTPS behind the proxy); set it plainly for loopback.
+        self.client.cookies.set("sessionid", session)
+
+    @task(3)
+    def results(self):
+        self.get(random.choice(PLAN["results"]), "/kartlegging/runde/…/resultater/")
+
+    @task(2)
+    def plan(self):
+        self.get(random.choice(PLAN["plans"]), "/planer/…/")
+
+    @task(1)
+    def report(self):
+        self.get(random.choice(PLAN["reports"]), "/rapporter/…/")
