@@ -28,7 +28,7 @@ from .testing import Browser, Server, collectstatic, database_url, production_en
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 WORDS = ["rus", "bolig", "lavterskel", "lege", "samtale", "oslo", "bergen", "stavanger",
          "ungdom", "pårørende", "natt", "legemiddel", "arbeid", "helse"]
-READER = "leser.oslo"
+READER = "planlegger.oslo"
 SESSIONS = 8
 
 
@@ -66,22 +66,26 @@ def _plan(tmp: Path) -> dict:
 def _locust(server, plan_file: Path, tmp: Path, users: int, seconds: int) -> dict:
     prefix = tmp / f"locust-{users}"
     env = {**os.environ, "RUSFELT_LOADTEST": str(plan_file)}
-    subprocess.run(
+    run = subprocess.run(
         [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
          "--users", str(users), "--spawn-rate", str(max(1, users // 5)),
          "--run-time", f"{seconds}s", "--stop-timeout", "10", "--host", server.base,
          "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
          "--exit-code-on-error", "0"],
-        env=env, check=True, timeout=seconds + 120, stdout=subprocess.DEVNULL)
+        env=env, timeout=seconds + 120, capture_output=True, text=True)
+    if run.returncode != 0:
+        raise CommandError(f"locust feilet: {run.stderr[-2000:]}")
     with open(f"{prefix}_stats.csv", newline="") as f:
         total = next(row for row in csv.DictReader(f) if row["Name"] == "Aggregated")
     status = json.loads(Path(json.loads(plan_file.read_text())["status_file"]).read_text())
-    return {"total": total, "status": status}
+    return {"total": total, "status": status,
+            "failures": Path(f"{prefix}_failures.csv").read_text()}
 
 
 def _uptime() -> str:
     try:
-        return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+        return subprocess.run(["uptime"], capture_output=True, text=True,
+                              env={**os.environ, "TZ": "UTC"}).stdout.strip() + " (UTC)"
     except OSError:
         return "load " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -140,6 +144,8 @@ def run(stdout, users="50,200", seconds=30, workers=2, threads=4, max_queue_wait
                     f"{total['95%']:>7} {total['99%']:>7} "
                     f"{float(total['Max Response Time']):>8.0f} "
                     f"{int(total['Request Count']):>6} {shed:>5} {server_errors:>5} {errors:>5}")
+                breakdown = ", ".join(f"{k}: {v}" for k, v in sorted(status.items()))
+                rows.append(f"{'':>8} svar etter status: {breakdown}")
                 time.sleep(2)
             stdout.write(header)
             for row in rows:

@@ -21,10 +21,8 @@ HEADERS = {"X-Forwarded-Proto": "https"}
 
 @events.request.add_listener
 def _count(response=None, exception=None, **kwargs):
-    if response is not None and getattr(response, "status_code", 0):
-        STATUS[response.status_code] += 1
-    else:
-        STATUS["connection error"] += 1
+    status = getattr(response, "status_code", 0) if response is not None else 0
+    STATUS[status or f"brudd ({type(exception).__name__})"] += 1
 
 
 @events.quitting.add_listener
@@ -43,8 +41,10 @@ class _User(HttpUser):
                              allow_redirects=False, timeout=30) as response:
             if response.status_code in (200, 503):
                 response.success()
-            else:
+            elif response.status_code:
                 response.failure(f"HTTP {response.status_code}")
+            else:
+                response.failure(type(response.error).__name__)
 
 
 class Public(_User):

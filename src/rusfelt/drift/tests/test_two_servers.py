@@ -6,6 +6,7 @@ on PostgreSQL only (CI's second pass): SQLite is one machine's file.
 """
 
 import os
+import time
 
 import pytest
 from django.db import connection
@@ -90,3 +91,32 @@ def test_two_app_servers_share_sessions_lockouts_and_publishing(
     seen = browser.request(b, "GET", published)
     assert seen.status_code == 200
     assert closed_round.unit.name in seen.text
+
+
+def test_a_busy_server_refuses_excess_requests_at_once_with_503(static_root, tmp_path, units):
+    """One thread, 0.2 s of allowed queueing: a burst is partly refused, never failed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    env = production_env(database_url(connection.settings_dict), static_root)
+    server = Server(env, tmp_path, "--workers", "1", "--threads", "1",
+                    "--max-queue-wait", "0.2").wait()
+    try:
+        def fetch(_):
+            started = time.monotonic()
+            response = requests.get(server.base + "/tjenester/?q=rus", timeout=60,
+                                    headers={"X-Forwarded-Proto": "https"})
+            return response.status_code, response.headers.get("Retry-After"), (
+                time.monotonic() - started)
+
+        with ThreadPoolExecutor(max_workers=30) as pool:
+            results = list(pool.map(fetch, range(30)))
+    finally:
+        server.stop()
+    statuses = [status for status, _, _ in results]
+    assert set(statuses) <= {200, 503}, statuses
+    assert 200 in statuses
+    refused = [r for r in results if r[0] == 503]
+    assert refused, "nothing was shed"
+    assert all(retry == "2" for _, retry, _ in refused)
