@@ -178,8 +178,10 @@ if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["REDIS_URL"], "KEY_PREFIX": "rusfelt"}}
 else:
+    # Room for every published table and chart (Django's default keeps 300).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                          "LOCATION": "rusfelt_cache"}}
+                          "LOCATION": "rusfelt_cache",
+                          "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4}}}
 # Sessions live in the database, so any app server accepts them;
 # RUSFELT_SESSIONS=cached_db puts a copy in the shared cache as well.
 SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db"
