@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from . import audit
+from .dokumenter import sheets
 from .models import AuditAction, Grant
 
 
@@ -83,24 +84,15 @@ def _refresh_descendant_paths():
 
 def export_units_csv(stream) -> int:
     """Write all units as CSV in the import layout; return the row count."""
-    import csv
-
     from .domain.enheter import UNIT_COLUMNS
     from .models import OrgUnit
 
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(UNIT_COLUMNS)
-    n = 0
-    for unit in OrgUnit.objects.select_related("parent").order_by("path"):
-        writer.writerow(
-            [
-                unit.code, unit.name, unit.level, unit.parent.code if unit.parent else "",
-                unit.valid_from.isoformat() if unit.valid_from else "",
-                unit.valid_to.isoformat() if unit.valid_to else "",
-            ]
-        )
-        n += 1
-    return n
+    rows = (
+        [unit.code, unit.name, unit.level, unit.parent.code if unit.parent else "",
+         unit.valid_from, unit.valid_to]
+        for unit in OrgUnit.objects.select_related("parent").order_by("path")
+    )
+    return sheets.write_csv(stream, [UNIT_COLUMNS, *rows]) - 1
 
 
 @transaction.atomic

@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from . import audit, services
 from .context_processors import capabilities
+from .dokumenter import sheets
 from .forms import AuditFilterForm, GrantForm, UserCreateForm
 from .models import AuditAction, AuditEvent, Grant, OrgUnit, Population
 from .roles import Role
@@ -199,17 +198,14 @@ def audit_log(request):
 
 def _audit_csv(request, events):
     audit.record(AuditAction.EXPORT, request=request, detail={"export": "audit_log"})
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="rusfelt-logg.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        ["tidspunkt", "bruker", "hendelse", "objekttype", "objekt_id", "objekt", "enhet", "adresse"]
+    header = ["tidspunkt", "bruker", "hendelse", "objekttype", "objekt_id", "objekt", "enhet",
+              "adresse"]
+    rows = (
+        [e.at, e.username, e.action, e.object_type, e.object_id, e.object_repr,
+         e.unit.code if e.unit else "", e.ip_address or ""]
+        for e in events.iterator()
     )
-    for e in events.iterator():
-        writer.writerow(
-            [
-                e.at.isoformat(), e.username, e.action, e.object_type, e.object_id,
-                e.object_repr, e.unit.code if e.unit else "", e.ip_address or "",
-            ]
-        )
+    response = HttpResponse(content_type=sheets.CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="rusfelt-logg.csv"'
+    sheets.write_csv(response, [header, *rows])
     return response

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from rusfelt.core import audit
 from rusfelt.core.charts import svg_data_uri
+from rusfelt.core.dokumenter import sheets
 from rusfelt.core.domain.tabular import ImportErrors, TableError
 from rusfelt.core.models import AuditAction, OrgUnit
 from rusfelt.core.roles import Role
@@ -178,13 +179,13 @@ def sett_xlsx(request, slug):
     wb = Workbook()
     ws = wb.active
     ws.title = "Status"
-    ws.append([f"{sett.name} – {table.unit.name}"])
+    sheets.append_row(ws, [f"{sett.name} – {table.unit.name}"])
     ws["A1"].font = Font(bold=True)
     header = ["Nr.", "Gruppe", "Indikator", "Type", "Kilde", "Måleenhet"]
     header += [str(y) for y in table.years]
     for a, b in table.columns:
         header += [f"{a}–{b}", f"Vurdering {a}–{b}"]
-    ws.append(header)
+    sheets.append_row(ws, header)
     for group in table.groups:
         for row in group.rows:
             ind = row.indikator
@@ -193,7 +194,7 @@ def sett_xlsx(request, slug):
             cells += [float(v.value) if v and v.value is not None else "N/A" for v in row.values]
             for change in row.changes:
                 cells += [format_change(change), str(JUDGEMENT_LABELS[change.judgement])]
-            ws.append(cells)
+            sheets.append_row(ws, cells)
             first_judgement = 7 + len(table.years) + 1
             for i, change in enumerate(row.changes):
                 cell = ws.cell(row=ws.max_row, column=first_judgement + 2 * i)

@@ -8,8 +8,6 @@ counts group on it.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,6 +16,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from rusfelt.core import audit
+from rusfelt.core.dokumenter import sheets
 from rusfelt.core.domain.tabular import ImportErrors, RowError, read_table, require_columns
 from rusfelt.core.models import AuditAction, OrgUnit
 from rusfelt.core.roles import Role
@@ -395,36 +394,23 @@ def _areas_parent_first(plan: Plan) -> list[Omrade]:
 
 
 def export_csv(plan: Plan) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(export_rows(plan))
-    return buffer.getvalue().encode("utf-8-sig")
+    """The plan file as CSV (UTF-8 with BOM); texts cannot run as formulas."""
+    return sheets.csv_bytes(export_rows(plan))
 
 
 def export_xlsx(plan: Plan) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "plan"
-    for r in export_rows(plan):
-        sheet.append(r)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    sheet.column_dimensions["C"].width = 70  # tekst
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """The plan file as XLSX; texts are text cells, never formulas."""
+    header, *rows = export_rows(plan)
+    text_column = planfil.COLUMNS.index("tekst")
+    return sheets.xlsx_bytes([sheets.Sheet("plan", header, rows, widths={text_column: 70})])
 
 
 def list_csv(out, plans=None) -> None:
     """``slug,enhet,tittel,fra,til,antall_tiltak`` for every plan."""
     plans = (plans if plans is not None else Plan.objects.all()).select_related("owner")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["slug", "enhet", "tittel", "fra", "til", "antall_tiltak"])
-    for p in plans.annotate(n=Count("tiltak")).order_by("slug"):
-        writer.writerow([p.slug, p.owner.code, p.title, p.period_from, p.period_to, p.n])
+    rows = [[p.slug, p.owner.code, p.title, p.period_from, p.period_to, p.n]
+            for p in plans.annotate(n=Count("tiltak")).order_by("slug")]
+    sheets.write_csv(out, [["slug", "enhet", "tittel", "fra", "til", "antall_tiltak"], *rows])
 
 
 def plan_summaries(plans, year: int) -> list[dict]:

@@ -1,8 +1,5 @@
 """Privacy: information text, right of access and correction, access overview."""
 
-import csv
-import io
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -16,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from rusfelt.core import audit
+from rusfelt.core.dokumenter import sheets
 from rusfelt.core.models import AuditAction, AuditEvent, Grant, OrgUnit
 from rusfelt.core.roles import Role
 from rusfelt.core.scoping import get_for_user_or_404, units_for
@@ -144,18 +142,14 @@ def access_overview(request):
 @login_required
 def access_overview_csv(request):
     grants, events = _overview(request.user)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["type", "tidspunkt", "bruker", "rolle_eller_handling", "enhet", "objekt",
-                     "detalj"])
-    for g in grants:
-        writer.writerow(["tilgang", g.created_at.isoformat(), g.user.get_username(), g.role,
-                         g.unit.code, "", f"gitt av {g.granted_by or '-'}"])
-    for e in events.iterator():
-        writer.writerow(["hendelse", e.at.isoformat(), e.username, e.action,
-                         e.unit.code if e.unit else "", e.object_repr,
-                         ";".join(f"{k}={v}" for k, v in sorted(e.detail.items()))])
+    header = ["type", "tidspunkt", "bruker", "rolle_eller_handling", "enhet", "objekt", "detalj"]
+    grant_rows = [["tilgang", g.created_at, g.user.get_username(), g.role, g.unit.code, "",
+                   f"gitt av {g.granted_by or '-'}"] for g in grants]
+    event_rows = (["hendelse", e.at, e.username, e.action, e.unit.code if e.unit else "",
+                   e.object_repr, ";".join(f"{k}={v}" for k, v in sorted(e.detail.items()))]
+                  for e in events.iterator())
+    content = sheets.csv_bytes([header, *grant_rows, *event_rows], bom=False)
     audit.record(AuditAction.EXPORT, request=request, detail={"export": "tilgangsoversikt"})
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(content, content_type=sheets.CSV_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="tilgangsoversikt.csv"'
     return response

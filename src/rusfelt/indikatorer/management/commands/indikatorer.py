@@ -1,10 +1,10 @@
 """``rusfelt indikatorer import|definisjoner|endringer``: indicator sets from the shell."""
 
-import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from rusfelt.core.dokumenter import sheets
 from rusfelt.core.domain.tabular import ImportErrors, TableError
 from rusfelt.core.models import OrgUnit
 from rusfelt.indikatorer import services
@@ -121,12 +121,10 @@ class Command(BaseCommand):
         table = services.status_table(
             sett, unit, Verdi.objects.all(), first_year=first, last_year=last
         )
-        writer = csv.writer(self.stdout, lineterminator="\n")
-        writer.writerow(["indikator", "fra", "til", "endring", "enhet", "vurdering"])
+        rows = []
         for number, change in services.change_rows(table):
             value = rounded(change.value)
-            writer.writerow([
-                number, change.from_year, change.to_year,
-                "" if value is None else str(value), change.measure.value,
-                change.judgement.value,
-            ])
+            rows.append([number, change.from_year, change.to_year, value,
+                         change.measure.value, change.judgement.value])
+        sheets.write_csv(self.stdout, [
+            ["indikator", "fra", "til", "endring", "enhet", "vurdering"], *rows])
