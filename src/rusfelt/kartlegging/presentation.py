@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from rusfelt.core.charts import svg_data_uri
+from rusfelt.core.dokumenter import sheets
 
 from . import results as results_mod
 from . import services
@@ -217,27 +218,28 @@ def xlsx_bytes(runde: Runde, data: dict) -> bytes:
     ws = wb.active
     ws.title = "Resultater"
     bold = Font(bold=True)
-    ws.append([f"Kartlegging {runde.code} – {runde.unit.name}"])
+    sheets.append_row(ws, [f"Kartlegging {runde.code} – {runde.unit.name}"])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([f"Levekårsindeks: regel {data.get('rule') or runde.levekarsindeks_regel}"])
-    ws.append(["Tegnforklaring: «:» prikket (1–4 eller sekundærprikking), «-» null, "
-               "«..» mangler"])
-    ws.append(["Per 1 000 innbyggere 16 år+", data.get("rate_per_1000") or ".."])
+    rule = data.get("rule") or runde.levekarsindeks_regel
+    sheets.append_row(ws, [f"Levekårsindeks: regel {rule}"])
+    sheets.append_row(ws, ["Tegnforklaring: «:» prikket (1–4 eller sekundærprikking), «-» null, "
+                           "«..» mangler"])
+    sheets.append_row(ws, ["Per 1 000 innbyggere 16 år+", data.get("rate_per_1000") or ".."])
     for table in display_tables(data):
         ws.append([])
-        ws.append([str(table["title"])])
+        sheets.append_row(ws, [str(table["title"])])
         ws.cell(ws.max_row, 1).font = bold
         header = [""]
         for col in table["cols"]:
             header += [str(col), "%"]
-        ws.append(header)
+        sheets.append_row(ws, header)
         for row in table["rows"]:
             line = [str(row["label"])]
             for cell in row["cells"]:
                 line += [cell["count"] if not cell["count"].replace("\xa0", "").isdigit()
                          else int(cell["count"].replace("\xa0", "").replace(" ", "")),
                          cell["share"]]
-            ws.append(line)
+            sheets.append_row(ws, line)
     ws.column_dimensions["A"].width = 40
     out = io.BytesIO()
     wb.save(out)

@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -104,11 +104,14 @@ def set_cell(cell, value, number_format: str | None = None) -> None:
 
 
 def append_row(ws, values: Sequence, number_formats: dict[int, str] | None = None) -> int:
-    """Append ``values`` as a new row of the worksheet ``ws``; return its row number."""
-    row = ws.max_row + 1 if ws.max_row > 1 or ws.cell(1, 1).value is not None else 1
+    """Append ``values`` below the last row of ``ws`` (as ``ws.append``); return its number."""
+    cells = []
     for c, value in enumerate(values):
-        set_cell(ws.cell(row=row, column=c + 1), value, (number_formats or {}).get(c))
-    return row
+        cell = Cell(ws)
+        set_cell(cell, value, (number_formats or {}).get(c))
+        cells.append(cell)
+    ws.append(cells)
+    return ws.max_row
 
 
 @dataclass

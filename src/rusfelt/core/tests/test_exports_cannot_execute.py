@@ -164,3 +164,41 @@ def test_the_indicator_table_neutralises_an_indicator_title(client, units, oslo_
     response = client.get(reverse("indikatorer:sett_xlsx", args=[demo.SLUG]))
     assert_xlsx_is_inert(response.content, HYPERLINK)
     assert_xlsx_is_inert(response.content, DDE)
+
+
+@pytest.fixture
+def published_round(units):
+    from rusfelt.kartlegging import services
+    from rusfelt.kartlegging.models import State
+    from rusfelt.kartlegging.tests.test_views import VALUES, number
+
+    runde = services.create_round("030104-2020", hjemmel="Hjemmel", formal="Formål",
+                                  dpia_ref="DPIA-7")
+    for i in range(6):
+        services.register(runde, number(i), dict(VALUES))
+    services.change_state(runde, State.CLOSED)
+    services.change_state(runde, State.PUBLISHED)
+    return runde
+
+
+def test_the_record_export_neutralises_a_stored_text(published_round, oslo_planlegger):
+    """Record fields are choices today; a text that slipped past them is still inert."""
+    from rusfelt.kartlegging import services
+
+    published_round.registreringer.update(anbefalte_tiltak=HYPERLINK)
+    content = services.export_records_csv(published_round, user=oslo_planlegger)
+    assert_csv_is_inert(content, HYPERLINK)
+
+
+def test_the_results_exports_hold_no_formula(client, published_round, oslo_planlegger):
+    from rusfelt.kartlegging import services
+
+    OrgUnit.objects.filter(code="030104").update(name=HYPERLINK)
+    published_round.refresh_from_db()
+    client.force_login(oslo_planlegger)
+    response = client.get(reverse("kartlegging:results_xlsx", args=[published_round.code]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert all(cell.data_type != "f" for row in workbook.active.iter_rows() for cell in row)
+    out = io.StringIO()
+    services.results_csv(services.published_results(published_round), out)
+    assert not any(sheets.is_dangerous(cell) for cell in csv_cells(out.getvalue()))

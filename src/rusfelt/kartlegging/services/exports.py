@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
+from itertools import chain
 
 from rusfelt.core import audit
+from rusfelt.core.dokumenter import sheets
 from rusfelt.core.models import AuditAction
 
 from ..domain.levels import AREAS
@@ -20,14 +21,9 @@ RECORD_FIELDS = ["pseudonym", "tjeneste", "alder", "kjonn", "kategori", *AREAS,
 
 def export_records_csv(runde: Runde, *, user, request=None) -> str:
     """The round's pseudonymised record-level data as CSV; audited."""
-    stream = io.StringIO()
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(RECORD_FIELDS)
     rows = Registrering.objects.filter(runde=runde).order_by("pk").values_list(*RECORD_FIELDS)
-    n = 0
-    for row in rows.iterator():
-        writer.writerow(["" if v is None else v for v in row])
-        n += 1
+    stream = io.StringIO()
+    n = sheets.write_csv(stream, chain([RECORD_FIELDS], rows.iterator())) - 1
     audit.record(AuditAction.EXPORT, request=request, user=user, obj=runde,
                  detail={"export": "registreringer_csv", "rows": n})
     return stream.getvalue()

@@ -6,12 +6,12 @@ and the key figures other apps (planer, rapporter, indikatorer) read.
 
 from __future__ import annotations
 
-import csv
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Sum
 
+from rusfelt.core.dokumenter import sheets
 from rusfelt.core.models import Niva, Population
 from rusfelt.core.services import rate_per_1000_adults
 from rusfelt.indikatorer.services import record_kartlegging_values
@@ -108,12 +108,12 @@ def notify_indikatorer(runde: Runde) -> None:
 
 
 def results_csv(data: dict, stream) -> None:
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(["tabell", "rad", "kolonne", "verdi"])
-    writer.writerow(["regel", "levekarsindeks", "navn", data.get("rule") or ""])
-    for row in results_mod.csv_rows(data):
-        writer.writerow(row)
-    writer.writerow(["rate", "per_1000_16_ar", "verdi", data.get("rate_per_1000") or ".."])
+    sheets.write_csv(stream, [
+        ["tabell", "rad", "kolonne", "verdi"],
+        ["regel", "levekarsindeks", "navn", data.get("rule") or ""],
+        *results_mod.csv_rows(data),
+        ["rate", "per_1000_16_ar", "verdi", data.get("rate_per_1000") or ".."],
+    ])
 
 
 def key_figures(unit, year: int) -> dict | None:
