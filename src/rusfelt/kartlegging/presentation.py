@@ -41,7 +41,15 @@ def fmt_share(value):
     return number_format(value, decimal_pos=1)
 
 
+def published_footnote(data: dict) -> str:
+    """The note about ``:`` and the method, for figures that were published ("" if not)."""
+    if not data.get("metode"):
+        return ""
+    return services.footnote(data["metode"], data.get("terskel"))
+
+
 def display_tables(data: dict) -> list[dict]:
+    footnote = published_footnote(data)
     tables = []
     for t in data["tables"]:
         rows = []
@@ -56,7 +64,7 @@ def display_tables(data: dict) -> list[dict]:
         tables.append({
             "name": t["name"], "title": TABLE_TITLES.get(t["name"], t["name"]),
             "cols": [ROW_LABELS.get(c, c) for c in t["cols"]], "col_keys": t["cols"],
-            "rows": rows, "kind": t["kind"],
+            "rows": rows, "kind": t["kind"], "footnote": footnote,
         })
     return tables
 
@@ -82,6 +90,10 @@ def key_measures(data: dict) -> dict:
     rate = data.get("rate_per_1000")
     out = {"n": n, "rate": rate}
     for key, _label, parts in MEASURES:
+        if "andeler" in data:  # published figures: the shares as published
+            value = results_mod.andel(data, key)
+            out[key] = value if value in (None, SUPPRESSED) else Decimal(value)
+            continue
         values = [results_mod.count(data, t, r, c) for t, r, c in parts]
         if n == SUPPRESSED or SUPPRESSED in values:
             out[key] = SUPPRESSED
@@ -238,6 +250,8 @@ def xlsx_bytes(runde: Runde, data: dict) -> bytes:
                          else int(cell["count"].replace("\xa0", "").replace(" ", "")),
                          cell["share"]]
             ws.append(line)
+        if table["footnote"]:
+            ws.append([str(table["footnote"])])
     ws.column_dimensions["A"].width = 40
     out = io.BytesIO()
     wb.save(out)
