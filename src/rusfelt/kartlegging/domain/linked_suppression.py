@@ -143,9 +143,14 @@ class Problem:
 
 
 def table_sums_to_n(table: dict) -> tuple[bool, bool]:
-    """``(radsum_er_n, kolonnesum_er_n)`` of a neutral table."""
+    """``(radsum_er_n, kolonnesum_er_n)`` of a neutral table.
+
+    A column table may say so itself with ``"sums_to_n": True`` (how new
+    tables, such as screening categories, join the linked suppression).
+    """
     kind = table["kind"]
-    return kind == "rows", kind == "column" and table["name"] in COLUMN_TABLES_SUMMING_TO_N
+    named = table["name"] in COLUMN_TABLES_SUMMING_TO_N
+    return kind == "rows", kind == "column" and bool(table.get("sums_to_n", named))
 
 
 def _shape(sets: list[TableSet]) -> dict:
@@ -154,6 +159,8 @@ def _shape(sets: list[TableSet]) -> dict:
     for ts in sets:
         for t in ts.tables:
             entry = shape.setdefault(t["name"], {"kind": t["kind"], "rows": [], "cols": []})
+            if "sums_to_n" in t:
+                entry["sums_to_n"] = t["sums_to_n"]
             for r in t["rows"]:
                 if r not in entry["rows"]:
                     entry["rows"].append(r)
@@ -177,8 +184,7 @@ def build_problem(sets: list[TableSet], threshold: int = DEFAULT_THRESHOLD,
                     given[(t["name"], r, c)] = int(value)
         n_key = (ts.id, *N_KEY)
         for name, entry in shape.items():
-            table = {"name": name, "kind": entry["kind"]}
-            by_rows, by_cols = table_sums_to_n(table)
+            by_rows, by_cols = table_sums_to_n({"name": name, **entry})
             for r in entry["rows"]:
                 for c in entry["cols"]:
                     cell = (name, r, c)
