@@ -280,7 +280,8 @@ def record_kartlegging_values(*, unit: OrgUnit, year: int, values: dict, rule: s
 
     ``values``: "andel_levekarsindeks_gronn", "andel_rod_blalys",
     "andel_bostedslos", "andel_individuell_plan" (shares in %, Decimal) and
-    "rate_per_1000" (Decimal, or None without population figures). ``rule``
+    "rate_per_1000" (Decimal, or None without population figures); ``":"``
+    where the published figure is suppressed. ``rule``
     names the levekårsindeks rule used; it goes into each value's merknad.
     Returns the number of values written.
     """
@@ -293,6 +294,8 @@ def record_kartlegging_values(*, unit: OrgUnit, year: int, values: dict, rule: s
     written = 0
     for key, value in values.items():
         reason = "" if value is not None else "Mangler befolkningstall"
+        if value == ":":  # suppressed at publishing (kartlegging's linked suppression)
+            value, reason = None, "Prikket (små tall)"
         Verdi.objects.update_or_create(
             indikator=indicators[key], unit=unit, year=year,
             defaults={

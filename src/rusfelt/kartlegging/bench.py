@@ -12,10 +12,16 @@ database: it is migrated and filled), with the test settings. It prints:
   parsing, validation, pseudonyms, bulk insert);
 * one kommune's results page (server time through Django's test client,
   including the national comparison, the trend and two charts);
-* the national results of one year (the GROUP BY queries alone).
+* the national results of one year (the GROUP BY queries alone);
+* publishing with joint suppression and the intruder: a kommune with 15
+  bydeler and 10 000 registrations published bydel by bydel (the last one
+  with the kommune's sum), then audited by ``revisjon``, beside the
+  unsuppressed computation of the same figures (``--kun-publisering`` runs
+  only this part).
 
 Targets on a 2-core machine: national results under 1 s, a kommune's
-results page under 200 ms.
+results page under 200 ms, publishing and auditing the 15-bydel kommune
+under 5 s.
 """
 
 from __future__ import annotations
@@ -38,15 +44,23 @@ def add_arguments(parser):
     parser.add_argument("--ar", type=int, default=10)
     parser.add_argument("--database-url", default="",
                         help="A scratch database to fill (default: a temporary SQLite file).")
+    parser.add_argument("--kun-publisering", action="store_true",
+                        help="Bare publisering og revisjon av en kommune med 15 bydeler.")
 
 
-def run(stdout, registreringer=300_000, kommuner=356, ar=10, database_url="", **_):
+def run(stdout, registreringer=300_000, kommuner=356, ar=10, database_url="",
+        kun_publisering=False, **_):
     if os.environ.get(CHILD_FLAG) != "1":
-        return _spawn(stdout, registreringer, kommuner, ar, database_url)
+        return _spawn(stdout, registreringer, kommuner, ar, database_url, kun_publisering)
+    if kun_publisering:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        return _bench_publication(stdout)
     return _bench(stdout, registreringer, kommuner, ar)
 
 
-def _spawn(stdout, registreringer, kommuner, ar, database_url):
+def _spawn(stdout, registreringer, kommuner, ar, database_url, kun_publisering=False):
     with tempfile.TemporaryDirectory(prefix="rusfelt-bench-") as tmp:
         url = database_url or f"sqlite:///{tmp}/bench.sqlite3"
         env = {**os.environ, CHILD_FLAG: "1", "DATABASE_URL": url, "RUSFELT_ENV": "test",
@@ -56,7 +70,7 @@ def _spawn(stdout, registreringer, kommuner, ar, database_url):
                 "sys.argv = ['rusfelt'] + sys.argv[1:]; main()")
         args = [sys.executable, "-c", code, "bench", "kartlegging",
                 "--registreringer", str(registreringer), "--kommuner", str(kommuner),
-                "--ar", str(ar)]
+                "--ar", str(ar)] + (["--kun-publisering"] if kun_publisering else [])
         process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, text=True)
         for line in process.stdout:
             stdout.write(line.rstrip("\n"))
@@ -88,6 +102,79 @@ def _bench(stdout, total, n_kommuner, n_years):
     count = f"{national_n:,}".replace(",", " ")
     stdout.write(f"  Nasjonale resultater for ett år ({count} registreringer, median av 3): "
                  f"{national_ms:.0f} ms (mål < 1 000 ms)")
+    _bench_publication(stdout)
+
+
+BENCH_BYDELER = 15
+BENCH_PERSONS = 10_000
+
+
+def _bench_publication(stdout):
+    """Publish a kommune of 15 bydeler (10 000 persons, skewed sizes) and audit it."""
+    from django.db import transaction
+
+    from rusfelt.core.models import OrgUnit, Population
+
+    from . import results as results_mod
+    from . import services
+    from .demo import DPIA, FORMAL, HJEMMEL
+    from .domain.levels import AREAS, KATEGORIER, LEVEL_KEYS, TJENESTER
+    from .models import Registrering, Runde, State
+
+    rng = random.Random(15)
+    year = 2025
+    with transaction.atomic():
+        land = OrgUnit.objects.filter(level="land").first() or OrgUnit.objects.create(
+            code="0", name="Norge", level="land")
+        fylke = OrgUnit.objects.create(code="59", name="Publiseringsfylke", level="fylke",
+                                       parent=land)
+        kommune = OrgUnit.objects.create(code="5999", name="Publiseringskommune",
+                                         level="kommune", parent=fylke)
+        weights = [rng.paretovariate(1.2) for _ in range(BENCH_BYDELER)]
+        sizes = [max(3, round(BENCH_PERSONS * w / sum(weights))) for w in weights]
+        rounds = []
+        for i, size in enumerate(sizes, start=1):
+            bydel = OrgUnit.objects.create(code=f"5999{i:02d}", name=f"Bydel {i}",
+                                           level="bydel", parent=kommune)
+            Population.objects.create(unit=bydel, year=year, sex="mann", age_from=16,
+                                      age_to=None, count=size * 60)
+            runde = Runde.objects.create(
+                code=f"{bydel.code}-{year}", unit=bydel, year=year,
+                reference_date=date(year, 12, 31), state=State.CLOSED, hjemmel=HJEMMEL,
+                formal=FORMAL, dpia_ref=DPIA, tjenester=list(TJENESTER))
+            people = []
+            for j in range(size):
+                values = {a: rng.choices(LEVEL_KEYS, (0.2, 0.55, 0.25))[0] for a in AREAS}
+                values.update(tjeneste=rng.choices(TJENESTER, (0.6, 0.3, 0.03, 0.07))[0],
+                              kategori=rng.choices(KATEGORIER, (0.5, 0.05, 0.45))[0])
+                people.append(Registrering(
+                    runde=runde, pseudonym=f"k1:bench-{i}-{j}", alder=rng.randint(18, 80),
+                    kjonn=rng.choices(["mann", "kvinne"], (0.7, 0.3))[0],
+                    overdose=rng.random() < 0.03, individuell_plan=rng.random() < 0.15,
+                    **values, **services.derived(values, runde.levekarsindeks_regel)))
+            Registrering.objects.bulk_create(people, batch_size=2000)
+            rounds.append(runde)
+
+    def timed(work):
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = work()
+        return result, time.perf_counter() - wall, time.process_time() - cpu
+
+    _r, plain, plain_cpu = timed(lambda: results_mod.sum_results(
+        [services.compute_results(r) for r in rounds]))
+    _r, publish, publish_cpu = timed(
+        lambda: [services.change_state(r, State.PUBLISHED) for r in rounds])
+    (own, elsewhere, _pubs), audit, audit_cpu = timed(
+        lambda: services.revisjon(kommune, year))
+    exposed = sum(1 for i in [*own, *elsewhere] if i.exposed)
+    persons = f"{sum(sizes):,}".replace(",", " ")
+    stdout.write(
+        f"  Publisering av en kommune med {BENCH_BYDELER} bydeler og {persons} registreringer "
+        f"(bydel for bydel, kommunesummen med den siste): {publish:.1f} s "
+        f"(CPU {publish_cpu:.1f} s); revisjon {audit:.1f} s (CPU {audit_cpu:.1f} s; "
+        f"{len(own)} prikkede celler, {exposed} avslørt); til sammen {publish + audit:.1f} s "
+        f"(mål < 5 s). Uprikket beregning av de samme tallene: {plain:.1f} s "
+        f"(CPU {plain_cpu:.1f} s).")
 
 
 def _setup(stdout, n_kommuner, n_years):
@@ -169,7 +256,7 @@ def _publish(rounds, kommune):
 
     Runde.objects.update(state=State.PUBLISHED, published_at=timezone.now())
     for runde in Runde.objects.filter(unit=kommune):
-        services.store_result(runde)
+        services.publish(runde)
 
 
 def _page_time(kommune, n_years):

@@ -340,8 +340,7 @@ def _make_round(unit, year, people, rng, state, stdout=None):
                 timezone.datetime(min(year + 1, 2026), 2, 1, 12, 0))
         runde.save()
         if state == State.PUBLISHED:
-            services.store_result(runde)
-            services.notify_indikatorer(runde)
+            services.publish(runde)
     if stdout:
         stdout.write(f"  {code}: {len(people)} registreringer")
     return runde
@@ -368,3 +367,13 @@ def load(stdout=None) -> None:
             pair_rop(r, people, STAVANGER_2018_ROP)
         _make_round(units["1103"], year, people, r, State.PUBLISHED, stdout)
     _make_round(units["030104"], 2026, [], rng, State.OPEN, stdout)
+    # The country's sum, published once per year after the rounds.
+    land = OrgUnit.objects.filter(level="land").first()
+    if land is not None:
+        from . import services
+
+        years = (Runde.objects.filter(state=State.PUBLISHED).values_list("year", flat=True)
+                 .distinct().order_by("year"))
+        for year in years:
+            if services.sum_publication(land, year) is None:
+                services.publish_sum(land, year)

@@ -268,3 +268,55 @@ class RundeResultat(models.Model):
 
     def __str__(self):
         return f"{self.runde.code} resultat"
+
+
+class PubliseringQuerySet(UnitScopedQuerySet):
+    unit_lookup = "unit"
+
+    def current(self):
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Publisering(models.Model):
+    """Figures that left the system: one unit's published tables for one year.
+
+    Written once, at publishing, by ``services.publication`` and never
+    changed: every page, export, report, API and indicator reads published
+    kartlegging figures from here. ``data`` holds the tables as published
+    (``:`` for suppressed counts), the shares (``andeler``) and the rate;
+    ``metode`` names the suppression method and version, as rule names are
+    stored with results. A round's publication has ``runde``; a sum (a
+    kommune's bydeler, the country) has ``members``, the ``set_id`` of the
+    publications it adds up.
+    """
+
+    class Kind(models.TextChoices):
+        RUNDE = "runde", _("Runde")
+        SUM = "sum", _("Sum av publiserte enheter")
+
+    set_id = models.CharField(max_length=40, unique=True,
+                              db_comment="Round code, or <unit>-<year>-sum for a sum")
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT,
+                             related_name="kartlegging_publiseringer")
+    year = models.PositiveSmallIntegerField(_("år"))
+    runde = models.ForeignKey(Runde, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="publiseringer")
+    members = models.JSONField(default=list, blank=True)
+    data = models.JSONField(db_comment="Published (suppressed) figures only")
+    metode = models.CharField(max_length=40, db_comment="Suppression method and version")
+    terskel = models.PositiveSmallIntegerField(db_comment="Counts 1..terskel are suppressed")
+    published_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True,
+        db_comment="Set when the round is reopened; the figures may still be known outside")
+
+    objects = PubliseringQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year", "set_id"]
+        verbose_name = _("publisering")
+        verbose_name_plural = _("publiseringer")
+
+    def __str__(self):
+        return self.set_id

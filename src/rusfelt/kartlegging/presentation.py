@@ -42,7 +42,15 @@ def fmt_share(value):
     return number_format(value, decimal_pos=1)
 
 
+def published_footnote(data: dict) -> str:
+    """The note about ``:`` and the method, for figures that were published ("" if not)."""
+    if not data.get("metode"):
+        return ""
+    return services.footnote(data["metode"], data.get("terskel"))
+
+
 def display_tables(data: dict) -> list[dict]:
+    footnote = published_footnote(data)
     tables = []
     for t in data["tables"]:
         rows = []
@@ -57,7 +65,7 @@ def display_tables(data: dict) -> list[dict]:
         tables.append({
             "name": t["name"], "title": TABLE_TITLES.get(t["name"], t["name"]),
             "cols": [ROW_LABELS.get(c, c) for c in t["cols"]], "col_keys": t["cols"],
-            "rows": rows, "kind": t["kind"],
+            "rows": rows, "kind": t["kind"], "footnote": footnote,
         })
     return tables
 
@@ -83,6 +91,10 @@ def key_measures(data: dict) -> dict:
     rate = data.get("rate_per_1000")
     out = {"n": n, "rate": rate}
     for key, _label, parts in MEASURES:
+        if "andeler" in data:  # published figures: the shares as published
+            value = results_mod.andel(data, key)
+            out[key] = value if value in (None, SUPPRESSED) else Decimal(value)
+            continue
         values = [results_mod.count(data, t, r, c) for t, r, c in parts]
         if n == SUPPRESSED or SUPPRESSED in values:
             out[key] = SUPPRESSED
@@ -240,6 +252,8 @@ def xlsx_bytes(runde: Runde, data: dict) -> bytes:
                          else int(cell["count"].replace("\xa0", "").replace(" ", "")),
                          cell["share"]]
             sheets.append_row(ws, line)
+        if table["footnote"]:
+            sheets.append_row(ws, [str(table["footnote"])])
     ws.column_dimensions["A"].width = 40
     out = io.BytesIO()
     wb.save(out)

@@ -14,6 +14,8 @@ Table kinds:
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import Count, Q, Sum
 
 from .domain.levekarsindeks import INDEX_KEYS
@@ -165,10 +167,16 @@ def share_rows(results: dict, t: dict) -> list[dict]:
         base = sum(v for v in values if isinstance(v, int)) if SUPPRESSED not in values else n
     else:
         base = n
+    printed = {a["navn"]: a["verdi"] for a in results.get("andeler", ())}
     for key, counts in zip(t["rows"], t["counts"], strict=True):
         cells = []
-        for value in counts:
-            if value == SUPPRESSED:
+        for col, value in zip(t["cols"], counts, strict=True):
+            name = f"{t['name']}/{key}/{col}"
+            if name in printed:  # published figures: the share as published
+                verdi = printed[name]
+                cells.append({"count": value, "share": verdi if verdi in (None, SUPPRESSED)
+                              else Decimal(verdi)})
+            elif value == SUPPRESSED:
                 cells.append({"count": SUPPRESSED, "share": SUPPRESSED})
             elif t["name"] == "barn" and key == "antall_barn":
                 cells.append({"count": value, "share": None})
@@ -184,3 +192,117 @@ def csv_rows(results: dict):
         for key, counts in zip(t["rows"], t["counts"], strict=True):
             for col, value in zip(t["cols"], counts, strict=True):
                 yield t["name"], key, col, value
+
+
+# --- Published data: sums, shares ------------------------------------------------
+
+# The key shares shown on pages, reports and indicators: name -> cells of the
+# numerator (table, row, column); the denominator is n.
+KEY_SHARES = {
+    "indeks_gronn": [("levekarsindeks", "totalt", "gronn")],
+    "indeks_rod_blalys": [("levekarsindeks", "totalt", "rod"),
+                          ("levekarsindeks", "totalt", "blalys")],
+    "bolig_rod": [("levekarsomrader", "bolig", "rod")],
+    "rus_gronn": [("levekarsomrader", "rusmiddelbruk", "gronn")],
+    "psyk_gronn": [("levekarsomrader", "psykisk_helse", "gronn")],
+    "ip": [("planer", "individuell_plan", "ja")],
+    "rop": [("rop", "rop", "antall")],
+}
+RATE_SHARE = "rate_per_1000"
+NOT_A_SHARE = {("barn", "antall_barn")}  # a number of children, not persons
+
+
+def sum_results(parts: list[dict]) -> dict:
+    """The cell-by-cell sum of neutral results (a table or row missing in a part is zero)."""
+    tables: dict = {}
+    for part in parts:
+        for t in part["tables"]:
+            entry = tables.setdefault(t["name"], {**t, "rows": [], "cols": [], "cells": {}})
+            for r in t["rows"]:
+                if r not in entry["rows"]:
+                    entry["rows"].append(r)
+            for c in t["cols"]:
+                if c not in entry["cols"]:
+                    entry["cols"].append(c)
+            for r, row in zip(t["rows"], t["counts"], strict=True):
+                for c, value in zip(t["cols"], row, strict=True):
+                    entry["cells"][(r, c)] = entry["cells"].get((r, c), 0) + value
+    out = []
+    for entry in tables.values():
+        cells = entry.pop("cells")
+        entry["counts"] = [[cells.get((r, c), 0) for c in entry["cols"]] for r in entry["rows"]]
+        out.append(entry)
+    return {"n": sum(p["n"] for p in parts), "rule": parts[0].get("rule") if parts else None,
+            "tables": out}
+
+
+def _cell(data: dict, name: str, row: str, col: str):
+    t = table(data, name)
+    if t is None or row not in t["rows"] or col not in t["cols"]:
+        return 0
+    return t["counts"][t["rows"].index(row)][t["cols"].index(col)]
+
+
+def share_base(t: dict) -> str:
+    """The denominator of a table's shares: ``n``, or the column's own sum.
+
+    Tables that may leave persons out (fødested, bosituasjon, kontakt med
+    barn: blank answers) show shares of those who answered.
+    """
+    from .domain.linked_suppression import table_sums_to_n
+
+    by_rows, by_cols = table_sums_to_n(t)
+    if t["kind"] == "column" and not by_cols:
+        return "kolonnesum"
+    return "n"
+
+
+def andeler(published: dict) -> list[dict]:
+    """Every share and rate shown anywhere, from the published counts only.
+
+    A share is a number only when its numerator and denominator are all
+    published counts (then it tells nothing they do not); otherwise ``:``
+    (domain/linked_suppression.py, "Shares and rates").
+    """
+    n = published["n"]
+    out = []
+
+    def entry(navn, tabell, rad, kolonne, parts, base, nevner):
+        if SUPPRESSED in parts or base == SUPPRESSED or not base:
+            value = SUPPRESSED if (SUPPRESSED in parts or base == SUPPRESSED) else None
+        else:
+            value = str(share(sum(parts), base))
+        out.append({"navn": navn, "tabell": tabell, "rad": rad, "kolonne": kolonne,
+                    "verdi": value, "desimaler": 1, "nevner": nevner})
+
+    for t in published["tables"]:
+        if t["name"] == "antall":
+            continue
+        nevner = share_base(t)
+        for ci, col in enumerate(t["cols"]):
+            column = [row[ci] for row in t["counts"]]
+            if nevner == "n":
+                base = n
+            else:
+                base = SUPPRESSED if SUPPRESSED in column else sum(column)
+            for r, value in zip(t["rows"], column, strict=True):
+                if (t["name"], r) in NOT_A_SHARE:
+                    continue
+                entry(f"{t['name']}/{r}/{col}", t["name"], r, col, [value], base, nevner)
+    for navn, cells in KEY_SHARES.items():
+        parts = [_cell(published, *c) for c in cells]
+        tabell, rad = cells[0][0], cells[0][1]
+        kolonne = "+".join(c[2] for c in cells)
+        entry(navn, tabell, rad, kolonne, parts, n, "n")
+    rate = published.get("rate_per_1000")
+    out.append({"navn": RATE_SHARE, "tabell": "antall", "rad": "totalt", "kolonne": "antall",
+                "verdi": rate, "desimaler": 1, "nevner": "innbyggere_16_ar_per_1000"})
+    return out
+
+
+def andel(published: dict, navn: str):
+    """The printed value of the share ``navn`` ("12.3", ":" or None)."""
+    for a in published.get("andeler", ()):
+        if a["navn"] == navn:
+            return a["verdi"]
+    return None

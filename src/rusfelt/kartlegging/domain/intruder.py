@@ -251,6 +251,12 @@ def _solve_component(keys, constraints, truth, only=None, exact=True) -> dict:
         highs.changeColCost(i, sign)
         highs.run()
         model_status = highs.getModelStatus()
+        if model_status not in (status.kOptimal, status.kUnbounded,
+                                status.kUnboundedOrInfeasible):
+            # Rarely the warm start ends without a verdict; solve this one from scratch.
+            highs.clearSolver()
+            highs.run()
+            model_status = highs.getModelStatus()
         if model_status in (status.kUnbounded, status.kUnboundedOrInfeasible):
             return math.inf
         if model_status != status.kOptimal:

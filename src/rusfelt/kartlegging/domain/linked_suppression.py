@@ -54,16 +54,23 @@ paper and manual (not from their code):
    (secondary) and protected from then on. The test is done on the reduced
    row echelon form of the relations restricted to the unknown cells: a
    cell is determined exactly when its pivot row has no other entry.
+   Cells that zeros and earlier published cells alone fix exactly (a
+   kommune's cell whose bydel cells were all shown) are published: hiding
+   them would hide nothing.
 3. **Interval protection** (the intruder, ``intruder.audit``): Gaussian
-   elimination only prevents *exact* disclosure (Langsrud 2024, section on
+   elimination only prevents *exact* disclosure (Langsrud 2024, on
    singletons: a row ``[1, 38, 1]`` with its total leaves the two ``1`` in
    ``[1, 1]`` once zeros are known to be printed). The linear program of an
    outsider is solved for every suppressed cell; while a cell is exposed
-   (max - min < 4, or max < 5), the cheapest published cell linked to it
-   (smallest value, then single units before aggregates, then key) is
-   suppressed too, and the audit runs again. Suppressing a cell only
-   widens intervals, so the loop ends; the same data always gives the same
-   pattern.
+   (max - min < 4, or max < 5), the published cell nearest to it through
+   the suppressed cells it is linked with, and among those the one
+   GaussSuppression would publish last (smallest value, single units before
+   aggregates, then key), is suppressed too, and the audit runs again.
+   Suppressing a cell only widens intervals, so a cell found safe stays
+   safe. A *secondary* cell (not small) that no published cell can give
+   room is published instead and the audit starts over; a small cell that
+   cannot be protected stops the publication. Every step takes cells in a
+   fixed order, so the same data always gives the same pattern.
 
 Shares and rates
 ----------------
@@ -136,9 +143,14 @@ class Problem:
 
 
 def table_sums_to_n(table: dict) -> tuple[bool, bool]:
-    """``(radsum_er_n, kolonnesum_er_n)`` of a neutral table."""
+    """``(radsum_er_n, kolonnesum_er_n)`` of a neutral table.
+
+    A column table may say so itself with ``"sums_to_n": True`` (how new
+    tables, such as screening categories, join the linked suppression).
+    """
     kind = table["kind"]
-    return kind == "rows", kind == "column" and table["name"] in COLUMN_TABLES_SUMMING_TO_N
+    named = table["name"] in COLUMN_TABLES_SUMMING_TO_N
+    return kind == "rows", kind == "column" and bool(table.get("sums_to_n", named))
 
 
 def _shape(sets: list[TableSet]) -> dict:
@@ -147,6 +159,8 @@ def _shape(sets: list[TableSet]) -> dict:
     for ts in sets:
         for t in ts.tables:
             entry = shape.setdefault(t["name"], {"kind": t["kind"], "rows": [], "cols": []})
+            if "sums_to_n" in t:
+                entry["sums_to_n"] = t["sums_to_n"]
             for r in t["rows"]:
                 if r not in entry["rows"]:
                     entry["rows"].append(r)
@@ -170,8 +184,7 @@ def build_problem(sets: list[TableSet], threshold: int = DEFAULT_THRESHOLD,
                     given[(t["name"], r, c)] = int(value)
         n_key = (ts.id, *N_KEY)
         for name, entry in shape.items():
-            table = {"name": name, "kind": entry["kind"]}
-            by_rows, by_cols = table_sums_to_n(table)
+            by_rows, by_cols = table_sums_to_n({"name": name, **entry})
             for r in entry["rows"]:
                 for c in entry["cols"]:
                     cell = (name, r, c)
@@ -337,10 +350,28 @@ def _publish_order(problem: Problem):
     return lambda k: (-problem.values[k], -problem.weight[k], repr(k))
 
 
-def gauss_pattern(problem: Problem) -> set:
-    """Primary and secondary suppressions that leave no suppressed cell determined."""
+def _forced(problem: Problem) -> set:
+    """Cells that are published whatever happens.
+
+    Zeros, cells of earlier publications that were shown, and cells that
+    those alone fix exactly (a sum whose other members were all shown):
+    hiding them would hide nothing.
+    """
     values = problem.values
     forced = problem.fixed_published | {k for k, v in values.items() if v == 0}
+    unknown = set(values) - forced
+    order = sorted(unknown, key=_publish_order(problem))
+    echelon = _Echelon(problem.equations, unknown, list(reversed(order)))
+    small = {k for k, v in values.items() if 0 < v <= problem.threshold}
+    # A small cell is never published, even if earlier figures pin it (then
+    # ``protect`` refuses).
+    return forced | (echelon.determined() - problem.fixed_suppressed - small)
+
+
+def gauss_pattern(problem: Problem, forced: set | None = None) -> set:
+    """Primary and secondary suppressions that leave no suppressed cell determined."""
+    values = problem.values
+    forced = _forced(problem) if forced is None else forced
     primary = {k for k, v in values.items()
                if 0 < v <= problem.threshold and k not in forced}
     protected = primary | problem.fixed_suppressed
@@ -373,17 +404,22 @@ def _neighbours(problem: Problem) -> dict:
     return links
 
 
-def protect(problem: Problem, max_rounds: int = 500) -> tuple[set, list[Interval]]:
+def protect(problem: Problem, max_rounds: int = 1000) -> tuple[set, list[Interval]]:
     """The suppression pattern and the intruder's intervals of its cells.
 
     Suppressing a cell only widens the others' intervals, so a cell found
     safe stays safe: each round audits only the cells not yet found safe.
-    Raises ``SuppressionError`` when no published cell can be added to save
-    an exposed one (only possible when fixed, earlier figures already pin it).
+    An exposed cell gets the published cell nearest to it hidden too; a
+    *secondary* cell that nothing can give room is published instead (its
+    value was not small), and the audit starts over. Raises
+    ``SuppressionError`` when a small or earlier hidden cell cannot be
+    protected (only possible when earlier publications already pin it).
     """
     values = problem.values
-    forced = problem.fixed_published | {k for k, v in values.items() if v == 0}
-    suppressed = gauss_pattern(problem)
+    forced = _forced(problem)
+    suppressed = gauss_pattern(problem, forced)
+    protected = problem.fixed_suppressed | {k for k, v in values.items()
+                                            if 0 < v <= problem.threshold}
     links = _neighbours(problem)
     cost = _publish_order(problem)
     known: dict = {}
@@ -395,29 +431,43 @@ def protect(problem: Problem, max_rounds: int = 500) -> tuple[set, list[Interval
         if not exposed:
             return suppressed, [known[k] for k in sorted(suppressed, key=repr)]
         added: set = set()
+        stuck = []
         for interval in exposed:
             if links.get(interval.key, set()) & added:
                 continue
-            choice = _cheapest_near(interval.key, links, suppressed, forced, cost)
+            choice = _candidate_near(interval.key, links, suppressed, forced, cost)
             if choice is None:
-                raise SuppressionError(f"Cell {interval.key} cannot be protected")
-            suppressed.add(choice)
-            added.add(choice)
+                stuck.append(interval.key)
+            else:
+                suppressed.add(choice)
+                added.add(choice)
+        if not added:
+            secondary = [k for k in stuck if k not in protected]
+            if not secondary:
+                raise SuppressionError(f"Cell {stuck[0]} cannot be protected")
+            # Publishing a cell narrows others: audit everything again.
+            suppressed.remove(secondary[0])
+            forced.add(secondary[0])
+            known = {}
     raise SuppressionError("Suppression did not settle")
 
 
-def _cheapest_near(key, links, suppressed, forced, cost, max_depth: int = 6):
-    """The cell GaussSuppression would publish last, nearest to ``key`` in the relations."""
+def _candidate_near(key, links, suppressed, forced, cost):
+    """The published cell to hide so that ``key`` gets room, or None.
+
+    Walks from ``key`` through the suppressed cells linked with it (its
+    component), layer by layer, and takes the published cell nearest to it
+    that GaussSuppression would publish last.
+    """
     seen = {key}
-    layer = {key}
-    for _ in range(max_depth):
-        layer = set().union(*(links.get(k, set()) for k in layer)) - seen
-        if not layer:
-            return None
-        seen |= layer
-        candidates = [k for k in layer if k not in suppressed and k not in forced]
+    frontier = {key}
+    while frontier:
+        near = set().union(*(links.get(k, set()) for k in frontier)) - seen
+        seen |= near
+        candidates = [k for k in near if k not in suppressed and k not in forced]
         if candidates:
             return max(candidates, key=cost)
+        frontier = {k for k in near if k in suppressed}
     return None
 
 

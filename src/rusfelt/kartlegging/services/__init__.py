@@ -6,6 +6,8 @@
 * ``results``: computed, stored and published (suppressed) results, area
   totals and the key figures other apps read;
 * ``exports``: the audited pseudonymised record-level export;
+* ``publication``: publishing a round (joint suppression, the intruder,
+  storage) and the outsider's view of what was published;
 * ``retention``: deleting record-level data after the retention period.
 
 Each write runs in a transaction and is audited through ``core.audit``. The
@@ -23,6 +25,16 @@ from .imports import (
     REQUIRED_COLUMNS,
     clean_row,
     import_registrations,
+)
+from .publication import (
+    footnote,
+    preview,
+    publish,
+    publish_sum,
+    published_json,
+    revisjon,
+    sum_publication,
+    withdraw,
 )
 from .registrations import (
     check_open_for,
@@ -60,5 +72,6 @@ __all__ = [
     "export_records_csv", "find_person", "import_registrations", "indicator_values",
     "key_figures", "notify_indikatorer", "parse_round_code", "pseudonym_for", "pseudonym_key",
     "published_results", "register", "results_csv", "results_for", "store_result",
-    "update_registration",
+    "update_registration", "footnote", "preview", "publish", "publish_sum", "published_json",
+    "revisjon", "sum_publication", "withdraw",
 ]

@@ -17,7 +17,6 @@ from rusfelt.core.services import rate_per_1000_adults
 from rusfelt.indikatorer.services import record_kartlegging_values
 
 from .. import results as results_mod
-from ..domain.shares import share
 from ..domain.suppression import SUPPRESSED
 from ..models import Registrering, Runde, RundeResultat, State
 
@@ -42,23 +41,19 @@ def results_for(runde: Runde) -> dict:
 
 
 def published_results(runde: Runde) -> dict:
-    """Suppressed results for tables leaving the unit; the rate hides too when n is 1-4.
+    """The round's figures as they leave the unit.
 
-    A published round's tables cannot change until it is reopened (which
-    clears ``published_at``), so they are cached under its publishing time.
+    A published round: exactly what was published (``Publisering.data``),
+    never recomputed. Otherwise the pattern the round would get if published
+    alone now (for the unit's own export before publishing).
     """
-    key = None
-    if runde.state == State.PUBLISHED and runde.published_at:
-        key = f"kartlegging:pub:{runde.code}:{runde.pk}:{runde.published_at.timestamp()}"
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-    data = results_mod.suppress_results(results_for(runde))
-    if data["n"] == ":":
-        data["rate_per_1000"] = ":"
-    if key:
-        cache.set(key, data, 3600)
-    return data
+    from .publication import preview, published_for
+
+    if runde.state == State.PUBLISHED:
+        data = published_for(runde)
+        if data is not None:
+            return data
+    return preview(runde)
 
 
 def store_result(runde: Runde) -> RundeResultat:
@@ -68,42 +63,42 @@ def store_result(runde: Runde) -> RundeResultat:
     return obj
 
 
-def indicator_values(runde: Runde, data: dict) -> dict:
-    n = data["n"]
-    c = results_mod.count
+def indicator_values(data: dict) -> dict:
+    """The indicator values of published figures: a share, or ``:`` where it is suppressed."""
+    def value(name):
+        v = results_mod.andel(data, name)
+        if v in (None, SUPPRESSED):
+            return v
+        return Decimal(v)
 
-    def pct(value):
-        return share(value, n)
-
-    rate = data.get("rate_per_1000")
     return {
-        "andel_levekarsindeks_gronn": pct(c(data, "levekarsindeks", "totalt", "gronn")),
-        "andel_rod_blalys": pct(c(data, "levekarsindeks", "totalt", "rod")
-                                + c(data, "levekarsindeks", "totalt", "blalys")),
-        "andel_bostedslos": pct(c(data, "levekarsomrader", "bolig", "rod")),
-        "andel_individuell_plan": pct(c(data, "planer", "individuell_plan", "ja")),
-        "rate_per_1000": Decimal(rate) if rate is not None else None,
+        "andel_levekarsindeks_gronn": value("indeks_gronn"),
+        "andel_rod_blalys": value("indeks_rod_blalys"),
+        "andel_bostedslos": value("bolig_rod"),
+        "andel_individuell_plan": value("ip"),
+        "rate_per_1000": value(results_mod.RATE_SHARE),
     }
 
 
 def notify_indikatorer(runde: Runde) -> None:
-    """Hand the round's key shares to indikatorer.
+    """Hand the round's published key shares to indikatorer.
 
-    When this publication completes a kommune's bydeler for the year, the
-    kommune's totals (the sum of its bydeler) are handed on as well.
+    When this publication completed a kommune's bydeler for the year, the
+    kommune's published sum is handed on as well.
     """
-    data = runde.resultat.data
-    if data["n"]:
+    from .publication import published_for, sum_publication
+
+    data = published_for(runde)
+    if data and data["n"]:
         record_kartlegging_values(unit=runde.unit, year=runde.year,
-                                  values=indicator_values(runde, data),
+                                  values=indicator_values(data),
                                   rule=runde.levekarsindeks_regel)
     kommune = runde.unit.parent
-    if runde.unit.level == Niva.BYDEL and kommune and all_bydeler_published(
-            kommune, runde.year):
-        total = area_results_raw(kommune, runde.year)
-        if total and total["n"]:
+    if runde.unit.level == Niva.BYDEL and kommune:
+        total = sum_publication(kommune, runde.year)
+        if total and total.data["n"]:
             record_kartlegging_values(unit=kommune, year=runde.year,
-                                      values=indicator_values(runde, total),
+                                      values=indicator_values(total.data),
                                       rule=runde.levekarsindeks_regel)
 
 
@@ -117,42 +112,43 @@ def results_csv(data: dict, stream) -> None:
 
 
 def key_figures(unit, year: int) -> dict | None:
-    """Published, suppressed key figures of ``unit`` and ``year`` (for planer and rapporter).
+    """Published key figures of ``unit`` and ``year`` (for planer and rapporter).
 
-    A kommune without its own round gets the sum of its bydeler, but only
-    when every bydel has published that year (a partial sum would mislead).
-    Counts are strings, since a suppressed count is ``:``.
+    Read from what was published: the unit's round, or for a kommune without
+    its own round the sum of its bydeler (published once all of them have).
+    Values are strings: a number, ``:`` (suppressed) or ``..`` (missing).
     """
+    from .publication import footnote, sum_publication
+
     runde = Runde.objects.filter(unit=unit, year=year, state=State.PUBLISHED).first()
+    pub = None
     if runde is not None:
-        raw, shown, rule = results_for(runde), published_results(runde), \
-            runde.levekarsindeks_regel
-    elif unit.level == Niva.KOMMUNE and all_bydeler_published(unit, year):
-        raw = area_results_raw(unit, year)
-        shown = area_results(unit, year)
+        from .publication import current_publication
+
+        pub = current_publication(runde)
+        rule = runde.levekarsindeks_regel
+    elif unit.level == Niva.KOMMUNE:
+        pub = sum_publication(unit, year)
         rule = Runde.objects.filter(unit__parent=unit, year=year).values_list(
             "levekarsindeks_regel", flat=True).first()
-    else:
+    if pub is None:
         return None
-    n = raw["n"]
+    data = pub.data
 
-    def pct(table, row, col, extra=()):
-        counts = [(table, row, col), *extra]
-        shown_values = [results_mod.count(shown, t, r, c) for t, r, c in counts]
-        if ":" in shown_values:
-            return ":"
-        value = share(sum(results_mod.count(raw, t, r, c) for t, r, c in counts), n)
-        return str(value) if value is not None else ".."
+    def text(name):
+        value = results_mod.andel(data, name)
+        return ".." if value is None else str(value)
 
     return {
-        "antall": str(shown["n"]),
-        "rate_per_1000": shown.get("rate_per_1000") or "..",
-        "andel_levekarsindeks_gronn": pct("levekarsindeks", "totalt", "gronn"),
-        "andel_rod_blalys": pct("levekarsindeks", "totalt", "rod",
-                                [("levekarsindeks", "totalt", "blalys")]),
-        "andel_bostedslos": pct("levekarsomrader", "bolig", "rod"),
-        "andel_individuell_plan": pct("planer", "individuell_plan", "ja"),
+        "antall": str(data["n"]),
+        "rate_per_1000": text(results_mod.RATE_SHARE),
+        "andel_levekarsindeks_gronn": text("indeks_gronn"),
+        "andel_rod_blalys": text("indeks_rod_blalys"),
+        "andel_bostedslos": text("bolig_rod"),
+        "andel_individuell_plan": text("ip"),
         "levekarsindeks_regel": rule,
+        "metode": pub.metode,
+        "fotnote": footnote(pub.metode, pub.terskel),
     }
 
 
@@ -181,14 +177,15 @@ def area_results_raw(unit, year: int) -> dict | None:
 
 
 def area_results(unit, year: int) -> dict | None:
-    """``area_results_raw`` suppressed for publishing."""
-    raw = area_results_raw(unit, year)
-    if raw is None:
-        return None
-    data = results_mod.suppress_results(raw)
-    if data["n"] == SUPPRESSED:
-        data["rate_per_1000"] = SUPPRESSED
-    return data
+    """The published sum of ``unit`` in ``year`` (a kommune's bydeler, the country), or None.
+
+    Only a stored sum is shown: a running total of whatever happens to be
+    published would give each new round away as a difference.
+    """
+    from .publication import sum_publication
+
+    pub = sum_publication(unit, year)
+    return pub.data if pub else None
 
 
 def all_bydeler_published(kommune, year: int) -> bool:

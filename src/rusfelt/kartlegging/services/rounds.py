@@ -16,7 +16,7 @@ from rusfelt.core.scoping import has_role
 from ..domain.levels import TJENESTER
 from ..models import Runde, State
 from .errors import KartleggingError
-from .results import notify_indikatorer, store_result
+from .publication import publish, withdraw
 
 CODE_RE = re.compile(r"^(?P<unit>\d{4}|\d{6})-(?P<year>\d{4})$")
 
@@ -93,11 +93,11 @@ def change_state(runde: Runde, new_state: str, *, user=None, reason: str = "",
     if new_state == State.PUBLISHED:
         runde.published_at = timezone.now()
         runde.save(update_fields=["published_at"])
-        store_result(runde)
-        notify_indikatorer(runde)
+        publish(runde, user=user, request=request)  # joint suppression + intruder
     elif old == State.PUBLISHED:
         runde.published_at = None
         runde.save(update_fields=["published_at"])
+        withdraw(runde)
     detail = {"from": old, "to": new_state}
     if reason:
         detail["reason"] = reason[:500]

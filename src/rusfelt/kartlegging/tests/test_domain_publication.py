@@ -178,3 +178,19 @@ def test_no_cell_is_exposed_in_random_kommuner(seed, sizes):
     primary = {k for k, v in problem.values.items() if 0 < v <= 4}
     assert primary <= suppressed
     assert not exposed_cells(problem, suppressed)
+
+
+def test_a_new_table_joins_by_declaring_that_its_column_sums_to_n():
+    # The extension point for new tables (e.g. screening categories).
+    tables = [
+        {"name": "antall", "kind": "single", "rows": ["totalt"], "cols": ["antall"],
+         "counts": [[40]]},
+        {"name": "screening", "kind": "column", "rows": ["lav", "middels", "hoy"],
+         "cols": ["antall"], "counts": [[2], [30], [8]], "sums_to_n": True},
+    ]
+    problem = build_problem([TableSet(id="a", unit="a", tables=tables)])
+    assert {("a", "screening", r, "antall") for r in ("lav", "middels", "hoy")} | {
+        ("a", "antall", "totalt", "antall")} == set(problem.equations[0])
+    suppressed, _ = protect(problem)
+    assert ("a", "screening", "lav", "antall") in suppressed
+    assert len(suppressed) >= 2 and not exposed_cells(problem, suppressed)

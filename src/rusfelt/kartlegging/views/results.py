@@ -27,6 +27,7 @@ def results(request, code):
         "comparison": comparison, "comparison_chart": presentation.comparison_chart(comparison),
         "trend": trend, "trend_chart": presentation.trend_chart(trend),
         "published": False, "rate": presentation.fmt_rate(data.get("rate_per_1000")),
+        "footnote": services.footnote(),
     })
 
 
@@ -42,6 +43,7 @@ def published(request, code):
         "runde": runde, "data": data, "tables": presentation.display_tables(data),
         "trend": trend, "published": True,
         "rate": presentation.fmt_rate(data.get("rate_per_1000")),
+        "footnote": presentation.published_footnote(data),
     })
 
 

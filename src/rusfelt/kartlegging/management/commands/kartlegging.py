@@ -6,6 +6,9 @@
     rusfelt kartlegging resultater --runde 030104-2019 [--publisert] --format csv
     rusfelt kartlegging liste
     rusfelt kartlegging slett-utlopte
+    rusfelt kartlegging revisjon --enhet 0301 --ar 2019
+    rusfelt kartlegging publisert --enhet 0301 --ar 2019 --format json
+    rusfelt kartlegging publiser-sum --enhet 0 --ar 2019
 
 Import columns (header row, lower case): fodselsnummer, tjeneste
 (nav|helse_omsorg|barnevern|annen), kategori (rus|psykisk|rus_psykisk), the
@@ -77,6 +80,20 @@ class Command(BaseCommand):
         res.add_argument("--publisert", action="store_true",
                          help="Prikk små tall (1-4) med sekundærprikking.")
         res.add_argument("--format", choices=["csv"], default="csv")
+        rev = sub.add_parser(
+            "revisjon", help="Angrip det publiserte som en utenforstående: intervall for "
+                             "hver prikket celle; avslutter med kode 1 om noe er avslørt.")
+        rev.add_argument("--enhet", required=True)
+        rev.add_argument("--ar", required=True, type=int)
+        pub = sub.add_parser("publisert", help="Skriv det som er publisert for enheten og "
+                                               "enhetene under den.")
+        pub.add_argument("--enhet", required=True)
+        pub.add_argument("--ar", required=True, type=int)
+        pub.add_argument("--format", choices=["json"], default="json")
+        psum = sub.add_parser("publiser-sum", help="Publiser summen av de publiserte rundene "
+                                                   "under en enhet (landet: én gang i året).")
+        psum.add_argument("--enhet", required=True)
+        psum.add_argument("--ar", required=True, type=int)
         sub.add_parser("liste", help="List rundene.")
         sub.add_parser("slett-utlopte", help="Slett registreringer etter lagringstiden.")
 
@@ -135,6 +152,44 @@ class Command(BaseCommand):
         data = (services.published_results(target) if publisert
                 else services.results_for(target))
         services.results_csv(data, self.stdout)
+
+    def _unit(self, code):
+        from rusfelt.core.models import OrgUnit
+
+        unit = OrgUnit.objects.filter(code=code).first()
+        if unit is None:
+            raise CommandError(f"Enheten {code} finnes ikke.")
+        return unit
+
+    def handle_revisjon(self, enhet, ar, **_):
+        """One line per suppressed cell with the outsider's interval, then a summary."""
+        unit = self._unit(enhet)
+        own, elsewhere, pubs = services.revisjon(unit, ar)
+        if not pubs:
+            raise CommandError(f"Ingenting er publisert for {unit.name} i {ar}.")
+        for interval in [*own, *elsewhere]:
+            verdict = "AVSLØRT" if interval.exposed else "ok"
+            self.stdout.write(f"{'/'.join(interval.key):60} {interval.text():>14}  {verdict}")
+        exposed = [i for i in [*own, *elsewhere] if i.exposed]
+        methods = sorted({p.metode for p in pubs})
+        self.stdout.write(
+            f"{len(pubs)} publiserte tabellsett, {len(own)} prikkede celler, "
+            f"{len(exposed)} avslørt (mindre enn 5 mulige verdier eller største verdi under 5). "
+            f"Metode: {', '.join(methods)}.")
+        if exposed:
+            sys.stdout.flush()
+            sys.exit(1)
+
+    def handle_publisert(self, enhet, ar, **_):
+        import json
+
+        data = services.published_json(self._unit(enhet), ar)
+        self.stdout.write(json.dumps(data, ensure_ascii=False, indent=1))
+
+    def handle_publiser_sum(self, enhet, ar, **_):
+        pub = services.publish_sum(self._unit(enhet), ar)
+        self.stdout.write(f"Summen {pub.set_id} er publisert ({len(pub.members)} runder, "
+                          f"metode {pub.metode}).")
 
     def handle_liste(self, **_):
         rounds = (Runde.objects.select_related("unit").annotate(n=Count("registreringer"))
