@@ -12,13 +12,15 @@ class TjenesterConfig(AppConfig):
     built = True
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
 
         from rusfelt.core.models import OrgUnit
 
         from .forms import forget_place_choices
+        from .search import ensure_schema
 
         post_save.connect(forget_place_choices, sender=OrgUnit,
                           dispatch_uid="tjenester_forget_places_save")
         post_delete.connect(forget_place_choices, sender=OrgUnit,
                             dispatch_uid="tjenester_forget_places_delete")
+        post_migrate.connect(ensure_schema, sender=self, dispatch_uid="tjenester_search_schema")
