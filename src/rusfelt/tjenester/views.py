@@ -9,8 +9,9 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from rusfelt.core.roles import Role
@@ -35,21 +36,59 @@ PLANNER_ROLES = [Role.PLANLEGGER]
 FILTER_FIELDS = ("rolle", "alder", "kategori", "tilgang", "sted")
 
 
+#: How the page names what it read from the question (domain.sporsmal).
+UNDERSTOOD_LABELS = {
+    "apen": _lazy("bare åpne nå"), "akutt": _lazy("akutt hjelp og åpne nå først"),
+    "natt": _lazy("natt og overnatting først"), "parorende": _lazy("for pårørende først"),
+    "ung": _lazy("for unge først"),
+}
+
+
 def index(request):
     """The public search: no login, GET only, every result linkable."""
     form = SokForm(request.GET if request.GET else None)
     filters = form.filters()
     now = services.now_local()
-    ids = services.search_ids(filters, now)
-    page = Paginator(ids, services.PAGE_SIZE).get_page(request.GET.get("side"))
+    result = services.search(filters, now)
+    page = Paginator(result.ids, services.PAGE_SIZE).get_page(request.GET.get("side"))
     results = services.listings(services.load(page.object_list), now)
     query = request.GET.copy()
     query.pop("side", None)
+    question = result.question
+    understood = [UNDERSTOOD_LABELS[code] for code in question.understood]
+    if question.age is not None:
+        understood.append(_("passer for %(age)s år først") % {"age": question.age})
+    total = page.paginator.count
     return render(request, "tjenester/index.html", {
         "form": form, "page": page, "results": results, "now": now,
         "filters_active": any(request.GET.get(k) for k in FILTER_FIELDS) or bool(form.errors),
-        "total": page.paginator.count, "query": query.urlencode(), "searched": bool(request.GET),
+        "total": total, "query": query.urlencode(), "searched": bool(request.GET),
+        "understood": understood,
+        "emergency": services.emergency_services(filters.sted, now),
+        "broader": _broader(filters, question) if not total else [],
+        "nearby": services.for_municipality(filters.sted, at=now, limit=5)
+        if not total and filters.sted else [],
     })
+
+
+def _broader(filters, question) -> list[tuple[str, str]]:
+    """Wider searches to offer when nothing matched: (label, query string)."""
+    offers = []
+    narrowed = any([filters.alder is not None, filters.rolle, filters.kategori,
+                    filters.tilgang, filters.apen])
+    if filters.q and narrowed:
+        offers.append((_("Samme søk uten filtrene"),
+                       urlencode({"q": filters.q, "sted": filters.sted} if filters.sted
+                                 else {"q": filters.q})))
+    if len(question.words) > 1:
+        for word in question.words:
+            params = {"q": word, **({"sted": filters.sted} if filters.sted else {})}
+            offers.append((_("Bare «%(word)s»") % {"word": word}, urlencode(params)))
+    if filters.sted and (filters.q or narrowed):
+        offers.append((_("Alle tilbud på stedet"), urlencode({"sted": filters.sted})))
+    if filters.q or narrowed or filters.sted:
+        offers.append((_("Alle tilbud i hele landet"), ""))
+    return offers
 
 
 def _visible(request):
@@ -77,6 +116,8 @@ def detail(request, slug):
     return render(request, "tjenester/detail.html", {
         "obj": obj, "listing": listing, "now": now, "week": week, "special": special,
         "can_edit": can_edit, "always_open": apningstider.is_always_open(schedule),
+        "emergency": [e for e in services.emergency_services(obj.unit.code, now)
+                      if e.tjeneste.pk != obj.pk],
     })
 
 

@@ -55,7 +55,7 @@ def test_search_and_service_page(page, directory, screenshot):
         page.wait_for_url("**/tjenester/?q=rusbehandling**")
         assert page.get_by_role("heading", level=2).first.inner_text() == "1 tilbud"
         assert results(page) == ["K46 – for unge med rusproblemer"]
-        assert "Åpen nå – stenger kl. 15.00" in page.locator(".tj-result").inner_text()
+        assert "Åpent nå til 15.00" in page.locator(".tj-result").inner_text()
         screenshot(page, "tjenester-sok")
 
         page.get_by_role("link", name="K46 – for unge med rusproblemer").click()
@@ -63,7 +63,7 @@ def test_search_and_service_page(page, directory, screenshot):
         headings = page.get_by_role("heading", level=2).all_inner_texts()
         assert headings == ["Hva er det?", "Er det for meg?", "Hvordan kommer jeg inn?",
                             "Når er det åpent?", "Hvordan finner jeg fram?"]
-        assert page.locator(".tj-status").inner_text() == "Åpen nå – stenger kl. 15.00"
+        assert page.locator(".tj-status").inner_text() == "Åpent nå til 15.00"
         assert "16–25 år" in page.locator("main").inner_text()
         screenshot(page, "tjenester-tjeneste")
         page.emulate_media(media="print")
