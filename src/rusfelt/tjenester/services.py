@@ -15,7 +15,7 @@ from django.utils import timezone
 from rusfelt.core import audit
 from rusfelt.core.models import AuditAction, Niva, OrgUnit
 
-from .domain import apningstider, sporsmal
+from .domain import apningstider, kvalitet, sporsmal
 from .domain.helligdager import is_public_holiday
 from .fields import contains_value
 from .models import (
@@ -255,6 +255,84 @@ def emergency_services(code: str, at: datetime | None = None) -> list[Listing]:
     if not code:
         return []
     return for_municipality(code, category=Category.AKUTT, at=at, limit=4)
+
+
+# --- Data quality (planners) ----------------------------------------------------
+
+
+@dataclass
+class QualityRow:
+    tjeneste: Tjeneste
+    gaps: tuple[str, ...]
+
+
+QUALITY_COLUMNS = ["enhet", "enhetskode", "tjeneste", "kortnavn", "publisert", "telefon",
+                   "adresse", "nettside", "apningstider", "sist_kontrollert", "kilde"]
+
+
+def quality_rows(qs, today: date) -> list[QualityRow]:
+    """Services in ``qs`` (already scoped) with their gaps, by unit then name;
+    services without gaps are left out."""
+    with_hours = set(Apningstid.objects.filter(tjeneste__in=qs.values("pk"))
+                     .values_list("tjeneste_id", flat=True))
+    rows = []
+    for obj in qs.select_related("unit").order_by("unit__path", "name", "pk"):
+        facts = kvalitet.Facts(obj.phone, obj.street_address, obj.postal_code, obj.website,
+                               obj.pk in with_hours or bool(obj.hours_note), obj.verified_on)
+        found = kvalitet.gaps(facts, today)
+        if found:
+            rows.append(QualityRow(obj, found))
+    return rows
+
+
+def quality_table(rows: list[QualityRow], *, neutral: bool = True) -> list[list]:
+    """The rows as cells (the export's layout, QUALITY_COLUMNS): "mangler" where a
+    detail is missing; formula-like text neutralised unless ``neutral`` is False
+    (XLSX marks every cell as text instead)."""
+    missing = "mangler"
+    table = []
+    for row in rows:
+        t = row.tjeneste
+        table.append([kvalitet.neutralise(v) if neutral else v for v in (
+            t.unit.name, t.unit.code, t.name, t.slug, "ja" if t.published else "nei",
+            missing if kvalitet.PHONE in row.gaps else t.phone,
+            missing if kvalitet.ADDRESS in row.gaps else f"{t.street_address}, {t.postal_code}",
+            missing if kvalitet.WEBSITE in row.gaps else t.website,
+            missing if kvalitet.HOURS in row.gaps else "ja",
+            t.verified_on.isoformat() if t.verified_on else "aldri",
+            t.source_ref,
+        )])
+    return table
+
+
+def quality_csv(rows: list[QualityRow]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(QUALITY_COLUMNS)
+    writer.writerows(quality_table(rows))
+    return "\ufeff" + out.getvalue()  # BOM: Excel reads UTF-8
+
+
+def quality_xlsx(rows: list[QualityRow]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Mangler"
+    sheet.append(QUALITY_COLUMNS)
+    for cells in quality_table(rows, neutral=False):
+        sheet.append(cells)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.data_type = "s"  # text, never a formula
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 # --- Changes (planners) -------------------------------------------------------

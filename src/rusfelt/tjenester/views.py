@@ -7,18 +7,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from rusfelt.core import audit
+from rusfelt.core.models import AuditAction
 from rusfelt.core.roles import Role
 from rusfelt.core.scoping import get_for_user_or_404, units_for
 
 from . import services
-from .domain import apningstider
+from .domain import apningstider, kvalitet
 from .domain.helligdager import public_holidays
 from .forms import (
     ApningstidFormSet,
@@ -156,6 +159,44 @@ def planner_list(request):
     return render(request, "tjenester/planner_list.html", {
         "rows": rows, "stale_count": sum(1 for _o, s in rows if s),
     })
+
+
+QUALITY_FORMATS = {"csv": "text/csv; charset=utf-8",
+                   "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@login_required
+@never_cache
+def planner_quality(request):
+    """Services of the planner's units missing phone, address, web or hours, or not
+    verified for 12 months, per unit; ``?format=csv|xlsx`` exports the same rows."""
+    _require_planner(request.user)
+    today = services.now_local().date()
+    rows = services.quality_rows(Tjeneste.objects.for_user(request.user, PLANNER_ROLES), today)
+    fmt = request.GET.get("format", "")
+    if fmt:
+        if fmt not in QUALITY_FORMATS:
+            return HttpResponseBadRequest(_("Ukjent format: bruk csv eller xlsx."))
+        body = services.quality_csv(rows) if fmt == "csv" else services.quality_xlsx(rows)
+        audit.record(AuditAction.EXPORT, request=request,
+                     detail={"export": "tjenester-kvalitet", "format": fmt, "rows": len(rows)})
+        response = HttpResponse(body, content_type=QUALITY_FORMATS[fmt])
+        response["Content-Disposition"] = (
+            f'attachment; filename="tjenester-mangler-{today.isoformat()}.{fmt}"')
+        return response
+    units: dict = {}
+    for row in rows:
+        units.setdefault(row.tjeneste.unit, []).append(row)
+    counts = {code: sum(code in r.gaps for r in rows) for code in kvalitet.GAPS}
+    return render(request, "tjenester/quality.html", {
+        "units": units.items(), "total": len(rows), "counts": counts,
+        "gap_labels": GAP_LABELS,
+    })
+
+
+GAP_LABELS = {"telefon": _lazy("telefon"), "adresse": _lazy("adresse med postnummer"),
+              "nettside": _lazy("nettside"), "apningstider": _lazy("åpningstider"),
+              "ikke_kontrollert": _lazy("ikke kontrollert siste 12 måneder")}
 
 
 def _formsets(request, obj):

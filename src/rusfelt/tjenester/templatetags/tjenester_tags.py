@@ -84,3 +84,9 @@ def map_search(obj) -> str:
     parts = [obj.street_address, " ".join(p for p in (obj.postal_code, obj.city) if p)]
     query = ", ".join(p for p in parts if p)
     return "https://www.openstreetmap.org/search?" + urlencode({"query": query})
+
+
+@register.filter
+def get_item(mapping, key):
+    """``{{ labels|get_item:code }}``: a dict lookup by a variable key."""
+    return mapping.get(key, "")
