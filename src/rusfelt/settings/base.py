@@ -214,6 +214,11 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Record-level mapping data is deleted this many days after a round is published.
 RUSFELT_RETENTION_DAYS = 365
 
+# The address the public reaches Rusfelt at, without a trailing slash
+# ("https://rusfelt.example.kommune.no"). Exports made outside a request
+# (`rusfelt tjenester hsds`) link to pages from here.
+RUSFELT_PUBLIC_BASE_URL = os.environ.get("RUSFELT_PUBLIC_BASE_URL", "")
+
 # Logs never hold request bodies or fødselsnummer: only Django's own request
 # errors reach the console, and those carry no POST data (see
 # django.views.debug.SafeExceptionReporterFilter).

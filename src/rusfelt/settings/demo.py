@@ -5,6 +5,7 @@ restart keeps sessions and pseudonyms stable.
 """
 
 import json
+import os
 import secrets
 
 from .base import *  # noqa: F403
@@ -27,6 +28,8 @@ if not _secrets_file.exists():
 _keys = json.loads(_secrets_file.read_text())
 
 DEBUG = True
+# bin/demo serves here (README); an environment value still wins.
+RUSFELT_PUBLIC_BASE_URL = os.environ.get("RUSFELT_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 SECRET_KEY = _keys["secret_key"]
 RUSFELT_PSEUDONYM_KEY = _keys["pseudonym_key"]
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]

@@ -5,27 +5,25 @@ parameters as the search page. Texts come in the active language (``?lang=en``
 or Accept-Language) with bokmål as fallback.
 """
 
-import uuid
 from datetime import time
 
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from rusfelt.core import audit
 from rusfelt.core.models import AuditAction
 
-from . import services
-from .forms import SokForm
-from .models import Kind, Tjeneste
+from . import hsds, services
+from .forms import ApiSokForm, HsdsPageForm
+from .models import AccessRoute, Category, Kind, Tjeneste
 
 API_PAGE_SIZE = 50
 DAY_URIS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-RRULE_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-HSDS_NAMESPACE = uuid.UUID("6f1c0e8e-4f7a-5b9e-9a57-7275736665c0")  # fixed: stable ids
 
 
 def _lang(request):
@@ -116,12 +114,22 @@ def schema_org(obj: Tjeneste, request, listing: services.Listing) -> dict:
 @require_GET
 @cache_control(public=True, max_age=60)
 def service_list(request):
+    """The search as JSON. Every parameter is checked: a bad value gets 400."""
     with translation.override(_lang(request) or translation.get_language()):
-        form = SokForm(request.GET or None, places=[("", "")] + _all_places())
+        form = ApiSokForm(request.GET)
+        if not form.is_valid():
+            return _bad_request(form)
         filters = form.filters()
         now = services.now_local()
         ids = services.search_ids(filters, now)
-        page = Paginator(ids, API_PAGE_SIZE).get_page(request.GET.get("side"))
+        paginator = Paginator(ids, API_PAGE_SIZE)
+        number = form.cleaned_data["side"] or 1
+        if number > paginator.num_pages:
+            return JsonResponse(
+                {"message": _("Siden finnes ikke: det er %(n)s sider.")
+                 % {"n": paginator.num_pages}, "errors": {"side": [_("For høyt sidenummer.")]}},
+                status=404, json_dumps_params={"ensure_ascii": False})
+        page = paginator.page(number)
         items = [schema_org(item.tjeneste, request, item)
                  for item in services.listings(services.load(page.object_list), now)]
         next_url = None
@@ -131,17 +139,9 @@ def service_list(request):
             next_url = request.build_absolute_uri(f"?{query.urlencode()}")
         return JsonResponse({
             "@context": "https://schema.org",
-            "count": page.paginator.count, "page": page.number, "next": next_url,
-            "errors": {k: [str(e) for e in v] for k, v in form.errors.items()},
+            "count": paginator.count, "page": page.number, "next": next_url,
             "results": items,
         }, json_dumps_params={"ensure_ascii": False})
-
-
-def _all_places():
-    from rusfelt.core.models import Niva, OrgUnit
-
-    return list(OrgUnit.objects.filter(level__in=[Niva.KOMMUNE, Niva.BYDEL])
-                .values_list("code", "name"))
 
 
 @require_GET
@@ -161,102 +161,20 @@ def service_detail(request, slug):
 # --- HSDS 3.0 -----------------------------------------------------------------
 
 
-def hsds_id(*parts) -> str:
-    return str(uuid.uuid5(HSDS_NAMESPACE, ":".join(str(p) for p in parts)))
+def _bad_request(form) -> JsonResponse:
+    """400 with a message per bad parameter (bokmål, or English with lang=en)."""
+    errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
+    return JsonResponse({"message": _("Ugyldige parametre."), "errors": errors}, status=400,
+                        json_dumps_params={"ensure_ascii": False})
 
 
-def hsds_schedules(obj: Tjeneste, service_id: str) -> list[dict]:
-    rows = []
-    for p in obj.periods.all():
-        whole_day = p.opens == p.closes == time(0)
-        rows.append({
-            "id": hsds_id("schedule", p.pk), "service_id": service_id,
-            "freq": "WEEKLY", "interval": 1, "byday": RRULE_DAYS[p.weekday],
-            "opens_at": hhmm(p.opens), "closes_at": "24:00" if whole_day else hhmm(p.closes),
-            "description": "Hele døgnet" if whole_day else "",
-            "notes": "Lokal tid i Europe/Oslo. " + (
-                "Åpent også på helligdager." if obj.open_on_holidays
-                else "Stengt på helligdager."),
-        })
-    for e in obj.exceptions.all():
-        row = {"id": hsds_id("exception", e.pk), "service_id": service_id,
-               "valid_from": e.day.isoformat(), "valid_to": e.day.isoformat(),
-               "description": e.note or ("Stengt" if e.closed else "Endret åpningstid"),
-               "notes": "Unntak for en dato; lokal tid i Europe/Oslo."}
-        if not e.closed:
-            row.update(opens_at=hhmm(e.opens), closes_at=hhmm(e.closes))
-        rows.append(row)
-    return rows
-
-
-def hsds_service(obj: Tjeneste, absolute) -> dict:
-    """One service as an HSDS 3.0 service object with its related objects nested."""
-    service_id = hsds_id("service", obj.slug)
-    organization_id = hsds_id("organization", obj.provider_display or obj.unit.code)
-    location_id = hsds_id("location", obj.slug)
-    location = {
-        "id": location_id, "location_type": "physical", "name": obj.name,
-        "organization_id": organization_id,
-        "latitude": float(obj.latitude) if obj.latitude is not None else None,
-        "longitude": float(obj.longitude) if obj.longitude is not None else None,
-        "addresses": [{
-            "id": hsds_id("address", obj.slug), "location_id": location_id,
-            "address_1": obj.street_address or obj.name, "city": obj.city or obj.unit.name,
-            "state_province": obj.unit.name, "postal_code": obj.postal_code, "country": "NO",
-            "address_type": "physical",
-        }] if obj.street_address or obj.city else [],
-    }
-    return {
-        "id": service_id,
-        "organization_id": organization_id,
-        "name": obj.name,
-        "alternate_name": obj.translated("name", "en") if obj.translated("name", "en")
-        != obj.name else None,
-        "description": obj.description,
-        "url": obj.website or absolute(obj.get_absolute_url()),
-        "email": obj.email or None,
-        "status": "active",
-        "application_process": obj.access_text or ", ".join(
-            str(label) for label in obj.get_access_route_labels()),
-        "eligibility_description": obj.target_text,
-        "minimum_age": obj.age_min,
-        "maximum_age": obj.age_max,
-        "assured_date": obj.verified_on.isoformat() if obj.verified_on else None,
-        "organization": {
-            "id": organization_id, "name": obj.provider_display or obj.unit.name,
-            "description": obj.provider_display or obj.unit.name,
-        },
-        "phones": [{"id": hsds_id("phone", obj.slug), "service_id": service_id,
-                    "number": obj.phone, "type": "voice"}] if obj.phone else [],
-        "schedules": hsds_schedules(obj, service_id),
-        "service_areas": [{"id": hsds_id("area", obj.slug), "service_id": service_id,
-                           "name": obj.unit.name, "extent_type": "other",
-                           "uri": f"urn:rusfelt:enhet:{obj.unit.code}"}],
-        "languages": [{"id": hsds_id("language", obj.slug, code), "service_id": service_id,
-                       "code": code, "name": str(label)}
-                      for code, label in zip(obj.languages, obj.get_language_labels(),
-                                             strict=False)],
-        "service_at_locations": [{
-            "id": hsds_id("service_at_location", obj.slug), "service_id": service_id,
-            "location_id": location_id, "location": location,
-        }],
-        "attributes": [
-            {"id": hsds_id("attribute", obj.slug, vocabulary, code), "link_id": service_id,
-             "link_type": "service", "link_entity": "service", "value": code,
-             "taxonomy_term": {"id": hsds_id("term", vocabulary, code), "code": code,
-                               "name": code, "description": code,
-                               "taxonomy": f"rusfelt-{vocabulary}"}}
-            for vocabulary, codes in (("kategori", [obj.category]), ("type", [obj.kind]),
-                                      ("malgruppe", obj.target_groups),
-                                      ("tilgang", obj.access_routes))
-            for code in codes
-        ],
-    }
+def _published_ids():
+    return Tjeneste.objects.published().order_by("name", "pk").values_list("pk", flat=True)
 
 
 @require_GET
 def hsds_export(request):
-    """Every published service as an HSDS 3.0 page of compiled service objects."""
+    """Every published service as one HSDS 3.0 page of compiled service objects."""
     document = hsds_document(request.build_absolute_uri)
     audit.record(AuditAction.EXPORT, request=request,
                  detail={"format": "hsds-3.0", "services": document["total_items"]})
@@ -265,14 +183,51 @@ def hsds_export(request):
 
 def hsds_document(absolute) -> dict:
     """The HSDS 3.0 export; ``absolute(path)`` makes a full URL of a path."""
-    objects = services.load(Tjeneste.objects.published().order_by("name", "pk")
-                            .values_list("pk", flat=True))
-    contents = [hsds_service(o, absolute) for o in objects]
-    return {
-        "total_items": len(contents), "total_pages": 1, "page_number": 1,
-        "size": len(contents), "first_page": True, "last_page": True,
-        "empty": not contents, "contents": contents,
-    }
+    objects = services.load(_published_ids())
+    fylker = hsds.fylke_names()
+    contents = [hsds.full_service(o, absolute, fylker) for o in objects]
+    return hsds.page(contents, total=len(contents), number=1, per_page=max(1, len(contents)))
+
+
+@require_GET
+@cache_control(public=True, max_age=60)
+def hsds_services(request):
+    """HSDS API ``/services``: a page of services with their one-to-one fields
+    (``full=true``: fully nested), optionally a text search."""
+    form = HsdsPageForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(form)
+    number = form.cleaned_data["page"] or 1
+    per_page = form.cleaned_data["per_page"] or hsds.DEFAULT_PER_PAGE
+    search = form.cleaned_data["search"]
+    ids = (list(services.search_ids(services.Filters(q=search))) if search
+           else list(_published_ids()))
+    chosen = ids[(number - 1) * per_page: number * per_page]
+    absolute = request.build_absolute_uri
+    if form.cleaned_data["full"]:
+        fylker = hsds.fylke_names()
+        items = [hsds.full_service(o, absolute, fylker) for o in services.load(chosen)]
+    else:
+        objects = Tjeneste.objects.filter(pk__in=chosen).select_related("unit", "provider_unit")
+        by_id = {o.pk: o for o in objects.prefetch_related("translations")}
+        items = [hsds.one_to_one(by_id[i], absolute) for i in chosen if i in by_id]
+    return JsonResponse(hsds.page(items, total=len(ids), number=number, per_page=per_page),
+                        json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+@cache_control(public=True, max_age=60)
+def hsds_service(request, service_id):
+    """HSDS API ``/services/{id}``: one fully nested service by its HSDS id."""
+    wanted = str(service_id)
+    slugs = Tjeneste.objects.published().values_list("pk", "slug")
+    pk = next((pk for pk, slug in slugs if hsds.hsds_id("service", slug) == wanted), None)
+    if pk is None:
+        return JsonResponse({"message": _("Fant ingen tjeneste med denne id-en.")},
+                            status=404, json_dumps_params={"ensure_ascii": False})
+    obj = services.load([pk])[0]
+    return JsonResponse(hsds.full_service(obj, request.build_absolute_uri, hsds.fylke_names()),
+                        json_dumps_params={"ensure_ascii": False})
 
 
 @require_GET
@@ -281,38 +236,68 @@ def openapi(request):
     return JsonResponse(openapi_document(request), json_dumps_params={"ensure_ascii": False})
 
 
+def _query(name, schema, description):
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": schema}
+
+
 def openapi_document(request) -> dict:
+    """The API's OpenAPI 3.1 document. Each query parameter names the form field
+    that checks it (ApiSokForm, HsdsPageForm); test_openapi_walk.py sends every
+    parameter a good and a bad value."""
     base = request.build_absolute_uri(reverse("tjenester_api:list"))
-    params = [
-        ("q", "string", "Fritekst; tåler bøyninger og sammensatte ord (rusbehandling)."),
-        ("alder", "integer", "Alder i år; gir tilbud uten aldersgrense eller der alderen passer."),
-        ("rolle", "string", "bruker eller parorende."),
-        ("kategori", "string", "Kategori, f.eks. lavterskel, akutt, bolig, behandling."),
-        ("tilgang", "string", "drop_in, henvisning, vedtak, timebestilling eller telefon_forst."),
-        ("apen", "boolean", "on: bare tilbud som er åpne nå (Europe/Oslo, helligdager medregnet)."),
-        ("sted", "string", "Kommune- eller bydelsnummer, f.eks. 0301 eller 030104."),
-        ("side", "integer", "Sidenummer (50 per side)."),
-        ("lang", "string", "nb eller en."),
+    search = [
+        _query("q", {"type": "string", "maxLength": 200},
+               "Fritekst eller et spørsmål («jeg trenger hjelp med rus i natt»); tåler "
+               "bøyninger, sammensatte ord og skrivefeil."),
+        _query("alder", {"type": "integer", "minimum": 0, "maximum": 120},
+               "Alder i år; gir tilbud uten aldersgrense eller der alderen passer."),
+        _query("rolle", {"type": "string", "enum": ["bruker", "parorende"]},
+               "bruker (jeg trenger hjelp selv) eller parorende."),
+        _query("kategori", {"type": "string", "enum": list(Category.values)}, "Kategori."),
+        _query("tilgang", {"type": "string", "enum": list(AccessRoute.values)},
+               "Hvordan du kommer inn."),
+        _query("apen", {"type": "string", "enum": list(ApiSokForm.APEN_VALUES)},
+               "on eller true: bare tilbud som er åpne nå (Europe/Oslo, helligdager medregnet)."),
+        _query("sted", {"type": "string", "pattern": "^[0-9]{2,6}$"},
+               "Kommune- eller bydelsnummer som finnes i Rusfelt, f.eks. 0301 eller 030104."),
+        _query("side", {"type": "integer", "minimum": 1},
+               f"Sidenummer ({API_PAGE_SIZE} per side); et tall fra 1."),
+        _query("lang", {"type": "string", "enum": ["nb", "en"]}, "Språket tekstene kommer på."),
     ]
-    parameters = [{"name": n, "in": "query", "required": False, "description": d,
-                   "schema": {"type": t}} for n, t, d in params]
+    hsds_params = [
+        _query("search", {"type": "string", "maxLength": 200}, "Fritekst, som q over."),
+        _query("page", {"type": "integer", "minimum": 1}, "Sidenummer, fra 1."),
+        _query("per_page", {"type": "integer", "minimum": 1, "maximum": hsds.MAX_PER_PAGE},
+               f"Tjenester per side (standard {hsds.DEFAULT_PER_PAGE})."),
+        _query("full", {"type": "string", "enum": ["true", "false"]},
+               "true: tjenestene med alt det HSDS nøster inn (som /services/{id})."),
+    ]
+    json_ok = {"description": "OK", "content": {"application/json": {}}}
+    bad = {"description": "Ugyldig parameter: svaret sier hvilken og hvorfor",
+           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    not_found = {"description": "Finnes ikke",
+                 "content": {"application/json": {"schema": {
+                     "$ref": "#/components/schemas/Error"}}}}
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Rusfelt tjenestekatalog", "version": "1.0.0",
+        "info": {"title": "Rusfelt tjenestekatalog", "version": "1.1.0",
                  "description": "Offentlig, lesbar katalog over hjelpetilbud. "
-                                "Feltene følger schema.org/Service; eksporten følger "
+                                "Feltene følger schema.org/Service; /hsds/ følger "
                                 "Open Referral HSDS 3.0."},
         "servers": [{"url": base}],
         "paths": {
             "/": {"get": {"summary": "Søk i tjenester", "operationId": "listServices",
-                          "parameters": parameters,
+                          "parameters": search,
                           "responses": {"200": {"description": "Treff",
                                                 "content": {"application/json": {"schema": {
-                                                    "$ref": "#/components/schemas/Page"}}}}}}},
+                                                    "$ref": "#/components/schemas/Page"}}}},
+                                        "400": bad, "404": not_found}}},
             "/{slug}/": {"get": {"summary": "Én tjeneste", "operationId": "getService",
                                  "parameters": [{"name": "slug", "in": "path",
                                                  "required": True,
-                                                 "schema": {"type": "string"}}],
+                                                 "schema": {"type": "string",
+                                                            "pattern": "^[-a-zA-Z0-9_]+$"}}],
                                  "responses": {"200": {"description": "Tjenesten",
                                                        "content": {"application/json": {
                                                            "schema": {"$ref":
@@ -322,16 +307,30 @@ def openapi_document(request) -> dict:
             "/hsds/": {"get": {"summary": "Full eksport i Open Referral HSDS 3.0",
                                "operationId": "exportHsds",
                                "responses": {"200": {"description": "HSDS 3.0-side med "
-                                                                    "alle tjenester"}}}},
+                                                                    "alle tjenester",
+                                                     "content": {"application/json": {}}}}}},
+            "/hsds/services": {"get": {
+                "summary": "HSDS 3.0: tjenester side for side",
+                "operationId": "getPaginatedListOfServices", "parameters": hsds_params,
+                "responses": {"200": json_ok, "400": bad}}},
+            "/hsds/services/{id}": {"get": {
+                "summary": "HSDS 3.0: én tjeneste med alt nøstet inn",
+                "operationId": "getFullyNestedServiceById",
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": {"type": "string", "format": "uuid"}}],
+                "responses": {"200": json_ok, "404": not_found}}},
             "/openapi.json": {"get": {"summary": "Denne beskrivelsen",
                                       "operationId": "openapi",
                                       "responses": {"200": {"description": "OpenAPI 3.1"}}}},
         },
         "components": {"schemas": {
+            "Error": {"type": "object", "required": ["message"],
+                      "properties": {"message": {"type": "string"},
+                                     "errors": {"type": "object", "additionalProperties": {
+                                         "type": "array", "items": {"type": "string"}}}}},
             "Page": {"type": "object", "required": ["count", "page", "results"],
                      "properties": {"count": {"type": "integer"}, "page": {"type": "integer"},
                                     "next": {"type": ["string", "null"]},
-                                    "errors": {"type": "object"},
                                     "results": {"type": "array", "items": {
                                         "$ref": "#/components/schemas/Service"}}}},
             "Service": {"type": "object", "description": "schema.org Service med Rusfelts "

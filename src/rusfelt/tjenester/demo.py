@@ -380,6 +380,22 @@ ENGLISH = {
 }
 
 
+# Organisations that run several of Vedlegg 4's services, named first in the
+# service's name there (seed 000 L2168-2215). Any other ideell service is its
+# own organisation ("Caritas", "= Oslo", "Fattighuset").
+ORGANISATIONS = ("Blå Kors", "Frelsesarmeen", "Kirkens Bymisjon", "Fransiskushjelpen",
+                 "Oslo Røde Kors", "Stiftelsen Retretten", "UiO")
+
+
+def provider_of(name: str) -> str:
+    """The organisation behind a Vedlegg 4 service: a known name it starts with, or
+    the whole name (never just its first word: "Blå", "Kirkens", "=")."""
+    for organisation in ORGANISATIONS:
+        if name == organisation or name.startswith(organisation + " "):
+            return organisation
+    return name
+
+
 def parse_hours(pattern: str) -> list[tuple[int, time, time]]:
     """"0-4 08:00-15:30; 5 10:00-14:00" -> [(weekday, opens, closes), ...]."""
     if not pattern:
@@ -472,7 +488,7 @@ def rows(units):
     for name, kind, target, offer, category, groups, hours in OSLO_LOW_THRESHOLD:
         slug = "oslo-" + (slugify(name) or "likhetstegn-oslo")
         fields = {
-            "name": name, "unit": units["0301"], "provider_name": name.split(" ")[0]
+            "name": name, "unit": units["0301"], "provider_name": provider_of(name)
             if kind == "ideell" else "Oslo kommune", "kind": kind, "category": category,
             "target_groups": groups.split(","), "age_min": 15 if "15-23" in target else None,
             "age_max": 23 if "15-23" in target else None,

@@ -2,7 +2,9 @@
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.forms import inlineformset_factory
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from rusfelt.core.models import Niva, OrgUnit
@@ -29,8 +31,36 @@ ROLLE_CHOICES = [
 ]
 
 
+#: Seconds a process keeps the choice list of places. A change of units in
+#: this process clears it at once (apps.py); other processes see it after this.
+PLACES_CACHE_SECONDS = 300
+PLACES_VERSION_KEY = "tjenester:places-version"
+
+
 def place_choices():
-    """Kommuner with their bydeler, as optgroups: [(kommune, [(code, name), ...])]."""
+    """Kommuner with their bydeler, as optgroups: [(kommune, [(code, name), ...])].
+
+    Built once per language and cached: with the national unit tree this is
+    ~380 units, too many to read and group on every search.
+    """
+    version = cache.get_or_set(PLACES_VERSION_KEY, 0, None)
+    key = f"tjenester:places:{version}:{get_language() or 'nb'}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = _build_place_choices()
+        cache.set(key, choices, PLACES_CACHE_SECONDS)
+    return choices
+
+
+def forget_place_choices(**kwargs):
+    """Signal receiver: units changed, build the choice list anew."""
+    try:
+        cache.incr(PLACES_VERSION_KEY)
+    except ValueError:
+        cache.set(PLACES_VERSION_KEY, 1, None)
+
+
+def _build_place_choices():
     units = OrgUnit.objects.filter(level__in=[Niva.KOMMUNE, Niva.BYDEL]).order_by("path")
     groups: dict[str, list] = {}
     names: dict[str, str] = {}
@@ -41,8 +71,9 @@ def place_choices():
         else:
             parent = unit.path.rsplit("/", 2)[0] + "/"
             groups.setdefault(parent, []).append((unit.code, unit.name))
-    choices = [("", _("Hele landet"))]
-    choices += [(names.get(path, path), items) for path, items in groups.items()]
+    choices = [("", str(_("Hele landet")))]
+    choices += [(names.get(path, path), [(c, str(n)) for c, n in items])
+                for path, items in groups.items()]
     return choices
 
 
@@ -74,6 +105,39 @@ class SokForm(forms.Form):
             return Filters()
         self.is_valid()
         return Filters.from_cleaned(self.cleaned_data)
+
+
+class ApiSokForm(SokForm):
+    """The search of the JSON API: the page's fields, strictly checked, and paging.
+
+    Every field here is a parameter in the OpenAPI document (api.openapi_document);
+    a test walks the document and sends each a good and a bad value.
+    """
+
+    APEN_VALUES = ("on", "true", "false")
+
+    apen = forms.ChoiceField(choices=[("", "")] + [(v, v) for v in APEN_VALUES],
+                             required=False)
+    side = forms.IntegerField(min_value=1, required=False)
+    lang = forms.ChoiceField(choices=[("nb", "nb"), ("en", "en")], required=False)
+
+    def filters(self) -> Filters:
+        data = dict(self.cleaned_data)
+        data["apen"] = data.get("apen") in ("on", "true")
+        return Filters.from_cleaned(data)
+
+
+class HsdsPageForm(forms.Form):
+    """Parameters of the HSDS API's /services (HSDS openapi.json)."""
+
+    page = forms.IntegerField(min_value=1, required=False)
+    per_page = forms.IntegerField(min_value=1, max_value=500, required=False)
+    search = forms.CharField(max_length=200, required=False)
+    full = forms.ChoiceField(choices=[("", ""), ("true", "true"), ("false", "false")],
+                             required=False)
+
+    def clean_full(self):
+        return self.cleaned_data.get("full") == "true"
 
 
 class TjenesteForm(forms.ModelForm):

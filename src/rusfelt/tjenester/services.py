@@ -5,27 +5,27 @@ The public search is not scoped: published services are public. Changes go
 through ``save_tjeneste`` / ``mark_verified``, which audit every write.
 """
 
-import operator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from functools import reduce
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import F, Q
 from django.utils import timezone
 
 from rusfelt.core import audit
 from rusfelt.core.models import AuditAction, Niva, OrgUnit
 
-from .domain import apningstider, sok
+from .domain import apningstider, kvalitet, sporsmal
 from .domain.helligdager import is_public_holiday
 from .fields import contains_value
 from .models import (
     PARORENDE_GROUPS,
     Apningstid,
+    Category,
     Tjeneste,
     Unntak,
 )
+from .search import backend as search_backend
 
 PAGE_SIZE = 20
 
@@ -65,11 +65,8 @@ class Filters:
 
 
 def filtered(filters: Filters):
-    """Published services matching every filter except "open now", in name order."""
+    """Published services matching every filter except the text and "open now"."""
     qs = Tjeneste.objects.published()
-    groups = sok.query_terms(filters.q)
-    for group in groups:
-        qs = qs.filter(_group_q("search_index", group))
     if filters.kategori:
         qs = qs.filter(category=filters.kategori)
     if filters.tilgang:
@@ -98,24 +95,7 @@ def filtered(filters: Filters):
         # above it (a kommune-wide service serves every bydel).
         above = [u.code for u in unit.ancestors() if u.level != Niva.LAND]
         qs = qs.filter(Q(unit__path__startswith=unit.path) | Q(unit__code__in=above))
-    if not groups:
-        return qs.order_by("name", "pk")
-    # Services whose NAME matches more of the query come first.
-    rank = sum(
-        (Case(When(_group_q("name_index", group), then=1), default=0,
-              output_field=IntegerField()) for group in groups),
-        Value(0),
-    )
-    return qs.annotate(name_rank=rank).order_by("-name_rank", "name", "pk")
-
-
-def _group_q(field: str, group: list[list[str]]) -> Q:
-    """One query word (domain.sok.query_terms) as SQL: any alternative, all its prefixes."""
-    alternatives = [
-        reduce(operator.and_, (Q(**{f"{field}__contains": f" {term}"}) for term in alternative))
-        for alternative in group
-    ]
-    return reduce(operator.or_, alternatives)
+    return qs
 
 
 def open_now_ids(qs, at: datetime) -> list[int]:
@@ -166,19 +146,64 @@ def schedules_for(ids) -> dict[int, apningstider.Schedule]:
     }
 
 
-def search_ids(filters: Filters, at: datetime | None = None):
-    """Ids of the matching services in display order.
+@dataclass
+class Result:
+    """A search's answer: ids in display order and how the text was read."""
 
-    Without text or "open now" this is a lazy queryset, so a paginator asks
-    the database for a COUNT and one page; otherwise a list.
+    ids: object  # a list, or a lazy queryset of ids when no text and no "open now"
+    question: sporsmal.Question
+
+
+def search(filters: Filters, at: datetime | None = None) -> Result:
+    """The public search: filters, then the text read as a question (domain.sporsmal),
+    matched through the database's text search (search.py) and ranked.
+
+    Without text or "open now" the ids are a lazy queryset in name order, so a
+    paginator asks the database for a COUNT and one page.
     """
+    question = sporsmal.parse(filters.q)
     qs = filtered(filters)
-    if not filters.apen and not filters.q:
-        return qs.values_list("pk", flat=True)
-    if not filters.apen:
-        # A text search scans every row's index: do it once, not for COUNT and page.
-        return list(qs.values_list("pk", flat=True))
-    return open_now_ids(qs, at or now_local())
+    only_open = filters.apen or question.open_now
+    ranked = bool(question.groups or question.understood or question.age is not None)
+    if not ranked and not only_open:
+        return Result(qs.order_by("name", "pk").values_list("pk", flat=True), question)
+    at = at or now_local()
+    ranks: dict[int, float] = {}
+    if question.groups:
+        backend = search_backend()
+        question = sporsmal.with_corrections(question, backend.known_prefix, backend.near)
+        qs = backend.matching(qs, question.groups)
+        ranks = backend.ranks(question.groups)
+    open_ids = set(open_now_ids(qs, at)) if (only_open or question.urgent) else set()
+    night_ids = night_open_ids(qs) if question.overnight else set()
+    rows = []
+    for pk, name, name_index, index, category, groups, low, high in qs.values_list(
+            "pk", "name", "name_index", "search_index", "category", "target_groups",
+            "age_min", "age_max"):
+        if only_open and pk not in open_ids:
+            continue
+        doc = sporsmal.Doc(name_index, index, category, tuple(groups), low, high,
+                           open_now=pk in open_ids, open_at_night=pk in night_ids)
+        if question.groups and not sporsmal.matched_groups(question, doc):
+            continue  # the database's prefix match was wider than the rule
+        rows.append((pk, name, doc))
+    rare = sporsmal.rarity(question, (doc for _pk, _name, doc in rows))
+    docs = [(*sporsmal.rank_key(question, doc, rare), -ranks.get(pk, 0.0), name, pk)
+            for pk, name, doc in rows]
+    docs.sort()
+    return Result([d[-1] for d in docs], question)
+
+
+def search_ids(filters: Filters, at: datetime | None = None):
+    """Ids of the matching services in display order (see ``search``)."""
+    return search(filters, at).ids
+
+
+def night_open_ids(qs) -> set[int]:
+    """Services in ``qs`` open some night: hours past midnight, all day, or at 02:00."""
+    at_night = Q(closes__lte=F("opens")) | Q(opens__lte=time(2), closes__gt=time(2))
+    return set(Apningstid.objects.filter(at_night, tjeneste__in=qs.values("pk"))
+               .values_list("tjeneste_id", flat=True))
 
 
 def load(ids) -> list[Tjeneste]:
@@ -205,6 +230,109 @@ class Listing:
 def listings(objects, at: datetime) -> list[Listing]:
     return [Listing(o, apningstider.status(o.schedule(), at), o.is_stale(at.date()))
             for o in objects]
+
+
+def for_municipality(code: str, *, category: str = "", at: datetime | None = None,
+                     limit: int | None = None) -> list[Listing]:
+    """Published services for the kommune or bydel ``code`` (with those of the units
+    above it), in ``category`` if given, open now first, then by name.
+
+    For other capabilities (screening's "matching services", the no-results
+    page): a plain list of ``Listing`` (service, status now, stale flag).
+    Unknown codes give an empty list.
+    """
+    at = at or now_local()
+    qs = filtered(Filters(sted=code, kategori=category))
+    ids = list(qs.order_by("name", "pk").values_list("pk", flat=True))
+    open_ids = set(open_now_ids(qs, at))
+    ids.sort(key=lambda pk: pk not in open_ids)  # stable: name order within each part
+    return listings(load(ids[:limit] if limit else ids), at)
+
+
+def emergency_services(code: str, at: datetime | None = None) -> list[Listing]:
+    """The municipality's own emergency services (category "akutt"), for the
+    emergency box beside 113 and 116 117. A bydel gets its kommune's."""
+    if not code:
+        return []
+    return for_municipality(code, category=Category.AKUTT, at=at, limit=4)
+
+
+# --- Data quality (planners) ----------------------------------------------------
+
+
+@dataclass
+class QualityRow:
+    tjeneste: Tjeneste
+    gaps: tuple[str, ...]
+
+
+QUALITY_COLUMNS = ["enhet", "enhetskode", "tjeneste", "kortnavn", "publisert", "telefon",
+                   "adresse", "nettside", "apningstider", "sist_kontrollert", "kilde"]
+
+
+def quality_rows(qs, today: date) -> list[QualityRow]:
+    """Services in ``qs`` (already scoped) with their gaps, by unit then name;
+    services without gaps are left out."""
+    with_hours = set(Apningstid.objects.filter(tjeneste__in=qs.values("pk"))
+                     .values_list("tjeneste_id", flat=True))
+    rows = []
+    for obj in qs.select_related("unit").order_by("unit__path", "name", "pk"):
+        facts = kvalitet.Facts(obj.phone, obj.street_address, obj.postal_code, obj.website,
+                               obj.pk in with_hours or bool(obj.hours_note), obj.verified_on)
+        found = kvalitet.gaps(facts, today)
+        if found:
+            rows.append(QualityRow(obj, found))
+    return rows
+
+
+def quality_table(rows: list[QualityRow], *, neutral: bool = True) -> list[list]:
+    """The rows as cells (the export's layout, QUALITY_COLUMNS): "mangler" where a
+    detail is missing; formula-like text neutralised unless ``neutral`` is False
+    (XLSX marks every cell as text instead)."""
+    missing = "mangler"
+    table = []
+    for row in rows:
+        t = row.tjeneste
+        table.append([kvalitet.neutralise(v) if neutral else v for v in (
+            t.unit.name, t.unit.code, t.name, t.slug, "ja" if t.published else "nei",
+            missing if kvalitet.PHONE in row.gaps else t.phone,
+            missing if kvalitet.ADDRESS in row.gaps else f"{t.street_address}, {t.postal_code}",
+            missing if kvalitet.WEBSITE in row.gaps else t.website,
+            missing if kvalitet.HOURS in row.gaps else "ja",
+            t.verified_on.isoformat() if t.verified_on else "aldri",
+            t.source_ref,
+        )])
+    return table
+
+
+def quality_csv(rows: list[QualityRow]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(QUALITY_COLUMNS)
+    writer.writerows(quality_table(rows))
+    return "\ufeff" + out.getvalue()  # BOM: Excel reads UTF-8
+
+
+def quality_xlsx(rows: list[QualityRow]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Mangler"
+    sheet.append(QUALITY_COLUMNS)
+    for cells in quality_table(rows, neutral=False):
+        sheet.append(cells)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.data_type = "s"  # text, never a formula
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 # --- Changes (planners) -------------------------------------------------------

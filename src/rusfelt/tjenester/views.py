@@ -7,17 +7,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from rusfelt.core import audit
+from rusfelt.core.models import AuditAction
 from rusfelt.core.roles import Role
 from rusfelt.core.scoping import get_for_user_or_404, units_for
 
 from . import services
-from .domain import apningstider
+from .domain import apningstider, kvalitet
 from .domain.helligdager import public_holidays
 from .forms import (
     ApningstidFormSet,
@@ -35,21 +39,59 @@ PLANNER_ROLES = [Role.PLANLEGGER]
 FILTER_FIELDS = ("rolle", "alder", "kategori", "tilgang", "sted")
 
 
+#: How the page names what it read from the question (domain.sporsmal).
+UNDERSTOOD_LABELS = {
+    "apen": _lazy("bare åpne nå"), "akutt": _lazy("akutt hjelp og åpne nå først"),
+    "natt": _lazy("natt og overnatting først"), "parorende": _lazy("for pårørende først"),
+    "ung": _lazy("for unge først"),
+}
+
+
 def index(request):
     """The public search: no login, GET only, every result linkable."""
     form = SokForm(request.GET if request.GET else None)
     filters = form.filters()
     now = services.now_local()
-    ids = services.search_ids(filters, now)
-    page = Paginator(ids, services.PAGE_SIZE).get_page(request.GET.get("side"))
+    result = services.search(filters, now)
+    page = Paginator(result.ids, services.PAGE_SIZE).get_page(request.GET.get("side"))
     results = services.listings(services.load(page.object_list), now)
     query = request.GET.copy()
     query.pop("side", None)
+    question = result.question
+    understood = [UNDERSTOOD_LABELS[code] for code in question.understood]
+    if question.age is not None:
+        understood.append(_("passer for %(age)s år først") % {"age": question.age})
+    total = page.paginator.count
     return render(request, "tjenester/index.html", {
         "form": form, "page": page, "results": results, "now": now,
         "filters_active": any(request.GET.get(k) for k in FILTER_FIELDS) or bool(form.errors),
-        "total": page.paginator.count, "query": query.urlencode(), "searched": bool(request.GET),
+        "total": total, "query": query.urlencode(), "searched": bool(request.GET),
+        "understood": understood,
+        "emergency": services.emergency_services(filters.sted, now),
+        "broader": _broader(filters, question) if not total else [],
+        "nearby": services.for_municipality(filters.sted, at=now, limit=5)
+        if not total and filters.sted else [],
     })
+
+
+def _broader(filters, question) -> list[tuple[str, str]]:
+    """Wider searches to offer when nothing matched: (label, query string)."""
+    offers = []
+    narrowed = any([filters.alder is not None, filters.rolle, filters.kategori,
+                    filters.tilgang, filters.apen])
+    if filters.q and narrowed:
+        offers.append((_("Samme søk uten filtrene"),
+                       urlencode({"q": filters.q, "sted": filters.sted} if filters.sted
+                                 else {"q": filters.q})))
+    if len(question.words) > 1:
+        for word in question.words:
+            params = {"q": word, **({"sted": filters.sted} if filters.sted else {})}
+            offers.append((_("Bare «%(word)s»") % {"word": word}, urlencode(params)))
+    if filters.sted and (filters.q or narrowed):
+        offers.append((_("Alle tilbud på stedet"), urlencode({"sted": filters.sted})))
+    if filters.q or narrowed or filters.sted:
+        offers.append((_("Alle tilbud i hele landet"), ""))
+    return offers
 
 
 def _visible(request):
@@ -77,6 +119,8 @@ def detail(request, slug):
     return render(request, "tjenester/detail.html", {
         "obj": obj, "listing": listing, "now": now, "week": week, "special": special,
         "can_edit": can_edit, "always_open": apningstider.is_always_open(schedule),
+        "emergency": [e for e in services.emergency_services(obj.unit.code, now)
+                      if e.tjeneste.pk != obj.pk],
     })
 
 
@@ -115,6 +159,44 @@ def planner_list(request):
     return render(request, "tjenester/planner_list.html", {
         "rows": rows, "stale_count": sum(1 for _o, s in rows if s),
     })
+
+
+QUALITY_FORMATS = {"csv": "text/csv; charset=utf-8",
+                   "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@login_required
+@never_cache
+def planner_quality(request):
+    """Services of the planner's units missing phone, address, web or hours, or not
+    verified for 12 months, per unit; ``?format=csv|xlsx`` exports the same rows."""
+    _require_planner(request.user)
+    today = services.now_local().date()
+    rows = services.quality_rows(Tjeneste.objects.for_user(request.user, PLANNER_ROLES), today)
+    fmt = request.GET.get("format", "")
+    if fmt:
+        if fmt not in QUALITY_FORMATS:
+            return HttpResponseBadRequest(_("Ukjent format: bruk csv eller xlsx."))
+        body = services.quality_csv(rows) if fmt == "csv" else services.quality_xlsx(rows)
+        audit.record(AuditAction.EXPORT, request=request,
+                     detail={"export": "tjenester-kvalitet", "format": fmt, "rows": len(rows)})
+        response = HttpResponse(body, content_type=QUALITY_FORMATS[fmt])
+        response["Content-Disposition"] = (
+            f'attachment; filename="tjenester-mangler-{today.isoformat()}.{fmt}"')
+        return response
+    units: dict = {}
+    for row in rows:
+        units.setdefault(row.tjeneste.unit, []).append(row)
+    counts = {code: sum(code in r.gaps for r in rows) for code in kvalitet.GAPS}
+    return render(request, "tjenester/quality.html", {
+        "units": units.items(), "total": len(rows), "counts": counts,
+        "gap_labels": GAP_LABELS,
+    })
+
+
+GAP_LABELS = {"telefon": _lazy("telefon"), "adresse": _lazy("adresse med postnummer"),
+              "nettside": _lazy("nettside"), "apningstider": _lazy("åpningstider"),
+              "ikke_kontrollert": _lazy("ikke kontrollert siste 12 måneder")}
 
 
 def _formsets(request, obj):

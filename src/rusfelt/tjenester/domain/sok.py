@@ -47,7 +47,7 @@ KNOWN_STEMS = frozenset(
     akutt krise sosial kontor stasjon skole klubb fritid rett juridisk
     forebygging skadereduksjon smittevern sproyte rom feltpleie ambulant
     rehabilitering omsorg avrusning avgiftning stabilisering motivasjon
-    lavterskel bostedslos senter
+    lavterskel bostedslos senter vinter
     """.split()
 )
 

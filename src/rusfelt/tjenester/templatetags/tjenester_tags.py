@@ -1,4 +1,4 @@
-"""Plain-language opening status ("Åpen nå – stenger kl. 15.30")."""
+"""Plain-language opening status ("Åpent nå til 15.30") and ways to reach a service."""
 
 from datetime import datetime, time, timedelta
 
@@ -29,8 +29,10 @@ def _when(moment: datetime, now: datetime) -> str:
 def status_text(status, now) -> str:
     if status.is_open:
         if status.changes_at is None or status.changes_at - now > timedelta(days=6):
-            return _("Åpen nå – hele døgnet")
-        return _("Åpen nå – stenger %(when)s") % {"when": _when(status.changes_at, now)}
+            return _("Åpent nå – hele døgnet")
+        if status.changes_at.date() == now.date():
+            return _("Åpent nå til %(tid)s") % {"tid": clock(status.changes_at)}
+        return _("Åpent nå til %(when)s") % {"when": _when(status.changes_at, now)}
     if status.changes_at is None:
         return _("Stengt nå")
     return _("Stengt nå – åpner %(when)s") % {"when": _when(status.changes_at, now)}
@@ -65,3 +67,26 @@ def lang_attr(obj, field=None) -> str:
         return ""
     shown = obj.text_language(field) if field else "nb"
     return mark_safe(' lang="nb"') if shown != page else ""
+
+
+@register.filter
+def tel(number: str) -> str:
+    """A phone number as a tel: URI: digits and a leading +, "116 117" -> "tel:116117"."""
+    digits = "".join(ch for ch in number or "" if ch.isdigit() or ch == "+")
+    return f"tel:{digits}"
+
+
+@register.filter
+def map_search(obj) -> str:
+    """An OpenStreetMap search for the service's address (street, postal code, city)."""
+    from urllib.parse import urlencode
+
+    parts = [obj.street_address, " ".join(p for p in (obj.postal_code, obj.city) if p)]
+    query = ", ".join(p for p in parts if p)
+    return "https://www.openstreetmap.org/search?" + urlencode({"query": query})
+
+
+@register.filter
+def get_item(mapping, key):
+    """``{{ labels|get_item:code }}``: a dict lookup by a variable key."""
+    return mapping.get(key, "")

@@ -53,17 +53,18 @@ def test_search_and_service_page(page, directory, screenshot):
         page.get_by_role("searchbox", name="Hva leter du etter?").fill("rusbehandling")
         page.keyboard.press("Enter")
         page.wait_for_url("**/tjenester/?q=rusbehandling**")
-        assert page.get_by_role("heading", level=2).first.inner_text() == "1 tilbud"
+        assert page.locator("#tj-results-heading").inner_text() == "1 tilbud"
         assert results(page) == ["K46 – for unge med rusproblemer"]
-        assert "Åpen nå – stenger kl. 15.00" in page.locator(".tj-result").inner_text()
+        assert "Åpent nå til 15.00" in page.locator(".tj-result").inner_text()
         screenshot(page, "tjenester-sok")
 
-        page.get_by_role("link", name="K46 – for unge med rusproblemer").click()
+        page.get_by_role("link", name="K46 – for unge med rusproblemer", exact=True).click()
         page.wait_for_url("**/tjenester/k46/")
         headings = page.get_by_role("heading", level=2).all_inner_texts()
         assert headings == ["Hva er det?", "Er det for meg?", "Hvordan kommer jeg inn?",
-                            "Når er det åpent?", "Hvordan finner jeg fram?"]
-        assert page.locator(".tj-status").inner_text() == "Åpen nå – stenger kl. 15.00"
+                            "Når er det åpent?", "Hvordan finner jeg fram?",
+                            "Trenger du hjelp nå?"]
+        assert page.locator(".tj-status").inner_text() == "Åpent nå til 15.00"
         assert "16–25 år" in page.locator("main").inner_text()
         screenshot(page, "tjenester-tjeneste")
         page.emulate_media(media="print")
@@ -187,6 +188,48 @@ def test_phone_sized_search_and_service(phone_page, directory, screenshot):
         phone_page.goto(f"{directory.url}/tjenester/k46/")
         assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
         screenshot(phone_page, "tjenester-mobil-tjeneste")
+
+
+def test_a_question_at_night_on_a_390_px_phone(phone_page, directory, screenshot):
+    """Issue 13's person at night on a phone: a question, the results, a service."""
+    with time_machine.travel(MONDAY_10.replace(hour=23), tick=True):
+        phone_page.goto(f"{directory.url}/tjenester/")
+        phone_page.get_by_role("searchbox", name="Hva leter du etter?").fill(
+            "hvor kan jeg sove i natt")
+        screenshot(phone_page, "tjenester-390-sok")
+        phone_page.keyboard.press("Enter")
+        phone_page.wait_for_url("**q=hvor+kan+jeg+sove+i+natt**")
+        assert results(phone_page)[0] == "Vinternatt"
+        first = phone_page.locator(".tj-result").first.inner_text()
+        assert "Åpent nå til i morgen kl. 08.00" in first
+        assert phone_page.get_by_role("link", name="ring 113").get_attribute("href") == "tel:113"
+        assert phone_page.get_by_role("link", name="ring 116 117").is_visible()
+        assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+        screenshot(phone_page, "tjenester-390-treff")
+
+        phone_page.get_by_role("link", name="Vinternatt", exact=True).first.click()
+        phone_page.wait_for_url("**/tjenester/vinternatt/")
+        assert "Ingen telefonnummer er registrert." in phone_page.locator("main").inner_text()
+        assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+        screenshot(phone_page, "tjenester-390-tjeneste")
+
+        phone_page.goto(f"{directory.url}/tjenester/?q=finnesikke&sted=1103")
+        assert phone_page.get_by_role("link", name="Legevakt").count() >= 1
+        screenshot(phone_page, "tjenester-390-ingen-treff")
+
+
+@pytest.mark.parametrize("path", ["/tjenester/?q=hvor+kan+jeg+sove+i+natt",
+                                  "/tjenester/vinternatt/",
+                                  "/tjenester/?q=finnesikke&sted=1103"])
+def test_axe_finds_no_violations_at_390_px(browser, directory, path):
+    context = browser.new_context(locale="nb-NO", bypass_csp=True, is_mobile=True,
+                                  viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    with time_machine.travel(MONDAY_10.replace(hour=23), tick=True):
+        page.goto(f"{directory.url}{path}")
+        violations = axe_violations(page)
+    context.close()
+    assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)
 
 
 def test_planner_marks_a_stale_service_verified(page, directory, login, make_user, screenshot):

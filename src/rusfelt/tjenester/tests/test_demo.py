@@ -38,3 +38,30 @@ def test_every_demo_service_cites_its_source(units):
     demo.load()
     assert not Tjeneste.objects.filter(source_ref="").exists()
     assert not Tjeneste.objects.exclude(source_ref__startswith="seed 0").exists()
+
+
+def test_provider_names_are_whole_organisation_names(units):
+    # The loader once cut them to their first word ("Blå", "Kirkens", "=").
+    demo.load()
+    providers = dict(Tjeneste.objects.values_list("name", "provider_name"))
+    assert providers["Blå Kors kontaktsenter"] == "Blå Kors"
+    assert providers["Kirkens Bymisjon Sporet"] == "Kirkens Bymisjon"
+    assert providers["= Oslo"] == "= Oslo"
+    assert providers["Caritas"] == "Caritas"
+    assert providers["Oslo Røde Kors overnatting"] == "Oslo Røde Kors"
+    assert providers["Den Åpne Dør, Frelsesarmeen"] == "Frelsesarmeen"
+    cut = {"Blå", "Kirkens", "=", "Frelsesarmeen Fyrlyset", "Sub", "Foreningen"}
+    assert not cut & set(providers.values())
+
+
+def test_the_demo_invents_no_contact_details(units):
+    # The seeds give no phone numbers, e-mail or web addresses for these services;
+    # only the national legevakt number (116 117) and places the seeds name.
+    demo.load()
+    assert list(Tjeneste.objects.exclude(phone="").values_list("phone", flat=True)) == [
+        "116 117"]
+    assert not Tjeneste.objects.exclude(email="").exists()
+    assert not Tjeneste.objects.exclude(website="").exists()
+    assert not Tjeneste.objects.exclude(postal_code="").exists()
+    assert list(Tjeneste.objects.exclude(street_address="").values_list(
+        "street_address", flat=True)) == ["Legevakten, Storgata"]  # seed 000 L1288

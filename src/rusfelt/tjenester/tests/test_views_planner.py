@@ -151,3 +151,13 @@ def test_django_admin_lists_and_opens_services(client, oslo_service, django_user
     assert client.get("/django-admin/tjenester/tjeneste/").status_code == 200
     url = f"/django-admin/tjenester/tjeneste/{oslo_service.pk}/change/"
     assert client.get(url).status_code == 200
+
+
+def test_source_references_are_for_planners_not_the_public(client, oslo_service,
+                                                           oslo_planlegger):
+    oslo_service.source_ref = "seed 003 L605-608"
+    oslo_service.save()
+    url = oslo_service.get_absolute_url()
+    assert "seed 003 L605" not in client.get(url).content.decode()
+    client.force_login(oslo_planlegger)
+    assert "seed 003 L605" in client.get(url).content.decode()

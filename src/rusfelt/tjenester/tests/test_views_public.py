@@ -118,7 +118,7 @@ def test_the_service_page_answers_the_five_questions(client, make_tjeneste, offi
     for heading in ("Hva er det?", "Er det for meg?", "Hvordan kommer jeg inn?",
                     "Når er det åpent?", "Hvordan finner jeg fram?"):
         assert heading in html
-    assert "Åpen nå – stenger kl. 15.30" in html
+    assert "Åpent nå til 15.30" in html
     assert "16–25 år" in html
     assert "Drop-in: kom innom" in html
     assert "Kannikgata 46" in html

@@ -3,6 +3,7 @@
 import json
 import sys
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from rusfelt.core import audit
@@ -27,8 +28,9 @@ class Command(BaseCommand):
         foreldet.add_argument("--enhet")
         hsds = sub.add_parser("hsds", help="Eksporter alle publiserte tjenester som HSDS 3.0.")
         hsds.add_argument("fil", nargs="?", help="Filnavn (standard: skriv til skjermen).")
-        hsds.add_argument("--base-url", default="http://localhost:8000",
-                          help="Adressen tjenestesidene lenkes fra.")
+        hsds.add_argument("--base-url", default="",
+                          help="Adressen tjenestesidene lenkes fra (standard: innstillingen "
+                               "RUSFELT_PUBLIC_BASE_URL).")
 
     def handle(self, *args, subcommand, **options):
         getattr(self, f"handle_{subcommand}")(**options)
@@ -72,7 +74,10 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(rows)} tjenester må kontrolleres.")
 
     def handle_hsds(self, fil=None, base_url="", **options):
-        base = base_url.rstrip("/")
+        base = (base_url or settings.RUSFELT_PUBLIC_BASE_URL).rstrip("/")
+        if not base.startswith(("https://", "http://")):
+            raise CommandError("Sett RUSFELT_PUBLIC_BASE_URL (f.eks. https://rusfelt.kommune.no) "
+                               "eller gi --base-url: eksporten lenker til tjenestesidene.")
         document = hsds_document(lambda path: f"{base}{path}")
         text = json.dumps(document, ensure_ascii=False, indent=1)
         if fil:

@@ -1,0 +1,107 @@
+"""Reading a search as a question (domain/sporsmal.py): no database."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from rusfelt.tjenester.domain import sok, sporsmal
+from rusfelt.tjenester.domain.sporsmal import Doc, parse
+
+
+def doc(text, name="", **kwargs):
+    return Doc(sok.index_text(name), sok.index_text(name, text), **kwargs)
+
+
+def test_the_domain_module_imports_no_django():
+    tree = ast.parse(Path(sporsmal.__file__).read_text())
+    names = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    names += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    assert not [n for n in names if n.startswith("django")]
+
+
+def test_words_of_the_question_need_not_match():
+    # The issue: "jeg trenger hjelp med rus" gave 0 where "rus" gave 82.
+    assert parse("jeg trenger hjelp med rus").groups == parse("rus").groups == [[["rus"]]]
+    assert parse("hjelp til pårørende").words == ["parorende"]
+
+
+@pytest.mark.parametrize(("text", "understood"), [
+    ("åpent nå", ["apen"]),
+    ("åpen nå", ["apen"]),
+    ("open now", ["apen"]),
+    ("akutt", ["akutt"]),
+    ("nå", ["akutt"]),
+    ("i natt", ["akutt", "natt"]),
+    ("natt", ["natt"]),
+    ("hvor kan jeg sove", ["natt"]),
+    ("pårørende", ["parorende"]),
+    ("sønnen min ruser seg", ["parorende"]),
+    ("ung", ["ung"]),
+    ("ungdom", ["ung"]),
+    ("rus", []),
+])
+def test_intent_words(text, understood):
+    assert parse(text).understood == understood
+
+
+def test_an_age_in_the_question():
+    q = parse("jeg er 17 år og ruser meg")
+    assert q.age == 17
+    assert q.words == ["ruser"]
+
+
+def test_everyday_and_english_words_get_the_directory_s_words():
+    assert ["alkohol"] in parse("jeg drikker for mye").groups[0]
+    assert ["overnatting"] in parse("night shelter").groups[1]
+
+
+def test_a_misspelt_compound_is_corrected_by_its_parts():
+    # The issue's example: "rusbehandlng".
+    assert sporsmal.correct("rusbehandlng", ["behandling", "bolig"]) == [["rus", "behandling"]]
+    assert sporsmal.correct("overnattig", ["overnatting"]) == [["overnatting"]]
+    assert sporsmal.correct("xyzzy", ["behandling"]) == []
+    assert sporsmal.correct("bo", ["bolig"]) == []  # too short to guess
+
+
+def test_corrections_are_added_only_where_nothing_matches():
+    q = parse("rusbehandlng bolig")
+    q = sporsmal.with_corrections(q, lambda term: term in ("rus", "bolig", "behandling"),
+                                  lambda term: ["behandling"])
+    assert ["rus", "behandling"] in q.groups[0]
+    assert q.groups[1] == [["bolig"], ["bo"]]
+
+
+def test_more_matched_words_rank_higher():
+    q = parse("rus bolig")
+    both = doc("Bolig for personer med rus")
+    one = doc("Bolig med oppfølging", name="Bolig")
+    assert sporsmal.matched_groups(q, both) == 2
+    assert sorted([one, both], key=lambda d: sporsmal.rank_key(q, d))[0] is both
+
+
+def test_a_name_match_ranks_above_a_text_match():
+    q = parse("feltpleie")
+    assert sporsmal.score(q, doc("", name="Feltpleie")) > sporsmal.score(q, doc("Feltpleie."))
+
+
+def test_intents_prefer_matching_services():
+    urgent = parse("akutt")
+    assert (sporsmal.score(urgent, doc("akutt", category="akutt", open_now=True))
+            > sporsmal.score(urgent, doc("akutt")))
+    relatives = parse("pårørende")
+    assert (sporsmal.score(relatives, doc("pårørende", target_groups=("parorende",)))
+            > sporsmal.score(relatives, doc("pårørende")))
+    young = parse("ung")
+    assert (sporsmal.score(young, doc("unge", age_min=16, age_max=25))
+            > sporsmal.score(young, doc("unge", age_min=18)))
+    age = parse("17 år rus")
+    assert (sporsmal.score(age, doc("rus", age_min=18))
+            < sporsmal.score(age, doc("rus", age_min=16, age_max=25)))
+
+
+def test_rare_words_weigh_more_than_common_ones():
+    q = parse("alkohol rus")
+    docs = [doc("rus"), doc("rus"), doc("rus alkohol")]
+    rare = sporsmal.rarity(q, docs)
+    assert rare[("alkohol",)] > rare[("rus",)]

@@ -1,0 +1,60 @@
+"""The databases' own text search (search.py) stays in step with the rows:
+on save, delete, update() and bulk_create, on SQLite (FTS5) and PostgreSQL
+(tsvector + pg_trgm vocabulary)."""
+
+import pytest
+from django.db import connection
+
+from rusfelt.tjenester import search
+from rusfelt.tjenester.domain import sporsmal
+from rusfelt.tjenester.models import Tjeneste
+
+pytestmark = pytest.mark.django_db
+
+
+def found(word):
+    groups = sporsmal.parse(word).groups
+    return set(search.backend().matching(Tjeneste.objects.all(), groups)
+               .values_list("slug", flat=True))
+
+
+def test_the_index_of_this_database_exists():
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'tjenester_fts'")
+            assert cursor.fetchone()
+        else:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname IN "
+                           "('tjenester_search_vector_gin', 'tjenester_sokeord_trgm')")
+            definitions = " ".join(row[0] for row in cursor.fetchall())
+            assert "gin (search_vector)" in definitions and "gin_trgm_ops" in definitions
+
+
+def test_save_update_and_delete_reach_the_index(make_tjeneste):
+    obj = make_tjeneste("nattcafe", name="Nattkafé", description="Suppe og varme.")
+    assert found("suppe") == {"nattcafe"}
+    obj.description = "Brød og te."
+    obj.save()
+    assert found("suppe") == set() and found("brød") == {"nattcafe"}
+    Tjeneste.objects.filter(pk=obj.pk).update(search_index=" lapskaus ")
+    assert found("lapskaus") == {"nattcafe"}
+    obj.delete()
+    assert found("brød") == set()
+
+
+def test_bulk_loads_reach_the_index(units):
+    rows = [Tjeneste(slug=f"bulk-{i}", name=f"Bulk {i}", unit=units["0301"], kind="kommunal",
+                     category="lavterskel", description="Grøt hver morgen.") for i in range(3)]
+    for row in rows:
+        row.search_index, row.name_index = row.build_search_index([]), row.build_name_index([])
+    Tjeneste.objects.bulk_create(rows)
+    assert found("grøt") == {"bulk-0", "bulk-1", "bulk-2"}
+
+
+def test_typos_find_the_vocabulary_of_the_index(make_tjeneste):
+    make_tjeneste("poli", name="Poliklinikk", description="Behandling for rusproblemer.")
+    backend = search.backend()
+    assert backend.known_prefix("behandl")
+    assert not backend.known_prefix("behandlng")
+    assert "behandling" in backend.near("behandlng")
+    assert "behandling" in backend.near("rusbehandlng")  # a part after a known first part
