@@ -8,5 +8,3 @@ class TjenesterConfig(AppConfig):
     #: Shown in the main navigation.
     nav_label = _("Tjenester")
     nav_description = _("En offentlig, søkbar oversikt over hjelpetilbud.")
-    #: False until the capability is built; the navigation then says so plainly.
-    built = True
