@@ -9,11 +9,8 @@ CAPABILITY_APPS = ["kartlegging", "indikatorer", "planer", "tjenester", "rapport
 
 
 def capabilities():
-    """(app_label, label, url, built) for each capability app.
-
-    Each capability's AppConfig carries ``nav_label`` and ``built``; an app
-    that is not built yet shows a plain page saying so.
-    """
+    """The label, name, description and url of each capability app (its AppConfig's
+    ``nav_label`` and ``nav_description``)."""
     items = []
     for label in CAPABILITY_APPS:
         config = apps.get_app_config(label)
@@ -27,7 +24,6 @@ def capabilities():
                 "name": config.nav_label,
                 "description": config.nav_description,
                 "url": url,
-                "built": config.built,
             }
         )
     return items

@@ -13,6 +13,7 @@ by the user's units in a view.
 from collections.abc import Iterable
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import get_object_or_404
@@ -30,6 +31,14 @@ def _role_values(roles: Iterable[str] | str | None) -> list[str] | None:
     return sorted(values)
 
 
+def _granted_paths(user, roles) -> list[str]:
+    grants = user.grants.all()
+    role_values = _role_values(roles)
+    if role_values is not None:
+        grants = grants.filter(role__in=role_values)
+    return list(grants.values_list("unit__path", flat=True).distinct())
+
+
 def units_for(user, roles: Iterable[str] | str | None = None) -> models.QuerySet:
     """The org units ``user`` holds one of ``roles`` on (any role when None).
 
@@ -40,11 +49,7 @@ def units_for(user, roles: Iterable[str] | str | None = None) -> models.QuerySet
         return OrgUnit.objects.none()
     if user.is_superuser:
         return OrgUnit.objects.all()
-    grants = user.grants.all()
-    role_values = _role_values(roles)
-    if role_values is not None:
-        grants = grants.filter(role__in=role_values)
-    paths = list(grants.values_list("unit__path", flat=True).distinct())
+    paths = _granted_paths(user, roles)
     if not paths:
         return OrgUnit.objects.none()
     covered = models.Q()
@@ -84,3 +89,40 @@ def get_for_user_or_404(queryset, user, roles=None, **lookup):
     if roles is not None and not queryset.for_user(user, roles).filter(pk=obj.pk).exists():
         raise PermissionDenied
     return obj
+
+
+def grants_covering(user, roles: Iterable[str] | str | None = None) -> models.QuerySet:
+    """Grants that give access to the units ``user`` holds ``roles`` on.
+
+    Those are the grants on those units and below them, and the grants on the
+    units above them (a grant on a kommune also covers its bydeler). For the
+    data protection officer's overview of who had access.
+    """
+    Grant = apps.get_model("core", "Grant")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Grant.objects.none()
+    if user.is_superuser:
+        return Grant.objects.all()
+    covering = models.Q()
+    for path in _granted_paths(user, roles):
+        parts = path.strip("/").split("/")
+        ancestors = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+        covering |= models.Q(unit__path__startswith=path) | models.Q(unit__path__in=ancestors)
+    return Grant.objects.filter(covering) if covering else Grant.objects.none()
+
+
+def audit_events_for(user, roles: Iterable[str] | str | None = None) -> models.QuerySet:
+    """The audit events ``user`` may read with ``roles``.
+
+    Events on the user's units, and events without a unit (logins, look-ups of a
+    person) by users who hold a grant on those units. A superuser, or a role on
+    the country, reads every event.
+    """
+    AuditEvent = apps.get_model("core", "AuditEvent")
+    units = units_for(user, roles)
+    if user is not None and user.is_authenticated and (
+            user.is_superuser or units.filter(level="land").exists()):
+        return AuditEvent.objects.all()
+    holders = get_user_model().objects.filter(grants__unit__in=units)
+    return AuditEvent.objects.filter(
+        models.Q(unit__in=units) | models.Q(unit__isnull=True, user__in=holders))

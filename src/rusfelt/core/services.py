@@ -1,10 +1,28 @@
-"""Writes of core data: grants and users. Each write is audited."""
+"""Writes of core data: users, grants, units and population. Each write is audited,
+in the same transaction."""
 
 from django.db import transaction
 
 from . import audit
 from .dokumenter import sheets
 from .models import AuditAction, Grant
+
+
+@transaction.atomic
+def create_user(form, *, by, request=None):
+    """Save the new user of a valid ``UserCreateForm``."""
+    user = form.save()
+    audit.record(AuditAction.CREATE, request=request, user=by, obj=user)
+    return user
+
+
+@transaction.atomic
+def set_active(target, active: bool, *, by, request=None) -> None:
+    """Deactivate or reactivate ``target``; a user is never deleted, so the log keeps its name."""
+    target.is_active = active
+    target.save(update_fields=["is_active"])
+    audit.record(AuditAction.UPDATE, request=request, user=by, obj=target,
+                 detail={"is_active": active})
 
 
 @transaction.atomic
@@ -35,7 +53,7 @@ def revoke_grant(grant: Grant, *, by, request=None) -> None:
 def import_units(data: bytes, filename: str = "", *, user=None, request=None) -> dict:
     """Create or update units from a CSV/XLSX file; all or nothing.
 
-    Raises ``ImportErrors`` listing every bad line; then nothing is stored.
+    Raises ``InvalidRows`` listing every bad line; then nothing is stored.
     """
     from .domain.enheter import validate_units
     from .domain.tabular import read_table

@@ -14,9 +14,9 @@ from . import audit, services
 from .context_processors import capabilities
 from .dokumenter import sheets
 from .forms import AuditFilterForm, GrantForm, UserCreateForm
-from .models import AuditAction, AuditEvent, Grant, OrgUnit, Population
+from .models import AuditAction, Grant, OrgUnit, Population
 from .roles import Role
-from .scoping import units_for
+from .scoping import audit_events_for, units_for
 
 
 def home(request):
@@ -24,12 +24,6 @@ def home(request):
     if request.user.is_authenticated:
         context["grants"] = request.user.grants.select_related("unit").order_by("unit__path")
     return render(request, "core/home.html", context)
-
-
-def not_built(request, app_label):
-    """The page of a capability that is not built yet: says so plainly."""
-    item = next(c for c in capabilities() if c["label"] == app_label)
-    return render(request, "core/not_built.html", {"capability": item})
 
 
 @login_required
@@ -99,8 +93,7 @@ def user_create(request):
     _admin_units(request.user)
     form = UserCreateForm(request.POST or None)
     if form.is_valid():
-        user = form.save()
-        audit.record(AuditAction.CREATE, request=request, obj=user)
+        user = services.create_user(form, by=request.user, request=request)
         messages.success(request, _("Brukeren er opprettet. Gi den nå en rolle på en enhet."))
         return redirect("core:user_detail", user_id=user.pk)
     return render(request, "core/user_form.html", {"form": form})
@@ -141,11 +134,8 @@ def user_set_active(request, user_id):
     target = get_object_or_404(_managed_users(admin_units), pk=user_id)
     if target.pk == request.user.pk:
         raise PermissionDenied
-    target.is_active = request.POST.get("active") == "1"
-    target.save(update_fields=["is_active"])
-    audit.record(
-        AuditAction.UPDATE, request=request, obj=target, detail={"is_active": target.is_active}
-    )
+    services.set_active(target, request.POST.get("active") == "1", by=request.user,
+                        request=request)
     if target.is_active:
         messages.success(request, _("Brukeren er aktivert igjen."))
     else:
@@ -169,12 +159,8 @@ def grant_revoke(request, grant_id):
 @login_required
 @never_cache
 def audit_log(request):
-    admin_units = _admin_units(request.user)
-    events = AuditEvent.objects.select_related("unit")
-    if not (request.user.is_superuser or admin_units.filter(level="land").exists()):
-        events = events.filter(
-            Q(unit__in=admin_units) | Q(user__in=_managed_users(admin_units).exclude(grants=None))
-        )
+    _admin_units(request.user)  # 403 for everyone else
+    events = audit_events_for(request.user, Role.ADMINISTRATOR).select_related("unit")
     form = AuditFilterForm(request.GET or None)
     if form.is_valid():
         data = form.cleaned_data

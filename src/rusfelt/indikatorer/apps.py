@@ -8,5 +8,3 @@ class IndikatorerConfig(AppConfig):
     #: Shown in the main navigation.
     nav_label = _("Indikatorer")
     nav_description = _("Indikatorsett fulgt over år, med beregnet endring og vurdering.")
-    #: False until the capability is built; the navigation then says so plainly.
-    built = True

@@ -1,21 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .domain.change import Judgement
-from .models import IndicatorType
+from rusfelt.core.dokumenter import labels
 
-JUDGEMENT_LABELS = {
-    Judgement.GRONN: _("grønn"),
-    Judgement.GUL: _("gul"),
-    Judgement.ROD: _("rød"),
-    Judgement.GRA: _("grå"),
-}
-JUDGEMENT_MEANINGS = {
-    Judgement.GRONN: _("Bevegelse i ønsket retning"),
-    Judgement.GUL: _("Uendret innenfor terskelen"),
-    Judgement.ROD: _("Bevegelse i uønsket retning"),
-    Judgement.GRA: _("Ingen måledata, første år eller ingen ønsket retning"),
-}
+from .models import IndicatorType
 
 
 class StatusFilterForm(forms.Form):
@@ -40,8 +28,18 @@ class StatusFilterForm(forms.Form):
         self.fields["type"].choices = everything + list(IndicatorType.choices)
         self.fields["kilde"].choices = everything + [(s, s) for s in sources]
         self.fields["vurdering"].choices = everything + [
-            (j.value, JUDGEMENT_LABELS[j]) for j in Judgement
+            (j, labels.label(j)) for j in labels.JUDGEMENTS
         ]
+
+    def summary(self) -> str:
+        """The chosen filters in words (printed on the exported table)."""
+        parts = []
+        for name in ("gruppe", "type", "kilde", "vurdering"):
+            value = self.cleaned_data.get(name)
+            if value:
+                label = dict(self.fields[name].choices).get(value, value)
+                parts.append(f"{self.fields[name].label}: {label}")
+        return "; ".join(parts)
 
 
 class CompareForm(forms.Form):

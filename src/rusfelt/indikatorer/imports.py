@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from rusfelt.core import audit
-from rusfelt.core.domain.tabular import ImportErrors, RowError, read_table, require_columns
+from rusfelt.core.domain.tabular import InvalidRows, RowError, read_table, require_columns
 from rusfelt.core.models import AuditAction, OrgUnit
 
 from .domain import parsing
@@ -98,7 +98,7 @@ def _parse_values(header, rows, sett, default_unit_code, allowed_units):
             continue
         add(row, number, code, year, "verdi", row.get("verdi"), extra)
     if errors:
-        raise ImportErrors(errors)
+        raise InvalidRows(errors)
     return parsed
 
 
@@ -109,7 +109,7 @@ def import_values(
 ) -> dict:
     """Import values in the long or wide layout; all or nothing.
 
-    Raises ``ImportErrors`` (line and column of every bad cell) or
+    Raises ``InvalidRows`` (line and column of every bad cell) or
     ``TableError``; then nothing is stored. ``allowed_units``: the codes the
     user may write for (None on the command line).
     """
@@ -258,7 +258,7 @@ def import_definitions(
         )
         parsed.append(item)
     if errors:
-        raise ImportErrors(errors)
+        raise InvalidRows(errors)
     order = max((g.order for g in groups.values()), default=0)
     for code, name in new_groups.items():
         order += 1

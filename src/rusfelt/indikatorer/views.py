@@ -6,40 +6,35 @@ chokepoint plus the published national figures) and a unit through
 without the needed role 403.
 """
 
-import io
 
 import altair as alt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Max, Min, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rusfelt.core import audit
 from rusfelt.core.charts import svg_data_uri
-from rusfelt.core.dokumenter import sheets
-from rusfelt.core.domain.tabular import ImportErrors, TableError
+from rusfelt.core.dokumenter import labels
+from rusfelt.core.dokumenter import render as render_document
+from rusfelt.core.domain.tabular import InvalidRows, TableError
 from rusfelt.core.models import AuditAction, OrgUnit
 from rusfelt.core.roles import Role
 from rusfelt.core.scoping import has_role, units_for
 
-from . import services
-from .domain.change import Judgement, change_between
+from . import documents, services
+from .domain.change import change_between
 from .forms import (
-    JUDGEMENT_LABELS,
-    JUDGEMENT_MEANINGS,
     AssessmentForm,
     CompareForm,
     ImportForm,
     StatusFilterForm,
 )
 from .models import Gruppe, Indikatorsett, Maalvurdering, Verdi
-from .templatetags.indikatorer_tags import format_change
 
 READ_ROLES = [Role.LESER, Role.PLANLEGGER, Role.KARTLEGGER]
 WRITE_ROLES = [Role.PLANLEGGER]
@@ -132,7 +127,8 @@ def _status_context(request, sett, *, filters=True):
         table.groups = [g for g in table.groups if g.rows]
     return {
         "sett": sett, "form": form, "unit": unit, "table": table,
-        "legend": [(j.value, JUDGEMENT_LABELS[j], JUDGEMENT_MEANINGS[j]) for j in Judgement],
+        "legend": [(j, labels.label(j), labels.JUDGEMENT_MEANINGS[j])
+                   for j in labels.JUDGEMENTS],
         "query": request.GET.urlencode(),
         "can_import": units_for(request.user, WRITE_ROLES).exists(),
     }
@@ -145,71 +141,23 @@ def sett_detail(request, slug):
     return render(request, "indikatorer/sett.html", context)
 
 
-@login_required
-def sett_pdf(request, slug):
-    from django.contrib.staticfiles import finders
-    from weasyprint import CSS, HTML
-
+def _status_export(request, slug, fmt):
     sett = get_object_or_404(Indikatorsett, slug=slug)
     context = _status_context(request, sett)
-    html = render_to_string("indikatorer/sett_pdf.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
-        stylesheets=[
-            CSS(filename=finders.find("rusfelt/css/site.css")),
-            CSS(filename=finders.find("indikatorer/indikatorer.css")),
-            CSS(filename=finders.find("indikatorer/print.css")),
-        ]
-    )
-    _audit_export(request, sett, context["unit"], "pdf")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"{sett.slug}-{context['unit'].code}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    filters = context["form"].summary() if context["form"].is_valid() else ""
+    document = documents.status_document(context["table"], filters=filters)
+    _audit_export(request, sett, context["unit"], fmt)
+    return render_document.response(document, fmt)
+
+
+@login_required
+def sett_pdf(request, slug):
+    return _status_export(request, slug, "pdf")
 
 
 @login_required
 def sett_xlsx(request, slug):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
-    sett = get_object_or_404(Indikatorsett, slug=slug)
-    context = _status_context(request, sett)
-    table = context["table"]
-    fills = {"gronn": "C6EFCE", "gul": "FFEB9C", "rod": "FFC7CE", "gra": "E0E0E0"}
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Status"
-    sheets.append_row(ws, [f"{sett.name} – {table.unit.name}"])
-    ws["A1"].font = Font(bold=True)
-    header = ["Nr.", "Gruppe", "Indikator", "Type", "Kilde", "Måleenhet"]
-    header += [str(y) for y in table.years]
-    for a, b in table.columns:
-        header += [f"{a}–{b}", f"Vurdering {a}–{b}"]
-    sheets.append_row(ws, header)
-    for group in table.groups:
-        for row in group.rows:
-            ind = row.indikator
-            cells = [ind.number, group.gruppe.code, ind.title, ind.get_type_display(),
-                     ind.source, ind.unit_label]
-            cells += [float(v.value) if v and v.value is not None else "N/A" for v in row.values]
-            for change in row.changes:
-                cells += [format_change(change), str(JUDGEMENT_LABELS[change.judgement])]
-            sheets.append_row(ws, cells)
-            first_judgement = 7 + len(table.years) + 1
-            for i, change in enumerate(row.changes):
-                cell = ws.cell(row=ws.max_row, column=first_judgement + 2 * i)
-                cell.fill = PatternFill("solid", fgColor=fills[change.judgement.value])
-    ws.column_dimensions["C"].width = 60
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    _audit_export(request, sett, table.unit, "xlsx")
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    name = f"{sett.slug}-{table.unit.code}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _status_export(request, slug, "xlsx")
 
 
 def _audit_export(request, sett, unit, fmt):
@@ -391,17 +339,13 @@ def goals(request, slug):
     return render(request, "indikatorer/goals.html", context)
 
 
-#: Chart colours of the judgements, darker than the cell backgrounds so that bars stand out.
-JUDGEMENT_COLOURS = {"gronn": "#2e7d4f", "gul": "#e0c341", "rod": "#c0392b", "gra": "#9aa0a6"}
-
-
 def _goals_chart(overview):
     """Stacked bars: the number of indicators of each colour per goal (as the table)."""
-    labels = {j.value: str(JUDGEMENT_LABELS[j]) for j in Judgement}
+    names, colours = labels.chart_scale(labels.JUDGEMENTS)
     rows = [
-        {"mal": g.gruppe.name, "vurdering": labels[j], "antall": getattr(g.summary, j),
+        {"mal": g.gruppe.name, "vurdering": labels.label(j), "antall": getattr(g.summary, j),
          "rekkefolge": i}
-        for g in overview.goals for i, j in enumerate(labels)
+        for g in overview.goals for i, j in enumerate(labels.JUDGEMENTS)
     ]
     if not rows:
         return None
@@ -414,8 +358,7 @@ def _goals_chart(overview):
             x=alt.X("antall:Q", title=_("Antall indikatorer")),
             color=alt.Color(
                 "vurdering:N", title=_("Vurdering"),
-                scale=alt.Scale(domain=list(labels.values()),
-                                range=[JUDGEMENT_COLOURS[j] for j in labels]),
+                scale=alt.Scale(domain=names, range=colours),
             ),
             order=alt.Order("rekkefolge:Q"),
         )
@@ -468,7 +411,7 @@ def import_view(request, slug):
             )
         except TableError as exc:
             errors = [str(exc)]
-        except ImportErrors as exc:
+        except InvalidRows as exc:
             errors = [str(e) for e in exc.errors]
         else:
             messages.success(request, _(

@@ -10,5 +10,3 @@ class KartleggingConfig(AppConfig):
     nav_description = _(
         "Den årlige kartleggingen av tjenestemottakere: runder, registreringer og resultater."
     )
-    #: False until the capability is built; the navigation then says so plainly.
-    built = True

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rusfelt.core.models import OrgUnit
+from rusfelt.core.models import OrgUnit, Sex
 from rusfelt.core.scoping import UnitScopedQuerySet
 
 from .domain.levekarsindeks import DEFAULT_RULE
@@ -47,11 +47,6 @@ class Kategori(models.TextChoices):
     RUS = "rus", _("Kun rus")
     PSYKISK = "psykisk", _("Kun psykisk")
     RUS_PSYKISK = "rus_psykisk", _("Rus og psykisk")
-
-
-class Kjonn(models.TextChoices):
-    MANN = "mann", _("Mann")
-    KVINNE = "kvinne", _("Kvinne")
 
 
 class Fodested(models.TextChoices):
@@ -180,7 +175,7 @@ class Registrering(models.Model):
                                 choices=Tjeneste.choices)
     alder = models.PositiveSmallIntegerField(
         _("alder"), db_comment="Age in whole years at the round's reference date")
-    kjonn = models.CharField(_("kjønn"), max_length=6, choices=Kjonn.choices,
+    kjonn = models.CharField(_("kjønn"), max_length=6, choices=Sex.choices,
                              db_comment="Legal sex derived from the fødselsnummer")
     kategori = models.CharField(_("kategori"), max_length=12, choices=Kategori.choices)
     bolig = _level(_("bolig"))

@@ -10,36 +10,28 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from rusfelt.core.charts import svg_data_uri
-from rusfelt.core.dokumenter import sheets
+from rusfelt.core.dokumenter import model as d
+from rusfelt.core.dokumenter.formatting import format_cell
 
 from . import results as results_mod
 from . import services
 from .domain.shares import share
-from .domain.suppression import SUPPRESSED, ZERO
+from .domain.suppression import SUPPRESSED
 from .models import Runde, State
 from .texts import ROW_LABELS, TABLE_TITLES
 
 
 def fmt_count(value):
-    if value == SUPPRESSED:
-        return SUPPRESSED
-    if value == 0:
-        return ZERO
-    return number_format(value, force_grouping=True)
+    """A count as the documents write it: 1 234, «-» for zero, «:» suppressed."""
+    return format_cell(d.count(value))
 
 
 def fmt_share(value):
-    if value is None:
-        return ".."
-    if value == SUPPRESSED:
-        return SUPPRESSED
-    return number_format(value, decimal_pos=1)
+    """A share without its unit (the column says «%»): 67,4, «..» missing, «:» suppressed."""
+    return format_cell(d.number(value, 1))
 
 
 def published_footnote(data: dict) -> str:
@@ -108,11 +100,7 @@ def key_measures(data: dict) -> dict:
 
 def fmt_rate(rate):
     """A stored rate ("9.4", ":" or None) in Norwegian format."""
-    if rate in (None, ""):
-        return ".."
-    if rate == SUPPRESSED:
-        return SUPPRESSED
-    return number_format(Decimal(rate), decimal_pos=1)
+    return format_cell(d.rate(rate))
 
 
 def comparison(runde: Runde, published_only=True) -> list[dict]:
@@ -221,40 +209,3 @@ def comparison_chart(rows):
                                         range=["#4c78a8", "#e45756", "#54a24b"])),
     ).properties(width=480, height=alt.Step(18))
     return _cached_svg(chart)
-
-
-def xlsx_bytes(runde: Runde, data: dict) -> bytes:
-    import io
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Resultater"
-    bold = Font(bold=True)
-    sheets.append_row(ws, [f"Kartlegging {runde.code} – {runde.unit.name}"])
-    ws["A1"].font = Font(bold=True, size=14)
-    rule = data.get("rule") or runde.levekarsindeks_regel
-    sheets.append_row(ws, [f"Levekårsindeks: regel {rule}"])
-    sheets.append_row(ws, ["Tegnforklaring: «:» prikket (1–4 eller sekundærprikking), «-» null, "
-                           "«..» mangler"])
-    sheets.append_row(ws, ["Per 1 000 innbyggere 16 år+", data.get("rate_per_1000") or ".."])
-    for table in display_tables(data):
-        ws.append([])
-        sheets.append_row(ws, [str(table["title"])])
-        ws.cell(ws.max_row, 1).font = bold
-        header = [""]
-        for col in table["cols"]:
-            header += [str(col), "%"]
-        sheets.append_row(ws, header)
-        for row in table["rows"]:
-            line = [str(row["label"])]
-            for cell in row["cells"]:
-                line += [cell["count"] if not cell["count"].replace("\xa0", "").isdigit()
-                         else int(cell["count"].replace("\xa0", "").replace(" ", "")),
-                         cell["share"]]
-            sheets.append_row(ws, line)
-        if table["footnote"]:
-            sheets.append_row(ws, [str(table["footnote"])])
-    ws.column_dimensions["A"].width = 40
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()

@@ -31,25 +31,6 @@ from .domain.levels import (
 from .domain.shares import AGE_BANDS, share
 from .domain.suppression import SUPPRESSED, suppress_single, suppress_vector
 
-TABLE_TITLES = {
-    "antall": "Antall kartlagte",
-    "levekarsomrader": "Levekårsområder",
-    "levekarsindeks": "Levekårsindeks",
-    "kategori": "Kategori",
-    "rop": "ROP (rus og psykisk, BrukerPlans definisjon)",
-    "kjonn": "Kjønn",
-    "alder": "Aldersgrupper",
-    "tjeneste": "Registrerende tjeneste",
-    "varighet": "Varighet",
-    "fodested": "Fødested",
-    "bosituasjon": "Bosituasjon",
-    "barn": "Barn under 18 år",
-    "barn_kontakt": "Kontakt med barn",
-    "planer": "Planer og oppfølging",
-    "risiko": "Selvmord og overdose",
-    "vold": "Vold",
-}
-
 FLAG_TABLES = {
     "varighet": ["varighet_over_3_ar"],
     "planer": ["individuell_plan", "tiltaksplan", "kriseplan", "ansvarsgruppe", "koordinator"],

@@ -8,13 +8,6 @@ seed gives no text for grønn (fysisk helse, nettverk), the general grønn
 
 from django.utils.translation import gettext_lazy as _
 
-GENERAL = {
-    # seed 004 L337-343
-    "gronn": _("Rimelig god kontroll på området."),
-    "gul": _("Ikke tilfredsstillende; noe svikt i fungeringen."),
-    "rod": _("Alvorlig svikt i fungeringen."),
-}
-
 LEVEL_TEXTS = {
     "bolig": {  # seed 003 L270-273
         "gronn": _("Fast bolig som fungerer godt for personen."),

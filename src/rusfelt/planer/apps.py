@@ -11,5 +11,3 @@ class PlanerConfig(AppConfig):
         "Handlingsplaner med mål, innsatsområder og tiltak, statusoppdateringer og årlig "
         "statusrapport."
     )
-    #: False until the capability is built; the navigation then says so plainly.
-    built = True

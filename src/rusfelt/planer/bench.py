@@ -11,6 +11,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from rusfelt.core.dokumenter import render
 from rusfelt.core.models import Niva, OrgUnit
 
 from . import report, services
@@ -93,9 +94,9 @@ def _run(stdout, n_plans, n_measures, n_years):
     _timed(stdout, "Status over alle år (diagramtabellen)",
            lambda: services.status_over_periods(plan), 5)
     built = _timed(stdout, "Bygge årsrapporten", lambda: report.build(plan, year), 5)
-    _timed(stdout, "Årsrapport som HTML", lambda: report.render(built, "html"), 3)
-    _timed(stdout, "Årsrapport som PDF", lambda: report.render(built, "pdf"), 1)
-    _timed(stdout, "Årsrapport som DOCX", lambda: report.render(built, "docx"), 1)
+    _timed(stdout, "Årsrapport som HTML", lambda: render.render(built, "html"), 3)
+    _timed(stdout, "Årsrapport som PDF", lambda: render.render(built, "pdf"), 1)
+    _timed(stdout, "Årsrapport som DOCX", lambda: render.render(built, "docx"), 1)
 
     class Sink:
         def write(self, _):

@@ -2,16 +2,16 @@
 
 import altair as alt
 
-from .domain import status as st
+from rusfelt.core.dokumenter import labels
 
-COLOURS = ["#9e9e9e", "#1f6fb2", "#2e7d32", "#e0a800", "#5d4037", "#d9d9d9"]
+from .domain import status as st
 
 
 def status_chart_spec(over_periods) -> dict:
     """A stacked bar per year of the counts per status (a Vega-Lite dict)."""
-    labels = [st.LABELS[s] for s in st.SUMMARY_ORDER]
+    names, colours = labels.chart_scale(st.SUMMARY_ORDER)
     data = [
-        {"År": str(year), "Status": st.LABELS[s], "Antall": n, "rekkefolge": i}
+        {"År": str(year), "Status": labels.label(s), "Antall": n, "rekkefolge": i}
         for year, counts in over_periods
         for i, (s, n) in enumerate(counts.items())
     ]
@@ -21,8 +21,8 @@ def status_chart_spec(over_periods) -> dict:
         .encode(
             x=alt.X("År:N", title="År", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("sum(Antall):Q", title="Antall tiltak"),
-            color=alt.Color("Status:N", sort=labels,
-                            scale=alt.Scale(domain=labels, range=COLOURS)),
+            color=alt.Color("Status:N", sort=names,
+                            scale=alt.Scale(domain=names, range=colours)),
             order=alt.Order("rekkefolge:Q"),
         )
         .properties(width=420, height=220, title="Status ved utgangen av hvert år")

@@ -543,10 +543,6 @@ STATUS_YEARS = {
 }
 
 
-def _seed(code: str) -> str:
-    return {"bergen": "002", "stavanger": "004"}.get(code.split("-")[0], "003")
-
-
 def bergen_file() -> PlanFile:
     f = PlanFile()
     f.goals = [GoalRow(0, c, t, f"seed 002 L{line}") for c, t, line in BERGEN_GOALS]

@@ -14,10 +14,11 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rusfelt.core import audit
 from rusfelt.core.dokumenter import sheets
-from rusfelt.core.domain.tabular import ImportErrors, RowError, read_table, require_columns
+from rusfelt.core.domain.tabular import InvalidRows, RowError, read_table, require_columns
 from rusfelt.core.models import AuditAction, OrgUnit
 from rusfelt.core.roles import Role
 from rusfelt.core.scoping import units_for
@@ -160,6 +161,45 @@ TILTAK_FIELDS = [
 
 
 @transaction.atomic
+def create_tiltak(form, plan: Plan, *, user, request=None) -> Tiltak:
+    """Save a new measure from a valid ``TiltakForm``; after adoption also its amendment."""
+    tiltak = form.save(commit=False)
+    tiltak.plan = plan
+    tiltak.order = (plan.tiltak.count() + 1) * 10
+    tiltak.save()
+    form.save_m2m()
+    amendment = form.amendment()
+    if amendment:  # a measure added after adoption did not exist before
+        Endring.objects.create(
+            plan=plan, tiltak=tiltak, date=amendment["date"],
+            decision_ref=amendment["decision_ref"],
+            description=_("Nytt tiltak lagt til etter vedtak."),
+            old_text="", new_text=tiltak.text, created_by=user,
+        )
+    audit.record(AuditAction.CREATE, request=request, user=user, obj=tiltak)
+    return tiltak
+
+
+@transaction.atomic
+def record_amendment(form, plan: Plan, *, user, request=None) -> Endring:
+    """Save an amendment of the plan from a valid ``EndringForm``."""
+    endring = form.save(commit=False)
+    endring.plan, endring.created_by = plan, user
+    endring.save()
+    audit.record(AuditAction.CREATE, request=request, user=user, obj=endring)
+    return endring
+
+
+@transaction.atomic
+def update_plan(form, *, user, request=None) -> Plan:
+    """Save a valid ``PlanForm``."""
+    plan = form.save()
+    audit.record(AuditAction.UPDATE, request=request, user=user, obj=plan,
+                 detail={"fields": sorted(form.changed_data)})
+    return plan
+
+
+@transaction.atomic
 def update_tiltak(tiltak: Tiltak, version: int, data: dict, *, user, request=None,
                   amendment: dict | None = None) -> Tiltak:
     """Save ``data`` if nobody saved since ``version`` (filter-update-count).
@@ -234,7 +274,7 @@ def import_plan(data: bytes, filename: str, fields: PlanFields, *, user=None,
     """Create or fill the plan ``fields.slug`` from a plan file (all or nothing).
 
     Existing goals, areas and measures are matched by code and updated.
-    Raises ``ImportErrors`` (by line and column) or ``TableError``.
+    Raises ``InvalidRows`` (by line and column) or ``TableError``.
     """
     header, rows = read_table(data, filename)
     require_columns(header, planfil.REQUIRED)
@@ -260,7 +300,7 @@ def import_plan(data: bytes, filename: str, fields: PlanFields, *, user=None,
     ):
         errors.append(RowError(1, "", f"kortnavnet «{fields.slug}» er i bruk av en annen plan"))
     if errors:
-        raise ImportErrors(sorted(errors, key=lambda e: e.line))
+        raise InvalidRows(sorted(errors, key=lambda e: e.line))
     with transaction.atomic():
         values = {
             "title": fields.title, "owner": fields.owner, "period_from": fields.period_from,

@@ -13,7 +13,9 @@ from django.views.decorators.cache import never_cache
 
 from rusfelt.core import audit
 from rusfelt.core.charts import svg_data_uri
-from rusfelt.core.domain.tabular import ImportErrors, TableError
+from rusfelt.core.dokumenter import html_writer, labels
+from rusfelt.core.dokumenter import render as render_document
+from rusfelt.core.domain.tabular import InvalidRows, TableError
 from rusfelt.core.models import AuditAction
 from rusfelt.core.scoping import get_for_user_or_404, has_role, units_for
 
@@ -78,7 +80,7 @@ def plan_detail(request, slug):
         "overdue": services.overdue(plan),
         "without_responsible": services.without_responsible(plan),
         "over_periods": over_periods,
-        "status_order": [(s, st.LABELS[s]) for s in st.SUMMARY_ORDER],
+        "status_order": [(s, labels.label(s)) for s in st.SUMMARY_ORDER],
         "chart": _status_chart(over_periods) if over_periods else None,
         "goals": plan.hovedmal.all(),
     }
@@ -122,7 +124,7 @@ def tiltak_list(request, slug):
     if by_area.get(None):
         tree.append({"area": None, "depth": 0, "measures": by_area[None]})
     return render(request, "planer/tiltak_list.html", {
-        "plan": plan, "tree": tree, "year": year, "labels": st.LABELS,
+        "plan": plan, "tree": tree, "year": year, "labels": labels.status_labels(),
     })
 
 
@@ -154,20 +156,7 @@ def tiltak_edit(request, slug, pk=None):
     conflict = None
     if request.method == "POST" and form.is_valid():
         if tiltak is None:
-            new = form.save(commit=False)
-            new.plan = plan
-            new.order = (plan.tiltak.count() + 1) * 10
-            new.save()
-            form.save_m2m()
-            amendment = form.amendment()
-            if amendment:  # a measure added after adoption did not exist before
-                Endring.objects.create(
-                    plan=plan, tiltak=new, date=amendment["date"],
-                    decision_ref=amendment["decision_ref"],
-                    description=_("Nytt tiltak lagt til etter vedtak."),
-                    old_text="", new_text=new.text, created_by=request.user,
-                )
-            audit.record(AuditAction.CREATE, request=request, obj=new)
+            new = services.create_tiltak(form, plan, user=request.user, request=request)
             messages.success(request, _("Tiltaket er opprettet."))
             return redirect(new)
         data = dict(form.cleaned_data)
@@ -223,7 +212,7 @@ def status_update(request, slug):
     rows = list(zip(measures, formset.forms, strict=True))
     return render(request, "planer/status_form.html", {
         "plan": plan, "period_form": period_form, "formset": formset, "rows": rows,
-        "period_label": period_form.label, "labels": st.LABELS,
+        "period_label": period_form.label, "labels": labels.status_labels(),
     })
 
 
@@ -232,10 +221,7 @@ def endringer(request, slug):
     plan = _plan(request, slug, WRITE if request.method == "POST" else READ)
     form = EndringForm(request.POST or None) if plan.can_edit else None
     if request.method == "POST" and form.is_valid():
-        endring = form.save(commit=False)
-        endring.plan, endring.created_by = plan, request.user
-        endring.save()
-        audit.record(AuditAction.CREATE, request=request, obj=endring)
+        services.record_amendment(form, plan, user=request.user, request=request)
         messages.success(request, _("Endringen er registrert."))
         return redirect("planer:endringer", plan.slug)
     amendments = Endring.objects.filter(plan=plan).select_related("tiltak")
@@ -253,16 +239,11 @@ def rapport(request, slug):
     fmt = request.GET.get("format", "")
     built = report_mod.build(plan, year)
     if fmt in report_mod.FORMATS:
-        content_type, ext = report_mod.FORMATS[fmt]
-        response = HttpResponse(report_mod.render(built, fmt), content_type=content_type)
-        response["Content-Disposition"] = (
-            f'attachment; filename="statusrapport-{plan.slug}-{year}.{ext}"'
-        )
         audit.record(AuditAction.EXPORT, request=request, obj=plan,
                      detail={"report": "statusrapport", "year": year, "format": fmt})
-        return response
+        return render_document.response(built, fmt)
     return render(request, "planer/rapport.html", {
-        "plan": plan, "form": form, "report": built, "year": year,
+        "plan": plan, "form": form, "document": html_writer.context(built), "year": year,
     })
 
 
@@ -304,7 +285,7 @@ def plan_import(request):
                                         user=request.user, request=request)
         except TableError as exc:
             errors = [str(exc)]
-        except ImportErrors as exc:
+        except InvalidRows as exc:
             errors = [str(e) for e in exc.errors]
         else:
             messages.success(request, _("Planen er importert med %(n)s tiltak.")
@@ -321,9 +302,7 @@ def plan_edit(request, slug):
     plan = _plan(request, slug, WRITE)
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit.record(AuditAction.UPDATE, request=request, obj=plan,
-                     detail={"fields": sorted(form.changed_data)})
+        services.update_plan(form, user=request.user, request=request)
         messages.success(request, _("Planen er lagret."))
         return redirect(plan)
     return render(request, "planer/plan_form.html", {"plan": plan, "form": form})

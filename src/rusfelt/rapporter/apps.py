@@ -8,5 +8,3 @@ class RapporterConfig(AppConfig):
     #: Shown in the main navigation.
     nav_label = _("Rapporter")
     nav_description = _("Kunnskapsgrunnlaget, produsert fra kartlegging, indikatorer og planer.")
-    #: False until the capability is built; the navigation then says so plainly.
-    built = True

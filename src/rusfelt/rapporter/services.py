@@ -2,42 +2,36 @@
 
 The report uses only what may leave a unit: published, suppressed mapping
 figures (``kartlegging.services.key_figures``), indicator values and their
-judgements, and the status of the unit's plans. Each source is optional: a
-section says plainly when its capability has nothing for the unit and year.
+judgements, and the status of the unit's plans. A section says plainly when
+its capability has nothing for the unit and year. The result is a
+``core.dokumenter`` document: the page shows it, ``render`` writes the PDF.
 """
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import altair as alt
 from django.utils.translation import gettext as _
 
-from rusfelt.core.charts import svg_data_uri
+from rusfelt.core.dokumenter import labels
+from rusfelt.core.dokumenter import model as d
 from rusfelt.core.models import Niva, OrgUnit
-
-from .domain.report import (
-    MISSING,
-    NOT_APPLICABLE,
-    Chart,
-    Mark,
-    Report,
-    Section,
-    Table,
-    cell,
-    decimal_comma,
-    percent,
-)
+from rusfelt.indikatorer.documents import change_cell, judgement_cell, value_cell
+from rusfelt.indikatorer.models import Indikator, Indikatorsett
+from rusfelt.indikatorer.services import judgements_for
+from rusfelt.kartlegging.services import key_figures
+from rusfelt.planer import services as plan_services
+from rusfelt.planer.domain import status as st
+from rusfelt.planer.models import Plan
 
 TREND_YEARS = 10
 
 KEY_FIGURE_COLUMNS = [
-    ("antall", "count"),
-    ("rate_per_1000", "rate"),
-    ("andel_levekarsindeks_gronn", "percent"),
-    ("andel_rod_blalys", "percent"),
-    ("andel_bostedslos", "percent"),
-    ("andel_individuell_plan", "percent"),
+    ("antall", d.count),
+    ("rate_per_1000", d.rate),
+    ("andel_levekarsindeks_gronn", d.share),
+    ("andel_rod_blalys", d.share),
+    ("andel_bostedslos", d.share),
+    ("andel_individuell_plan", d.share),
 ]
 
 
@@ -61,76 +55,41 @@ def comparison_units(unit: OrgUnit) -> list[OrgUnit]:
     return units
 
 
-def _format_key_figure(value, kind):
-    if kind == "percent":
-        return percent(value)
-    if kind == "rate":
-        return decimal_comma(value)
-    return cell(value)
+def _figure_cells(figures: dict) -> list[d.Cell]:
+    return [cell(figures.get(key)) for key, cell in KEY_FIGURE_COLUMNS]
 
 
-def _format_row(figures: dict) -> list[str]:
-    return [_format_key_figure(figures.get(key), kind) for key, kind in KEY_FIGURE_COLUMNS]
-
-
-def _key_figures(unit, year):
-    try:
-        from rusfelt.kartlegging.services import key_figures
-    except ImportError:  # the capability is not installed
-        return None
-    return key_figures(unit, year)
-
-
-def mapping_section(unit: OrgUnit, year: int, rules: list[str]) -> Section:
-    section = Section(
-        "kartlegging", _("Kartlegging"),
-        intro=_(
-            "Publiserte tall fra kartleggingen av tjenestemottakere. Tall fra 1 til 4 er "
-            "prikket (:), og nok andre celler er skjult til at de ikke kan regnes ut."
-        ),
-        empty=_("Ingen publisert kartlegging for enheten dette året."),
-    )
+def mapping_section(unit: OrgUnit, year: int, rules: list[str]) -> d.Section:
+    section = d.Section(_("Kartlegging"), [d.Paragraph(_(
+        "Publiserte tall fra kartleggingen av tjenestemottakere. Tall fra 1 til 4 er "
+        "prikket (:), og nok andre celler er skjult til at de ikke kan regnes ut."
+    ))], key="kartlegging")
     rows = []
     for other in comparison_units(unit):
-        figures = _key_figures(other, year)
+        figures = key_figures(other, year)
         if figures is None:
             continue
         if figures.get("levekarsindeks_regel") and figures["levekarsindeks_regel"] not in rules:
             rules.append(figures["levekarsindeks_regel"])
-        rows.append([other.name, *_format_row(figures)])
-    if rows:
-        section.tables.append(
-            Table(
-                _("Nøkkeltall %(year)s") % {"year": year},
-                [_("Enhet"), *key_figure_headings()],
-                rows,
-                numeric=set(range(1, 1 + len(KEY_FIGURE_COLUMNS))),
-            )
-        )
+        rows.append([other.name, *_figure_cells(figures)])
+    if not rows:
+        return section.add(d.Paragraph(
+            _("Ingen publisert kartlegging for enheten dette året."), note=True))
+    section.add(d.Table(_("Nøkkeltall %(year)s") % {"year": year},
+                        [_("Enhet"), *key_figure_headings()], rows))
 
-    trend = []
-    for y in range(year - TREND_YEARS + 1, year + 1):
-        figures = _key_figures(unit, y)
-        if figures is not None:
-            trend.append((y, figures))
+    trend = [(y, f) for y in range(year - TREND_YEARS + 1, year + 1)
+             if (f := key_figures(unit, y)) is not None]
     if len(trend) > 1:
-        section.tables.append(
-            Table(
-                _("Utvikling i %(unit)s") % {"unit": unit.name},
-                [_("År"), *key_figure_headings()],
-                [[str(y), *_format_row(f)] for y, f in trend],
-                numeric=set(range(1, 1 + len(KEY_FIGURE_COLUMNS))),
-            )
-        )
+        trend_table = d.Table(_("Utvikling i %(unit)s") % {"unit": unit.name},
+                              [_("År"), *key_figure_headings()],
+                              [[str(y), *_figure_cells(f)] for y, f in trend])
+        shares = [("andel_levekarsindeks_gronn", _("Levekårsindeks grønn")),
+                  ("andel_rod_blalys", _("Rød + blålys")), ("andel_bostedslos", _("Bolig rød"))]
         points = [
-            {"year": str(y), "measure": label, "value": float(f[key])}
-            for y, f in trend
-            for key, label in [
-                ("andel_levekarsindeks_gronn", _("Levekårsindeks grønn")),
-                ("andel_rod_blalys", _("Rød + blålys")),
-                ("andel_bostedslos", _("Bolig rød")),
-            ]
-            if _is_number(f.get(key))
+            {"year": str(y), "measure": label, "value": float(cell.value)}
+            for y, f in trend for key, label in shares
+            if (cell := d.share(f.get(key))).is_number
         ]
         if points:
             chart = (
@@ -144,125 +103,59 @@ def mapping_section(unit: OrgUnit, year: int, rules: list[str]) -> Section:
                 )
                 .properties(width=520, height=240)
             )
-            section.charts.append(
-                Chart(
-                    _("Andeler over år i %(unit)s") % {"unit": unit.name},
-                    svg_data_uri(chart),
-                    _("Linjediagram over andelene i tabellen «Utvikling»."),
-                )
-            )
+            section.add(d.Chart(
+                _("Andeler over år i %(unit)s") % {"unit": unit.name}, chart.to_dict(),
+                _("Linjediagram over andelene i tabellen «Utvikling»."), trend_table))
+        else:
+            section.add(trend_table)
     return section
 
 
-def _is_number(value) -> bool:
-    try:
-        float(value)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
-def plan_section(unit: OrgUnit, year: int, user) -> Section:
-    section = Section(
-        "planer", _("Planer"),
-        intro=_("Status for tiltakene i enhetens planer ved utgangen av året."),
-        empty=_("Enheten har ingen planer i Rusfelt."),
-    )
-    try:
-        from rusfelt.planer import services as plan_services
-        from rusfelt.planer.models import Plan, Status
-    except ImportError:
-        return section
+def plan_section(unit: OrgUnit, year: int, user) -> d.Section:
+    section = d.Section(_("Planer"), [d.Paragraph(
+        _("Status for tiltakene i enhetens planer ved utgangen av året."))], key="planer")
     plans = (
         Plan.objects.for_user(user)
         .filter(owner__in=OrgUnit.objects.descendants_of(unit))
         .select_related("owner")
         .order_by("owner__path", "period_from", "title")
     )
-    statuses = list(Status)
     rows, points = [], []
     for plan in plans:
         counts = plan_services.status_counts(plan, year)
-        total = sum(counts.values())
-        rows.append(
-            [plan.title, plan.owner.name]
-            + [cell(counts.get(s.value, 0)) for s in statuses]
-            + [cell(total)]
+        rows.append([plan.title, plan.owner.name]
+                    + [d.count(counts[s]) for s in st.SUMMARY_ORDER]
+                    + [d.count(sum(counts.values()))])
+        points.extend({"plan": plan.title[:40], "status": labels.label(s), "n": counts[s],
+                       "rekkefolge": i} for i, s in enumerate(st.SUMMARY_ORDER))
+    if not rows:
+        return section.add(d.Paragraph(_("Enheten har ingen planer i Rusfelt."), note=True))
+    names, colours = labels.chart_scale(st.SUMMARY_ORDER)
+    chart = (
+        alt.Chart(alt.Data(values=points))
+        .mark_bar()
+        .encode(
+            y=alt.Y("plan:N", title=None),
+            x=alt.X("n:Q", title=_("Antall tiltak"), stack="zero"),
+            color=alt.Color("status:N", title=None, legend=alt.Legend(orient="bottom"),
+                            sort=names, scale=alt.Scale(domain=names, range=colours)),
+            order=alt.Order("rekkefolge:Q"),
         )
-        points.extend(
-            {"plan": plan.title[:40], "status": str(s.label), "n": counts.get(s.value, 0)}
-            for s in statuses
-        )
-    if rows:
-        section.tables.append(
-            Table(
-                _("Tiltak etter status %(year)s") % {"year": year},
-                [_("Plan"), _("Eier"), *[str(s.label) for s in statuses], _("Totalt")],
-                rows,
-                numeric=set(range(2, 3 + len(statuses))),
-            )
-        )
-        chart = (
-            alt.Chart(alt.Data(values=points))
-            .mark_bar()
-            .encode(
-                y=alt.Y("plan:N", title=None),
-                x=alt.X("n:Q", title=_("Antall tiltak"), stack="zero"),
-                color=alt.Color("status:N", title=None, legend=alt.Legend(orient="bottom")),
-            )
-            .properties(width=520, height=max(60, 40 * len(rows)))
-        )
-        section.charts.append(
-            Chart(
-                _("Tiltak etter status"), svg_data_uri(chart),
-                _("Stolpediagram over tiltakene i hver plan etter status, som i tabellen."),
-            )
-        )
-    return section
-
-
-def build_report(unit: OrgUnit, year: int, user) -> Report:
-    rules: list[str] = []
-    sections = [
-        mapping_section(unit, year, rules),
-        indicator_section(unit, year),
-        plan_section(unit, year, user),
-    ]
-    return Report(
-        title=_("Kunnskapsgrunnlag for rusfeltet"),
-        unit_code=unit.code,
-        unit_name=unit.name,
-        year=year,
-        sections=sections,
-        rules=rules,
+        .properties(width=520, height=max(60, 40 * len(rows)))
     )
+    return section.add(d.Chart(
+        _("Tiltak etter status"), chart.to_dict(),
+        _("Stolpediagram over tiltakene i hver plan etter status, som i tabellen."),
+        d.Table(_("Tiltak etter status %(year)s") % {"year": year},
+                [_("Plan"), _("Eier"), *names, _("Totalt")], rows),
+    ))
 
 
-def _change_text(item, format_change) -> str:
-    """The one-year change as the indicator pages print it; «.» where none can be computed."""
-    if item.change is None:
-        return NOT_APPLICABLE
-    return format_change(SimpleNamespace(value=item.change, measure=item.measure))
-
-
-JUDGEMENT_LABELS = {"gronn": _("Grønn"), "gul": _("Gul"), "rod": _("Rød"), "gra": _("Grå")}
-
-
-def indicator_section(unit: OrgUnit, year: int) -> Section:
-    section = Section(
-        "indikatorer", _("Indikatorer"),
-        intro=_(
-            "Siste verdi til og med året, endring fra året før og vurdering, for hvert "
-            "indikatorsett enheten har verdier i."
-        ),
-        empty=_("Ingen indikatorverdier for enheten dette året."),
-    )
-    try:
-        from rusfelt.indikatorer.models import Indikator, Indikatorsett
-        from rusfelt.indikatorer.services import judgements_for
-        from rusfelt.indikatorer.templatetags.indikatorer_tags import format_change, format_value
-    except ImportError:
-        return section
+def indicator_section(unit: OrgUnit, year: int) -> d.Section:
+    section = d.Section(_("Indikatorer"), [d.Paragraph(_(
+        "Siste verdi til og med året, endring fra året før og vurdering, for hvert "
+        "indikatorsett enheten har verdier i."
+    ))], key="indikatorer")
     sets = Indikatorsett.objects.filter(
         indikatorer__verdier__unit=unit, indikatorer__verdier__year__lte=year
     ).distinct()
@@ -270,23 +163,34 @@ def indicator_section(unit: OrgUnit, year: int) -> Section:
         indicators = Indikator.objects.filter(
             sett=sett, verdier__unit=unit, verdier__year__lte=year
         ).distinct().order_by("number")
-        rows = []
-        for item in judgements_for(indicators, unit, year):
-            ind = item.indikator
-            rows.append([
-                str(ind.number),
-                ind.title,
-                cell(item.year),
-                format_value(item.value, ind.kind) or MISSING,
-                _change_text(item, format_change),
-                Mark(str(JUDGEMENT_LABELS[str(item.judgement)]), str(item.judgement)),
-            ])
-        section.tables.append(
-            Table(
-                sett.name,
-                [_("Nr."), _("Indikator"), _("År"), _("Verdi"), _("Endring"), _("Vurdering")],
-                rows,
-                numeric={2, 3, 4},
-            )
-        )
+        rows = [
+            [d.count(item.indikator.number), item.indikator.title,
+             str(item.year) if item.year else d.symbol(d.MISSING),
+             value_cell(item.value, item.indikator), change_cell(item.change, item.measure),
+             judgement_cell(item.judgement)]
+            for item in judgements_for(indicators, unit, year)
+        ]
+        section.add(d.Table(sett.name, [_("Nr."), _("Indikator"), _("År"), _("Verdi"),
+                                        _("Endring"), _("Vurdering")], rows, row_headers=False))
+    if not section.tables():
+        section.add(d.Paragraph(_("Ingen indikatorverdier for enheten dette året."), note=True))
     return section
+
+
+def build_report(unit: OrgUnit, year: int, user) -> d.Document:
+    rules: list[str] = []
+    sections = [
+        mapping_section(unit, year, rules),
+        indicator_section(unit, year),
+        plan_section(unit, year, user),
+    ]
+    return d.Document(
+        _("Kunnskapsgrunnlag for rusfeltet"),
+        sections,
+        subtitle=f"{unit.name} {year}",
+        author=unit.name,
+        subject=_("Kartlegging, indikatorer og planer for %(unit)s %(year)s") % {
+            "unit": unit.name, "year": year},
+        rules=rules,
+        filename=f"rusfelt-{unit.code}-{year}",
+    )

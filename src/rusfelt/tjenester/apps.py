@@ -8,8 +8,6 @@ class TjenesterConfig(AppConfig):
     #: Shown in the main navigation.
     nav_label = _("Tjenester")
     nav_description = _("En offentlig, søkbar oversikt over hjelpetilbud.")
-    #: False until the capability is built; the navigation then says so plainly.
-    built = True
 
     def ready(self):
         from django.db.models.signals import post_delete, post_migrate, post_save

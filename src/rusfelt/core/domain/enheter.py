@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .tabular import ImportErrors, Row, RowError, require_columns
+from .tabular import InvalidRows, Row, RowError, require_columns
 
 UNIT_COLUMNS = ["kode", "navn", "niva", "overordnet", "gyldig_fra", "gyldig_til"]
 POPULATION_COLUMNS = ["enhet", "ar", "kjonn", "alder_fra", "alder_til", "antall", "omtrentlig"]
@@ -131,7 +131,7 @@ def validate_units(
                 )
             )
     if errors:
-        raise ImportErrors(sorted(errors, key=lambda e: e.line))
+        raise InvalidRows(sorted(errors, key=lambda e: e.line))
     return sorted(parsed, key=lambda u: (LEVELS.index(u.level), u.code))
 
 
@@ -186,5 +186,5 @@ def validate_population(
                           approx_text == "ja")
         )
     if errors:
-        raise ImportErrors(errors)
+        raise InvalidRows(errors)
     return parsed

@@ -41,7 +41,7 @@ class RowError:
         return f"Linje {self.line}: {self.message}"
 
 
-class ImportErrors(Exception):
+class InvalidRows(Exception):
     """All row errors of an import, raised together; nothing has been stored."""
 
     def __init__(self, errors: list[RowError]):
@@ -120,6 +120,6 @@ def _cell_text(value) -> str:
 def require_columns(header: list[str], required: list[str]) -> None:
     missing = [c for c in required if c not in header]
     if missing:
-        raise ImportErrors(
+        raise InvalidRows(
             [RowError(1, c, "kolonnen mangler i overskriftsraden") for c in missing]
         )

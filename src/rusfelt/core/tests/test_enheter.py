@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from rusfelt.core import services
-from rusfelt.core.domain.tabular import ImportErrors
+from rusfelt.core.domain.tabular import InvalidRows
 from rusfelt.core.models import OrgUnit, Population
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,7 @@ def test_a_bad_file_names_the_line_and_stores_nothing(tmp_path, bad_line, expect
 
 def test_every_bad_line_is_reported_at_once(tmp_path):
     path = write(tmp_path, GOOD + "1,X,by,,,\n2,,fylke,0,,\n")
-    with pytest.raises(ImportErrors) as error:
+    with pytest.raises(InvalidRows) as error:
         services.import_units(path.read_bytes(), path.name)
     lines = {e.line for e in error.value.errors}
     assert lines == {6, 7}

@@ -29,7 +29,6 @@ TRUE_WORDS = {"ja", "j", "1", "true", "x", "sann"}
 FALSE_WORDS = {"nei", "n", "0", "false", ""}
 
 LONG_COLUMNS = ["indikator", "enhet", "ar", "verdi"]
-OPTIONAL_LONG_COLUMNS = ["merknad", "forelopig", "brudd", "mangler_arsak"]
 
 
 class CellError(ValueError):

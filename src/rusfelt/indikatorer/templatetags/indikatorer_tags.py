@@ -1,43 +1,26 @@
-"""Formatting of indicator values and changes, in Norwegian number format."""
-
-from decimal import Decimal
+"""Indicator values, changes and judgements on the pages, written as the documents write them."""
 
 from django import template
-from django.template.defaultfilters import floatformat
 
-from ..domain.change import Measure, rounded
-from ..forms import JUDGEMENT_LABELS, JUDGEMENT_MEANINGS
+from rusfelt.core.dokumenter import labels
+from rusfelt.core.dokumenter.formatting import format_cell
+
+from ..documents import change_cell, value_cell
 
 register = template.Library()
 
-#: Ratios and scores are printed with their decimals (2,0; 3,41: seed 001 L1092, L1649).
-MIN_DECIMALS = {"ratio": 1, "score": 2}
-
-
-def format_value(value, kind: str = "", decimals: int | None = None) -> str:
-    """13 936; 3,41; 59 %: the indicator's decimals, else as stored (at most two)."""
-    if value is None:
-        return ""
-    value = Decimal(value).normalize()
-    if decimals is None:
-        decimals = min(max(0, -value.as_tuple().exponent), 2)
-        decimals = max(decimals, MIN_DECIMALS.get(kind, 0))
-    text = floatformat(value, f"{decimals}g")
-    return f"{text} %" if kind == "andel" else text
-
 
 def format_change(change) -> str:
-    """«1,5 %-poeng», «-16,9 %» or «N/A»."""
-    if change is None or change.value is None:
-        return "N/A"
-    text = floatformat(rounded(change.value), "1g")
-    return f"{text} %-poeng" if change.measure == Measure.PROSENTPOENG else f"{text} %"
+    """«1,5 %-poeng», «-16,9 %» or «..» where no change can be computed."""
+    if change is None:
+        return format_cell(change_cell(None, None))
+    return format_cell(change_cell(change.value, change.measure))
 
 
 @register.filter
 def verdi(value, indikator):
     """``{{ v.value|verdi:indikator }}``: formatted by the indicator's kind and decimals."""
-    return format_value(value, indikator.kind, indikator.decimals)
+    return "" if value is None else format_cell(value_cell(value, indikator))
 
 
 @register.filter
@@ -47,12 +30,12 @@ def endring(change):
 
 @register.filter
 def judgement_label(judgement):
-    return JUDGEMENT_LABELS.get(judgement, "")
+    return labels.label(judgement) if judgement in labels.TONES else ""
 
 
 @register.filter
 def judgement_meaning(judgement):
-    return JUDGEMENT_MEANINGS.get(judgement, "")
+    return labels.JUDGEMENT_MEANINGS.get(judgement, "")
 
 
 @register.inclusion_tag("indikatorer/_judgement.html")

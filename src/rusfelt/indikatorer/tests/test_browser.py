@@ -18,7 +18,7 @@ def test_evaluator_reads_status_tables_and_a_chart(
     page.get_by_role("link", name="Opptrappingsplanen for rusfeltet 2016–2020").click()
     table = page.locator("table.status-table").filter(has_text="Samfunnseffekter")
     row = table.locator("tr").filter(has_text="rød eller blålys")
-    assert "0,5 %-poeng (gul)" in row.inner_text()
+    assert "0,5\xa0%-poeng (gul)" in row.inner_text()
     screenshot(page, "indikatorer-status")
 
     page.get_by_label("Vurdering siste år").select_option("rod")

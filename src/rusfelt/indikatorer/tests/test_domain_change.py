@@ -5,7 +5,6 @@ printed change cells below are transcribed separately from the seed
 (seed-notes/001 §3), so a wrong value or a wrong formula makes a row fail.
 """
 
-import ast
 import csv
 from decimal import Decimal
 from pathlib import Path
@@ -304,15 +303,3 @@ def test_plan_rule_one_goal_up_and_none_down_is_positive():
     assert plan_suggestion([Trend.POSITIVE, Trend.NEGATIVE]) is False
     assert plan_suggestion([Trend.MIXED, Trend.UNCHANGED]) is False
     assert plan_suggestion([Trend.NO_DATA]) is None
-
-
-def test_domain_modules_do_not_import_django():
-    for path in (APP / "domain").glob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                names = [node.module or ""]
-            assert not any(n.split(".")[0] == "django" for n in names), path.name

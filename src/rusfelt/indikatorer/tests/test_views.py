@@ -1,15 +1,15 @@
 """Views: each with the allowed user, another municipality's (404) and the wrong role (403)."""
 
-import io
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import load_workbook
+from pytest_django.asserts import assertRedirects
 
 from rusfelt.core.models import AuditEvent
+from rusfelt.core.tests.test_dokumenter import pdfinfo, xlsx_sheets
 from rusfelt.indikatorer import demo
-from rusfelt.indikatorer.models import Maalvurdering, Verdi
+from rusfelt.indikatorer.models import Indikatorsett, Maalvurdering, Verdi
 
 SLUG = demo.SLUG
 BASE = f"/indikatorer/{SLUG}/"
@@ -36,8 +36,7 @@ def _get(client, user, url):
 
 
 def test_anonymous_users_are_sent_to_login(client, sett):
-    response = client.get(BASE)
-    assert response.status_code == 302 and "/logg-inn/" in response["Location"]
+    assertRedirects(client.get(BASE), f"/logg-inn/?next={BASE}")
 
 
 def test_the_national_status_table_shows_the_seed_figures(client, sett, oslo_leser):
@@ -47,12 +46,12 @@ def test_the_national_status_table_shows_the_seed_figures(client, sett, oslo_les
     assert "Hovedmål 5: Alternative straffereaksjoner" in html
     # ind. 4 årsverk 13 936 -> 15 894, 6,8 % a year, green (L1090)
     assert "13\xa0936" in html
-    assert 'judgement--gronn" title="Bevegelse i ønsket retning">6,8 % <span' in html
+    assert 'judgement--gronn" title="Bevegelse i ønsket retning">6,8\xa0% <span' in html
     # ind. 16: +0,5 points a year, at most the threshold: yellow (L1240)
-    assert "0,5 %-poeng <span class=\"judgement__label\">(gul)</span>" in html
+    assert "0,5\xa0%-poeng <span class=\"judgement__label\">(gul)</span>" in html
     assert html.count("<table class=\"table status-table\">") == 7
     # values keep the seed's printed decimals: 0,0 % (ind. 20, L1242), 3,41 (ind. 93, L1649)
-    assert ">0,0 %<" in html and ">3,41<" in html and ">2,0<" in html
+    assert ">0,0\xa0%<" in html and ">3,41<" in html and ">2,0<" in html
 
 
 def test_filters_by_goal_type_source_and_judgement(client, sett, oslo_leser):
@@ -91,18 +90,40 @@ def test_indicator_page_has_a_chart_and_a_table(client, sett, oslo_leser):
     assert _get(client, oslo_leser, BASE + "17/").status_code == 404  # removed, L337
 
 
-def test_pdf_and_xlsx_exports_are_audited(client, sett, oslo_leser):
+def test_pdf_and_xlsx_exports_are_audited(client, sett, oslo_leser, tmp_path):
     client.force_login(oslo_leser)
     pdf = client.get(BASE + "status.pdf?gruppe=HM5")
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.status_code == 200
+    info = pdfinfo(pdf.content, tmp_path)
+    assert info["Tagged"] == "yes"
+    name = Indikatorsett.objects.get(slug=SLUG).name
+    assert info["Title"].startswith(f"{name} – Status for ")
+    assert info["Page size"].startswith("841.89 x 595.276")  # A4 landscape
     xlsx = client.get(BASE + "status.xlsx")
     assert xlsx.status_code == 200
-    ws = load_workbook(io.BytesIO(xlsx.content)).active
-    rows = {r[0]: r for r in ws.iter_rows(min_row=3, values_only=True)}
-    assert rows[4][6:9] == (13936, 14633, 15894)
-    assert rows[4][-2:] == ("6,8 %", "grønn")
     assert AuditEvent.objects.filter(action="export", user=oslo_leser).count() == 2
     assert client.get(BASE + "status.xlsx?enhet=4601").status_code == 404
+
+
+def test_the_xlsx_status_table_holds_numbers_with_symbols_only_where_none_exists(
+    client, sett, oslo_leser
+):
+    client.force_login(oslo_leser)
+    sheets = xlsx_sheets(client.get(BASE + "status.xlsx").content)
+    rows = {r[0].value: r for ws in sheets for r in ws.iter_rows(min_row=3)
+            if isinstance(r[0].value, int)}
+    assert all(ws.freeze_panes == "A3" for ws in sheets)
+    # Indicator 4 (seed 001 L337): 13 936, 14 633, 15 894, then +6,8 % judged green.
+    values = rows[4][5:8]
+    assert [(c.value, c.data_type) for c in values] == [
+        (13936, "n"), (14633, "n"), (15894, "n")]
+    change, judgement = rows[4][-2:]
+    assert (change.value, change.data_type) == (6.8, "n")
+    assert change.number_format.startswith('#,##0.0\\ "%"')
+    assert judgement.value == "Grønn"
+    # No «N/A» any more: a cell without a number holds SSB's «..».
+    texts = {c.value for r in rows.values() for c in r[5:] if c.data_type == "s"}
+    assert "N/A" not in texts and texts <= {"..", ":", "Grønn", "Gul", "Rød", "Grå"}
 
 
 def test_goals_show_counts_and_the_suggestion(client, sett, oslo_leser):
@@ -133,7 +154,7 @@ def test_planners_write_assessments_for_their_own_unit(
     client.force_login(oslo_planlegger)
     page = client.get(BASE + "mal/?enhet=0301")
     assert "Lagre vurdering" in page.content.decode()
-    assert client.post(url, data).status_code == 302
+    assertRedirects(client.post(url, data), BASE + "mal/?enhet=0301&til=2018")
     assert Maalvurdering.objects.get().text == data["HM1-text"]
     # a second save with the old version is refused, not overwritten
     client.post(url, {"HM1-text": "Annet", "HM1-version": 0}, follow=True)
@@ -155,7 +176,7 @@ def test_browser_import_for_own_units_all_or_nothing(
     client.force_login(oslo_planlegger)
     good = SimpleUploadedFile("v.csv", b"indikator,enhet,ar,verdi\n16,0301,2019,67\n")
     response = client.post(url, {"fil": good, "enhet": "0301"})
-    assert response.status_code == 302
+    assertRedirects(response, BASE)
     assert Verdi.objects.get(unit__code="0301", year=2019).value == Decimal(67)
     bad = SimpleUploadedFile(
         "v.csv", b"indikator,enhet,ar,verdi\n15,0301,2019,4\n16,4601,2019,50\n"
@@ -196,4 +217,4 @@ def test_the_kartlegging_set_opens_on_a_unit_with_figures(client, sett, sth_kart
     )
     html = _get(client, sth_kartlegger, "/indikatorer/kartlegging-nokkeltall/").content.decode()
     assert "Nøkkeltall fra kartlegging – St. Hanshaugen" in html
-    assert ">9,4<" in html and ">9,1 %<" in html
+    assert ">9,4<" in html and ">9,1\xa0%<" in html

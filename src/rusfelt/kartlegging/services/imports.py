@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from rusfelt.core import audit
-from rusfelt.core.domain.tabular import ImportErrors, RowError, read_table, require_columns
+from rusfelt.core.domain.tabular import InvalidRows, RowError, read_table, require_columns
 from rusfelt.core.models import AuditAction
 
 from ..domain.levels import (
@@ -102,7 +102,7 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
                          request=None, progress=None, dry_run: bool = False) -> int:
     """Import registrations from CSV/XLSX; all or nothing.
 
-    Raises ``ImportErrors`` (every bad line and column, never the number) or
+    Raises ``InvalidRows`` (every bad line and column, never the number) or
     ``TableError``. ``progress(done, total)`` is called every 1 000 rows.
     """
     if runde.state != State.OPEN:
@@ -140,9 +140,9 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
     if progress:
         progress(len(rows), len(rows))
     if errors:
-        raise ImportErrors(errors)
+        raise InvalidRows(errors)
     if not objects:
-        raise ImportErrors([RowError(2, "", "filen har ingen registreringer")])
+        raise InvalidRows([RowError(2, "", "filen har ingen registreringer")])
     if dry_run:
         return len(objects)
     with transaction.atomic():

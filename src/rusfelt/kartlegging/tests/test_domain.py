@@ -1,10 +1,8 @@
 """Domain rules of kartlegging, with the seeds' numbers. No database."""
 
-import ast
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -18,25 +16,12 @@ from rusfelt.kartlegging.domain.person import InvalidNumber, person_from_number
 from rusfelt.kartlegging.domain.pseudonym import pseudonym
 from rusfelt.kartlegging.domain.shares import age_band, share
 
-DOMAIN_DIR = Path(__file__).resolve().parent.parent / "domain"
 G, Y, R = Level.GRONN, Level.GUL, Level.ROD
 
 # A valid fødselsnummer from python-stdnum's own documentation (woman, 15.10.1986).
 FNR_WOMAN = "15108695088"
 # A d-nummer (day + 40) of the same kind, generated for the tests.
 DNR = "55108612345"
-
-
-def test_domain_modules_import_no_django():
-    for path in DOMAIN_DIR.glob("*.py"):
-        tree = ast.parse(path.read_text())
-        for node in ast.walk(tree):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            assert not any(n.split(".")[0] == "django" for n in names), path.name
 
 
 # --- Pseudonym --------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from stdnum.no import fodselsnummer
 
-from rusfelt.core.domain.tabular import ImportErrors
+from rusfelt.core.domain.tabular import InvalidRows
 from rusfelt.core.models import AuditEvent
 from rusfelt.kartlegging import demo, results, services
 from rusfelt.kartlegging.models import Registrering, Runde, RundeResultat, State
@@ -277,7 +277,7 @@ def test_import_is_all_or_nothing_with_line_and_column_and_no_number(runde, tmp_
 def test_import_refuses_a_person_already_in_the_round(runde):
     number = numbers(1)[0]
     services.register(runde, number, dict(VALUES))
-    with pytest.raises(ImportErrors) as info:
+    with pytest.raises(InvalidRows) as info:
         services.import_registrations(
             runde, csv_file([f"{number},nav,rus,gronn,gul,rod,gul,gul,rod,gul,gronn"]))
     assert "allerede registrert" in str(info.value)

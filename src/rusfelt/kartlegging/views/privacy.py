@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -14,9 +13,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from rusfelt.core import audit
 from rusfelt.core.dokumenter import sheets
-from rusfelt.core.models import AuditAction, AuditEvent, Grant, OrgUnit
+from rusfelt.core.models import AuditAction, OrgUnit
 from rusfelt.core.roles import Role
-from rusfelt.core.scoping import get_for_user_or_404, units_for
+from rusfelt.core.scoping import (
+    audit_events_for,
+    get_for_user_or_404,
+    grants_covering,
+    units_for,
+)
 
 from .. import services
 from ..forms import CorrectionForm, DeleteForm, LookupForm
@@ -98,32 +102,21 @@ def delete(request, pk):
 
 
 def _overview(user):
-    """Grants covering the officer's units, and kartlegging events on them."""
-    units = units_for(user, Role.PERSONVERNOMBUD)
-    if not units.exists():
+    """Grants covering the officer's units, and kartlegging events on them (core.scoping)."""
+    if not units_for(user, Role.PERSONVERNOMBUD).exists():
         raise PermissionDenied
-    paths = list(user.grants.filter(role__in=[Role.PERSONVERNOMBUD, Role.ADMINISTRATOR])
-                 .values_list("unit__path", flat=True))
-    covering = Q()
-    for path in paths:
-        # Grants on the units below, and on the units above (which also cover them).
-        ancestors = ["/" + "/".join(path.strip("/").split("/")[:i]) + "/"
-                     for i in range(1, path.strip("/").count("/") + 2)]
-        covering |= Q(unit__path__startswith=path) | Q(unit__path__in=ancestors)
-    if user.is_superuser:
-        covering = Q()
-    grants = (Grant.objects.filter(covering).select_related("user", "unit", "granted_by")
+    grants = (grants_covering(user, Role.PERSONVERNOMBUD)
+              .select_related("user", "unit", "granted_by")
               .order_by("unit__path", "user__username"))
-    on_units = Q(unit__in=units) & (
+    on_units = Q(unit__isnull=False) & (
         Q(object_type__startswith="kartlegging.")
         | Q(action__in=[AuditAction.READ, AuditAction.EXPORT, AuditAction.GRANT,
                         AuditAction.REVOKE]))
-    # Person look-ups (right of access) span rounds and carry no unit: show those
-    # made by users who hold a grant on the officer's units.
-    users = get_user_model().objects.filter(grants__unit__in=units)
-    lookups = Q(unit__isnull=True, detail__innsyn=True, user__in=users)
-    events = (AuditEvent.objects.filter(on_units | lookups).select_related("unit")
-              .order_by("-at", "-pk"))
+    # Person look-ups (right of access) span rounds and carry no unit; the scoping
+    # shows those made by users who hold a grant on the officer's units.
+    lookups = Q(unit__isnull=True, detail__innsyn=True)
+    events = (audit_events_for(user, Role.PERSONVERNOMBUD).filter(on_units | lookups)
+              .select_related("unit").order_by("-at", "-pk"))
     return grants, events
 
 

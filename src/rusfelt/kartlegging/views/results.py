@@ -6,11 +6,12 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from rusfelt.core import audit
+from rusfelt.core.dokumenter import render as render_document
 from rusfelt.core.models import AuditAction
 from rusfelt.core.roles import Role
 from rusfelt.core.scoping import has_role
 
-from .. import presentation, services
+from .. import documents, presentation, services
 from ..models import State
 from . import ANY_ROLE, load_round
 
@@ -54,14 +55,9 @@ def results_xlsx(request, code):
                                                        Role.PLANLEGGER):
         raise Http404
     data = services.published_results(runde)
-    content = presentation.xlsx_bytes(runde, data)
     audit.record(AuditAction.EXPORT, request=request, obj=runde,
                  detail={"export": "resultater_xlsx", "suppressed": True})
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="kartlegging-{runde.code}.xlsx"'
-    return response
+    return render_document.response(documents.results_document(runde, data), "xlsx")
 
 
 @login_required

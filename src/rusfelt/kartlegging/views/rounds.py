@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from rusfelt.core.domain.tabular import ImportErrors, TableError
+from rusfelt.core.domain.tabular import InvalidRows, TableError
 from rusfelt.core.roles import Role
 from rusfelt.core.scoping import has_role, units_for
 
@@ -138,7 +138,7 @@ def import_view(request, code):
         try:
             n = services.import_registrations(runde, upload.read(), upload.name,
                                               user=request.user, request=request)
-        except ImportErrors as exc:
+        except InvalidRows as exc:
             errors = [str(e) for e in exc.errors]
         except (TableError, services.KartleggingError) as exc:
             errors = [str(exc)]

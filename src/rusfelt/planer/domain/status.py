@@ -27,15 +27,6 @@ SUMMARY_ORDER = STATUSES + (IKKE_RAPPORTERT,)
 #: A measure in one of these is finished and can no longer be overdue.
 CLOSED = frozenset({GJENNOMFORT, AVSLUTTET})
 
-LABELS = {
-    IKKE_STARTET: "Ikke startet",
-    PAGAR: "Pågår",
-    GJENNOMFORT: "Gjennomført",
-    UTSATT: "Utsatt",
-    AVSLUTTET: "Avsluttet",
-    IKKE_RAPPORTERT: "Ikke rapportert",
-}
-
 
 @dataclass(frozen=True)
 class Change:

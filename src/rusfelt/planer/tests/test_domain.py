@@ -1,27 +1,12 @@
 """Domain rules of planer, without a database (seed figures in the ids)."""
 
-import ast
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from rusfelt.core.domain.tabular import Row
 from rusfelt.planer.domain import endringer, perioder, planfil, status
 from rusfelt.planer.domain.endringer import Amendment
-
-
-def test_domain_modules_import_no_django():
-    for path in (Path(__file__).parent.parent / "domain").glob("*.py"):
-        tree = ast.parse(path.read_text())
-        for node in ast.walk(tree):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                names = [node.module or ""]
-            assert not any(n.startswith("django") for n in names), path.name
-
 
 # --- periods ---------------------------------------------------------------
 

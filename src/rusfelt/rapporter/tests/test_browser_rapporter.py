@@ -12,7 +12,7 @@ def test_a_reader_reads_and_downloads_a_report(
 ):
     from rusfelt.rapporter import services
 
-    monkeypatch.setattr(services, "_key_figures", fake_key_figures)
+    monkeypatch.setattr(services, "key_figures", fake_key_figures)
     login(page, oslo_leser)
     page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Rapporter").click()
     page.get_by_label("Enhet").select_option(label="St. Hanshaugen (030104)")

@@ -1,8 +1,17 @@
 """The report pages: scoped to the user's units, built from published figures only."""
 
+import re
+
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertRedirects
 
+from rusfelt.core.tests.test_dokumenter import (
+    assert_accessible_docx,
+    pdf_language,
+    pdfinfo,
+    xlsx_sheets,
+)
 from rusfelt.rapporter import services
 
 pytestmark = pytest.mark.django_db
@@ -25,12 +34,12 @@ def fake_key_figures(unit, year):
 
 @pytest.fixture
 def figures(monkeypatch):
-    monkeypatch.setattr(services, "_key_figures", fake_key_figures)
+    monkeypatch.setattr(services, "key_figures", fake_key_figures)
 
 
 def test_the_report_needs_login(client, units):
-    response = client.get(reverse("rapporter:report", args=["030104", 2019]))
-    assert response.status_code == 302
+    url = reverse("rapporter:report", args=["030104", 2019])
+    assertRedirects(client.get(url), f"{reverse('core:login')}?next={url}")
 
 
 def test_another_municipalitys_report_is_404(client, bergen_planlegger, figures):
@@ -48,28 +57,77 @@ def test_the_index_offers_only_the_users_units(client, bergen_planlegger):
     assert "Velg et gyldig valg" in response.content.decode()
 
 
-def test_the_mapping_section_shows_published_figures_symbols_and_the_rule(
-    client, oslo_leser, figures
+@pytest.fixture
+def sth_rounds(units):
+    """St. Hanshaugen's published rounds of 2018 and 2019 from the demo, with population.
+
+    2019 holds seed 003's 319 persons (L216); the demo population gives its 9,4 per 1 000.
+    """
+    import random
+
+    from rusfelt.core import demo as core_demo
+    from rusfelt.core import services as core_services
+    from rusfelt.kartlegging import demo as mapping_demo
+    from rusfelt.kartlegging.models import State
+
+    core_services._store_population(core_demo.population_rows(), units)
+    rng = random.Random(2019)
+    mapping_demo._make_round(units["030104"], 2019, mapping_demo.cohort(
+        rng, mapping_demo.STH_2019), rng, State.PUBLISHED)
+    spec = mapping_demo.bydel_spec(random.Random(2018), 305)
+    mapping_demo._make_round(units["030104"], 2018, mapping_demo.cohort(
+        random.Random(2018), spec), random.Random(2018), State.PUBLISHED)
+
+
+def test_the_mapping_section_shows_the_published_seed_figures_and_the_rule(
+    client, oslo_leser, sth_rounds
 ):
     client.force_login(oslo_leser)
     html = client.get(reverse("rapporter:report", args=["030104", 2019])).content.decode()
-    assert "St. Hanshaugen" in html
-    assert "9,4" in html  # seed 003 L217
-    assert "60,2 %" in html
-    assert '<td class="num">:</td>' in html  # a suppressed share stays suppressed
+    row = re.search(r'<tr><th scope="row">St. Hanshaugen</th>(.*?)</tr>', html, re.S).group(1)
+    cells = re.findall(r'<td class="num">([^<]*)</td>', row)
+    assert cells[:2] == ["319", "9,4"]  # seed 003 L216-217
     assert "levekarsindeks-v1" in html
     assert "Utvikling i St. Hanshaugen" in html  # two years give a trend
     assert "data:image/svg+xml;base64," in html
 
 
-def test_the_report_is_also_a_pdf_and_the_export_is_logged(client, oslo_leser, figures):
+def test_a_suppressed_share_handed_over_stays_suppressed(client, oslo_leser, figures):
+    client.force_login(oslo_leser)
+    html = client.get(reverse("rapporter:report", args=["030104", 2019])).content.decode()
+    row = re.search(r'<tr><th scope="row">St. Hanshaugen</th>(.*?)</tr>', html, re.S).group(1)
+    assert re.findall(r'<td class="num">([^<]*)</td>', row) == [
+        "319", "9,4", "5,0\xa0%", "60,2\xa0%", ":", "21,0\xa0%"]
+    assert "«:» prikket for personvern" in html
+
+
+def test_the_report_is_a_tagged_pdf_and_the_export_is_logged(
+    client, oslo_leser, figures, tmp_path
+):
     from rusfelt.core.models import AuditEvent
 
     client.force_login(oslo_leser)
     response = client.get(reverse("rapporter:report", args=["030104", 2019]) + "?format=pdf")
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
-    assert AuditEvent.objects.filter(action="export", user=oslo_leser).exists()
+    info = pdfinfo(response.content, tmp_path)
+    assert info["Tagged"] == "yes"
+    assert info["Title"] == "Kunnskapsgrunnlag for rusfeltet – St. Hanshaugen 2019"
+    assert info["Author"] == "St. Hanshaugen"
+    assert pdf_language(response.content) == b"nb-NO"
+    assert AuditEvent.objects.filter(action="export", user=oslo_leser,
+                                     detail__format="pdf").exists()
+
+
+def test_the_report_as_docx_and_xlsx(client, oslo_leser, figures):
+    client.force_login(oslo_leser)
+    url = reverse("rapporter:report", args=["030104", 2019])
+    docx = client.get(url + "?format=docx").content
+    assert_accessible_docx(docx, title="Kunnskapsgrunnlag for rusfeltet",
+                           author="St. Hanshaugen", images=1)
+    sheet = xlsx_sheets(client.get(url + "?format=xlsx").content)[0]
+    row = [c for c in next(sheet.iter_rows(min_row=3)) if c.column > 1]
+    assert [(c.value, c.data_type) for c in row] == [
+        (319, "n"), (9.4, "n"), (5, "n"), (60.2, "n"), (":", "s"), (21, "n")]
 
 
 def test_a_unit_without_data_says_so(client, oslo_leser, figures):
@@ -101,8 +159,6 @@ def test_the_indicator_section_shows_values_changes_and_labelled_judgements(
     html = client.get(reverse("rapporter:report", args=["030104", 2019])).content.decode()
     assert "Ingen indikatorverdier" not in html
     # 4,0 % -> 6,5 % is 2,5 points up; more than the 1-point threshold (seed 001 L357).
-    import re
-
-    row = re.search(r"<tr>(?:(?!</tr>).)*2,5 %-poeng(?:(?!</tr>).)*</tr>", html, re.S).group(0)
+    row = re.search(r"<tr>(?:(?!</tr>).)*2,5\xa0%-poeng(?:(?!</tr>).)*</tr>", html, re.S).group(0)
     # More green on the living-conditions index is wanted: a green judgement, in words too.
     assert '<span class="judgement judgement--gronn">Grønn</span>' in row

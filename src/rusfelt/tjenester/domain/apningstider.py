@@ -21,7 +21,6 @@ from datetime import date, datetime, time, timedelta
 from .helligdager import holiday_name
 
 RULE_VERSION = "apningstider-v1"
-WEEKDAYS_NB = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from rusfelt.core import services
-from rusfelt.core.domain.tabular import ImportErrors, TableError
+from rusfelt.core.domain.tabular import InvalidRows, TableError
 
 
 class Command(BaseCommand):
@@ -41,7 +41,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{n} befolkningsceller importert.")
         except TableError as exc:
             raise CommandError(str(exc)) from exc
-        except ImportErrors as exc:
+        except InvalidRows as exc:
             raise CommandError(
                 f"Ingenting er lagret. {len(exc.errors)} feil:\n" + str(exc)
             ) from exc

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from rusfelt.core.dokumenter import sheets
-from rusfelt.core.domain.tabular import ImportErrors, TableError
+from rusfelt.core.domain.tabular import InvalidRows, TableError
 from rusfelt.core.models import OrgUnit
 from rusfelt.indikatorer import services
 from rusfelt.indikatorer.domain.change import rounded
@@ -97,7 +97,7 @@ class Command(BaseCommand):
                 )
         except TableError as exc:
             raise CommandError(str(exc)) from exc
-        except ImportErrors as exc:
+        except InvalidRows as exc:
             raise CommandError(
                 f"Ingenting er lagret. {len(exc.errors)} feil:\n" + str(exc)
             ) from exc

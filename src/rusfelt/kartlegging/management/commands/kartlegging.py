@@ -38,7 +38,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
-from rusfelt.core.domain.tabular import ImportErrors, TableError
+from rusfelt.core.domain.tabular import InvalidRows, TableError
 from rusfelt.kartlegging import services
 from rusfelt.kartlegging.models import Runde, State
 
@@ -138,7 +138,7 @@ class Command(BaseCommand):
         try:
             n = services.import_registrations(target, path.read_bytes(), path.name,
                                               progress=progress, dry_run=dry_run)
-        except ImportErrors as exc:
+        except InvalidRows as exc:
             raise CommandError(
                 f"Importen er avvist, ingenting er lagret ({len(exc.errors)} feil):\n"
                 + "\n".join(str(e) for e in exc.errors)) from None

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rusfelt.core.domain.tabular import ImportErrors, TableError
+from rusfelt.core.dokumenter import render
+from rusfelt.core.domain.tabular import InvalidRows, TableError
 from rusfelt.core.models import OrgUnit
 from rusfelt.planer import report, services
 from rusfelt.planer.models import Plan
@@ -14,7 +15,7 @@ from rusfelt.planer.models import Plan
 class Command(BaseCommand):
     help = (
         "Action plans: 'liste' (CSV slug,enhet,tittel,fra,til,antall_tiltak on stdout), "
-        "'rapport --plan SLUG --periode YEAR --format html|pdf|docx -o FILE', "
+        "'rapport --plan SLUG --periode YEAR --format html|pdf|docx|xlsx -o FILE', "
         "'import FILE --plan SLUG --enhet CODE --tittel T --fra YEAR --til YEAR', "
         "'eksport --plan SLUG [--format csv|xlsx] -o FILE'. Imports are all or nothing."
     )
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         rap = sub.add_parser("rapport", help="Write the yearly status report.")
         rap.add_argument("--plan", required=True)
         rap.add_argument("--periode", required=True, type=int)
-        rap.add_argument("--format", choices=["html", "pdf", "docx"], default="html")
+        rap.add_argument("--format", choices=report.FORMATS, default="html")
         rap.add_argument("-o", "--output", required=True)
         imp = sub.add_parser("import", help="Import a plan file (CSV or XLSX).")
         imp.add_argument("file")
@@ -54,7 +55,7 @@ class Command(BaseCommand):
 
     def handle_rapport(self, plan, periode, format, output, **options):
         plan = self._plan(plan)
-        data = report.render(report.build(plan, periode), format)
+        data = render.render(report.build(plan, periode), format)
         Path(output).write_bytes(data)
         self.stdout.write(f"Skrev {output} ({len(data)} byte).")
 
@@ -80,6 +81,6 @@ class Command(BaseCommand):
             result = services.import_plan(path.read_bytes(), path.name, fields)
         except TableError as exc:
             raise CommandError(str(exc)) from exc
-        except ImportErrors as exc:
+        except InvalidRows as exc:
             raise CommandError(f"Ingenting er lagret. {len(exc.errors)} feil:\n{exc}") from exc
         self.stdout.write(f"Plan {result.slug}: {result.tiltak.count()} tiltak.")

@@ -1,0 +1,71 @@
+"""The HTML writer: a document as a page part, a standalone file, or the PDF's source.
+
+``dokumenter/_body.html`` serves the page of an app (``{% include %}`` it with
+``document`` from :func:`context`), the saved HTML file and the PDF, so the
+three cannot differ. Tables get ``<caption>``, ``<th scope>`` and
+right-aligned figures; charts are SVG images with their text alternative and
+the table of their figures.
+"""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+
+from rusfelt.core.charts import svg_data_uri
+
+from . import labels
+from .formatting import format_cell
+from .model import SYMBOLS, Cell, Chart, Document, Facts, Kind, Paragraph, Table
+from .styles import stylesheet_text
+
+
+def _cell(cell: Cell, numeric: bool) -> dict:
+    return {"text": format_cell(cell), "numeric": numeric, "tone": cell.tone,
+            "symbol": cell.kind == Kind.SYMBOL, "comment": cell.comment}
+
+
+def _table(table: Table) -> dict:
+    numeric = table.numeric_columns()
+    return {
+        "type": "table", "caption": table.caption, "notes": table.notes,
+        "row_headers": table.row_headers,
+        "header": [{"text": h, "numeric": i in numeric} for i, h in enumerate(table.header)],
+        "rows": [[_cell(c, i in numeric) for i, c in enumerate(row)] for row in table.rows],
+    }
+
+
+def _block(block) -> dict:
+    if isinstance(block, Paragraph):
+        return {"type": "paragraph", "text": block.text, "note": block.note}
+    if isinstance(block, Facts):
+        return {"type": "facts", "items": [(k, format_cell(v)) for k, v in block.items]}
+    if isinstance(block, Chart):
+        return {"type": "chart", "title": block.title, "alt": block.alt,
+                "src": svg_data_uri(block.spec), "table": _table(block.table)}
+    return _table(block)
+
+
+def context(document: Document) -> dict:
+    """The document as plain dicts for ``dokumenter/_body.html``."""
+    sections = []
+    for i, section in enumerate(document.sections, start=1):
+        key = section.key or slugify(section.heading) or f"del-{i}"
+        sections.append({"heading": section.heading, "id": f"del-{key}",
+                         "blocks": [_block(b) for b in section.blocks]})
+    return {
+        "title": document.title, "subtitle": document.subtitle, "author": document.author,
+        "subject": document.subject, "language": document.language,
+        "sections": sections, "notes": document.notes, "rules": document.rules,
+        "symbols": [(s, SYMBOLS[s]) for s in document.symbols_used()],
+        "landscape": document.landscape,
+        "tones": labels.TONES,
+    }
+
+
+def to_html(document: Document, *, inline_css: bool = True) -> str:
+    """A standalone HTML file; its styles inlined, since it is saved and not served."""
+    return render_to_string("dokumenter/document.html", {
+        "document": context(document),
+        "css": stylesheet_text(document, print_rules=False) if inline_css else "",
+    })

@@ -1,0 +1,253 @@
+"""The document pipeline, checked with tools we did not write.
+
+PDF: poppler's ``pdfinfo`` must say ``Tagged: yes`` and carry the title and
+author. DOCX: the XML of the file (python-docx only wrote it). XLSX: openpyxl
+reading the file back. Helpers here are used by the report tests of the apps.
+"""
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+import zlib
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from rusfelt.core.dokumenter import labels, render
+from rusfelt.core.dokumenter import model as d
+from rusfelt.core.dokumenter.formatting import format_cell, format_number
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def pdfinfo(content: bytes, tmp_path) -> dict[str, str]:
+    """poppler's pdfinfo of ``content`` as a dict (poppler-utils is installed by .ci/run)."""
+    if shutil.which("pdfinfo") is None:
+        pytest.fail("pdfinfo is missing: apt-get install poppler-utils")
+    path = tmp_path / "document.pdf"
+    path.write_bytes(content)
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    return dict(
+        (k.strip(), v.strip()) for k, v in
+        (line.split(":", 1) for line in out.stdout.splitlines() if ":" in line)
+    )
+
+
+def pdf_bookmarks(content: bytes, tmp_path) -> list[str]:
+    """The bookmarks (outline) as poppler's pdftohtml reads them."""
+    path = tmp_path / "outline.pdf"
+    path.write_bytes(content)
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-q", "-stdout", str(path)],
+                         capture_output=True, text=True, check=True).stdout
+    outline = xml[xml.find("<outline>"):]
+    return re.findall(r"<item[^>]*>([^<]*)</item>", outline)
+
+
+def pdf_language(content: bytes) -> bytes | None:
+    """The catalog's /Lang, read from the raw file (its objects are deflated)."""
+    chunks = [content]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
+        try:
+            chunks.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    for chunk in chunks:
+        found = re.search(rb"/Lang\s*\(([^)]*)\)", chunk)
+        if found:
+            return found.group(1)
+    return None
+
+
+def docx_parts(content: bytes) -> dict[str, str]:
+    with zipfile.ZipFile(io.BytesIO(content)) as z:
+        return {name: z.read(name).decode("utf-8") for name in z.namelist()
+                if name.endswith(".xml")}
+
+
+def assert_accessible_docx(content: bytes, *, title: str, author: str, images: int | None = None):
+    """Title, author, language nb-NO, heading styles, header rows, alt text on every image."""
+    parts = docx_parts(content)
+    core, body, styles = parts["docProps/core.xml"], parts["word/document.xml"], \
+        parts["word/styles.xml"]
+    assert f"<dc:title>{title}</dc:title>" in core
+    assert f"<dc:creator>{author}</dc:creator>" in core
+    assert "<dc:language>nb-NO</dc:language>" in core
+    assert re.search(r'<w:rPrDefault><w:rPr>.*<w:lang w:val="nb-NO"', styles, re.S)
+    assert '<w:pStyle w:val="Title"/>' in body
+    assert '<w:pStyle w:val="Heading1"/>' in body
+    tables = re.findall(r"<w:tbl>.*?</w:tbl>", body, re.S)
+    assert tables, "no table in the document"
+    for table in tables:
+        first_row = re.search(r"<w:tr[ >].*?</w:tr>", table, re.S).group(0)
+        assert '<w:tblHeader w:val="true"/>' in first_row
+    pictures = re.findall(r"<wp:docPr [^>]*>", body)
+    for picture in pictures:
+        descr = re.search(r'descr="([^"]*)"', picture)
+        assert descr and descr.group(1).strip(), picture
+    if images is not None:
+        assert len(pictures) == images
+
+
+def xlsx_sheets(content: bytes):
+    return load_workbook(io.BytesIO(content)).worksheets
+
+
+def sample() -> d.Document:
+    table = d.Table("Nøkkeltall", ["Enhet", "Kartlagt", "Andel", "Per 1 000", "Kostnad",
+                                   "Vurdering"], [
+        ["Stavanger", d.count(1234), d.share(Decimal("67.45")), d.rate("9.4"),
+         d.money(1500000), d.text("Grønn", tone="gronn")],
+        ["Madla", d.count(":"), d.share(None), d.rate(0), d.money(0), d.text("Grå", "gra")],
+        ["Hundvåg", d.count(0), d.share("-"), d.rate(".."), d.money(None),
+         d.text("Rød", "rod")],
+    ], notes=["Tallene er oppdiktet."])
+    chart_table = d.Table("Kartlagt per år", ["År", "Kartlagt"],
+                          [["2018", d.count(10)], ["2019", d.count(12)]])
+    chart = d.Chart("Kartlagt per år", {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": [{"ar": "2018", "n": 10}, {"ar": "2019", "n": 12}]},
+        "mark": "bar", "encoding": {"x": {"field": "ar", "type": "ordinal"},
+                                    "y": {"field": "n", "type": "quantitative"}},
+    }, "Stolpediagram: 10 kartlagt i 2018 og 12 i 2019.", chart_table)
+    return d.Document(
+        "Statusrapport 2021", author="Stavanger kommune", subject="Status for planen",
+        subtitle="Ruspolitisk handlingsplan", rules=["levekarsindeks-v1"],
+        sections=[
+            d.Section("Om planen", [d.Facts([("Eier", "Stavanger kommune"),
+                                             ("Tiltak", d.count(38))]),
+                                    d.Paragraph("En oversikt.")]),
+            d.Section("Nøkkeltall", [table]),
+            d.Section("Utvikling", [chart]),
+        ],
+    )
+
+
+# --- Number formatting ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    pytest.param(d.count(1234), "1\xa0234", id="count-grouped"),
+    pytest.param(d.count(0), "-", id="count-zero-is-ssb-dash"),
+    pytest.param(d.count(":"), ":", id="suppressed"),
+    pytest.param(d.share(Decimal("67.45")), "67,5\xa0%", id="share-rounds-half-up"),
+    pytest.param(d.share(Decimal("0.05")), "0,1\xa0%", id="half-up-not-banker"),
+    pytest.param(d.share(None), "..", id="missing"),
+    pytest.param(d.share("-1.25", signed=True, unit="p.p."), "-1,3\xa0p.p.", id="signed-neg"),
+    pytest.param(d.share("1.2", signed=True, unit="p.p."), "+1,2\xa0p.p.", id="signed-pos"),
+    pytest.param(d.rate("9.4"), "9,4", id="rate"),
+    pytest.param(d.money(1500000), "1\xa0500\xa0000\xa0kr", id="money"),
+    pytest.param(d.number("3.413", 2), "3,41", id="number-decimals"),
+    pytest.param(d.number("-0.04", 1), "0,0", id="no-negative-zero"),
+])
+def test_cells_are_written_the_norwegian_way(cell, expected):
+    assert format_cell(cell) == expected
+
+
+def test_a_number_that_is_no_number_is_refused():
+    with pytest.raises(ValueError):
+        d.count("mange")
+
+
+def test_format_number_agrees_with_djangos_norwegian_locale():
+    """Django's own nb locale (not our code) formats the same figure the same way."""
+    from django.utils import formats, translation
+
+    with translation.override("nb"):
+        django_text = formats.number_format(Decimal("1234567.8"), 1, use_l10n=True,
+                                            force_grouping=True)
+    assert format_number(Decimal("1234567.8"), 1) == django_text
+
+
+# --- Labels and colours -----------------------------------------------------------------
+
+
+def _contrast(a: str, b: str) -> float:
+    """WCAG 2.1 contrast ratio (https://www.w3.org/TR/WCAG21/#dfn-contrast-ratio)."""
+    def luminance(hex_colour):
+        rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted([luminance(a), luminance(b)], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("key", sorted(labels.TONES))
+def test_every_tone_has_a_word_and_readable_contrast(key):
+    tone = labels.TONES[key]
+    assert labels.label(key)
+    assert _contrast(tone.background, tone.foreground) >= 4.5
+
+
+def test_the_stylesheet_uses_the_colours_of_the_labels_module():
+    from django.contrib.staticfiles import finders
+
+    css = open(finders.find("rusfelt/css/site.css"), encoding="utf-8").read()
+    for key, tone in labels.TONES.items():
+        rule = re.search(rf"\.judgement--{key} {{ background: ([^;]+); color: ([^;]+); }}", css)
+        assert rule, key
+        values = [re.sub(r"var\(--(.+)\)", lambda m: re.search(
+            rf"--{m.group(1)}: (#[0-9a-f]+)", css).group(1), v) for v in rule.groups()]
+        assert values == [tone.background, tone.foreground], key
+
+
+# --- The writers -----------------------------------------------------------------------
+
+
+def test_the_pdf_is_tagged_with_title_author_and_bookmarks(tmp_path):
+    pdf = render.render(sample(), "pdf")
+    info = pdfinfo(pdf, tmp_path)
+    assert info["Tagged"] == "yes"
+    assert info["Title"] == "Statusrapport 2021 – Ruspolitisk handlingsplan"
+    assert info["Author"] == "Stavanger kommune"
+    assert info["Subject"] == "Status for planen"
+    assert pdf_language(pdf) == b"nb-NO"
+    assert pdf_bookmarks(pdf, tmp_path) == ["Statusrapport 2021", "Om planen", "Nøkkeltall",
+                                            "Utvikling", "Tegn og regler"]
+
+
+def test_the_docx_has_headings_header_rows_alt_text_language_and_metadata():
+    assert_accessible_docx(render.render(sample(), "docx"), title="Statusrapport 2021",
+                           author="Stavanger kommune", images=1)
+
+
+def test_the_xlsx_holds_numbers_as_numbers_and_symbols_only_where_none_exists():
+    ws = xlsx_sheets(render.render(sample(), "xlsx"))[0]
+    assert ws.freeze_panes == "B3"
+    assert [c.value for c in ws[2]] == ["Enhet", "Kartlagt", "Andel", "Per 1 000", "Kostnad",
+                                        "Vurdering"]
+    stavanger, madla, hundvag = ws[3], ws[4], ws[5]
+    assert [(c.value, c.data_type) for c in stavanger[1:5]] == [
+        (1234, "n"), (67.45, "n"), (9.4, "n"), (1500000, "n")]
+    assert stavanger[1].number_format == '#,##0;-#,##0;"-"'
+    assert stavanger[2].number_format == '#,##0.0\\ "%";-#,##0.0\\ "%";#,##0.0\\ "%"'
+    assert [(c.value, c.data_type) for c in madla[1:5]] == [
+        (":", "s"), ("..", "s"), (0, "n"), (0, "n")]
+    # A zero is the number 0 (shown as «-» by its format), never the text «-».
+    assert [(c.value, c.data_type) for c in hundvag[1:3]] == [(0, "n"), (0, "n")]
+    assert stavanger[5].value == "Grønn"
+    assert stavanger[5].fill.fgColor.rgb.endswith(labels.TONES["gronn"].background[1:].upper())
+
+
+def test_the_html_marks_headers_and_language():
+    html = render.render(sample(), "html").decode()
+    assert '<html lang="nb-NO">' in html
+    assert '<th scope="col" class="num">Kartlagt</th>' in html
+    assert '<th scope="row">Stavanger</th>' in html
+    assert '<caption>Nøkkeltall</caption>' in html
+    assert 'alt="Stolpediagram: 10 kartlagt i 2018 og 12 i 2019."' in html
+    assert '<span class="judgement judgement--gronn">Grønn</span>' in html
+    assert "«:» prikket for personvern" in html
+
+
+def test_the_csv_writes_figures_plainly():
+    text = render.render(sample(), "csv").decode("utf-8-sig")
+    assert "Stavanger,1234,67.45,9.4,1500000,Grønn" in text
+    assert "Madla,:,..,0,0,Grå" in text
+
+
+def test_a_chart_without_a_text_alternative_is_refused():
+    with pytest.raises(ValueError):
+        d.Chart("Uten alt", {}, " ", d.Table("t", ["a"], []))
