@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 
 import vl_convert as vlc
+from django.utils.translation import gettext as _
 from docx import Document as new_docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -136,12 +137,12 @@ def to_docx(document: Document) -> bytes:
                 _table(docx, block)
     symbols = document.symbols_used()
     if symbols or document.rules or document.notes:
-        docx.add_heading("Tegn og regler", level=1)
+        docx.add_heading(_("Tegn og regler"), level=1)
         if symbols:
-            docx.add_paragraph("Tegn i tabellene (som hos SSB): " + ", ".join(
+            docx.add_paragraph(_("Tegn i tabellene (som hos SSB):") + " " + ", ".join(
                 f"«{s}» {SYMBOLS[s]}" for s in symbols) + ".")
         if document.rules:
-            docx.add_paragraph("Regler brukt i tallene: " + ", ".join(document.rules))
+            docx.add_paragraph(_("Regler brukt i tallene:") + " " + ", ".join(document.rules))
         for note in document.notes:
             docx.add_paragraph(note)
     buffer = io.BytesIO()
