@@ -1,11 +1,16 @@
 """Writes of core data: users, grants, units and population. Each write is audited,
 in the same transaction."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.db import transaction
+from django.db.models import Sum
 
 from . import audit
 from .dokumenter import sheets
-from .models import AuditAction, Grant
+from .domain.enheter import UNIT_COLUMNS, validate_population, validate_units
+from .domain.tabular import read_table
+from .models import NIVA_ORDER, AuditAction, Grant, OrgUnit, Population
 
 
 @transaction.atomic
@@ -55,10 +60,6 @@ def import_units(data: bytes, filename: str = "", *, user=None, request=None) ->
 
     Raises ``InvalidRows`` listing every bad line; then nothing is stored.
     """
-    from .domain.enheter import validate_units
-    from .domain.tabular import read_table
-    from .models import OrgUnit
-
     header, rows = read_table(data, filename)
     existing = dict(OrgUnit.objects.values_list("code", "level"))
     unit_rows = validate_units(header, rows, existing)
@@ -87,8 +88,6 @@ def _refresh_descendant_paths():
     A kommune moved to another fylke carries its bydeler along, though the
     file named only the kommune.
     """
-    from .models import NIVA_ORDER, OrgUnit
-
     units = list(OrgUnit.objects.all())
     paths = {}
     changed = []
@@ -102,9 +101,6 @@ def _refresh_descendant_paths():
 
 def export_units_csv(stream) -> int:
     """Write all units as CSV in the import layout; return the row count."""
-    from .domain.enheter import UNIT_COLUMNS
-    from .models import OrgUnit
-
     rows = (
         [unit.code, unit.name, unit.level, unit.parent.code if unit.parent else "",
          unit.valid_from, unit.valid_to]
@@ -116,10 +112,6 @@ def export_units_csv(stream) -> int:
 @transaction.atomic
 def import_population(data: bytes, filename: str = "", *, user=None, request=None) -> int:
     """Create or replace population cells from a CSV/XLSX file; all or nothing."""
-    from .domain.enheter import validate_population
-    from .domain.tabular import read_table
-    from .models import OrgUnit
-
     header, rows = read_table(data, filename)
     units = {u.code: u for u in OrgUnit.objects.all()}
     parsed = validate_population(header, rows, set(units))
@@ -127,8 +119,6 @@ def import_population(data: bytes, filename: str = "", *, user=None, request=Non
 
 
 def _store_population(parsed, units, *, user=None, request=None) -> int:
-    from .models import Population
-
     keys = {(r.unit_code, r.year) for r in parsed}
     for unit_code, year in keys:
         Population.objects.filter(unit=units[unit_code], year=year).delete()
@@ -150,10 +140,6 @@ def adults(unit, year: int) -> int | None:
     Bands must start at 16 or later to count; a band such as 15-19 would be
     ambiguous, so population files should split at 16.
     """
-    from django.db.models import Sum
-
-    from .models import Population
-
     total = Population.objects.filter(unit=unit, year=year, age_from__gte=16).aggregate(
         total=Sum("count")
     )["total"]
@@ -162,8 +148,6 @@ def adults(unit, year: int) -> int | None:
 
 def rate_per_1000_adults(count: int, unit, year: int):
     """``count`` per 1 000 inhabitants aged 16+ (one decimal), or None without population."""
-    from decimal import ROUND_HALF_UP, Decimal
-
     population = adults(unit, year)
     if not population:
         return None
