@@ -201,4 +201,6 @@ def _key_figures(plan: Plan, year: int) -> d.Section:
     section.add(d.Paragraph(
         f"Levekårsindeks beregnet etter regel {figures.get('levekarsindeks_regel') or '–'}. "
         "Symboler: : prikket (små tall), .. mangler.", note=True))
+    if figures.get("fotnote"):  # kartlegging's note on «:» and its method
+        section.add(d.Paragraph(figures["fotnote"], note=True))
     return section

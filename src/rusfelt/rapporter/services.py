@@ -65,10 +65,13 @@ def mapping_section(unit: OrgUnit, year: int, rules: list[str]) -> d.Section:
         "prikket (:), og nok andre celler er skjult til at de ikke kan regnes ut."
     ))], key="kartlegging")
     rows = []
+    notes = []  # kartlegging's note on «:» and the suppression method, once
     for other in comparison_units(unit):
         figures = key_figures(other, year)
         if figures is None:
             continue
+        if figures.get("fotnote") and figures["fotnote"] not in notes:
+            notes.append(figures["fotnote"])
         if figures.get("levekarsindeks_regel") and figures["levekarsindeks_regel"] not in rules:
             rules.append(figures["levekarsindeks_regel"])
         rows.append([other.name, *_figure_cells(figures)])
@@ -76,14 +79,15 @@ def mapping_section(unit: OrgUnit, year: int, rules: list[str]) -> d.Section:
         return section.add(d.Paragraph(
             _("Ingen publisert kartlegging for enheten dette året."), note=True))
     section.add(d.Table(_("Nøkkeltall %(year)s") % {"year": year},
-                        [_("Enhet"), *key_figure_headings()], rows))
+                        [_("Enhet"), *key_figure_headings()], rows, notes=notes))
 
     trend = [(y, f) for y in range(year - TREND_YEARS + 1, year + 1)
              if (f := key_figures(unit, y)) is not None]
     if len(trend) > 1:
         trend_table = d.Table(_("Utvikling i %(unit)s") % {"unit": unit.name},
                               [_("År"), *key_figure_headings()],
-                              [[str(y), *_figure_cells(f)] for y, f in trend])
+                              [[str(y), *_figure_cells(f)] for y, f in trend],
+                              notes=sorted({f["fotnote"] for _y, f in trend if f.get("fotnote")}))
         shares = [("andel_levekarsindeks_gronn", _("Levekårsindeks grønn")),
                   ("andel_rod_blalys", _("Rød + blålys")), ("andel_bostedslos", _("Bolig rød"))]
         points = [
