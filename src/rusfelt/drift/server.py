@@ -3,15 +3,17 @@
 gunicorn's threaded worker accepts every connection and queues its request
 for the next free thread; under overload that queue grows and requests wait
 tens of seconds for an answer their client has given up on. Here each
-request records when it was queued, and one that waited longer than
+request records when it was queued, and one that waits longer than
 ``max_queue_wait`` seconds for a thread is answered at once with 503 and
 Retry-After instead of being run: the work it would have done is shed, the
 queue drains, and the requests that are run are answered in time.
 """
 
 import os
+import socket
 import threading
 import time
+from collections import deque
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import ThreadWorker
@@ -63,12 +65,39 @@ class ShedLoad:
         return self.app(environ, start_response)
 
 
+BUSY_RESPONSE = (
+    b"HTTP/1.1 503 Service Unavailable\r\n"
+    b"Content-Type: text/html; charset=utf-8\r\n"
+    b"Retry-After: 2\r\nCache-Control: no-store\r\nConnection: close\r\n"
+    b"Content-Length: " + str(len(BUSY_BODY)).encode() + b"\r\n\r\n" + BUSY_BODY
+)
+
+
 class SheddingWorker(ThreadWorker):
-    """gunicorn's gthread worker, stamping each request with when it was queued."""
+    """gunicorn's gthread worker that refuses requests left waiting for a thread.
+
+    Each request is stamped when it is queued for a thread. The worker's
+    event loop (which wakes at least four times a second) cancels a queued
+    request that has waited longer than ``RUSFELT_MAX_QUEUE_WAIT`` and
+    answers it at once with 503 + Retry-After, before any thread or Django
+    sees it; ``ShedLoad`` checks the same when a thread picks a request up.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_queue_wait = float(os.environ.get("RUSFELT_MAX_QUEUE_WAIT", "1.0"))
+        self.waiting = deque()
+
+    def load_wsgi(self):
+        super().load_wsgi()
+        self.wsgi = ShedLoad(self.wsgi, self.max_queue_wait)
 
     def enqueue_req(self, conn):
         conn.rusfelt_queued = time.monotonic()
-        super().enqueue_req(conn)
+        fs = self.tpool.submit(self.handle, conn)
+        fs.add_done_callback(
+            lambda fut: self.method_queue.defer(self.finish_request, conn, fut))
+        self.waiting.append((conn.rusfelt_queued, conn, fs))
 
     def handle(self, conn):
         _local.queued = getattr(conn, "rusfelt_queued", None)
@@ -78,9 +107,48 @@ class SheddingWorker(ThreadWorker):
         finally:
             _local.queued = _local.started = None
 
-    def load_wsgi(self):
-        super().load_wsgi()
-        self.wsgi = ShedLoad(self.wsgi, float(os.environ.get("RUSFELT_MAX_QUEUE_WAIT", "1.0")))
+    def wait_for_and_dispatch_events(self, timeout):
+        super().wait_for_and_dispatch_events(min(timeout, 0.25))
+        self.shed_waiting()
+
+    def shed_waiting(self):
+        """Refuse the queued requests that have waited too long (event loop thread)."""
+        now = time.monotonic()
+        while self.waiting:
+            queued, conn, fs = self.waiting[0]
+            if fs.running() or fs.done():
+                self.waiting.popleft()
+                continue
+            if now - queued <= self.max_queue_wait:
+                break
+            self.waiting.popleft()
+            if self.cfg.is_ssl or self._is_health_check(conn):
+                continue  # answered in turn (TLS: only a thread may write)
+            if fs.cancel():
+                # finish_request() (queued by the cancel) closes the connection.
+                self._refuse(conn)
+
+    @staticmethod
+    def _is_health_check(conn) -> bool:
+        try:
+            head = conn.sock.recv(64, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+        except OSError:
+            return False
+        return head.split(b" ", 2)[1:2] in ([b"/helse/"],)
+
+    @staticmethod
+    def _refuse(conn):
+        sock = conn.sock
+        try:
+            # Read what the client sent, so closing does not reset the connection.
+            while sock.recv(65536, socket.MSG_DONTWAIT):
+                pass
+        except OSError:
+            pass
+        try:
+            sock.send(BUSY_RESPONSE, socket.MSG_DONTWAIT)
+        except OSError:
+            pass
 
 
 class Server(BaseApplication):
