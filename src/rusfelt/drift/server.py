@@ -122,19 +122,21 @@ class SheddingWorker(ThreadWorker):
             if now - queued <= self.max_queue_wait:
                 break
             self.waiting.popleft()
-            if self.cfg.is_ssl or self._is_health_check(conn):
-                continue  # answered in turn (TLS: only a thread may write)
+            head = self._peek(conn)
+            if self.cfg.is_ssl or not head or head.split(b" ", 2)[1:2] == [b"/helse/"]:
+                # Answered in turn: TLS (only a thread may write), a request not yet
+                # sent (closing now could reset the connection), the health check.
+                continue
             if fs.cancel():
-                # finish_request() (queued by the cancel) closes the connection.
+                # finish_request(), queued by the cancel, closes the connection.
                 self._refuse(conn)
 
     @staticmethod
-    def _is_health_check(conn) -> bool:
+    def _peek(conn) -> bytes:
         try:
-            head = conn.sock.recv(64, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+            return conn.sock.recv(64, socket.MSG_PEEK | socket.MSG_DONTWAIT)
         except OSError:
-            return False
-        return head.split(b" ", 2)[1:2] in ([b"/helse/"],)
+            return b""
 
     @staticmethod
     def _refuse(conn):
@@ -147,8 +149,21 @@ class SheddingWorker(ThreadWorker):
             pass
         try:
             sock.send(BUSY_RESPONSE, socket.MSG_DONTWAIT)
+            sock.shutdown(socket.SHUT_WR)
         except OSError:
             pass
+
+    def finish_request(self, conn, fs):
+        if fs.cancelled():
+            # Refused above: answered and read, so it closes without lingering
+            # (gunicorn's graceful close would block this loop up to 2 s).
+            self.nr_conns -= 1
+            try:
+                conn.sock.close()
+            except OSError:
+                pass
+            return
+        super().finish_request(conn, fs)
 
 
 class Server(BaseApplication):
