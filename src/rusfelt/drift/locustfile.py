@@ -25,6 +25,15 @@ def _write(**kwargs):
         json.dump({str(k): v for k, v in STATUS.items()}, f)
 
 
+def _short(error) -> str:
+    text = str(error)
+    for known in ("RemoteDisconnected", "Connection refused", "Connection reset",
+                  "timed out", "Max retries"):
+        if known in text:
+            return f"{type(error).__name__}: {known}"
+    return type(error).__name__
+
+
 class _User(HttpUser):
     abstract = True
     wait_time = between(1, 3)
@@ -33,7 +42,7 @@ class _User(HttpUser):
         # 503 is the server shedding load on purpose: counted apart, not as an error.
         with self.client.get(url, headers=HEADERS, name=name, catch_response=True,
                              allow_redirects=False, timeout=30) as response:
-            STATUS[response.status_code or f"brudd ({type(response.error).__name__})"] += 1
+            STATUS[response.status_code or f"brudd ({_short(response.error)})"] += 1
             if response.status_code in (200, 503):
                 response.success()
             elif response.status_code:
