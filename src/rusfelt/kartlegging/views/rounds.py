@@ -11,9 +11,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from rusfelt.core.domain.tabular import InvalidRows, TableError
 from rusfelt.core.roles import Role
 from rusfelt.core.scoping import has_role, units_for
+from rusfelt.drift import jobs
+from rusfelt.drift.models import JobState
 
 from .. import services
 from ..forms import ImportForm, RegistrationForm, RoundForm, StateForm
@@ -93,6 +94,20 @@ def round_state(request, code):
     if runde.state == State.PUBLISHED and not has_role(request.user, runde.unit,
                                                        Role.ADMINISTRATOR):
         raise PermissionDenied
+    if new_state == State.PUBLISHED:
+        # Publishing computes, suppresses and checks every linked table: a
+        # background job (kartlegging/jobs.py) runs the same change_state().
+        job = jobs.start("kartlegging.publish", user=request.user, request=request,
+                         title=_("Publisering av runden %(code)s") % {"code": runde.code},
+                         params={"runde": runde.pk, "reason": form.cleaned_data["begrunnelse"],
+                                 "back_url": runde.get_absolute_url()})
+        if job.state == JobState.DONE:
+            messages.success(request, job.message)
+        elif job.state == JobState.FAILED:
+            messages.error(request, job.message)
+        else:
+            return redirect(job)
+        return redirect(runde)
     try:
         services.change_state(runde, new_state, user=request.user,
                               reason=form.cleaned_data["begrunnelse"], request=request)
@@ -135,16 +150,19 @@ def import_view(request, code):
     errors = []
     if form.is_valid():
         upload = form.cleaned_data["fil"]
-        try:
-            n = services.import_registrations(runde, upload.read(), upload.name,
-                                              user=request.user, request=request)
-        except InvalidRows as exc:
-            errors = [str(e) for e in exc.errors]
-        except (TableError, services.KartleggingError) as exc:
-            errors = [str(exc)]
-        else:
-            messages.success(request, _("%(n)s registreringer er importert.") % {"n": n})
+        # A background job (kartlegging/jobs.py) runs services.import_registrations;
+        # without a worker it has already run when start() returns.
+        job = jobs.start("kartlegging.import", user=request.user, request=request,
+                         title=_("Import til runden %(code)s") % {"code": runde.code},
+                         params={"runde": runde.pk, "filename": upload.name,
+                                 "back_url": request.path},
+                         payload=upload.read())
+        if job.state == JobState.DONE:
+            messages.success(request, job.message)
             return redirect(runde)
+        if job.state != JobState.FAILED:
+            return redirect(job)
+        errors = job.errors or [job.message]
     return render(request, "kartlegging/import.html", {
         "runde": runde, "form": form, "errors": errors,
         "required": REQUIRED_COLUMNS, "optional": OPTIONAL_COLUMNS,
