@@ -18,6 +18,8 @@ from rusfelt.core.dokumenter import render as render_document
 from rusfelt.core.domain.tabular import InvalidRows, TableError
 from rusfelt.core.models import AuditAction
 from rusfelt.core.scoping import get_for_user_or_404, has_role, units_for
+from rusfelt.drift import jobs
+from rusfelt.drift.models import JobState
 
 from . import report as report_mod
 from . import services
@@ -37,6 +39,8 @@ from .forms import (
 from .models import Endring, Plan, Tiltak
 
 READ, WRITE = services.READ_ROLES, services.WRITE_ROLES
+# Documents made as background jobs: seconds of rendering each.
+DOCUMENT_JOBS = ("pdf", "docx")
 
 
 def _plan(request, slug, roles=READ):
@@ -237,6 +241,19 @@ def rapport(request, slug):
         return render(request, "planer/rapport.html", {"plan": plan, "form": form})
     year = form.cleaned_data["periode"]
     fmt = request.GET.get("format", "")
+    if fmt in DOCUMENT_JOBS:
+        # A background job (planer/jobs.py) builds and renders the document;
+        # without a worker it has already run when start() returns.
+        job = jobs.start("planer.rapport", user=request.user, request=request,
+                         title=_("Statusrapport %(year)s for %(plan)s, %(fmt)s")
+                         % {"year": year, "plan": plan.title, "fmt": fmt.upper()},
+                         params={"plan": plan.pk, "year": year, "format": fmt,
+                                 "back_url": request.path})
+        if job.state != JobState.DONE:
+            return redirect(job)
+        response = HttpResponse(bytes(job.result_file), content_type=job.result_type)
+        response["Content-Disposition"] = f'attachment; filename="{job.result_name}"'
+        return response
     built = report_mod.build(plan, year)
     if fmt in report_mod.FORMATS:
         audit.record(AuditAction.EXPORT, request=request, obj=plan,
