@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rusfelt.core.context_processors import CAPABILITY_APPS
 
 #: Benchmarks that belong to no capability: name -> module.
-OTHER_BENCHMARKS = {"loadtest": "rusfelt.drift.loadtest"}
+OTHER_BENCHMARKS = {"loadtest": "rusfelt.drift.loadtest", "webimport": "rusfelt.drift.webimport"}
 
 
 def _modules():
