@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from rusfelt.core import audit
+from rusfelt.core.dokumenter import sheets
 from rusfelt.core.models import AuditAction, Niva, OrgUnit
 
 from .domain import apningstider, kvalitet, sporsmal
@@ -285,15 +286,14 @@ def quality_rows(qs, today: date) -> list[QualityRow]:
     return rows
 
 
-def quality_table(rows: list[QualityRow], *, neutral: bool = True) -> list[list]:
+def quality_table(rows: list[QualityRow]) -> list[list]:
     """The rows as cells (the export's layout, QUALITY_COLUMNS): "mangler" where a
-    detail is missing; formula-like text neutralised unless ``neutral`` is False
-    (XLSX marks every cell as text instead)."""
+    detail is missing. The shared writer (core.dokumenter.sheets) neutralises."""
     missing = "mangler"
     table = []
     for row in rows:
         t = row.tjeneste
-        table.append([kvalitet.neutralise(v) if neutral else v for v in (
+        table.append([
             t.unit.name, t.unit.code, t.name, t.slug, "ja" if t.published else "nei",
             missing if kvalitet.PHONE in row.gaps else t.phone,
             missing if kvalitet.ADDRESS in row.gaps else f"{t.street_address}, {t.postal_code}",
@@ -301,38 +301,18 @@ def quality_table(rows: list[QualityRow], *, neutral: bool = True) -> list[list]
             missing if kvalitet.HOURS in row.gaps else "ja",
             t.verified_on.isoformat() if t.verified_on else "aldri",
             t.source_ref,
-        )])
+        ])
     return table
 
 
-def quality_csv(rows: list[QualityRow]) -> str:
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(QUALITY_COLUMNS)
-    writer.writerows(quality_table(rows))
-    return "\ufeff" + out.getvalue()  # BOM: Excel reads UTF-8
+def quality_csv(rows: list[QualityRow]) -> bytes:
+    """UTF-8 CSV with a byte-order mark, through the shared formula-safe writer."""
+    return sheets.csv_bytes([QUALITY_COLUMNS, *quality_table(rows)])
 
 
 def quality_xlsx(rows: list[QualityRow]) -> bytes:
-    import io
-
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Mangler"
-    sheet.append(QUALITY_COLUMNS)
-    for cells in quality_table(rows, neutral=False):
-        sheet.append(cells)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.data_type = "s"  # text, never a formula
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """XLSX through the shared writer: every text a text cell, never a formula."""
+    return sheets.xlsx_bytes([sheets.Sheet("Mangler", QUALITY_COLUMNS, quality_table(rows))])
 
 
 # --- Changes (planners) -------------------------------------------------------

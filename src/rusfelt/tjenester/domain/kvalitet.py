@@ -39,15 +39,3 @@ def gaps(facts: Facts, today: date) -> tuple[str, ...]:
         STALE: verifisering.is_stale(facts.verified_on, today),
     }
     return tuple(code for code in GAPS if found[code])
-
-
-def neutralise(value):
-    """A text cell that a spreadsheet would run as a formula, made plain text.
-
-    Stopgap until the shared writer of issue 14 is on main: cells starting with
-    = + - @ or a tab/carriage return get a leading apostrophe (OWASP's advice
-    for CSV injection). "= Oslo" is a real provider name in the demo data.
-    """
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

@@ -30,12 +30,6 @@ def test_gaps_of_one_service():
     assert kvalitet.gaps(old, TODAY) == ("ikke_kontrollert",)  # 12 months to the day
 
 
-def test_formula_like_cells_are_neutralised():
-    assert kvalitet.neutralise("= Oslo") == "'= Oslo"
-    assert kvalitet.neutralise("+47 22") == "'+47 22"
-    assert kvalitet.neutralise("Oslo") == "Oslo"
-
-
 @pytest.fixture
 def services(make_tjeneste):
     make_tjeneste("komplett", name="Komplett", phone="22 00 00 00", street_address="Gata 1",
