@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "rusfelt.tjenester",
     "rusfelt.rapporter",
     "rusfelt.drift",
+    "rusfelt.screening",
 ]
 
 MIDDLEWARE = [
