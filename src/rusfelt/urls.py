@@ -12,6 +12,9 @@ urlpatterns = [
     path("", include("rusfelt.drift.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
+    # Screening (#16): the public self-test and the staff pages.
+    path("selvtest/", include("rusfelt.screening.selvtest_urls")),
+    path("screening/", include("rusfelt.screening.urls")),
 ]
 
 for _label in CAPABILITY_APPS:
