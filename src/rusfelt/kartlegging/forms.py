@@ -4,6 +4,8 @@ through domain/person.py and never echoed in an error message."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rusfelt.screening import mapping as screening
+
 from .domain.person import InvalidNumber, person_from_number
 from .models import (
     AREA_FIELDS,
@@ -80,6 +82,7 @@ class RegistrationForm(forms.Form):
             self.area_names.append(name)
         for name, label in FLAG_FIELDS:
             self.fields[name] = forms.BooleanField(label=label, required=False)
+        screening.add_form_fields(self)
         self.person = None
 
     def area_fields(self):
@@ -97,6 +100,12 @@ class RegistrationForm(forms.Form):
 
     def person_fields(self):
         return [self[n] for n in ("fodested", "bosituasjon", "antall_barn", "barn_kontakt")]
+
+    def screening_fields(self):
+        return screening.form_fields(self)
+
+    def screening_values(self):
+        return screening.form_values(self)
 
     def clean_fodselsnummer(self):
         value = self.cleaned_data["fodselsnummer"]
@@ -118,6 +127,7 @@ class RegistrationForm(forms.Form):
         if data.get("informert") == "nei" and not data.get("ikke_informert_grunn", "").strip():
             self.add_error("ikke_informert_grunn",
                            _("Skriv hvorfor personen ikke er informert."))
+        screening.clean_form(self)
         return data
 
     def values(self) -> dict:

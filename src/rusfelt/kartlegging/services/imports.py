@@ -7,6 +7,7 @@ from django.db import transaction
 from rusfelt.core import audit
 from rusfelt.core.domain.tabular import InvalidRows, RowError, read_table, require_columns
 from rusfelt.core.models import AuditAction
+from rusfelt.screening import mapping as screening
 
 from ..domain.levels import (
     ANBEFALTE_TILTAK,
@@ -41,7 +42,7 @@ MULTI_COLUMNS = {"kommunale_tjenester": KOMMUNALE_TJENESTER,
                  "spesialist_tjenester": SPESIALIST_TJENESTER,
                  "anbefalte_tiltak": ANBEFALTE_TILTAK}
 OPTIONAL_COLUMNS = [*FLAG_COLUMNS, *CHOICE_COLUMNS, *MULTI_COLUMNS, "antall_barn",
-                    "informert", "ikke_informert_grunn"]
+                    "informert", "ikke_informert_grunn", *screening.COLUMNS]
 
 
 def clean_row(row, runde: Runde, errors: list):
@@ -95,6 +96,9 @@ def clean_row(row, runde: Runde, errors: list):
     except ValueError as exc:
         errors.append(RowError(row.line, "informert", str(exc)))
     values["ikke_informert_grunn"] = row.get("ikke_informert_grunn")[:300]
+    # Optional AUDIT/DUDIT results (screening app); kept apart from the model's values.
+    # ``values["screening"]`` is popped before the model is built.
+    values["screening"] = screening.clean_import_row(row, person.sex if person else None, errors)
     return None if len(errors) > start else (number, values, person)
 
 
@@ -111,6 +115,7 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
     require_columns(header, REQUIRED_COLUMNS)
     errors: list = []
     objects = []
+    screenings = []  # per object: its screening results (screening.mapping)
     seen: dict[str, int] = {}
     existing = set(Registrering.objects.filter(runde=runde)
                    .values_list("pseudonym", flat=True))
@@ -123,6 +128,7 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
         if cleaned is None:
             continue
         number, values, person = cleaned
+        row_screening = values.pop("screening")
         value = compact(number)
         pseudo = pseudonym(value, runde.code, secret)
         if pseudo in seen:
@@ -137,6 +143,7 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
         objects.append(Registrering(
             runde=runde, pseudonym=pseudo, alder=person.age, kjonn=person.sex,
             created_by=user, **values, **derived(values, rule)))
+        screenings.append(row_screening)
     if progress:
         progress(len(rows), len(rows))
     if errors:
@@ -147,7 +154,10 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
         return len(objects)
     with transaction.atomic():
         Registrering.objects.bulk_create(objects, batch_size=2000)
+        n_screening = screening.bulk_attach(
+            [(obj, s) for obj, s in zip(objects, screenings, strict=True) if s], user=user)
         audit.record(AuditAction.IMPORT, request=request, user=user, obj=runde,
                      username="" if user else "kommandolinje",
-                     detail={"import": "registreringer", "rows": len(objects)})
+                     detail={"import": "registreringer", "rows": len(objects),
+                             "screening": n_screening})
     return len(objects)

@@ -15,6 +15,7 @@ from rusfelt.core.roles import Role
 from rusfelt.core.scoping import has_role, units_for
 from rusfelt.drift import jobs
 from rusfelt.drift.models import JobState
+from rusfelt.screening import mapping as screening
 
 from .. import services
 from ..forms import ImportForm, RegistrationForm, RoundForm, StateForm
@@ -130,8 +131,9 @@ def register(request, code):
     form = RegistrationForm(request.POST or None, runde=runde)
     if form.is_valid():
         try:
-            services.register(runde, form.cleaned_data["fodselsnummer"], form.values(),
-                              user=request.user, request=request)
+            screening.register_with_screening(
+                runde, form.cleaned_data["fodselsnummer"], form.values(),
+                form.screening_values(), user=request.user, request=request)
         except services.DuplicateRegistration as exc:
             form.add_error("fodselsnummer", str(exc))
         except services.KartleggingError as exc:

@@ -163,3 +163,18 @@ def parse_answers(text: str) -> list[int]:
             "Svarene må være hele tall (0-baserte svaralternativ) skilt med komma, "
             "for eksempel 0,1,2."
         ) from None
+
+
+#: The instruments a mapping registration may carry (issue #16, part 4).
+MAPPING_INSTRUMENTS = ("audit", "dudit")
+
+
+def mapping_result(code: str, points: int, sex: Sex | str) -> Result:
+    """Classify a stored total for a mapping registration; Norwegian errors."""
+    if code not in MAPPING_INSTRUMENTS:
+        raise AnswerError("Instrument må være «audit» eller «dudit».")
+    try:
+        sex = Sex(sex)
+    except ValueError:
+        raise AnswerError("Kjønn må være «mann» eller «kvinne».") from None
+    return classify(code, points, sex)
