@@ -8,4 +8,5 @@ from django.utils.translation import gettext_noop
 STRINGS = [
     gettext_noop("Usikker på bruken av alkohol eller andre rusmidler? Ta en anonym selvtest."),
     gettext_noop("Screening (valgfritt)"),
+    gettext_noop("AUDIT og DUDIT: blanke skjemaer og kilder"),
 ]

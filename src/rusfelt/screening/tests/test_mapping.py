@@ -39,7 +39,8 @@ def test_the_form_stores_audit_and_dudit_with_the_category_by_legal_sex(
         client, runde, sth_kartlegger):
     client.force_login(sth_kartlegger)
     url = reverse("kartlegging:register", args=[runde.code])
-    assert "AUDIT: sum" in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert "AUDIT: sum" in page and 'href="/screening/"' in page
     # 6 is "increased risk" for a woman, "low risk" for a man; DUDIT 2 is a problem only
     # for a woman.
     client.post(url, form_data(number(1, male=False), audit_sum="6", audit_dato="2020-02-03",
