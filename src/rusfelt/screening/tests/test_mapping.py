@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from rusfelt.core.domain.tabular import ImportErrors
+from rusfelt.core.domain.tabular import InvalidRows
 from rusfelt.kartlegging import demo, services
 from rusfelt.kartlegging.models import Registrering
 from rusfelt.screening.models import ScreeningResultat
@@ -106,7 +106,7 @@ def test_a_bad_screening_cell_rejects_the_whole_import(runde):
         f"{number(11)},{LEVELS},5,",
         f"{number(12)},{LEVELS},5,10.01.2020",
     ], "audit_sum,audit_dato")
-    with pytest.raises(ImportErrors) as info:
+    with pytest.raises(InvalidRows) as info:
         services.import_registrations(runde, data, "x.csv")
     message = str(info.value)
     assert "Linje 3, kolonne audit_sum: må være et helt tall" in message
