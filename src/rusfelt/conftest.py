@@ -46,13 +46,18 @@ def units(db):
 
 @pytest.fixture
 def make_user(db, units):
-    """make_user("name", ("0301", "planlegger"), ...) -> a user with those grants."""
+    """make_user("name", ("0301", "planlegger"), ..., home="0301") -> a user with those grants.
+
+    The home unit defaults to the first grant's unit.
+    """
     from django.contrib.auth import get_user_model
 
-    from rusfelt.core.models import Grant
+    from rusfelt.core.models import Grant, Profile
 
-    def make(username, *grants):
+    def make(username, *grants, home=None):
         user = get_user_model().objects.create_user(username, password=PASSWORD)
+        home = home or (grants[0][0] if grants else None)
+        Profile.objects.create(user=user, home_unit=units[home] if home else None)
         for code, role in grants:
             Grant.objects.create(user=user, unit=units[code], role=role)
         return user

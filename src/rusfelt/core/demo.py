@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from .domain.enheter import PopulationRow
-from .models import Grant, OrgUnit, Population
+from .models import Grant, OrgUnit, Population, Profile
 from .roles import Role
 
 DEMO_DIR = Path(__file__).parent / "demo"
@@ -47,6 +47,13 @@ DEMO_USERS = [
     ("kartlegger.stavanger", "Kåre", "Kartlegger", [("1103", Role.KARTLEGGER)]),
     ("personvernombud", "Pia", "Personvern", [("0", Role.PERSONVERNOMBUD)]),
     ("evaluator", "Eva", "Evaluator", [("0", Role.LESER)]),
+    ("admin.bergen", "Berit", "Bergadmin", [("4601", Role.ADMINISTRATOR)]),
+]
+# Users without a grant yet, by home unit: only that unit's administrators
+# (and those above) see them (issue 18).
+DEMO_USERS_WITHOUT_GRANTS = [
+    ("ny.bergen", "Nils", "Nyansatt", "4601"),
+    ("ny.oslo", "Nora", "Nyansatt", "0301"),
 ]
 
 
@@ -77,12 +84,16 @@ def load(stdout=None) -> None:
         services._store_population(population_rows(), units)
 
     User = get_user_model()
-    for username, first, last, grants in DEMO_USERS:
+    users = [(u, f, la, g, g[0][0]) for u, f, la, g in DEMO_USERS] + [
+        (u, f, la, [], home) for u, f, la, home in DEMO_USERS_WITHOUT_GRANTS
+    ]
+    for username, first, last, grants, home in users:
         user, created = User.objects.get_or_create(
             username=username, defaults={"first_name": first, "last_name": last}
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+        Profile.objects.get_or_create(user=user, defaults={"home_unit": units[home]})
         for code, role in grants:
             Grant.objects.get_or_create(user=user, unit=units[code], role=role)

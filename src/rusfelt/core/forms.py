@@ -15,9 +15,27 @@ class LoginForm(AuthenticationForm):
 
 
 class UserCreateForm(UserCreationForm):
+    """A new user and their home unit, one of the units the administrator manages."""
+
+    home_unit = forms.ModelChoiceField(
+        label=_("Hjemmeenhet"), queryset=OrgUnit.objects.none(),
+        help_text=_("Administratorene for denne enheten og enhetene over den forvalter brukeren."),
+    )
+
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ["username", "first_name", "last_name", "email"]
+
+    def __init__(self, *args, admin_units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["home_unit"].queryset = admin_units
+        if admin_units.count() == 1:
+            self.fields["home_unit"].initial = admin_units.get()
+
+
+class UserSearchForm(forms.Form):
+    q = forms.CharField(label=_("Søk etter brukernavn eller navn"), required=False,
+                        max_length=150)
 
 
 class GrantForm(forms.Form):

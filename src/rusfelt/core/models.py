@@ -221,3 +221,31 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
+
+
+class Profile(models.Model):
+    """What Rusfelt keeps about a user beyond Django's ``User``: the home unit.
+
+    Every user belongs to the unit whose administrator created them. A user
+    without grants is visible only to the administrators of that unit (and
+    above); see ``scoping.users_for``.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    home_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="home_users",
+        verbose_name=_("hjemmeenhet"),
+        db_comment=(
+            "The unit that created the user; its administrators manage the user. "
+            "Empty only for superusers made on the command line."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("brukerprofil")
+        verbose_name_plural = _("brukerprofiler")
+
+    def __str__(self):
+        return f"{self.user} ({self.home_unit})"

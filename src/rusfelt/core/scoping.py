@@ -58,6 +58,29 @@ def units_for(user, roles: Iterable[str] | str | None = None) -> models.QuerySet
     return OrgUnit.objects.filter(covered)
 
 
+def users_for(admin, *, home_only: bool = False) -> models.QuerySet:
+    """The users ``admin`` may list, see and change (SECURITY: the user chokepoint).
+
+    A user belongs to the units the administrator manages when their home unit
+    is one of them, or (unless ``home_only``) when they hold a grant on one of
+    them. So a user without grants is visible only to the administrators of
+    their home unit and the units above it (issue 18). Only users' home
+    administrators may deactivate them: pass ``home_only=True`` for that.
+    Non-administrators get no users.
+    """
+    User = get_user_model()
+    if admin is None or not admin.is_authenticated or not admin.is_active:
+        return User.objects.none()
+    if admin.is_superuser:
+        return User.objects.all()
+    admin_units = units_for(admin, Role.ADMINISTRATOR)
+    mine = models.Q(profile__home_unit__in=admin_units)
+    if not home_only:
+        mine |= models.Q(pk__in=apps.get_model("core", "Grant").objects.filter(
+            unit__in=admin_units).values("user_id"))
+    return User.objects.filter(mine)
+
+
 def has_role(user, unit, roles: Iterable[str] | str) -> bool:
     """True if ``user`` holds one of ``roles`` on ``unit`` or a unit above it."""
     return units_for(user, roles).filter(pk=unit.pk).exists()
@@ -123,6 +146,8 @@ def audit_events_for(user, roles: Iterable[str] | str | None = None) -> models.Q
     if user is not None and user.is_authenticated and (
             user.is_superuser or units.filter(level="land").exists()):
         return AuditEvent.objects.all()
-    holders = get_user_model().objects.filter(grants__unit__in=units)
+    # Users of these units: grant holders, and (issue 18) users whose home unit it is.
+    holders = get_user_model().objects.filter(
+        models.Q(grants__unit__in=units) | models.Q(profile__home_unit__in=units))
     return AuditEvent.objects.filter(
         models.Q(unit__in=units) | models.Q(unit__isnull=True, user__in=holders))

@@ -10,14 +10,15 @@ from . import audit
 from .dokumenter import sheets
 from .domain.enheter import UNIT_COLUMNS, validate_population, validate_units
 from .domain.tabular import read_table
-from .models import NIVA_ORDER, AuditAction, Grant, OrgUnit, Population
+from .models import NIVA_ORDER, AuditAction, Grant, OrgUnit, Population, Profile
 
 
 @transaction.atomic
-def create_user(form, *, by, request=None):
-    """Save the new user of a valid ``UserCreateForm``."""
+def create_user(form, *, home_unit, by, request=None):
+    """Save the new user of a valid ``UserCreateForm`` with its home unit (issue 18)."""
     user = form.save()
-    audit.record(AuditAction.CREATE, request=request, user=by, obj=user)
+    Profile.objects.create(user=user, home_unit=home_unit)
+    audit.record(AuditAction.CREATE, request=request, user=by, obj=user, unit=home_unit)
     return user
 
 

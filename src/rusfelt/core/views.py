@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,10 +12,10 @@ from django.views.decorators.http import require_POST
 from . import audit, services
 from .context_processors import capabilities
 from .dokumenter import sheets
-from .forms import AuditFilterForm, GrantForm, UserCreateForm
+from .forms import AuditFilterForm, GrantForm, UserCreateForm, UserSearchForm
 from .models import AuditAction, Grant, OrgUnit, Population
 from .roles import Role
-from .scoping import audit_events_for, units_for
+from .scoping import audit_events_for, units_for, users_for
 
 
 def home(request):
@@ -73,36 +72,43 @@ def _admin_units(user):
     return units
 
 
-def _managed_users(admin_units):
-    """Users the administrator may manage: those with grants in their units, or none yet."""
-    User = get_user_model()
-    return User.objects.filter(
-        Q(grants__unit__in=admin_units) | Q(grants__isnull=True)
-    ).distinct()
-
-
 @login_required
+@never_cache
 def user_list(request):
-    admin_units = _admin_units(request.user)
-    users = _managed_users(admin_units).order_by("username").prefetch_related("grants__unit")
-    return render(request, "core/user_list.html", {"users": users})
+    _admin_units(request.user)
+    users = users_for(request.user)
+    form = UserSearchForm(request.GET or None)
+    if form.is_valid() and form.cleaned_data["q"]:
+        q = form.cleaned_data["q"]
+        users = users.filter(
+            Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
+        )
+    users = users.order_by("username").select_related("profile__home_unit").prefetch_related(
+        "grants__unit"
+    )
+    return render(request, "core/user_list.html", {"users": users, "form": form})
 
 
 @login_required
 def user_create(request):
-    _admin_units(request.user)
-    form = UserCreateForm(request.POST or None)
+    admin_units = _admin_units(request.user)
+    form = UserCreateForm(request.POST or None, admin_units=admin_units)
     if form.is_valid():
-        user = services.create_user(form, by=request.user, request=request)
+        user = services.create_user(
+            form, home_unit=form.cleaned_data["home_unit"], by=request.user, request=request
+        )
         messages.success(request, _("Brukeren er opprettet. Gi den nå en rolle på en enhet."))
         return redirect("core:user_detail", user_id=user.pk)
     return render(request, "core/user_form.html", {"form": form})
 
 
 @login_required
+@never_cache
 def user_detail(request, user_id):
     admin_units = _admin_units(request.user)
-    grantee = get_object_or_404(_managed_users(admin_units), pk=user_id)
+    grantee = get_object_or_404(
+        users_for(request.user).select_related("profile__home_unit"), pk=user_id
+    )
     form = GrantForm(
         request.POST or None, admin_units=admin_units, grantee=grantee, granter=request.user
     )
@@ -122,6 +128,8 @@ def user_detail(request, user_id):
             "grants": grants,
             "form": form,
             "editable_units": set(admin_units.values_list("pk", flat=True)),
+            "is_home_admin": users_for(request.user, home_only=True).filter(
+                pk=grantee.pk).exists(),
         },
     )
 
@@ -129,9 +137,9 @@ def user_detail(request, user_id):
 @login_required
 @require_POST
 def user_set_active(request, user_id):
-    """Deactivate or reactivate a user; a user is never deleted, so the log keeps its name."""
-    admin_units = _admin_units(request.user)
-    target = get_object_or_404(_managed_users(admin_units), pk=user_id)
+    """Deactivate or reactivate a user: only the administrators of the user's home unit."""
+    _admin_units(request.user)
+    target = get_object_or_404(users_for(request.user, home_only=True), pk=user_id)
     if target.pk == request.user.pk:
         raise PermissionDenied
     services.set_active(target, request.POST.get("active") == "1", by=request.user,

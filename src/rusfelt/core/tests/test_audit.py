@@ -41,7 +41,7 @@ def test_logout_is_logged(client, oslo_planlegger):
 
 
 def test_a_grant_and_its_revocation_are_logged(client, admin_user, make_user, units):
-    grantee = make_user("grantee")
+    grantee = make_user("grantee", home="1103")
     client.force_login(admin_user)
     client.post(
         reverse("core:user_detail", args=[grantee.pk]),

@@ -43,7 +43,7 @@ def test_a_planner_logs_in_sees_their_units_is_refused_elsewhere_and_logs_out(
 def test_an_administrator_grants_a_role_and_reads_the_log(
     live_server, page, login, screenshot, admin_user, make_user
 ):
-    make_user("ny.kartlegger")
+    make_user("ny.kartlegger", home="0301")
     login(page, admin_user)
     page.get_by_role("link", name="Administrasjon").click()
     screenshot(page, "core-admin-users")

@@ -107,7 +107,7 @@ def test_non_administrators_get_403_on_administration(client, oslo_planlegger):
 def test_a_bergen_administrator_cannot_grant_on_stavanger(
     client, bergen_admin, make_user, units
 ):
-    newcomer = make_user("newcomer")
+    newcomer = make_user("newcomer", home="4601")
     client.force_login(bergen_admin)
     url = reverse("core:user_detail", args=[newcomer.pk])
     response = client.post(url, {"unit": units["1103"].pk, "role": Role.PLANLEGGER})
