@@ -10,6 +10,7 @@ from rusfelt.core.context_processors import CAPABILITY_APPS
 urlpatterns = [
     path("", include("rusfelt.core.urls")),
     path("", include("rusfelt.drift.urls")),
+    path("konto/", include("rusfelt.konto.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
     # Screening (#16): the public self-test and the staff pages.

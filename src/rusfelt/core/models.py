@@ -169,6 +169,14 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", _("Import")
     GRANT = "grant", _("Tilgang gitt")
     REVOKE = "revoke", _("Tilgang fjernet")
+    # Sign-in (issue 18). A failed one-time code is MFA_FAILED, never LOGIN_FAILED.
+    MFA_VERIFIED = "mfa_verified", _("Annen faktor bekreftet")
+    MFA_FAILED = "mfa_failed", _("Mislykket annen faktor")
+    MFA_ENROLLED = "mfa_enrolled", _("Tofaktor slått på")
+    MFA_CODES = "mfa_codes", _("Nye gjenopprettingskoder")
+    MFA_REMOVED = "mfa_removed", _("Tofaktor fjernet")
+    REAUTH = "reauth", _("Identitet bekreftet på nytt")
+    SESSION_TIMEOUT = "session_timeout", _("Utlogget etter inaktivitet")
 
 
 class AuditEvent(models.Model):

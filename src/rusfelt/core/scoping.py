@@ -81,6 +81,15 @@ def users_for(admin, *, home_only: bool = False) -> models.QuerySet:
     return User.objects.filter(mine)
 
 
+def holds_any_role(user, roles: Iterable[str] | str) -> bool:
+    """True if ``user`` holds one of ``roles`` on any unit (one query; superusers always)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user.grants.filter(role__in=_role_values(roles)).exists()
+
+
 def has_role(user, unit, roles: Iterable[str] | str) -> bool:
     """True if ``user`` holds one of ``roles`` on ``unit`` or a unit above it."""
     return units_for(user, roles).filter(pk=unit.pk).exists()

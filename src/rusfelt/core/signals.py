@@ -21,9 +21,11 @@ def log_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def log_login_failed(sender, credentials, request=None, **kwargs):
     # Django has already replaced the password in ``credentials`` with stars;
-    # only the tried user name is kept.
+    # only the tried user name is kept. A wrong one-time code is signalled
+    # the same way (so django-axes counts it) and logged as its own action.
+    second_factor = bool(credentials.get("rusfelt_second_factor"))
     audit.record(
-        AuditAction.LOGIN_FAILED,
+        AuditAction.MFA_FAILED if second_factor else AuditAction.LOGIN_FAILED,
         request=request,
         username=str(credentials.get("username", ""))[:150],
     )

@@ -1,8 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from rusfelt.konto.views import LoginView
+
 from . import views
-from .forms import LoginForm
 
 app_name = "core"
 
@@ -10,10 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(
         "logg-inn/",
-        auth_views.LoginView.as_view(
-            template_name="core/login.html", authentication_form=LoginForm,
-            redirect_authenticated_user=True,
-        ),
+        LoginView.as_view(),
         name="login",
     ),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from rusfelt.konto.decorators import recent_auth_required
+
 from . import audit, services
 from .context_processors import capabilities
 from .dokumenter import sheets
@@ -104,6 +106,7 @@ def user_create(request):
 
 @login_required
 @never_cache
+@recent_auth_required(methods=["POST"])
 def user_detail(request, user_id):
     admin_units = _admin_units(request.user)
     grantee = get_object_or_404(
@@ -153,6 +156,7 @@ def user_set_active(request, user_id):
 
 @login_required
 @require_POST
+@recent_auth_required
 def grant_revoke(request, grant_id):
     admin_units = _admin_units(request.user)
     grant = get_object_or_404(Grant.objects.filter(unit__in=admin_units), pk=grant_id)

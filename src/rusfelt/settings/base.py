@@ -27,7 +27,11 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rusfelt.core",
+    "rusfelt.konto",
     "rusfelt.kartlegging",
     "rusfelt.indikatorer",
     "rusfelt.planer",
@@ -49,6 +53,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sign-in rules of issue 18: who has verified a second factor (django-otp),
+    # the idle timeout of record-level sessions, and the second-factor gate.
+    "django_otp.middleware.OTPMiddleware",
+    "rusfelt.konto.middleware.IdleTimeoutMiddleware",
+    "rusfelt.konto.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Axes must come last: it turns a locked-out login into its own response.
@@ -119,6 +128,59 @@ AXES_VERBOSE = False
 # django-ipware be installed, it too reads only REMOTE_ADDR.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 AXES_IPWARE_PROXY_COUNT = None
+
+# Two-factor (django-otp, TOTP with recovery codes). Production demands it of
+# every holder of a record-level role (kartlegger, personvernombud,
+# administrator); demo.py and test.py turn the demand off, so it stays optional.
+RUSFELT_REQUIRE_SECOND_FACTOR = True
+OTP_TOTP_ISSUER = "Rusfelt"
+# A session with a record-level role ends after this many idle seconds.
+RUSFELT_IDLE_TIMEOUT = 30 * 60
+# Record-level exports, the right-of-access look-up and grant changes ask for
+# the password or a second factor again unless given within this many seconds.
+RUSFELT_REAUTH_SECONDS = 5 * 60
+# A failed one-time code counts towards the lockout like a failed password;
+# axes must not store the code it saw in the request (the password it masks anyway).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "token"]
+
+
+def oidc_from_env(environ=None) -> dict | None:
+    """Single sign-on (OpenID Connect) from the environment, or None when not set.
+
+    RUSFELT_OIDC_ISSUER, RUSFELT_OIDC_CLIENT_ID, RUSFELT_OIDC_CLIENT_SECRET_FILE
+    (a file holding the secret) and RUSFELT_OIDC_HOME_UNIT (the code of the
+    unit new accounts belong to) are required together; RUSFELT_OIDC_NAME
+    (the button's text), RUSFELT_OIDC_GROUPS_CLAIM (default ``groups``) and
+    RUSFELT_OIDC_MFA_ACR (comma-separated acr values that mean multi-factor)
+    are optional. See docs/security.md.
+    """
+    import os
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    env = os.environ if environ is None else environ
+    issuer = env.get("RUSFELT_OIDC_ISSUER", "").strip()
+    if not issuer:
+        return None
+    missing = [n for n in ("RUSFELT_OIDC_CLIENT_ID", "RUSFELT_OIDC_CLIENT_SECRET_FILE",
+                           "RUSFELT_OIDC_HOME_UNIT") if not env.get(n, "").strip()]
+    if missing:
+        raise ImproperlyConfigured(f"RUSFELT_OIDC_ISSUER is set but not {', '.join(missing)}.")
+    config = {
+        "issuer": issuer,
+        "client_id": env["RUSFELT_OIDC_CLIENT_ID"].strip(),
+        "client_secret": Path(env["RUSFELT_OIDC_CLIENT_SECRET_FILE"]).read_text().strip(),
+        "home_unit": env["RUSFELT_OIDC_HOME_UNIT"].strip(),
+        "groups_claim": env.get("RUSFELT_OIDC_GROUPS_CLAIM", "groups").strip() or "groups",
+        "mfa_acr": [v.strip() for v in env.get("RUSFELT_OIDC_MFA_ACR", "").split(",")
+                    if v.strip()],
+    }
+    if env.get("RUSFELT_OIDC_NAME", "").strip():
+        config["name"] = env["RUSFELT_OIDC_NAME"].strip()
+    return config
+
+
+RUSFELT_OIDC = oidc_from_env()
 
 # Sessions expire after four idle hours and when the browser closes.
 SESSION_COOKIE_AGE = 4 * 60 * 60

@@ -36,3 +36,6 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 DATABASES = {"default": database_from_env(VAR_DIR / "rusfelt.sqlite3")}
 # runserver serves static files from the apps; whitenoise warns without the folder.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# Two-factor stays optional in the demo, so bin/demo is one command.
+RUSFELT_REQUIRE_SECOND_FACTOR = False

@@ -22,3 +22,6 @@ STORAGES = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # whitenoise warns about a missing STATIC_ROOT; tests serve from the finders.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# Two-factor is optional here; tests that need the production rule turn it on.
+RUSFELT_REQUIRE_SECOND_FACTOR = False

@@ -21,6 +21,7 @@ from rusfelt.core.scoping import (
     grants_covering,
     units_for,
 )
+from rusfelt.konto.decorators import recent_auth_required
 
 from .. import services
 from ..forms import CorrectionForm, DeleteForm, LookupForm
@@ -39,6 +40,7 @@ def information(request, code):
 
 @login_required
 @never_cache
+@recent_auth_required
 @sensitive_post_parameters("fodselsnummer")
 def access_lookup(request):
     """Right of access: find a person's registrations by computing each round's pseudonym."""
@@ -66,6 +68,7 @@ def _load_registration(request, pk):
 
 @login_required
 @never_cache
+@recent_auth_required
 def correct(request, pk):
     registrering = _load_registration(request, pk)
     initial = {name: getattr(registrering, name) for name, _l in AREA_FIELDS}

@@ -10,6 +10,7 @@ from rusfelt.core.dokumenter import render as render_document
 from rusfelt.core.models import AuditAction
 from rusfelt.core.roles import Role
 from rusfelt.core.scoping import has_role
+from rusfelt.konto.decorators import recent_auth_required
 
 from .. import documents, presentation, services
 from ..models import State
@@ -62,6 +63,7 @@ def results_xlsx(request, code):
 
 @login_required
 @never_cache
+@recent_auth_required
 def records_csv(request, code):
     """The owning unit's pseudonymised record-level export; audited."""
     runde = load_round(request, code, [Role.PLANLEGGER])

@@ -1,0 +1,72 @@
+"""Session rules of issue 18: idle timeout and the second factor, before any view."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from rusfelt.core import audit
+from rusfelt.core.models import AuditAction
+
+from . import policy
+
+
+class IdleTimeoutMiddleware:
+    """Sign out a session with record-level roles after RUSFELT_IDLE_TIMEOUT idle seconds.
+
+    Other sessions keep Django's SESSION_COOKIE_AGE. Every signed-in request
+    notes its time; the roles are looked up only when a session has been
+    idle that long. Must come after the authentication and message middleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            last = request.session.get(policy.LAST_SEEN)
+            now = policy.now()
+            if (
+                last is not None and now - last > settings.RUSFELT_IDLE_TIMEOUT
+                and policy.has_record_level_role(user)
+            ):
+                audit.record(AuditAction.SESSION_TIMEOUT, request=request, user=user,
+                             detail={"idle_seconds": int(now - last)})
+                logout(request)
+                messages.info(request, _("Du ble logget ut fordi du ikke hadde vært aktiv på en "
+                                         "stund. Logg inn igjen."))
+                return redirect_to_login(request.get_full_path())
+            request.session[policy.LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """After the password, a user who must use a second factor reaches nothing else.
+
+    A user with a device is sent to verify it; a user who must enrol (a
+    record-level role under RUSFELT_REQUIRE_SECOND_FACTOR) is sent to
+    enrolment. Signing out and choosing the language stay open. Must come
+    after django_otp.middleware.OTPMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        step = policy.pending_step(request) if user.is_authenticated else policy.NONE
+        if step != policy.NONE:
+            target = reverse("konto:verify" if step == policy.VERIFY else "konto:enrol")
+            always_open = [reverse("core:logout"), reverse("set_language")]
+            if request.path != target and request.path not in always_open and not (
+                request.path.startswith(settings.STATIC_URL)
+            ):
+                query = urlencode({"next": request.get_full_path()})
+                return redirect(f"{target}?{query}" if request.method == "GET" else target)
+        return self.get_response(request)
