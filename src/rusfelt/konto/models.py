@@ -8,6 +8,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rusfelt.core.roles import Role
+from rusfelt.core.scoping import UnitScopedQuerySet
+
+
+class GroupMappingQuerySet(UnitScopedQuerySet):
+    unit_lookup = "unit"
 
 
 class ExternalIdentity(models.Model):
@@ -59,6 +64,8 @@ class GroupMapping(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     grants = models.ManyToManyField("core.Grant", related_name="+", blank=True)
+
+    objects = GroupMappingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("gruppekobling")

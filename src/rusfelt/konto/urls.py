@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import groups, views
 
 app_name = "konto"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("bekreft/", views.reauth, name="reauth"),
     path("oidc/", views.oidc_login, name="oidc_login"),
     path("oidc/tilbake/", views.oidc_callback, name="oidc_callback"),
+    path("grupper/", groups.mapping_list, name="group_mappings"),
+    path("grupper/<int:pk>/slett/", groups.mapping_delete, name="group_mapping_delete"),
 ]
