@@ -52,6 +52,17 @@ def record(
     )
 
 
+def record_export(detail: dict, *, request=None, user=None, obj: models.Model | None = None,
+                  unit: OrgUnit | None = None) -> AuditEvent:
+    """An export leaving the system: from the web (``request``) or the command line.
+
+    Commands pass no request; the event is then made by ``--bruker``/``--som``
+    when given, else by ``kommandolinje``, with the same ``detail`` as the web.
+    """
+    return record(AuditAction.EXPORT, request=request, user=user, obj=obj, unit=unit,
+                  detail=detail, username="" if (user or request) else "kommandolinje")
+
+
 def _unit_of(obj) -> OrgUnit | None:
     """The unit an object belongs to, by its queryset's ``unit_lookup``."""
     if isinstance(obj, OrgUnit):

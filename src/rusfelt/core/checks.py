@@ -20,3 +20,21 @@ def check_pseudonym_key(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@register(Tags.security)
+def check_pseudonym_key_is_not_the_secret_key(app_configs, **kwargs):
+    """rusfelt.E002: the pseudonym key must differ from SECRET_KEY (in every environment).
+
+    SECRET_KEY signs sessions and reset links and may be rotated or shared
+    with operators; the pseudonym key must not be, or pseudonyms could be
+    recomputed by anyone holding the secret key (Normen, tilgangsstyring).
+    """
+    key = getattr(settings, "RUSFELT_PSEUDONYM_KEY", "")
+    if key and key == getattr(settings, "SECRET_KEY", None):
+        return [Error(
+            "RUSFELT_PSEUDONYM_KEY is the same as SECRET_KEY.",
+            hint="Give the pseudonym key its own value; never rotate it silently.",
+            id="rusfelt.E002",
+        )]
+    return []

@@ -11,6 +11,7 @@ from .dokumenter import sheets
 from .domain.enheter import UNIT_COLUMNS, validate_population, validate_units
 from .domain.tabular import read_table
 from .models import NIVA_ORDER, AuditAction, Grant, OrgUnit, Population, Profile
+from .uploads import limits
 
 
 @transaction.atomic
@@ -61,7 +62,7 @@ def import_units(data: bytes, filename: str = "", *, user=None, request=None) ->
 
     Raises ``InvalidRows`` listing every bad line; then nothing is stored.
     """
-    header, rows = read_table(data, filename)
+    header, rows = read_table(data, filename, limits())
     existing = dict(OrgUnit.objects.values_list("code", "level"))
     unit_rows = validate_units(header, rows, existing)
     created = updated = 0
@@ -113,7 +114,7 @@ def export_units_csv(stream) -> int:
 @transaction.atomic
 def import_population(data: bytes, filename: str = "", *, user=None, request=None) -> int:
     """Create or replace population cells from a CSV/XLSX file; all or nothing."""
-    header, rows = read_table(data, filename)
+    header, rows = read_table(data, filename, limits())
     units = {u.code: u for u in OrgUnit.objects.all()}
     parsed = validate_population(header, rows, set(units))
     return _store_population(parsed, units, user=user, request=request)

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from rusfelt.konto.decorators import recent_auth_required
@@ -92,6 +93,8 @@ def user_list(request):
 
 
 @login_required
+@never_cache
+@sensitive_post_parameters("password1", "password2")
 def user_create(request):
     admin_units = _admin_units(request.user)
     form = UserCreateForm(request.POST or None, admin_units=admin_units)

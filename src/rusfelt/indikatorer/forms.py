@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rusfelt.core.dokumenter import labels
+from rusfelt.core.uploads import UploadField
 
 from .models import IndicatorType
 
@@ -59,7 +60,7 @@ class AssessmentForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    fil = forms.FileField(
+    fil = UploadField(
         label=_("Fil (CSV eller XLSX)"),
         help_text=_(
             "Langt format: indikator,enhet,ar,verdi[,merknad]. Bredt format: indikator og én "

@@ -11,6 +11,7 @@ from django.db import transaction
 from rusfelt.core import audit
 from rusfelt.core.domain.tabular import InvalidRows, RowError, read_table, require_columns
 from rusfelt.core.models import AuditAction, OrgUnit
+from rusfelt.core.uploads import limits
 
 from .domain import parsing
 from .models import Direction as DirectionChoice
@@ -113,7 +114,7 @@ def import_values(
     ``TableError``; then nothing is stored. ``allowed_units``: the codes the
     user may write for (None on the command line).
     """
-    header, rows = read_table(data, filename)
+    header, rows = read_table(data, filename, limits())
     parsed = _parse_values(header, rows, sett, default_unit_code, allowed_units)
     result = store_values(sett, parsed, user=user)
     result["layout"] = "bred" if parsing.is_wide(header) else "lang"
@@ -189,7 +190,7 @@ def import_definitions(
     or opp/ned/ingen/ukjent), nullpunkt (year), beregn_endring (ja/nei),
     desimaler (decimals shown), kildehenvisning, nokkel, merknad.
     """
-    header, rows = read_table(data, filename)
+    header, rows = read_table(data, filename, limits())
     require_columns(header, REQUIRED_DEFINITION_COLUMNS)
     groups = {g.code: g for g in sett.grupper.all()}
     errors: list[RowError] = []

@@ -2,8 +2,10 @@
 through domain/person.py and never echoed in an error message."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from rusfelt.core.uploads import UploadField
 from rusfelt.screening import mapping as screening
 
 from .domain.person import InvalidNumber, person_from_number
@@ -40,7 +42,10 @@ class RegistrationForm(forms.Form):
     fodselsnummer = forms.CharField(
         label=_("Fødselsnummer eller d-nummer"), max_length=20,
         help_text=_("11 siffer. Lagres aldri: Rusfelt lagrer bare et pseudonym for denne "
-                    "runden, alder og juridisk kjønn."),
+                    "runden, alder og juridisk kjønn. H-nummer (midlertidig nummer fra "
+                    "helsetjenesten) godtas, men da kan personen bli telt to ganger hvis en "
+                    "annen tjeneste registrerer vedkommende med fødselsnummer: bruk "
+                    "fødselsnummer eller d-nummer når det finnes."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric",
                                       "spellcheck": "false"}),
         error_messages={"required": _("Fyll inn fødselsnummer eller d-nummer.")},
@@ -110,7 +115,9 @@ class RegistrationForm(forms.Form):
     def clean_fodselsnummer(self):
         value = self.cleaned_data["fodselsnummer"]
         try:
-            self.person = person_from_number(value, self.runde.reference_date)
+            self.person = person_from_number(
+                value, self.runde.reference_date,
+                allow_synthetic=getattr(settings, "RUSFELT_ALLOW_SYNTHETIC_NUMBERS", False))
         except InvalidNumber as exc:
             raise forms.ValidationError(str(exc)) from None
         # Checked here too, so the user sees every problem at once; the
@@ -180,7 +187,7 @@ class LookupForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    fil = forms.FileField(label=_("Fil (CSV eller XLSX)"),
+    fil = UploadField(label=_("Fil (CSV eller XLSX)"),
                           help_text=_("Én rad per person. Se kolonnene under."))
 
 

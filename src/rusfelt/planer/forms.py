@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rusfelt.core.models import OrgUnit
+from rusfelt.core.uploads import UploadField
 
 from .domain import perioder
 from .models import Endring, Plan, PlanState, Status, Tiltak
@@ -13,7 +14,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class PlanImportForm(forms.Form):
     """Bring a plan in from a plan file (layout in ``domain.planfil``)."""
 
-    file = forms.FileField(label=_("Planfil (CSV eller XLSX)"))
+    file = UploadField(label=_("Planfil (CSV eller XLSX)"))
     owner = forms.ModelChoiceField(label=_("Eier (enhet)"), queryset=OrgUnit.objects.none())
     slug = forms.SlugField(
         label=_("Kortnavn"), max_length=80,
@@ -123,6 +124,9 @@ class StatusRowForm(forms.Form):
     """One measure's status for the period; empty status = no new report."""
 
     tiltak_id = forms.IntegerField(widget=forms.HiddenInput)
+    # The latest status row of this measure and period when the form was opened
+    # (0: none); services.record_statuses refuses the save if it has changed.
+    seen = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("– ingen ny rapport –"))] + list(
             Status.choices

@@ -12,16 +12,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rusfelt.core import audit
 from rusfelt.core.dokumenter import sheets
 from rusfelt.core.domain.tabular import InvalidRows, RowError, read_table, require_columns
+from rusfelt.core.locking import lock_rows
 from rusfelt.core.models import AuditAction, OrgUnit
 from rusfelt.core.roles import Role
 from rusfelt.core.scoping import units_for
+from rusfelt.core.uploads import limits
 
 from .domain import perioder, planfil
 from .domain import status as st
@@ -234,6 +236,52 @@ def update_tiltak(tiltak: Tiltak, version: int, data: dict, *, user, request=Non
     return tiltak
 
 
+class StatusConflict(Exception):
+    """Someone reported a status for the same measure and period after this form was opened.
+
+    ``current`` maps each clashing measure's id to the latest status row now.
+    Nothing of the form was stored.
+    """
+
+    def __init__(self, current: dict[int, Statusoppdatering]):
+        self.current = current
+        super().__init__("status conflict")
+
+
+def latest_status_ids(plan: Plan, year: int, tertial: int) -> dict[int, int]:
+    """The id of each measure's latest status row in exactly this period."""
+    rows = (Statusoppdatering.objects.filter(tiltak__plan=plan,
+                                             period_key=perioder.period_key(year, tertial))
+            .values("tiltak").annotate(last=Max("id")))
+    return {r["tiltak"]: r["last"] for r in rows}
+
+
+@transaction.atomic
+def record_statuses(plan: Plan, year: int, tertial: int, rows: list[dict], *, user,
+                    request=None) -> int:
+    """Store the status rows of one form for one period, all or none.
+
+    Each row holds ``tiltak``, ``status``, ``comment`` and ``seen``: the id of
+    the latest status of that measure and period when the form was opened (0
+    for none). The measures are locked first, so two forms saved at once are
+    serialised; if anyone reported on one of these measures for this period
+    since, ``StatusConflict`` is raised and nothing is stored.
+    """
+    ids = sorted(r["tiltak"].pk for r in rows)
+    if not ids:
+        return 0
+    lock_rows(Tiltak.objects.filter(plan=plan, pk__in=ids).order_by("pk"), "version")
+    now = latest_status_ids(plan, year, tertial)
+    clashes = [r["tiltak"].pk for r in rows if now.get(r["tiltak"].pk, 0) != (r["seen"] or 0)]
+    if clashes:
+        current = Statusoppdatering.objects.in_bulk([now[pk] for pk in clashes if pk in now])
+        raise StatusConflict({u.tiltak_id: u for u in current.values()})
+    for r in rows:
+        record_status(r["tiltak"], year, tertial, r["status"], r["comment"], user=user,
+                      request=request)
+    return len(rows)
+
+
 def record_status(tiltak: Tiltak, year: int, tertial: int, status: str, comment: str, *,
                   user, request=None) -> Statusoppdatering:
     update = Statusoppdatering.objects.create(
@@ -276,7 +324,7 @@ def import_plan(data: bytes, filename: str, fields: PlanFields, *, user=None,
     Existing goals, areas and measures are matched by code and updated.
     Raises ``InvalidRows`` (by line and column) or ``TableError``.
     """
-    header, rows = read_table(data, filename)
+    header, rows = read_table(data, filename, limits())
     require_columns(header, planfil.REQUIRED)
     parsed, problems = planfil.parse(rows)
     errors = [RowError(p.line, p.column, p.message) for p in problems]

@@ -198,25 +198,40 @@ def status_update(request, slug):
         period_form.is_valid()
     year, tertial = period_form.cleaned_data["year"], period_form.cleaned_data["tertial"]
     measures = list(services.with_status(plan.tiltak.select_related("area"), year))
-    initial = [{"tiltak_id": t.pk} for t in measures]
+    seen = services.latest_status_ids(plan, year, tertial)
+    initial = [{"tiltak_id": t.pk, "seen": seen.get(t.pk, 0)} for t in measures]
     formset = StatusFormSet(request.POST or None, initial=initial)
+    conflict = None
     if request.method == "POST" and formset.is_valid():
         by_id = {t.pk: t for t in measures}
-        saved = 0
-        for row in formset.cleaned_data:
-            t = by_id.get(row.get("tiltak_id"))
-            if t is None or not row.get("status"):
-                continue
-            services.record_status(t, year, tertial, row["status"], row.get("comment", ""),
-                                   user=request.user, request=request)
-            saved += 1
-        messages.success(request, _("%(n)s statuser er lagret for %(period)s.")
-                         % {"n": saved, "period": period_form.label})
-        return redirect(f"{request.path}?year={year}&tertial={tertial}")
-    rows = list(zip(measures, formset.forms, strict=True))
+        rows = [{"tiltak": by_id[row["tiltak_id"]], "status": row["status"],
+                 "comment": row.get("comment", ""), "seen": row.get("seen")}
+                for row in formset.cleaned_data
+                if row.get("tiltak_id") in by_id and row.get("status")]
+        try:
+            saved = services.record_statuses(plan, year, tertial, rows, user=request.user,
+                                             request=request)
+        except services.StatusConflict as exc:
+            # Keep what this user typed; a second save is made against the
+            # statuses they have now been shown.
+            conflict = exc.current
+            post = request.POST.copy()
+            for i, form in enumerate(formset.forms):
+                if form.cleaned_data.get("tiltak_id") in conflict:
+                    post[f"{formset.prefix}-{i}-seen"] = str(
+                        conflict[form.cleaned_data["tiltak_id"]].pk)
+            formset = StatusFormSet(post, initial=initial)
+            formset.is_valid()
+            measures = list(services.with_status(plan.tiltak.select_related("area"), year))
+        else:
+            messages.success(request, _("%(n)s statuser er lagret for %(period)s.")
+                             % {"n": saved, "period": period_form.label})
+            return redirect(f"{request.path}?year={year}&tertial={tertial}")
+    rows = [(t, f, (conflict or {}).get(t.pk))
+            for t, f in zip(measures, formset.forms, strict=True)]
     return render(request, "planer/status_form.html", {
         "plan": plan, "period_form": period_form, "formset": formset, "rows": rows,
-        "period_label": period_form.label, "labels": labels.status_labels(),
+        "period_label": period_form.label, "labels": labels.status_labels(), "conflict": conflict,
     })
 
 

@@ -282,9 +282,30 @@ RUSFELT_RETENTION_DAYS = 365
 # (`rusfelt tjenester hsds`) link to pages from here.
 RUSFELT_PUBLIC_BASE_URL = os.environ.get("RUSFELT_PUBLIC_BASE_URL", "")
 
+# Import files (web and command line) are held in memory, never written to the
+# temp folder (they may hold fødselsnummer), and refused over these bounds
+# (core/uploads.py, core/domain/tabular.py, docs/security.md).
+RUSFELT_IMPORT_MAX_BYTES = 20 * 1024 * 1024
+RUSFELT_IMPORT_MAX_ROWS = 100_000
+RUSFELT_IMPORT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # XLSX, from the zip directory
+FILE_UPLOAD_HANDLERS = ["rusfelt.core.uploads.BoundedMemoryUploadHandler"]
+# Not used by the handler above (which never spills to disk), kept equal for clarity.
+FILE_UPLOAD_MAX_MEMORY_SIZE = RUSFELT_IMPORT_MAX_BYTES
+# Form fields other than files (Django's default, stated).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Demo-only behaviour, off unless the demo or test settings turn it on:
+# `rusfelt loaddemo` (it creates users with a printed password) and
+# Skatteetaten's synthetic test numbers (month + 80) in registrations.
+RUSFELT_ALLOW_DEMO_DATA = False
+RUSFELT_ALLOW_SYNTHETIC_NUMBERS = False
+
 # Logs never hold request bodies or fødselsnummer: only Django's own request
 # errors reach the console, and those carry no POST data (see
 # django.views.debug.SafeExceptionReporterFilter).
+# Hide the marked variables and POST fields in every error report, DEBUG or not.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "rusfelt.core.reporting.AlwaysSafeExceptionReporterFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -39,3 +39,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 
 # Two-factor stays optional in the demo, so bin/demo is one command.
 RUSFELT_REQUIRE_SECOND_FACTOR = False
+# Demo data and synthetic test numbers are for demo and test only (docs/security.md).
+RUSFELT_ALLOW_DEMO_DATA = True
+RUSFELT_ALLOW_SYNTHETIC_NUMBERS = True

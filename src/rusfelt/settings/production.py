@@ -60,3 +60,8 @@ if os.environ.get("RUSFELT_TASKS", "database") == "database":
 # RUSFELT_TRUSTED_PROXIES to the load balancers' addresses otherwise.
 if "RUSFELT_TRUSTED_PROXIES" not in os.environ:
     RUSFELT_TRUSTED_PROXIES = ["127.0.0.1", "::1"]
+
+# Import bounds may be raised (or lowered) per installation; see docs/security.md.
+RUSFELT_IMPORT_MAX_BYTES = int(os.environ.get("RUSFELT_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+RUSFELT_IMPORT_MAX_ROWS = int(os.environ.get("RUSFELT_IMPORT_MAX_ROWS", 100_000))
+FILE_UPLOAD_MAX_MEMORY_SIZE = RUSFELT_IMPORT_MAX_BYTES

@@ -25,3 +25,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 
 # Two-factor is optional here; tests that need the production rule turn it on.
 RUSFELT_REQUIRE_SECOND_FACTOR = False
+# Demo data and synthetic test numbers are for demo and test only (docs/security.md).
+RUSFELT_ALLOW_DEMO_DATA = True
+RUSFELT_ALLOW_SYNTHETIC_NUMBERS = True

@@ -4,18 +4,60 @@ CSV may be comma or semicolon separated (Norwegian Excel writes semicolons),
 in UTF-8 with or without BOM. XLSX is read from its first sheet. Headers are
 lower-cased and stripped. Line numbers count the header as line 1, as a
 spreadsheet shows them, so that error reports point at the right row.
+
+Every file is read within ``Limits`` (bytes, rows, columns and, for XLSX, the
+unpacked size declared in the zip directory, checked before openpyxl opens
+anything). Python's zipfile never inflates a member past the size its
+directory declares (it stops there and fails the CRC check), so the declared
+sizes bound the work honestly. Over a limit the whole file is refused with
+a message saying which limit, before anything is stored.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+MB = 1024 * 1024
+
 
 class TableError(ValueError):
-    """The file as a whole cannot be read (not a table, wrong encoding)."""
+    """The file as a whole cannot be read (not a table, wrong encoding, too large)."""
+
+
+class TooLarge(TableError):
+    """The file is over one of the limits; nothing was parsed past that point."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on one uploaded or named file (settings RUSFELT_IMPORT_*)."""
+
+    max_bytes: int = 20 * MB
+    max_rows: int = 100_000
+    max_columns: int = 200
+    # The sum of the sizes the zip directory declares for its members.
+    max_unpacked_bytes: int = 200 * MB
+    max_zip_members: int = 1_000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def _mb(n: int) -> str:
+    return f"{n / MB:.1f}".replace(".", ",")
+
+
+def check_size(size: int, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse a file of ``size`` bytes over the limit, before reading it."""
+    if size > limits.max_bytes:
+        raise TooLarge(
+            f"Filen er for stor: {_mb(size)} MB, grensen er {_mb(limits.max_bytes)} MB. "
+            "Del den i flere filer. Ingenting er lagret."
+        )
 
 
 @dataclass(frozen=True)
@@ -49,18 +91,55 @@ class InvalidRows(Exception):
         super().__init__("\n".join(str(e) for e in errors))
 
 
-def read_table(data: bytes, filename: str = "") -> tuple[list[str], list[Row]]:
-    """Parse ``data`` as XLSX (by name or magic bytes) or CSV."""
+def read_table(data: bytes, filename: str = "", limits: Limits | None = None
+               ) -> tuple[list[str], list[Row]]:
+    """Parse ``data`` as XLSX (by name or magic bytes) or CSV, within ``limits``."""
+    limits = limits or DEFAULT_LIMITS
+    check_size(len(data), limits)
     if filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
-    return _read_csv(data)
+        return _read_xlsx(data, limits)
+    return _read_csv(data, limits)
+
+
+def _too_many_rows(limits: Limits) -> TooLarge:
+    return TooLarge(
+        f"Filen har mer enn {limits.max_rows} rader. Del den i flere filer. "
+        "Ingenting er lagret."
+    )
+
+
+def _check_header(header: list[str], limits: Limits) -> None:
+    if len(header) > limits.max_columns:
+        raise TooLarge(
+            f"Filen har {len(header)} kolonner, grensen er {limits.max_columns}. "
+            "Ingenting er lagret."
+        )
+
+
+def check_xlsx_directory(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse a zip bomb from the zip directory alone, before any XML is parsed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise TableError("Filen kan ikke leses som et Excel-ark (.xlsx).") from exc
+    if len(members) > limits.max_zip_members:
+        raise TooLarge("Excel-filen har for mange deler til å være et vanlig regneark. "
+                       "Ingenting er lagret.")
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > limits.max_unpacked_bytes:
+        raise TooLarge(
+            f"Excel-filen pakkes ut til {_mb(unpacked)} MB, grensen er "
+            f"{_mb(limits.max_unpacked_bytes)} MB. Lagre arket som CSV eller del det opp. "
+            "Ingenting er lagret."
+        )
 
 
 def _clean_header(cells) -> list[str]:
     return [str(c or "").strip().lstrip("\ufeff").lower() for c in cells]
 
 
-def _read_csv(data: bytes) -> tuple[list[str], list[Row]]:
+def _read_csv(data: bytes, limits: Limits) -> tuple[list[str], list[Row]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -72,21 +151,30 @@ def _read_csv(data: bytes) -> tuple[list[str], list[Row]]:
     first_line = text.splitlines()[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = _clean_header(next(reader))
+    try:
+        header = _clean_header(next(reader))
+    except csv.Error as exc:
+        raise TableError("Filen kan ikke leses som CSV.") from exc
+    _check_header(header, limits)
     rows = []
-    for values in reader:
-        if not any(v.strip() for v in values):
-            continue
-        padded = list(values) + [""] * (len(header) - len(values))
-        rows.append(
-            Row(reader.line_num, {h: v.strip() for h, v in zip(header, padded, strict=False) if h})
-        )
+    try:
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            if len(rows) >= limits.max_rows:
+                raise _too_many_rows(limits)
+            padded = list(values) + [""] * (len(header) - len(values))
+            rows.append(Row(reader.line_num,
+                            {h: v.strip() for h, v in zip(header, padded, strict=False) if h}))
+    except csv.Error as exc:
+        raise TableError(f"Filen kan ikke leses som CSV (linje {reader.line_num}).") from exc
     return header, rows
 
 
-def _read_xlsx(data: bytes) -> tuple[list[str], list[Row]]:
+def _read_xlsx(data: bytes, limits: Limits) -> tuple[list[str], list[Row]]:
     from openpyxl import load_workbook
 
+    check_xlsx_directory(data, limits)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
@@ -96,14 +184,29 @@ def _read_xlsx(data: bytes) -> tuple[list[str], list[Row]]:
     try:
         header = _clean_header(next(rows_iter))
     except StopIteration as exc:
+        workbook.close()
         raise TableError("Arket er tomt.") from exc
+    except Exception as exc:  # a damaged sheet
+        workbook.close()
+        raise TableError("Filen kan ikke leses som et Excel-ark (.xlsx).") from exc
+    while header and not header[-1]:
+        header.pop()
+    _check_header(header, limits)
     rows = []
-    for line, values in enumerate(rows_iter, start=2):
-        if values is None or not any(v not in (None, "") for v in values):
-            continue
-        cells = {h: _cell_text(v) for h, v in zip(header, values, strict=False) if h}
-        rows.append(Row(line, cells))
-    workbook.close()
+    try:
+        for line, values in enumerate(rows_iter, start=2):
+            if values is None or not any(v not in (None, "") for v in values):
+                continue
+            if len(rows) >= limits.max_rows:
+                raise _too_many_rows(limits)
+            cells = {h: _cell_text(v) for h, v in zip(header, values, strict=False) if h}
+            rows.append(Row(line, cells))
+    except TableError:
+        raise
+    except Exception as exc:  # a damaged sheet: CRC mismatch, bad XML, a lying zip
+        raise TableError("Filen kan ikke leses som et Excel-ark (.xlsx).") from exc
+    finally:
+        workbook.close()
     return header, rows
 
 

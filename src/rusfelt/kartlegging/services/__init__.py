@@ -16,7 +16,7 @@ names below are the package's public interface; callers use
 """
 
 from .errors import DuplicateRegistration, KartleggingError
-from .exports import RECORD_FIELDS, export_records_csv
+from .exports import RECORD_FIELDS, export_records_csv, results_for_export
 from .imports import (
     CHOICE_COLUMNS,
     FLAG_COLUMNS,
@@ -71,7 +71,8 @@ __all__ = [
     "create_round", "delete_registration", "derived", "existing_holder",
     "export_records_csv", "find_person", "import_registrations", "indicator_values",
     "key_figures", "notify_indikatorer", "parse_round_code", "pseudonym_for", "pseudonym_key",
-    "published_results", "register", "results_csv", "results_for", "store_result",
+    "published_results", "register", "results_csv", "results_for", "results_for_export",
+    "store_result",
     "update_registration", "footnote", "preview", "publish", "publish_sum", "published_json",
     "revisjon", "sum_publication", "withdraw",
 ]

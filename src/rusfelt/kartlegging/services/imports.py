@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.views.decorators.debug import sensitive_variables
 
 from rusfelt.core import audit
 from rusfelt.core.domain.tabular import InvalidRows, RowError, read_table, require_columns
+from rusfelt.core.locking import Busy, lock_rows
 from rusfelt.core.models import AuditAction
+from rusfelt.core.uploads import limits
 from rusfelt.screening import mapping as screening
 
 from ..domain.levels import (
@@ -45,6 +49,7 @@ OPTIONAL_COLUMNS = [*FLAG_COLUMNS, *CHOICE_COLUMNS, *MULTI_COLUMNS, "antall_barn
                     "informert", "ikke_informert_grunn", *screening.COLUMNS]
 
 
+@sensitive_variables()
 def clean_row(row, runde: Runde, errors: list):
     """Validate one import row; append RowErrors; return (number, values, person) or None."""
     start = len(errors)
@@ -52,7 +57,9 @@ def clean_row(row, runde: Runde, errors: list):
     number = row.get("fodselsnummer")
     person = None
     try:
-        person = person_from_number(number, runde.reference_date)
+        person = person_from_number(
+            number, runde.reference_date,
+            allow_synthetic=getattr(settings, "RUSFELT_ALLOW_SYNTHETIC_NUMBERS", False))
     except InvalidNumber as exc:
         errors.append(RowError(row.line, "fodselsnummer", str(exc)))
     try:
@@ -102,23 +109,30 @@ def clean_row(row, runde: Runde, errors: list):
     return None if len(errors) > start else (number, values, person)
 
 
+@sensitive_variables()
 def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=None,
                          request=None, progress=None, dry_run: bool = False) -> int:
     """Import registrations from CSV/XLSX; all or nothing.
 
-    Raises ``InvalidRows`` (every bad line and column, never the number) or
-    ``TableError``. ``progress(done, total)`` is called every 1 000 rows.
+    Raises ``InvalidRows`` (every bad line and column, never the number),
+    ``TableError`` (unreadable or over a limit of ``core.uploads.limits()``) or
+    ``KartleggingError``. ``progress(done, total)`` is called every 1 000 rows.
+
+    The file is checked first; then, in one transaction, the round's row is
+    locked (``core.locking``), its state is read again and the people already
+    registered are read again, so an import cannot land in a round closed
+    meanwhile, and a concurrent import of the same people gets the duplicate
+    message. ``sensitive_variables``: no traceback shows this function's
+    locals or those of anything it calls (the file's numbers).
     """
     if runde.state != State.OPEN:
         raise KartleggingError("Runden er ikke åpen for registrering.")
-    header, rows = read_table(data, filename)
+    header, rows = read_table(data, filename, limits())
     require_columns(header, REQUIRED_COLUMNS)
     errors: list = []
     objects = []
     screenings = []  # per object: its screening results (screening.mapping)
     seen: dict[str, int] = {}
-    existing = set(Registrering.objects.filter(runde=runde)
-                   .values_list("pseudonym", flat=True))
     secret = pseudonym_key()
     rule = runde.levekarsindeks_regel
     for i, row in enumerate(rows, start=1):
@@ -135,10 +149,6 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
             errors.append(RowError(row.line, "fodselsnummer",
                                    f"samme person som på linje {seen[pseudo]}"))
             continue
-        if pseudo in existing:
-            errors.append(RowError(row.line, "fodselsnummer",
-                                   "personen er allerede registrert i runden"))
-            continue
         seen[pseudo] = row.line
         objects.append(Registrering(
             runde=runde, pseudonym=pseudo, alder=person.age, kjonn=person.sex,
@@ -150,10 +160,31 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
         raise InvalidRows(errors)
     if not objects:
         raise InvalidRows([RowError(2, "", "filen har ingen registreringer")])
-    if dry_run:
-        return len(objects)
     with transaction.atomic():
-        Registrering.objects.bulk_create(objects, batch_size=2000)
+        try:
+            [current] = lock_rows(Runde.objects.filter(pk=runde.pk), "state")
+        except Busy:
+            raise KartleggingError(
+                "Runden er opptatt med en annen import. Prøv igjen om litt.") from None
+        if current.state != State.OPEN:
+            raise KartleggingError("Runden er ikke åpen for registrering (den ble lukket "
+                                   "mens filen ble kontrollert). Ingenting er lagret.")
+        existing = set(Registrering.objects.filter(runde=runde)
+                       .values_list("pseudonym", flat=True))
+        clashes = [RowError(seen[o.pseudonym], "fodselsnummer",
+                            "personen er allerede registrert i runden")
+                   for o in objects if o.pseudonym in existing]
+        if clashes:
+            raise InvalidRows(sorted(clashes, key=lambda e: e.line))
+        if dry_run:
+            return len(objects)
+        try:
+            with transaction.atomic():
+                Registrering.objects.bulk_create(objects, batch_size=2000)
+        except IntegrityError:  # a registration of one of them committed meanwhile
+            raise KartleggingError(
+                "Noen av personene ble registrert i runden mens filen ble lest inn. "
+                "Ingenting er lagret; last inn filen på nytt for å se hvilke.") from None
         n_screening = screening.bulk_attach(
             [(obj, s) for obj, s in zip(objects, screenings, strict=True) if s], user=user)
         audit.record(AuditAction.IMPORT, request=request, user=user, obj=runde,

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.views.decorators.debug import sensitive_variables
 
 from rusfelt.core import audit
+from rusfelt.core.locking import Busy, lock_rows
 from rusfelt.core.models import AuditAction
 
 from ..domain.classification import is_rop
@@ -25,6 +27,12 @@ def pseudonym_key() -> str:
     return getattr(settings, "RUSFELT_PSEUDONYM_KEY", "")
 
 
+def allow_synthetic() -> bool:
+    """Skatteetaten's synthetic test numbers: demo and test settings only."""
+    return getattr(settings, "RUSFELT_ALLOW_SYNTHETIC_NUMBERS", False)
+
+
+@sensitive_variables()
 def pseudonym_for(number: str, runde: Runde) -> str:
     return pseudonym(compact(number), runde.code, pseudonym_key())
 
@@ -50,12 +58,21 @@ def existing_holder(runde: Runde, pseudo: str) -> str | None:
             .values_list("tjeneste", flat=True).first())
 
 
+@sensitive_variables()
 @transaction.atomic
 def register(runde: Runde, number: str, values: dict, *, user=None, request=None
              ) -> Registrering:
-    """Register one person. ``values`` hold the form's cleaned fields (no number)."""
-    check_open_for(runde, values["tjeneste"])
-    person = person_from_number(number, runde.reference_date)
+    """Register one person. ``values`` hold the form's cleaned fields (no number).
+
+    The round's row is locked and its state read again, so a registration
+    cannot land in a round closed meanwhile (core.locking).
+    """
+    try:
+        [current] = lock_rows(Runde.objects.filter(pk=runde.pk), "state")
+    except Busy:
+        raise KartleggingError("Runden er opptatt med en import. Prøv igjen om litt.") from None
+    check_open_for(current, values["tjeneste"])
+    person = person_from_number(number, runde.reference_date, allow_synthetic=allow_synthetic())
     pseudo = pseudonym_for(number, runde)
     holder = existing_holder(runde, pseudo)
     if holder:
@@ -104,6 +121,7 @@ def delete_registration(registrering: Registrering, *, user, reason: str, reques
     registrering.delete()
 
 
+@sensitive_variables()
 def find_person(number: str, rounds) -> list[Registrering]:
     """Registrations of the person with ``number`` in ``rounds`` (right of access).
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rusfelt.core import audit
+from rusfelt.core.locking import Busy, lock_rows
 from rusfelt.core.models import AuditAction, Niva, OrgUnit
 from rusfelt.core.roles import Role
 from rusfelt.core.scoping import has_role
@@ -72,6 +73,15 @@ TRANSITIONS = {
 @transaction.atomic
 def change_state(runde: Runde, new_state: str, *, user=None, reason: str = "",
                  request=None) -> Runde:
+    # Serialised with imports and registrations on the round's row: closing
+    # waits for an import that is being stored (core.locking).
+    try:
+        [fresh] = lock_rows(Runde.objects.filter(pk=runde.pk), "state")
+    except Busy:
+        raise KartleggingError(
+            "Runden er opptatt: en import lagres nå. Prøv igjen om litt.") from None
+    if fresh.state != runde.state:
+        raise KartleggingError("Runden ble endret av noen andre. Last siden på nytt.")
     old = runde.state
     if (old, new_state) not in TRANSITIONS:
         raise KartleggingError(

@@ -306,10 +306,11 @@ def test_import_reports_progress_for_big_files(runde):
 # --- Results -----------------------------------------------------------------------
 
 
-def test_cli_results_as_csv_and_published(demo_data):
+def test_cli_results_as_csv_and_published(demo_data, make_user):
+    planner = make_user("sth-planlegger-cli", ("030104", "planlegger"))
     out = io.StringIO()
     call_command("kartlegging", "resultater", "--runde", "030104-2019", "--format", "csv",
-                 stdout=out)
+                 "--upublisert", "--bruker", planner.username, stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[0] == "tabell,rad,kolonne,verdi"
     assert "antall,totalt,antall,319" in lines
@@ -319,7 +320,7 @@ def test_cli_results_as_csv_and_published(demo_data):
     assert any(line.startswith("rop,rop,antall,") for line in lines)
     assert "kategori,psykisk,antall,0" in lines
     out = io.StringIO()
-    call_command("kartlegging", "resultater", "--runde", "030104-2019", "--publisert",
+    call_command("kartlegging", "resultater", "--runde", "030104-2019",
                  "--format", "csv", stdout=out)
     published = out.getvalue().splitlines()
     # 16-17 year olds are not a band; but risk: overdose 5 is shown, selvmordsforsøk 8 shown.

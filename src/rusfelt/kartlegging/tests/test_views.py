@@ -82,7 +82,7 @@ def test_form_errors_are_norwegian_next_to_fields_and_keep_values(client, runde,
     data = form_data(bad, bolig="", informert="nei", ikke_informert_grunn="")
     response = client.post(url, data)
     body = response.content.decode()
-    assert "Ugyldig fødselsnummer" in body
+    assert "Kontrollsifrene (siffer 10 og 11) stemmer ikke." in body
     assert "Velg grønn, gul eller rød." in body
     assert "Skriv hvorfor personen ikke er informert." in body
     # the typed level is kept: the radio of rød for rusmiddelbruk is the checked one

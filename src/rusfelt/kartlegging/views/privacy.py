@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from rusfelt.core import audit
 from rusfelt.core.dokumenter import sheets
@@ -42,6 +42,7 @@ def information(request, code):
 @never_cache
 @recent_auth_required
 @sensitive_post_parameters("fodselsnummer")
+@sensitive_variables()
 def access_lookup(request):
     """Right of access: find a person's registrations by computing each round's pseudonym."""
     if not units_for(request.user, Role.PLANLEGGER).exists():
@@ -124,6 +125,7 @@ def _overview(user):
 
 
 @login_required
+@never_cache
 def access_overview(request):
     """For the data protection officer: who had access, who read or exported what."""
     grants, events = _overview(request.user)
@@ -136,6 +138,7 @@ def access_overview(request):
 
 
 @login_required
+@never_cache
 def access_overview_csv(request):
     grants, events = _overview(request.user)
     header = ["type", "tidspunkt", "bruker", "rolle_eller_handling", "enhet", "objekt", "detalj"]

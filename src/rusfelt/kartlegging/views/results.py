@@ -5,9 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from rusfelt.core import audit
 from rusfelt.core.dokumenter import render as render_document
-from rusfelt.core.models import AuditAction
 from rusfelt.core.roles import Role
 from rusfelt.core.scoping import has_role
 from rusfelt.konto.decorators import recent_auth_required
@@ -18,6 +16,7 @@ from . import ANY_ROLE, load_round
 
 
 @login_required
+@never_cache
 def results(request, code):
     """The owning unit's planners: full counts, comparisons and trends."""
     runde = load_round(request, code, [Role.PLANLEGGER])
@@ -55,9 +54,7 @@ def results_xlsx(request, code):
     if runde.state != State.PUBLISHED and not has_role(request.user, runde.unit,
                                                        Role.PLANLEGGER):
         raise Http404
-    data = services.published_results(runde)
-    audit.record(AuditAction.EXPORT, request=request, obj=runde,
-                 detail={"export": "resultater_xlsx", "suppressed": True})
+    data = services.results_for_export(runde, fmt="xlsx", user=request.user, request=request)
     return render_document.response(documents.results_document(runde, data), "xlsx")
 
 

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
 from rusfelt.core.roles import Role
@@ -64,6 +64,7 @@ def round_create(request):
 
 
 @login_required
+@never_cache
 def round_detail(request, code):
     runde = load_round(request, code, [Role.PLANLEGGER, Role.KARTLEGGER])
     regs = runde.registreringer.all()
@@ -123,6 +124,7 @@ def round_state(request, code):
 @login_required
 @never_cache
 @sensitive_post_parameters("fodselsnummer")
+@sensitive_variables()
 def register(request, code):
     runde = load_round(request, code, [Role.KARTLEGGER])
     if runde.state != State.OPEN:
@@ -146,6 +148,7 @@ def register(request, code):
 
 @login_required
 @never_cache
+@sensitive_variables()
 def import_view(request, code):
     runde = load_round(request, code, [Role.KARTLEGGER, Role.PLANLEGGER])
     form = ImportForm(request.POST or None, request.FILES or None)

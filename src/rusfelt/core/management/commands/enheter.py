@@ -4,8 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rusfelt.core import services
+from rusfelt.core import audit, services
 from rusfelt.core.domain.tabular import InvalidRows, TableError
+from rusfelt.core.uploads import read_path
 
 
 class Command(BaseCommand):
@@ -25,19 +26,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **options):
         if action == "eksport":
-            services.export_units_csv(self.stdout)
+            n = services.export_units_csv(self.stdout)
+            audit.record_export({"export": "enheter", "rows": n})
             return
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"Finner ikke filen {path}.")
         try:
             if action == "import":
-                result = services.import_units(path.read_bytes(), path.name)
+                result = services.import_units(read_path(path), path.name)
                 self.stdout.write(
                     f"{result['created']} enheter opprettet, {result['updated']} oppdatert."
                 )
             else:
-                n = services.import_population(path.read_bytes(), path.name)
+                n = services.import_population(read_path(path), path.name)
                 self.stdout.write(f"{n} befolkningsceller importert.")
         except TableError as exc:
             raise CommandError(str(exc)) from exc

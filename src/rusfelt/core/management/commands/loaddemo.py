@@ -3,7 +3,8 @@
 import importlib
 from importlib.util import find_spec
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from rusfelt.core import demo as core_demo
 from rusfelt.core.context_processors import CAPABILITY_APPS
@@ -16,6 +17,13 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        # The demo creates an administrator with a printed password: never in
+        # production (only demo and test settings set RUSFELT_ALLOW_DEMO_DATA).
+        if not getattr(settings, "RUSFELT_ALLOW_DEMO_DATA", False):
+            raise CommandError(
+                "loaddemo kjører ikke med produksjonsinnstillinger: demodataene lager "
+                "brukere med et kjent passord. Bruk RUSFELT_ENV=demo på en egen maskin.",
+                returncode=2)
         self.stdout.write("Enheter, befolkning og brukere …")
         core_demo.load(stdout=self.stdout)
         for label in CAPABILITY_APPS:

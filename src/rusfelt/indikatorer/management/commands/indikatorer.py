@@ -4,9 +4,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from rusfelt.core import audit
 from rusfelt.core.dokumenter import sheets
 from rusfelt.core.domain.tabular import InvalidRows, TableError
 from rusfelt.core.models import OrgUnit
+from rusfelt.core.uploads import read_path
 from rusfelt.indikatorer import services
 from rusfelt.indikatorer.domain.change import rounded
 from rusfelt.indikatorer.models import Indikatorsett, Verdi
@@ -78,7 +80,7 @@ class Command(BaseCommand):
             if action == "import":
                 sett = self._sett(options["sett"])
                 result = services.import_values(
-                    sett, path.read_bytes(), path.name, default_unit_code=options["enhet"],
+                    sett, read_path(path), path.name, default_unit_code=options["enhet"],
                     dry_run=options["dry_run"],
                 )
                 prefix = "Kontrollert (ingenting lagret): " if options["dry_run"] else ""
@@ -90,7 +92,7 @@ class Command(BaseCommand):
                 sett, _ = Indikatorsett.objects.get_or_create(
                     slug=options["sett"], defaults={"name": options["navn"] or options["sett"]}
                 )
-                result = services.import_definitions(sett, path.read_bytes(), path.name)
+                result = services.import_definitions(sett, read_path(path), path.name)
                 self.stdout.write(
                     f"{result['created']} indikatorer opprettet, {result['updated']} oppdatert, "
                     f"{result['groups']} nye grupper."
@@ -121,6 +123,7 @@ class Command(BaseCommand):
         table = services.status_table(
             sett, unit, Verdi.objects.all(), first_year=first, last_year=last
         )
+        audit.record_export({"format": "csv", "sett": sett.slug}, obj=sett, unit=unit)
         rows = []
         for number, change in services.change_rows(table):
             value = rounded(change.value)

@@ -3,7 +3,7 @@
     rusfelt kartlegging opprett-runde 030104-2019 --hjemmel TEKST --formal TEKST --dpia REF
     rusfelt kartlegging status 030104-2019 closed
     rusfelt kartlegging import --runde 030104-2019 fil.csv [--dry-run]
-    rusfelt kartlegging resultater --runde 030104-2019 [--publisert] --format csv
+    rusfelt kartlegging resultater --runde 030104-2019 [--upublisert --bruker NAVN] --format csv
     rusfelt kartlegging liste
     rusfelt kartlegging slett-utlopte
     rusfelt kartlegging revisjon --enhet 0301 --ar 2019
@@ -35,10 +35,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
 from rusfelt.core.domain.tabular import InvalidRows, TableError
+from rusfelt.core.uploads import read_path
 from rusfelt.kartlegging import services
 from rusfelt.kartlegging.models import Runde, State
 
@@ -77,8 +79,14 @@ class Command(BaseCommand):
         imp.add_argument("--dry-run", action="store_true")
         res = sub.add_parser("resultater", help="Skriv resultatene som tabell,rad,kolonne,verdi.")
         res.add_argument("--runde", required=True)
+        res.add_argument("--upublisert", action="store_true",
+                         help="Vis tallene uten prikking (bare for enhetens egen bruk). "
+                              "Krever --bruker med rollen planlegger på enheten. Uten dette "
+                              "prikkes små tall (1-4) med sekundærprikking.")
+        res.add_argument("--bruker", default="",
+                         help="Brukernavnet uttaket gjøres som; logges.")
         res.add_argument("--publisert", action="store_true",
-                         help="Prikk små tall (1-4) med sekundærprikking.")
+                         help="Uten virkning: prikking er standard (beholdt for gamle skript).")
         res.add_argument("--format", choices=["csv"], default="csv")
         rev = sub.add_parser(
             "revisjon", help="Angrip det publiserte som en utenforstående: intervall for "
@@ -136,7 +144,7 @@ class Command(BaseCommand):
                     err.write("")
 
         try:
-            n = services.import_registrations(target, path.read_bytes(), path.name,
+            n = services.import_registrations(target, read_path(path), path.name,
                                               progress=progress, dry_run=dry_run)
         except InvalidRows as exc:
             raise CommandError(
@@ -147,10 +155,18 @@ class Command(BaseCommand):
         verb = "ville blitt importert (prøvekjøring)" if dry_run else "er importert"
         self.stdout.write(f"{n} registreringer {verb} i {target.code}.")
 
-    def handle_resultater(self, runde, publisert, **_):
+    def handle_resultater(self, runde, upublisert, bruker, format, **_):
         target = self._round(runde)
-        data = (services.published_results(target) if publisert
-                else services.results_for(target))
+        user = None
+        if bruker:
+            user = get_user_model().objects.filter(username=bruker, is_active=True).first()
+            if user is None:
+                raise CommandError(f"Finner ingen aktiv bruker «{bruker}».")
+        try:
+            data = services.results_for_export(target, fmt=format, unsuppressed=upublisert,
+                                               user=user)
+        except PermissionError as exc:
+            raise CommandError(str(exc)) from None
         services.results_csv(data, self.stdout)
 
     def _unit(self, code):

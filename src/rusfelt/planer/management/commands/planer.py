@@ -5,9 +5,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from rusfelt.core import audit
 from rusfelt.core.dokumenter import render
 from rusfelt.core.domain.tabular import InvalidRows, TableError
 from rusfelt.core.models import OrgUnit
+from rusfelt.core.uploads import read_path
 from rusfelt.planer import report, services
 from rusfelt.planer.models import Plan
 
@@ -57,11 +59,14 @@ class Command(BaseCommand):
         plan = self._plan(plan)
         data = render.render(report.build(plan, periode), format)
         Path(output).write_bytes(data)
+        audit.record_export({"report": "statusrapport", "year": periode, "format": format},
+                            obj=plan)
         self.stdout.write(f"Skrev {output} ({len(data)} byte).")
 
     def handle_eksport(self, plan, format, output, **options):
         plan = self._plan(plan)
         data = services.export_csv(plan) if format == "csv" else services.export_xlsx(plan)
+        audit.record_export({"format": format}, obj=plan)
         if output == "-":
             sys.stdout.buffer.write(data)
         else:
@@ -78,7 +83,7 @@ class Command(BaseCommand):
             raise CommandError("--fra kan ikke være etter --til.")
         fields = services.PlanFields(plan, tittel, owner, fra, til, vedtak)
         try:
-            result = services.import_plan(path.read_bytes(), path.name, fields)
+            result = services.import_plan(read_path(path), path.name, fields)
         except TableError as exc:
             raise CommandError(str(exc)) from exc
         except InvalidRows as exc:

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from rusfelt.core import audit
 from rusfelt.core.dokumenter import render
 from rusfelt.core.models import OrgUnit
 from rusfelt.rapporter import services
@@ -34,6 +35,9 @@ class Command(BaseCommand):
         report = services.build_report(unit, options["ar"], user)
         path = Path(options["output"])
         path.write_bytes(render.render(report, options["format"]))
+        audit.record_export({"export": "rapport", "format": options["format"],
+                             "year": options["ar"]},
+                            unit=unit, user=user if user.pk else None)
         self.stdout.write(f"Skrev {path}.")
 
     def _user(self, username):

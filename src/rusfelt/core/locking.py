@@ -1,0 +1,34 @@
+"""Serialising writes on a row: one lock helper for PostgreSQL and SQLite.
+
+Call inside ``transaction.atomic()``. On PostgreSQL ``SELECT … FOR UPDATE``
+locks the rows until the transaction ends; a second writer waits there and
+then reads what the first committed. SQLite has no row locks and ignores
+``FOR UPDATE``; there a no-op ``UPDATE`` takes the database's write lock at
+once (a deferred transaction otherwise takes it only at its first write,
+after it has read stale state), so the second writer waits for the first to
+commit, up to the connection's busy timeout (5 s), and is then refused with
+``Busy`` rather than an error page.
+"""
+
+from django.db import OperationalError, connection
+from django.db.models import F
+
+
+class Busy(Exception):
+    """The rows stayed locked by another writer for longer than the wait allows."""
+
+
+def lock_rows(queryset, field: str) -> list:
+    """Lock the rows of ``queryset`` for this transaction and return them, fresh.
+
+    ``field`` is any concrete column; on SQLite it is set to itself.
+    """
+    try:
+        if connection.vendor == "sqlite":
+            queryset.update(**{field: F(field)})
+            return list(queryset)
+        return list(queryset.select_for_update())
+    except OperationalError as exc:
+        if "locked" in str(exc) or "lock" in str(exc).lower():
+            raise Busy() from exc
+        raise
