@@ -17,19 +17,25 @@ job stores nothing, as before.
 """
 
 import base64
+import contextlib
 import logging
+import os
+import socket
+import threading
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from cryptography.fernet import Fernet
-from django.db import transaction
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.module_loading import autodiscover_modules
 from django_tasks import task, task_backends
 from django_tasks.backends.immediate import ImmediateBackend
 
-from .models import Job, JobState
+from .models import Job, JobHeartbeat, JobState
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +45,8 @@ PROGRESS_INTERVAL = 0.5
 #: Row errors kept for the status page; the rest are counted.
 MAX_ERRORS = 500
 UNEXPECTED = "Jobben stoppet på grunn av en uventet feil. Ingenting er lagret."
+INTERRUPTED = ("Jobben ble avbrutt fordi prosessen som kjørte den, stoppet (for eksempel ved en "
+               "omstart). Ingenting er lagret. Start den på nytt.")
 # Payloads of jobs run in this process (immediate backend): never written anywhere.
 _IN_MEMORY: dict[str, bytes] = {}
 
@@ -151,24 +159,121 @@ def start(kind: str, *, user, title: str, request=None, params: dict | None = No
     return job
 
 
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+@contextlib.contextmanager
+def heartbeat(job_id, interval: float):
+    """Write the job's heartbeat every ``interval`` seconds from a thread, while the body runs.
+
+    The thread has its own database connection, so the heartbeat is seen while
+    the job's own transaction is still open. If the process dies, the
+    heartbeat stops, and ``reap_stale`` ends the job.
+    """
+    stop = threading.Event()
+
+    def beat():
+        try:
+            while not stop.wait(interval):
+                try:
+                    JobHeartbeat.objects.filter(job_id=job_id).update(at=timezone.now())
+                except DatabaseError:  # SQLite busy with the job's own write: next time
+                    logger.debug("Heartbeat of job %s skipped", job_id)
+        finally:
+            connection.close()
+
+    JobHeartbeat.objects.update_or_create(job_id=job_id, defaults={"at": timezone.now()})
+    thread = threading.Thread(target=beat, name=f"heartbeat-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        JobHeartbeat.objects.filter(job_id=job_id).delete()
+
+
+def reap_stale(now=None) -> int:
+    """End running jobs whose worker stopped writing heartbeats, as failed.
+
+    A job's writes happen in one transaction, so a worker that died stored
+    nothing; its encrypted upload is deleted here. Returns how many jobs
+    were ended. Safe to run from any number of processes at once: each job
+    is ended by one conditional UPDATE.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.RUSFELT_JOB_STALE_AFTER)
+    ended = 0
+    for pk in list(Job.objects.stale(cutoff).values_list("pk", flat=True)):
+        ended += Job.objects.stale(cutoff).filter(pk=pk).update(
+            state=JobState.FAILED, message=INTERRUPTED, stage="", payload=None,
+            finished_at=now)
+        JobHeartbeat.objects.filter(job_id=pk).delete()
+    if ended:
+        logger.warning("Ended %d job(s) whose worker stopped", ended)
+        _end_task_results(cutoff)
+    return ended
+
+
+def _end_task_results(cutoff):
+    """Mark django-tasks' own records of the reaped jobs as failed, so its queue agrees."""
+    if "django_tasks_db" not in settings.INSTALLED_APPS:
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    failed = set(map(str, Job.objects.filter(state=JobState.FAILED, message=INTERRUPTED,
+                                             finished_at__gte=cutoff)
+                     .values_list("pk", flat=True)))
+    running = DBTaskResult.objects.filter(status="RUNNING", started_at__lt=cutoff)
+    stale = [r.pk for r in running.only("pk", "args_kwargs")
+             if set(map(str, r.args_kwargs.get("args", []))) & failed]
+    if stale:
+        DBTaskResult.objects.filter(pk__in=stale).update(status="FAILED",
+                                                         finished_at=timezone.now())
+
+
+def prune(now=None, keep_days: int | None = None) -> int:
+    """Delete finished jobs (and the documents they made) older than ``keep_days``."""
+    now = now or timezone.now()
+    keep = settings.RUSFELT_JOB_KEEP_DAYS if keep_days is None else keep_days
+    deleted, _ = Job.objects.filter(state__in=[JobState.DONE, JobState.FAILED],
+                                    finished_at__lt=now - timedelta(days=keep)).delete()
+    # Heartbeats left by jobs that are no longer running (a crash between two writes).
+    JobHeartbeat.objects.exclude(
+        job_id__in=Job.objects.filter(state=JobState.RUNNING).values("pk")).delete()
+    if "django_tasks_db" in settings.INSTALLED_APPS:
+        from django_tasks_db.models import DBTaskResult
+
+        DBTaskResult.objects.filter(status__in=["SUCCESSFUL", "FAILED"],
+                                    finished_at__lt=now - timedelta(days=keep)).delete()
+    return deleted
+
+
 @task()
 def run_job(job_id: str) -> str:
     """Run one job: claim it, call its handler, record how it ended."""
+    immediate = isinstance(task_backends[run_job.backend], ImmediateBackend)
+    now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, state=JobState.WAITING).update(
-        state=JobState.RUNNING, started_at=timezone.now())
+        state=JobState.RUNNING, started_at=now, worker=worker_name())
     if not claimed:
         return "skipped"
     job = Job.objects.select_related("user").get(pk=job_id)
     if not HANDLERS:
         load_handlers()
+    # A job run inside a request needs no heartbeat: it ends with the request.
+    beating = (contextlib.nullcontext() if immediate
+               else heartbeat(job.pk, settings.RUSFELT_JOB_HEARTBEAT))
     fields = {"payload": None, "finished_at": None}
     try:
-        payload = _IN_MEMORY.pop(str(job.pk), None)
-        if payload is None and job.payload is not None:
-            payload = decrypt(job.payload)
-        outcome = HANDLERS[job.kind](
-            job, payload=payload, progress=Progress(job),
-            request=JobRequest(job.user, job.params.get("ip")))
+        with beating:
+            payload = _IN_MEMORY.pop(str(job.pk), None)
+            if payload is None and job.payload is not None:
+                payload = decrypt(job.payload)
+            outcome = HANDLERS[job.kind](
+                job, payload=payload, progress=Progress(job),
+                request=JobRequest(job.user, job.params.get("ip")))
     except JobFailed as exc:
         fields.update(state=JobState.FAILED, message=exc.message,
                       errors=exc.errors[:MAX_ERRORS], stage="")
@@ -181,6 +286,8 @@ def run_job(job_id: str) -> str:
                       result_file=outcome.file, result_name=outcome.name,
                       result_type=outcome.content_type, stage="")
     finally:
+        # Unconditional: should a reaper have ended a slow but living job, its
+        # true outcome wins.
         fields["finished_at"] = timezone.now()
         Job.objects.filter(pk=job.pk).update(**fields)
     return fields["state"]

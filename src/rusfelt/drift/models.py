@@ -25,6 +25,12 @@ class JobQuerySet(models.QuerySet):
     def unfinished(self):
         return self.filter(state__in=[JobState.WAITING, JobState.RUNNING])
 
+    def stale(self, cutoff):
+        """Running jobs whose worker has not written a heartbeat since ``cutoff``."""
+        fresh = JobHeartbeat.objects.filter(job_id=models.OuterRef("pk"), at__gte=cutoff)
+        return self.filter(state=JobState.RUNNING, started_at__lt=cutoff).exclude(
+            models.Exists(fresh))
+
 
 class Job(models.Model):
     """One run of long work (an import, a document, a publishing).
@@ -56,6 +62,8 @@ class Job(models.Model):
     result_type = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=100, blank=True, db_comment=(
+        "host:pid of the worker process that claimed the job"))
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = JobQuerySet.as_manager()
@@ -84,3 +92,21 @@ class Job(models.Model):
         if not self.total:
             return None
         return min(100, round(100 * self.done / self.total))
+
+
+class JobHeartbeat(models.Model):
+    """The last sign of life of the worker running a job, written every few seconds.
+
+    A table of its own, not a field on ``Job``: a handler that reports progress
+    inside its transaction holds the job's row lock until it commits, and the
+    heartbeat must not wait for that. No foreign key, for the same reason.
+    """
+
+    job_id = models.UUIDField(primary_key=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("livstegn")
+
+    def __str__(self):
+        return f"{self.job_id} {self.at:%Y-%m-%d %H:%M:%S}"

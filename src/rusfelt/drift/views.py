@@ -1,7 +1,9 @@
 """A job's status page (htmx polls it; a refresh shows the same) and /helse/."""
 
 import time
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.utils import DatabaseError
@@ -10,14 +12,18 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from . import jobs
 from .models import Job, JobState
 
 
 @login_required
 @never_cache
 def job_detail(request, pk):
-    job = get_object_or_404(Job.objects.for_user(request.user).defer("payload", "result_file"),
-                            pk=pk)
+    jobs_of_user = Job.objects.for_user(request.user).defer("payload", "result_file")
+    job = get_object_or_404(jobs_of_user, pk=pk)
+    if job.state == JobState.RUNNING and jobs.reap_stale():
+        # Its worker had died: show the job as it now ended, not as running for ever.
+        job = get_object_or_404(jobs_of_user, pk=pk)
     template = "drift/_job_status.html" if request.headers.get("HX-Request") else "drift/job.html"
     return render(request, template, {"job": job})
 
@@ -48,6 +54,9 @@ def health(request):
         body["jobs"] = {
             "waiting": waiting.count(),
             "running": Job.objects.filter(state=JobState.RUNNING).count(),
+            # Running, but their worker stopped writing heartbeats.
+            "stale": Job.objects.stale(timezone.now() - timedelta(
+                seconds=settings.RUSFELT_JOB_STALE_AFTER)).count(),
             "oldest_waiting_seconds": (
                 round((timezone.now() - oldest).total_seconds()) if oldest else None),
         }

@@ -262,6 +262,13 @@ TASKS = {
         else "django_tasks.backends.immediate.ImmediateBackend"
     }
 }
+# A queued job's worker writes a heartbeat every RUSFELT_JOB_HEARTBEAT
+# seconds; a running job without one for RUSFELT_JOB_STALE_AFTER seconds lost
+# its worker (killed, machine gone) and is ended as failed. Finished jobs
+# (and their documents) are deleted after RUSFELT_JOB_KEEP_DAYS days.
+RUSFELT_JOB_HEARTBEAT = float(os.environ.get("RUSFELT_JOB_HEARTBEAT", "10"))
+RUSFELT_JOB_STALE_AFTER = float(os.environ.get("RUSFELT_JOB_STALE_AFTER", "120"))
+RUSFELT_JOB_KEEP_DAYS = int(os.environ.get("RUSFELT_JOB_KEEP_DAYS", "7"))
 
 # --- Behind a proxy -------------------------------------------------------------
 # Addresses (or networks) of the reverse proxies in front of `rusfelt serve`.
