@@ -1,7 +1,8 @@
 """``rusfelt bench <app>``: each capability's benchmark, printing its figures.
 
 An app offers a benchmark by having a ``bench`` module with
-``add_arguments(parser)`` (optional) and ``run(stdout, **options)``.
+``add_arguments(parser)`` (optional) and ``run(stdout, **options)``. Every
+app's benchmark also takes ``--json`` and ``--verbose`` (``core.bench``).
 """
 
 import importlib
@@ -9,6 +10,7 @@ from importlib.util import find_spec
 
 from django.core.management.base import BaseCommand, CommandError
 
+from rusfelt.core import bench
 from rusfelt.core.context_processors import CAPABILITY_APPS
 
 #: Benchmarks that belong to no capability: name -> module.
@@ -31,6 +33,8 @@ class Command(BaseCommand):
             sub_parser = sub.add_parser(label, help=(module.__doc__ or "").strip().split("\n")[0])
             if hasattr(module, "add_arguments"):
                 module.add_arguments(sub_parser)
+            if label not in OTHER_BENCHMARKS:
+                bench.add_arguments(sub_parser)
 
     def handle(self, *args, app, **options):
         if app not in _modules():
