@@ -128,4 +128,6 @@ def test_only_the_user_who_started_a_job_sees_it(client, oslo_planlegger, bergen
     assert client.get(reverse("drift:job", args=[job.pk])).status_code == 404
     assert client.get(reverse("drift:job_result", args=[job.pk])).status_code == 404
     client.logout()
-    assert client.get(reverse("drift:job", args=[job.pk])).status_code == 302
+    response = client.get(reverse("drift:job", args=[job.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("core:login") + "?next=")

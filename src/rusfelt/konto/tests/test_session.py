@@ -71,7 +71,9 @@ def test_the_idle_timeout_is_a_setting(client, clock, sth_kartlegger, settings):
     _sign_in(client, sth_kartlegger)
     client.get(reverse("core:unit_list"))
     clock.shift(5 * MINUTE + 1)
-    assert client.get(reverse("core:unit_list")).status_code == 302
+    response = client.get(reverse("core:unit_list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("core:login") + "?next=")
 
 
 # --- Re-authentication --------------------------------------------------------
@@ -159,7 +161,9 @@ def test_a_wrong_password_at_re_authentication_is_refused_and_audited(
     assert response.status_code == 200
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED,
                                      username=oslo_planlegger.username).exists()
-    assert client.get(reverse("kartlegging:access_lookup")).status_code == 302
+    response = client.get(reverse("kartlegging:access_lookup"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("konto:reauth") + "?next=")
 
 
 def test_a_second_factor_code_re_authenticates_too(client, oslo_planlegger, enrolled):
@@ -168,6 +172,8 @@ def test_a_second_factor_code_re_authenticates_too(client, oslo_planlegger, enro
         _sign_in(client, oslo_planlegger)
         client.post(reverse("konto:verify"), {"token": totp_code(secret, time.time() + 30)})
         t.shift(10 * MINUTE)
-        assert client.get(reverse("kartlegging:access_lookup")).status_code == 302
+        response = client.get(reverse("kartlegging:access_lookup"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("konto:reauth") + "?next=")
         client.post(reverse("konto:reauth"), {"token": totp_code(secret)})
         assert client.get(reverse("kartlegging:access_lookup")).status_code == 200

@@ -60,7 +60,9 @@ def test_the_page_lists_gaps_per_unit_for_the_planner_s_units_only(client, servi
 
 
 def test_the_page_is_for_planners(client, services, oslo_leser):
-    assert _get(client).status_code == 302  # log in first
+    response = _get(client)  # log in first
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("core:login") + "?next=")
     client.force_login(oslo_leser)
     assert _get(client).status_code == 403
 
