@@ -1,36 +1,46 @@
-"""A blank instrument as a tagged PDF (PDF/UA-1) for staff to print.
+"""A blank instrument as a document for staff to print (PDF/UA-1 or DOCX).
 
-WeasyPrint from an HTML template, until a shared document pipeline lands.
+Built as the neutral document of ``core.dokumenter`` and rendered by its
+writers, like every other report: one table per item with its answer
+options, their points and a box to tick. The wording is the instrument's
+published wording in ``lang`` (``domain.instruments``), never ours.
 """
 
-from pathlib import Path
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from django.template.loader import render_to_string
+from rusfelt.core.dokumenter import model as d
 
 from .domain.instruments import Instrument
 
-CSS_PATH = Path(__file__).parent / "static" / "screening" / "blank.css"
+BOX = "☐"
+BLANK = "_" * 24
 
 
-def blank_html(instrument: Instrument, lang: str) -> str:
-    items = [
-        {"number": item.number, "text": item.text[lang],
-         "options": [(o.points, o.text[lang]) for o in item.options]}
-        for item in instrument.items
-    ]
-    return render_to_string("screening/blank_document.html", {
-        "instrument": instrument,
-        "version": instrument.versions[lang],
-        "items": items,
-        "lang": lang,
-        "footnote": instrument.footnote.get(lang),
-        "css": CSS_PATH.read_text(),
-    })
-
-
-def blank_pdf(instrument: Instrument, lang: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=blank_html(instrument, lang)).write_pdf(
-        pdf_variant="pdf/ua-1", pdf_tags=True,
-    )
+def blank_document(instrument: Instrument, lang: str) -> d.Document:
+    """The instrument's items and options in ``lang``, with fields to fill in by hand."""
+    version = instrument.versions[lang]
+    with translation.override(lang):
+        fill = d.Facts([(_("Navn/ID"), BLANK), (_("Dato"), BLANK),
+                        (_("Kjønn"), f"{BOX} {_('Kvinne')}   {BOX} {_('Mann')}")])
+        items = d.Section(_("Spørsmål"), [fill], key="sporsmal")
+        for item in instrument.items:
+            items.add(d.Table(
+                f"{item.number}. {item.text[lang]}",
+                [_("Svar"), _("Poeng"), _("Kryss")],
+                [[d.text(o.text[lang]), d.text(str(o.points)), d.text(BOX)]
+                 for o in item.options]))
+        items.add(d.Paragraph(_("Sum: ________ av %(max)s poeng")
+                              % {"max": instrument.max_points}))
+        if instrument.footnote.get(lang):
+            items.add(d.Paragraph(instrument.footnote[lang], note=True))
+        return d.Document(
+            title=f"{instrument.name} – {version.title}",
+            subtitle=f"{instrument.publisher}. {instrument.licence}",
+            author=instrument.publisher,
+            subject=instrument.reference,
+            language="nb-NO" if lang == "nb" else "en-GB",
+            sections=[items],
+            notes=[_("Kilde: %(source)s") % {"source": version.source}],
+            filename=f"{instrument.code}-{lang}",
+        )

@@ -8,5 +8,6 @@ app_name = "screening"
 
 urlpatterns = [
     path("", views.staff_index, name="index"),
-    path("skjema/<str:code>.pdf", views.blank_pdf, name="blank_pdf"),
+    path("skjema/<str:code>.pdf", views.blank_form, {"fmt": "pdf"}, name="blank_pdf"),
+    path("skjema/<str:code>.docx", views.blank_form, {"fmt": "docx"}, name="blank_docx"),
 ]

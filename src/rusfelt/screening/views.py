@@ -17,7 +17,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from rusfelt.core.dokumenter import render as render_document
+
 from . import services, texts
+from .document import blank_document
 from .domain import scoring
 from .domain.instruments import INSTRUMENTS, Instrument
 from .forms import QuestionForm, StartForm, StateForm
@@ -172,16 +175,10 @@ def about(request):
 
 
 @login_required
-def blank_pdf(request, code):
+def blank_form(request, code, fmt):
     """A blank instrument to print, in the page's language where its wording exists."""
-    from django.http import HttpResponse
-
-    from .document import blank_pdf as render_pdf
-
     instr = _instrument(code)
     lang = request.GET.get("sprak") or current_language()
     if lang not in ("nb", "en") or not instr.available_in(lang):
         lang = "en" if instr.available_in("en") else "nb"
-    response = HttpResponse(render_pdf(instr, lang), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{instr.code}-{lang}.pdf"'
-    return response
+    return render_document.response(blank_document(instr, lang), fmt)
