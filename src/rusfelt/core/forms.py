@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import Grant, OrgUnit
+from .models import AuditAction, Grant, OrgUnit
 from .roles import Role
 
 
@@ -73,7 +73,5 @@ class AuditFilterForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from .models import AuditAction
-
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("Alle"))] + list(AuditAction.choices)

@@ -22,6 +22,10 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from rusfelt.core.bench import scratch_database
+from rusfelt.core.demo import DEMO_PASSWORD
+from rusfelt.core.models import OrgUnit
+from rusfelt.kartlegging.models import Runde, State
+from rusfelt.planer.models import Plan
 
 from .testing import Browser, Server, collectstatic, database_url, production_env
 
@@ -44,10 +48,6 @@ def add_arguments(parser):
 
 
 def _plan(tmp: Path) -> dict:
-    from rusfelt.core.models import OrgUnit
-    from rusfelt.kartlegging.models import Runde, State
-    from rusfelt.planer.models import Plan
-
     oslo = OrgUnit.objects.get(code="0301")
     rounds = Runde.objects.filter(unit__path__startswith=oslo.path, state=State.PUBLISHED)
     plans = Plan.objects.filter(owner__path__startswith=oslo.path)
@@ -108,8 +108,6 @@ def run(stdout, users="50,200", seconds=30, workers=2, threads=4, max_queue_wait
         server = Server(env, tmp, "--workers", str(workers), "--threads", str(threads),
                         "--max-queue-wait", str(max_queue_wait)).wait()
         try:
-            from rusfelt.core.demo import DEMO_PASSWORD
-
             sessions = []
             for _ in range(SESSIONS):
                 browser = Browser()

@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import requests
+
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -62,8 +64,6 @@ class Server:
             env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
 
     def wait(self, timeout=90):
-        import requests
-
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and self.process.poll() is None:
             try:
@@ -90,8 +90,6 @@ class Browser:
         self.cookies = {}
 
     def request(self, server, method, path, data=None):
-        import requests
-
         origin = f"https://127.0.0.1:{server.port}"
         headers = {"X-Forwarded-Proto": "https", "Origin": origin, "Referer": origin + path}
         response = requests.request(method, server.base + path, data=data, headers=headers,

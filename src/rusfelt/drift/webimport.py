@@ -12,6 +12,7 @@ rows, with the seconds since the upload began.
 """
 
 import io
+import random
 import re
 import subprocess
 import sys
@@ -19,10 +20,18 @@ import tempfile
 import time
 from pathlib import Path
 
+import requests
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import CommandError
 from django.db import connection
 
+from rusfelt.core import services as core_services
 from rusfelt.core.bench import scratch_database
+from rusfelt.core.demo import DEMO_DIR
+from rusfelt.core.models import Grant, OrgUnit
+from rusfelt.kartlegging import bench, services
+from rusfelt.kartlegging.models import Registrering
 
 from .testing import Browser, Server, collectstatic, database_url, production_env
 
@@ -37,22 +46,12 @@ def add_arguments(parser):
 
 
 def _setup(rows: int) -> tuple[str, bytes]:
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.hashers import make_password
-
-    from rusfelt.core import services as core_services
-    from rusfelt.core.demo import DEMO_DIR
-    from rusfelt.core.models import Grant, OrgUnit
-    from rusfelt.kartlegging import bench, services
-
     core_services.import_units((DEMO_DIR / "enheter.csv").read_bytes(), "enheter.csv")
     runde = services.create_round("030104-2030", hjemmel="Hjemmel", formal="Formål",
                                   dpia_ref="DPIA-1")
     user = get_user_model().objects.create(
         username="webimport", password=make_password(PASSWORD, hasher="argon2"))
     Grant.objects.create(user=user, unit=OrgUnit.objects.get(code="030104"), role="kartlegger")
-    import random
-
     data = bench._csv_for(random.Random(7), bench._number_pool(rows), rows)
     return runde.code, data
 
@@ -79,8 +78,6 @@ def run(stdout, rader=100_000, **_):
             token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"',
                               browser.request(server, "GET", page).text).group(1)
             started = time.monotonic()
-            import requests
-
             origin = f"https://127.0.0.1:{server.port}"
             response = requests.post(
                 server.base + page, data={"csrfmiddlewaretoken": token},
@@ -114,8 +111,6 @@ def run(stdout, rader=100_000, **_):
                     break
                 time.sleep(1)
             elapsed = time.monotonic() - started
-            from rusfelt.kartlegging.models import Registrering
-
             stored = Registrering.objects.filter(runde__code=code).count()
             stdout.write(f"{state} etter {elapsed:.1f} s; {stored} registreringer lagret.")
             if state != "ferdig" or stored != rader:

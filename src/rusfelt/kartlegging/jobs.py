@@ -6,7 +6,7 @@ from rusfelt.core.domain.tabular import InvalidRows, TableError
 from rusfelt.drift import jobs
 
 from . import services
-from .models import Runde
+from .models import Runde, State
 
 
 @jobs.handler("kartlegging.import")
@@ -35,8 +35,6 @@ def import_job(job, payload, progress, request):
 @jobs.handler("kartlegging.publish")
 def publish_job(job, payload, progress, request):
     """The same change_state() the round page ran in the request."""
-    from .models import State
-
     runde = Runde.objects.select_related("unit").get(pk=job.params["runde"])
     progress(0, None, _("Beregner, prikker og kontrollerer tabellene"))
     try:

@@ -8,12 +8,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from rusfelt.core.models import OrgUnit, Sex
 from rusfelt.core.scoping import UnitScopedQuerySet
 
 from .domain.levekarsindeks import DEFAULT_RULE
+from .domain.levels import parse_level
 
 
 class State(models.TextChoices):
@@ -135,8 +137,6 @@ class Runde(models.Model):
         return self.code
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("kartlegging:runde", args=[self.code])
 
     def retention_until(self):
@@ -238,8 +238,6 @@ class Registrering(models.Model):
         return f"{self.runde.code} #{self.pk}"
 
     def levels(self):
-        from .domain.levels import parse_level
-
         return [parse_level(getattr(self, name)) for name, _label in AREA_FIELDS]
 
 

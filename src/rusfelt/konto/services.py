@@ -15,6 +15,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rusfelt.core import audit
 from rusfelt.core.models import AuditAction, Grant, OrgUnit, Profile
 
+from .models import ExternalIdentity, GroupMapping
+
 RECOVERY_CODE_COUNT = 10
 
 #: Marks a failed second factor in ``user_login_failed``'s credentials, so the
@@ -106,8 +108,6 @@ def oidc_account(claims: dict, *, config, request=None):
     account gets the configured home unit and no grants: its administrators
     give roles, or a ``GroupMapping`` does. Returns None for a deactivated user.
     """
-    from .models import ExternalIdentity
-
     User = get_user_model()
     identity = (
         ExternalIdentity.objects.select_for_update().select_related("user")
@@ -150,8 +150,6 @@ def _free_username(claims, config) -> str:
 
 def _apply_group_mappings(user, groups, config, request) -> None:
     """Give the grants of mapped groups the user is in; remove those of groups they left."""
-    from .models import GroupMapping
-
     groups = {str(g) for g in groups} if isinstance(groups, list | tuple) else set()
     for mapping in GroupMapping.objects.filter(issuer=config.issuer).select_related("unit"):
         held = mapping.grants.filter(user=user).first()

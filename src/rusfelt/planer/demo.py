@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rusfelt.core.models import OrgUnit
+from rusfelt.indikatorer.models import Indikator
 
 from .domain.planfil import AreaRow, GoalRow, MeasureRow, PlanFile
 from .models import Endring, Plan, PlanState, Statusoppdatering, Tiltak
@@ -649,10 +650,6 @@ INDICATOR_LINKS = {
 
 
 def _link_indicators(plan: Plan) -> None:
-    try:
-        from rusfelt.indikatorer.models import Indikator
-    except ImportError:  # the indikatorer app is optional for this demo
-        return
     by_number = {i.number: i for i in Indikator.objects.filter(sett__slug=INDICATOR_SET)}
     if not by_number:
         return

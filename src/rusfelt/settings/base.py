@@ -154,9 +154,7 @@ def oidc_from_env(environ=None) -> dict | None:
     RUSFELT_OIDC_MFA_ACR (comma-separated acr values that mean multi-factor)
     are optional. See docs/security.md.
     """
-    import os
-
-    from django.core.exceptions import ImproperlyConfigured
+    from django.core.exceptions import ImproperlyConfigured  # settings import no app code
 
     env = os.environ if environ is None else environ
     issuer = env.get("RUSFELT_OIDC_ISSUER", "").strip()

@@ -1,6 +1,7 @@
 """Plain-language opening status ("Åpent nå til 15.30") and ways to reach a service."""
 
 from datetime import datetime, time, timedelta
+from urllib.parse import urlencode
 
 from django import template
 from django.utils import translation
@@ -79,8 +80,6 @@ def tel(number: str) -> str:
 @register.filter
 def map_search(obj) -> str:
     """An OpenStreetMap search for the service's address (street, postal code, city)."""
-    from urllib.parse import urlencode
-
     parts = [obj.street_address, " ".join(p for p in (obj.postal_code, obj.city) if p)]
     query = ", ".join(p for p in parts if p)
     return "https://www.openstreetmap.org/search?" + urlencode({"query": query})

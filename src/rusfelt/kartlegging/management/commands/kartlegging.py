@@ -31,6 +31,7 @@ never stored or echoed.
 """
 
 import argparse
+import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -40,6 +41,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
 from rusfelt.core.domain.tabular import InvalidRows, TableError
+from rusfelt.core.models import OrgUnit
 from rusfelt.core.uploads import read_path
 from rusfelt.kartlegging import services
 from rusfelt.kartlegging.models import Runde, State
@@ -170,8 +172,6 @@ class Command(BaseCommand):
         services.results_csv(data, self.stdout)
 
     def _unit(self, code):
-        from rusfelt.core.models import OrgUnit
-
         unit = OrgUnit.objects.filter(code=code).first()
         if unit is None:
             raise CommandError(f"Enheten {code} finnes ikke.")
@@ -197,8 +197,6 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def handle_publisert(self, enhet, ar, **_):
-        import json
-
         data = services.published_json(self._unit(enhet), ar)
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=1))
 

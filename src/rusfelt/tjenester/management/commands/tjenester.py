@@ -10,6 +10,7 @@ from rusfelt.core import audit
 from rusfelt.core.models import AuditAction, OrgUnit
 from rusfelt.tjenester import services
 from rusfelt.tjenester.api import hsds_document
+from rusfelt.tjenester.forms import SokForm
 from rusfelt.tjenester.models import Tjeneste
 
 
@@ -52,8 +53,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{qs.count()} tjenester.")
 
     def handle_sok(self, tekst="", apen=False, sted="", **options):
-        from rusfelt.tjenester.forms import SokForm
-
         form = SokForm({"q": tekst, "apen": "on" if apen else "", "sted": sted})
         if not form.is_valid():
             errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
