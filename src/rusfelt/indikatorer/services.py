@@ -247,7 +247,16 @@ KARTLEGGING_INDICATORS = [
     # More people mapped may mean better coverage as well as more need: no wanted direction.
     (5, "rate_per_1000", "Kartlagte per 1 000 innbyggere 16 år og over", Kind.ANTALL,
      "per 1 000 innbyggere 16+", DirectionChoice.UNKNOWN),
+    # Screening (issue #16): seed 002 L460 asks for standardised screening.
+    (6, "andel_screenet", "Andel screenet med AUDIT eller DUDIT", Kind.ANDEL, "%",
+     DirectionChoice.UP),
+    # Better screening may find more: no wanted direction.
+    (7, "andel_sannsynlig_avhengighet",
+     "Andel med sannsynlig avhengighet (DUDIT 25+) blant de screenet med DUDIT", Kind.ANDEL, "%",
+     DirectionChoice.UNKNOWN),
 ]
+# Why a figure is missing, when it is (the default: no population figures).
+KARTLEGGING_MISSING = {"andel_sannsynlig_avhengighet": "Ingen screenet med DUDIT"}
 
 
 def kartlegging_set() -> Indikatorsett:
@@ -293,7 +302,8 @@ def record_kartlegging_values(*, unit: OrgUnit, year: int, values: dict, rule: s
     merknad = f"Beregnet fra kartlegging {year}, regel {rule}"[:300]
     written = 0
     for key, value in values.items():
-        reason = "" if value is not None else "Mangler befolkningstall"
+        reason = "" if value is not None else KARTLEGGING_MISSING.get(
+            key, "Mangler befolkningstall")
         if value == ":":  # suppressed at publishing (kartlegging's linked suppression)
             value, reason = None, "Prikket (små tall)"
         Verdi.objects.update_or_create(

@@ -319,6 +319,10 @@ def registrations(runde: Runde, people: list[dict], rng: random.Random) -> list[
     return objects
 
 
+# The demo round whose registrations carry (made-up) screening results.
+SCREENING_ROUNDS = {"030104-2019"}
+
+
 def _make_round(unit, year, people, rng, state, stdout=None):
     from . import services
 
@@ -332,7 +336,14 @@ def _make_round(unit, year, people, rng, state, stdout=None):
         tjenester=["nav", "helse_omsorg", "barnevern", "annen"],
     )
     if people:
-        Registrering.objects.bulk_create(registrations(runde, people, rng), batch_size=1000)
+        objects = Registrering.objects.bulk_create(registrations(runde, people, rng),
+                                                   batch_size=1000)
+        if code in SCREENING_ROUNDS:  # AUDIT/DUDIT results (issue #16), made up
+            from rusfelt.screening import mapping as screening
+
+            day = date(year, 11, 15)
+            screening.bulk_attach(zip(objects, screening.demo_values(code, day, len(objects)),
+                                      strict=True))
     if state in (State.CLOSED, State.PUBLISHED):
         runde.state = state
         if state == State.PUBLISHED:

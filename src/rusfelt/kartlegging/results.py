@@ -18,6 +18,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from rusfelt.screening.results import compute_tables as screening_tables
+
 from .domain.levekarsindeks import INDEX_KEYS
 from .domain.levels import (
     AREAS,
@@ -103,6 +105,8 @@ def compute(queryset, rule: str | None = None) -> dict:
     for name, fields in FLAG_TABLES.items():
         tables.append({"name": name, "kind": "flags", "rows": list(fields), "cols": ["ja"],
                        "counts": [[agg[f"flag_{f}"]] for f in fields]})
+    # AUDIT/DUDIT categories per service and sex (issue #16), when any were screened.
+    tables.extend(screening_tables(queryset, n))
     return {"n": n, "rule": rule, "tables": tables}
 
 

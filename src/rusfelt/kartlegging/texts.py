@@ -82,6 +82,11 @@ ROW_LABELS = {
     "overdose": _("Overdose"), "overdosefare": _("Overdosefare"),
     "vold_utsatt": _("Utsatt for vold"), "vold_utover": _("Utøver vold"),
     "under 16": _("Under 16"), "16-29": _("16–29 år"), "30-59": _("30–59 år"), "60+": _("60 år+"),
+    # Screening (issue #16): the categories of screening/domain/scoring.py.
+    "screenet": _("Screenet"), "ikke_screenet": _("Ikke screenet"),
+    "lav_risiko": _("Lav risiko"), "okt_risiko": _("Økt risiko"), "hoy_risiko": _("Høy risiko"),
+    "ingen_indikasjon": _("Ingen indikasjon"), "sannsynlig_problem": _("Sannsynlig problem"),
+    "sannsynlig_avhengighet": _("Sannsynlig avhengighet"),
 }
 
 TABLE_TITLES = {
@@ -101,4 +106,11 @@ TABLE_TITLES = {
     "planer": _("Planer og oppfølging"),
     "risiko": _("Selvmord og overdose"),
     "vold": _("Vold"),
+    "screening_screenet": _("Screenet med AUDIT eller DUDIT"),
+    "screening_audit": _("AUDIT: kategori"),
+    "screening_audit_tjeneste": _("AUDIT: kategori per registrerende tjeneste"),
+    "screening_audit_kjonn": _("AUDIT: kategori per kjønn"),
+    "screening_dudit": _("DUDIT: kategori"),
+    "screening_dudit_tjeneste": _("DUDIT: kategori per registrerende tjeneste"),
+    "screening_dudit_kjonn": _("DUDIT: kategori per kjønn"),
 }

@@ -145,3 +145,29 @@ def bulk_attach(pairs, user=None) -> int:
                for reg, values in pairs for code, total, day in values]
     ScreeningResultat.objects.bulk_create(objects, batch_size=2000)
     return len(objects)
+
+
+# --- Demo ----------------------------------------------------------------------
+
+
+def demo_values(code: str, day: date, count: int) -> list[list[tuple[str, int, date]]]:
+    """Synthetic AUDIT/DUDIT results for ``count`` demo registrations of round ``code``.
+
+    About 40 % screened with AUDIT and 35 % with DUDIT, with made-up totals
+    (no seed gives screening figures). A generator of its own, seeded by the
+    round, so the round's other demo figures stay as they were.
+    """
+    import random
+
+    rng = random.Random(f"screening-{code}")
+    out = []
+    for _i in range(count):
+        values = []
+        if rng.random() < 0.40:
+            band = rng.choices([(0, 7), (8, 15), (16, 40)], (0.45, 0.35, 0.20))[0]
+            values.append(("audit", rng.randint(*band), day))
+        if rng.random() < 0.35:
+            band = rng.choices([(0, 5), (6, 24), (25, 44)], (0.35, 0.40, 0.25))[0]
+            values.append(("dudit", rng.randint(*band), day))
+        out.append(values)
+    return out

@@ -113,7 +113,11 @@ class TableSet:
     ``id`` names it in the problem (a round code, or ``<unit>-<year>-sum`` for
     an aggregate); ``members`` are the ids of the sets it is the sum of.
     ``tables`` are the neutral results' tables (dicts with name, kind, rows,
-    cols, counts). ``fixed`` is the pattern of an earlier publication (a set
+    cols, counts). A table may add ``relasjoner``: further linear relations an
+    outsider knows between cells of the same unit, each ``{"type": "eq"|"le",
+    "ledd": [[table, row, col, coefficient], ...]}`` meaning the sum of the
+    terms is = 0 or <= 0 (screening's cross tables declare their margins so).
+    ``fixed`` is the pattern of an earlier publication (a set
     of suppressed ``(table, row, col)``), or None for a new one.
     """
 
@@ -213,6 +217,16 @@ def build_problem(sets: list[TableSet], threshold: int = DEFAULT_THRESHOLD,
                 for c in entry["cols"]:
                     problem.upper.append({(ts.id, "barn", "med_barn", c): 1,
                                           (ts.id, "barn", "antall_barn", c): -1})
+    for ts in sets:
+        for t in ts.tables:
+            for relation in t.get("relasjoner", ()):
+                terms = {}
+                for name, r, c, coef in relation["ledd"]:
+                    key = (ts.id, name, r, c)
+                    if key not in problem.values:
+                        raise ValueError(f"Relation of {t['name']} names no cell {key}")
+                    terms[key] = terms.get(key, 0) + coef
+                (problem.equations if relation["type"] == "eq" else problem.upper).append(terms)
     for ts in sets:
         if not ts.members:
             continue

@@ -410,6 +410,8 @@ def published_json(unit: OrgUnit, year: int) -> dict:
                 "navn": t["name"], "rader": t["rows"], "kolonner": t["cols"],
                 "celler": [["-" if v == 0 else v for v in row] for row in t["counts"]],
                 "radsum_er_n": t["radsum_er_n"], "kolonnesum_er_n": t["kolonnesum_er_n"],
+                # Further relations an outsider knows (screening's margins, issue #16).
+                **({"relasjoner": t["relasjoner"]} if t.get("relasjoner") else {}),
             })
         enheter[pub.unit.code] = {
             "n": data["n"], "overordnet": parent.code if parent else None,

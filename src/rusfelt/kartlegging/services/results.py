@@ -15,6 +15,7 @@ from rusfelt.core.dokumenter import sheets
 from rusfelt.core.models import Niva, Population
 from rusfelt.core.services import rate_per_1000_adults
 from rusfelt.indikatorer.services import record_kartlegging_values
+from rusfelt.screening.results import indicator_values as screening_indicator_values
 
 from .. import results as results_mod
 from ..domain.suppression import SUPPRESSED
@@ -77,6 +78,7 @@ def indicator_values(data: dict) -> dict:
         "andel_bostedslos": value("bolig_rod"),
         "andel_individuell_plan": value("ip"),
         "rate_per_1000": value(results_mod.RATE_SHARE),
+        **screening_indicator_values(data),
     }
 
 

@@ -1,14 +1,17 @@
 """Screening tables of a round (GROUP BY) and the key shares from published tables."""
 
+import json
 import random
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 
+from rusfelt.indikatorer.models import Verdi
 from rusfelt.kartlegging import demo, services
 from rusfelt.kartlegging import results as kresults
-from rusfelt.kartlegging.models import Registrering
+from rusfelt.kartlegging.models import Registrering, State
 from rusfelt.screening import mapping
 from rusfelt.screening.results import compute_tables, indicator_values
 
@@ -54,7 +57,8 @@ def test_tables_count_categories_per_service_and_sex(runde):
     add(runde, 4, male=True, dudit=1)
     add(runde, 5, male=True)
     tables = compute_tables(Registrering.objects.filter(runde=runde))
-    assert table(tables, "screening_screenet")["counts"] == [[4], [3], [2]]
+    assert table(tables, "screening_screenet")["counts"] == [[4]]
+    assert table(tables, "screening_audit")["counts"] == [[1], [2], [0]]
     kjonn = table(tables, "screening_audit_kjonn")
     assert kjonn["rows"] == ["mann", "kvinne"]
     assert kjonn["cols"] == ["lav_risiko", "okt_risiko", "hoy_risiko"]
@@ -63,22 +67,9 @@ def test_tables_count_categories_per_service_and_sex(runde):
     assert tjeneste["rows"] == ["nav", "helse_omsorg", "barnevern", "annen"]
     assert tjeneste["counts"] == [[1, 1, 0], [0, 1, 0], [0, 0, 0], [0, 0, 0]]
     assert table(tables, "screening_dudit_kjonn")["counts"] == [[1, 0, 1], [0, 0, 0]]
-
-
-def test_suppressed_tables_give_no_shares_and_open_ones_do():
-    published = {"n": 40, "tables": [
-        {"name": "screening_screenet", "kind": "flags", "rows": ["minst_en", "audit", "dudit"],
-         "cols": ["ja"], "counts": [[20], [12], [10]]},
-        {"name": "screening_dudit_kjonn", "kind": "rows", "rows": ["mann", "kvinne"],
-         "cols": ["ingen_indikasjon", "sannsynlig_problem", "sannsynlig_avhengighet"],
-         "counts": [[0, 0, 5], [0, 0, 5]]},
-    ]}
-    assert indicator_values(published) == {"andel_screenet": Decimal("50.0"),
-                                           "andel_sannsynlig_avhengighet": Decimal("100.0")}
-    published["tables"][1]["counts"] = [[":", 3, ":"], [0, 0, 5]]
-    published["tables"][0]["counts"][0] = [":"]
-    assert indicator_values(published) == {"andel_screenet": None,
-                                           "andel_sannsynlig_avhengighet": None}
+    # The round's results carry them (kartlegging.results.compute).
+    data = kresults.compute(Registrering.objects.filter(runde=runde))
+    assert table(data["tables"], "screening_dudit")["counts"] == [[1], [0], [1]]
 
 
 def test_a_round_without_screening_has_screened_share_zero():
@@ -86,13 +77,70 @@ def test_a_round_without_screening_has_screened_share_zero():
         "andel_screenet": Decimal("0.0"), "andel_sannsynlig_avhengighet": None}
 
 
-def test_the_tables_go_through_the_rounds_suppression(runde):
-    for i in range(6):
-        add(runde, 10 + i, male=False, audit=6)
-    add(runde, 20, male=True, audit=20)
-    data = kresults.compute(Registrering.objects.filter(runde=runde))
-    data["tables"].extend(compute_tables(Registrering.objects.filter(runde=runde)))
-    shown = kresults.suppress_results(data)
-    kjonn = table(shown["tables"], "screening_audit_kjonn")
-    # The man's single high-risk count may not be shown.
-    assert kjonn["counts"][0][2] == ":"
+# --- Published, with the round's linked suppression ---------------------------------
+
+
+def close_and_publish(runde):
+    services.change_state(runde, State.CLOSED)
+    return services.change_state(runde, State.PUBLISHED)
+
+
+def fill(runde, dependence: int):
+    """70 + ``dependence`` men at NAV: 50 DUDIT-screened without problems or with
+    problems (30 + 20), ``dependence`` with probable dependence, 20 not screened."""
+    i = 0
+    for total, count in ((0, 30), (10, 20), (30, dependence), (None, 20)):
+        for _ in range(count):
+            i += 1
+            add(runde, 100 + i, dudit=total)
+
+
+@pytest.mark.parametrize(("dependence", "printed"), [(4, ":"), (5, 5)])
+def test_a_category_count_of_4_is_suppressed_and_5_is_published(runde, dependence, printed,
+                                                               capsys):
+    fill(runde, dependence)
+    close_and_publish(runde)
+    call_command("kartlegging", "publisert", "--enhet", "030104", "--ar", "2020",
+                 "--format", "json")
+    unit = json.loads(capsys.readouterr().out)["enheter"]["030104"]
+    tables = {t["navn"]: t for t in unit["tabeller"]}
+    margin = tables["screening_dudit"]["celler"]
+    assert margin[2] == [printed]
+    if printed == ":":  # and a partner, so that 4 is not the published sum's remainder
+        assert sum(row.count(":") for row in margin) >= 2
+    else:
+        assert margin == [[30], [20], [5]]
+    assert tables["screening_dudit_kjonn"]["celler"][0][2] == printed
+    assert tables["screening_dudit_tjeneste"]["celler"][0][2] == printed
+    assert tables["screening_dudit_kjonn"]["celler"][1] == ["-", "-", "-"]
+    assert tables["screening_dudit_kjonn"]["relasjoner"]
+    call_command("kartlegging", "revisjon", "--enhet", "030104", "--ar", "2020")
+    assert "0 avslørt" in capsys.readouterr().out
+    shares = {a["navn"]: a["verdi"] for a in unit["andeler"]}
+    dependence_share = shares["screening_dudit/sannsynlig_avhengighet/antall"]
+    assert dependence_share == (":" if printed == ":" else 9.1)  # 5 / 55
+    # The indicator hook takes the share as published.
+    verdi = Verdi.objects.get(indikator__key="andel_sannsynlig_avhengighet",
+                              unit__code="030104", year=2020)
+    if printed == ":":
+        assert verdi.value is None and verdi.missing_reason == "Prikket (små tall)"
+    else:
+        assert verdi.value == Decimal("9.1")
+    screened = Verdi.objects.get(indikator__key="andel_screenet", unit__code="030104",
+                                 year=2020)
+    n = 70 + dependence
+    assert screened.value == (Decimal(50 + dependence) * 100 / n).quantize(Decimal("0.1"))
+
+
+def test_a_round_without_screening_publishes_no_screening_tables(runde):
+    for i in range(12):
+        add(runde, 300 + i)
+    close_and_publish(runde)
+    data = services.published_results(runde)
+    assert not [t for t in data["tables"] if t["name"].startswith("screening")]
+    screened = Verdi.objects.get(indikator__key="andel_screenet", unit__code="030104",
+                                 year=2020)
+    assert screened.value == Decimal("0.0")
+    dependence = Verdi.objects.get(indikator__key="andel_sannsynlig_avhengighet",
+                                   unit__code="030104", year=2020)
+    assert dependence.value is None and dependence.missing_reason == "Ingen screenet med DUDIT"
