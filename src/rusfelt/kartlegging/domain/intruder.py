@@ -12,8 +12,13 @@ Disclosure Control*, Wiley 2012, section 5.2.4 "audit"):
 * every published share or rate is only known to its printed decimals: a
   share printed as 12.3 % with denominator D means 12.25 % <= 100 x / D <=
   12.35 %;
-* a suppressed cell is at least 1, because zeros are printed as ``-`` and are
-  never suppressed (GaussSuppression's default, ``secondaryZeros = FALSE``).
+* a suppressed cell is at least 1, because zeros are printed as ``-`` -
+  except where a zero may be hidden: a zero is suppressed exactly when it lies
+  in a *distribution* (a row of a table that splits the unit's persons, or
+  the column of a one-column table) that would otherwise show no count but
+  ``:`` and ``-`` (``linked_suppression``, "Zeros"). Such a distribution is
+  then all ``:``, so the outsider takes every cell of an all-``:``
+  distribution to be at least 0 (``may_be_zero``), and the others at least 1.
 
 For every suppressed cell the intruder computes the smallest and the largest
 value consistent with all of it with the HiGHS solver (through ``highspy``,
@@ -84,6 +89,11 @@ class Interval:
 
 
 def is_exposed(low: float, high: float) -> bool:
+    # A ":" that the published figures prove to be 0 (a hidden zero beside a
+    # published zero sum) tells nothing a "-" would not: zeros are not protected.
+    # Only a true zero can have a largest possible value of 0.
+    if high == 0:
+        return False
     return high - low < MIN_WIDTH or high < MIN_MAX
 
 
@@ -209,7 +219,21 @@ def _highs():
     return highs
 
 
-def _solve_component(keys, constraints, truth, only=None, exact=True) -> dict:
+def may_be_zero(problem, suppressed: set) -> set:
+    """The suppressed cells an outsider cannot take to be at least 1.
+
+    Read from the published pattern alone: the cells of every distribution
+    whose cells are all suppressed (only there are zeros hidden).
+    """
+    out: set = set()
+    for cells in getattr(problem, "distributions", ()):
+        if all(k in suppressed for k in cells):
+            out.update(cells)
+    return out
+
+
+def _solve_component(keys, constraints, truth, only=None, exact=True,
+                     zero_ok: set = frozenset()) -> dict:
     """Min and max of each cell of one component (of ``only``, if given)."""
     index = {k: i for i, k in enumerate(keys)}
     inf = highspy.kHighsInf
@@ -217,7 +241,7 @@ def _solve_component(keys, constraints, truth, only=None, exact=True) -> dict:
     lp.num_col_ = len(keys)
     lp.num_row_ = len(constraints)
     lp.col_cost_ = np.zeros(len(keys))
-    lp.col_lower_ = np.ones(len(keys))
+    lp.col_lower_ = np.array([0.0 if k in zero_ok else 1.0 for k in keys])
     lp.col_upper_ = np.full(len(keys), inf)
     lower = np.empty(len(constraints))
     upper = np.empty(len(constraints))
@@ -297,10 +321,11 @@ def audit(problem, suppressed: set, only: set | None = None,
     faster. Exposed cells always get their exact interval.
     """
     suppressed = set(suppressed)
+    zero_ok = may_be_zero(problem, suppressed)
     constraints = _constraints(problem, suppressed)
     intervals = {}
     for keys, comp in _components(constraints, suppressed):
         if only is not None and not only.intersection(keys):
             continue
-        intervals.update(_solve_component(keys, comp, problem.values, only, exact))
+        intervals.update(_solve_component(keys, comp, problem.values, only, exact, zero_ok))
     return [intervals[k] for k in sorted(intervals, key=repr)]

@@ -45,7 +45,7 @@ paper and manual (not from their code):
 
 1. **Primary**: counts from 1 to the threshold (setting
    ``RUSFELT_SUPPRESSION_THRESHOLD``, default 4). Zeros are published as
-   ``-`` and never suppressed.
+   ``-`` unless step 2b hides them.
 2. **Gaussian elimination** (exact disclosure): every cell not fixed is
    first unknown. Candidates are taken in GaussSuppression's default order
    (largest value first; ties: aggregates of many members first; then the
@@ -57,6 +57,8 @@ paper and manual (not from their code):
    Cells that zeros and earlier published cells alone fix exactly (a
    kommune's cell whose bydel cells were all shown) are published: hiding
    them would hide nothing.
+2b. **Zeros** (see "Zeros" below): in a distribution that would show no
+   count but ``:`` and ``-``, the zeros are hidden too.
 3. **Interval protection** (the intruder, ``intruder.audit``): Gaussian
    elimination only prevents *exact* disclosure (Langsrud 2024, on
    singletons: a row ``[1, 38, 1]`` with its total leaves the two ``1`` in
@@ -71,6 +73,58 @@ paper and manual (not from their code):
    room is published instead and the audit starts over; a small cell that
    cannot be protected stops the publication. Every step takes cells in a
    fixed order, so the same data always gives the same pattern.
+
+Zeros
+-----
+Printing zeros as ``-`` beside ``:`` can tell an attribute of a whole group
+without telling any count: a row over grønn/gul/rød shown as ``- : -`` says
+that every person of the unit is gul, and in a bydel with n from 1 to 4
+(where every count is hidden) the places of ``-`` give each area's levels
+away - for n = 1, the person's. Langsrud (2024, above) calls this the
+problem of zeros and singletons; GaussSuppression offers ``protectZeros``
+(every zero is primary suppressed) and ``secondaryZeros`` (zeros may be
+chosen as secondary suppressions), with singleton methods that guard sums
+of hidden cells (manual: ``GaussSuppressionFromData``, ``PrimaryDefault``,
+``SingletonDefault``).
+
+``protectZeros`` would hide every zero in every table (most cells of small
+units, and the many true zeros of large ones) and make ``-`` meaningless.
+Rusfelt takes the narrower rule the disclosure calls for, in the spirit of
+``secondaryZeros``: a *distribution* is a row of a table whose rows split
+the unit's persons (``rows`` tables, and rows of several columns such as
+screening's categories per sex) or the column of a one-column ``column``
+table. When a distribution has a suppressed cell and no published count
+other than zeros, its zeros are suppressed too, so that it shows only
+``:`` and nothing about which categories are empty. This is repeated until
+nothing changes (a hidden zero can empty another distribution). A zero
+published earlier stays published.
+
+The rule reads only the published pattern, so an outsider who knows it
+knows exactly this: a ``:`` may be 0 when it lies in a distribution shown
+entirely as ``:``, and is at least 1 otherwise (and in releases made before
+this rule, method version 1, always at least 1). The intruder models exactly
+that (``intruder.may_be_zero``), and a hidden zero is protected like any
+other ``:`` (it must not be pinned either, or its ``:`` would tell more
+than the others) - except where published zeros prove it zero (a kommune's
+``-`` over a small bydel's hidden zero): an interval [0, 0] tells nothing a
+``-`` had not told, and only a true zero can have it (``intruder.is_exposed``).
+
+Republishing
+------------
+A reopened round may be published again; its earlier release (and the sums
+that held it) is withdrawn but may be known. Two releases of almost the same
+data give the changes away as their difference: a person added shows as +1
+in each of their categories. Rusfelt keeps the earlier pattern as a hard
+constraint and refuses anything else (``changed_since``): every count the
+earlier release hid stays hidden, and every figure it showed must be shown
+again with the same value. So the only changes that can be republished are
+changes inside hidden cells, and an outsider with both releases sees nothing
+the new one does not show (the old ``:`` are the new ``:``, the old numbers
+the new numbers). A release whose shown figures changed is refused with a
+message; the corrected figures are then kept for the unit's own use. (Taking
+the difference table as a table of its own to protect would allow more, but
+its hidden differences are linked to both releases in ways the intruder's
+linear program does not see; refusing is the choice that provably holds.)
 
 Shares and rates
 ----------------
@@ -87,9 +141,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from .intruder import Interval, Share, audit
+from .suppression import SUPPRESSED
 
 METHOD = "rusfelt-gauss-lp"
-VERSION = "1"
+VERSION = "2"  # 2: zeros hidden in distributions that show nothing else
 METHOD_NAME = f"{METHOD}-v{VERSION}"
 DEFAULT_THRESHOLD = 4
 
@@ -117,6 +172,9 @@ class TableSet:
     outsider knows between cells of the same unit, each ``{"type": "eq"|"le",
     "ledd": [[table, row, col, coefficient], ...]}`` meaning the sum of the
     terms is = 0 or <= 0 (screening's cross tables declare their margins so).
+    ``earlier`` is what a withdrawn earlier release of the same figures showed
+    (a reopened round, or a sum holding it): ``(table, row, col)`` -> the
+    count or ``":"`` (see "Republishing" above).
     ``fixed`` is the pattern of an earlier publication (a set
     of suppressed ``(table, row, col)``), or None for a new one.
     """
@@ -127,6 +185,8 @@ class TableSet:
     members: tuple[str, ...] = ()
     fixed: frozenset | None = None
     parent: str | None = None
+    earlier: dict | None = None  # a withdrawn release of the same figures: cell -> value or ":"
+    hides_zeros: bool = True  # False for a release made before the rule on zeros (method v1)
 
 
 @dataclass
@@ -144,6 +204,24 @@ class Problem:
     fixed_published: set = field(default_factory=set)
     fixed_suppressed: set = field(default_factory=set)
     threshold: int = DEFAULT_THRESHOLD
+    distributions: list = field(default_factory=list)  # tuples of keys ("Zeros")
+
+
+def changed_since(ts: TableSet) -> list[tuple]:
+    """Cells that ``ts.earlier`` showed with another value than ``ts`` has now.
+
+    A cell no longer in the tables counts as zero. Empty when nothing shown
+    changed (or there is no earlier release).
+    """
+    if ts.earlier is None:
+        return []
+    now = {}
+    for t in ts.tables:
+        for r, row in zip(t["rows"], t["counts"], strict=True):
+            for c, value in zip(t["cols"], row, strict=True):
+                now[(t["name"], r, c)] = int(value)
+    return sorted(cell for cell, value in ts.earlier.items()
+                  if value != SUPPRESSED and int(value) != now.get(cell, 0))
 
 
 def table_sums_to_n(table: dict) -> tuple[bool, bool]:
@@ -201,8 +279,19 @@ def build_problem(sets: list[TableSet], threshold: int = DEFAULT_THRESHOLD,
                     elif ts.fixed is not None:
                         (problem.fixed_suppressed if cell in ts.fixed
                          else problem.fixed_published).add(key)
+                    elif ts.earlier is not None and cell in ts.earlier:
+                        (problem.fixed_suppressed if ts.earlier[cell] == SUPPRESSED
+                         else problem.fixed_published).add(key)
                     if entry["kind"] == "flags" and (name, r) not in NOT_PERSONS:
                         problem.upper.append({key: 1, n_key: -1})
+            if not ts.hides_zeros:
+                pass  # an earlier release that showed every zero: no distribution may hide one
+            elif entry["kind"] == "column" and len(entry["cols"]) == 1:
+                problem.distributions.append(
+                    tuple((ts.id, name, r, entry["cols"][0]) for r in entry["rows"]))
+            elif entry["kind"] in ("rows", "flags") and len(entry["cols"]) > 1:
+                problem.distributions.extend(
+                    tuple((ts.id, name, r, c) for c in entry["cols"]) for r in entry["rows"])
             if by_rows:
                 for r in entry["rows"]:
                     eq = {(ts.id, name, r, c): 1 for c in entry["cols"]}
@@ -402,6 +491,30 @@ def gauss_pattern(problem: Problem, forced: set | None = None) -> set:
     return suppressed
 
 
+def hide_zeros(problem: Problem, suppressed: set) -> set:
+    """``suppressed`` with the zeros of every distribution that shows no other count.
+
+    See "Zeros" above. Zeros already published (earlier publications, tables
+    a set does not have) stay published.
+    """
+    values = problem.values
+    out = set(suppressed)
+    changed = True
+    while changed:
+        changed = False
+        for cells in problem.distributions:
+            if not any(k in out for k in cells):
+                continue
+            shown = [k for k in cells if k not in out]
+            if any(values[k] for k in shown):
+                continue
+            zeros = [k for k in shown if k not in problem.fixed_published]
+            if zeros:
+                out.update(zeros)
+                changed = True
+    return out
+
+
 # --- Interval protection ------------------------------------------------------------
 
 
@@ -431,7 +544,8 @@ def protect(problem: Problem, max_rounds: int = 1000) -> tuple[set, list[Interva
     """
     values = problem.values
     forced = _forced(problem)
-    suppressed = gauss_pattern(problem, forced)
+    chosen = gauss_pattern(problem, forced)  # the non-zero cells hidden
+    suppressed = hide_zeros(problem, chosen)
     protected = problem.fixed_suppressed | {k for k, v in values.items()
                                             if 0 < v <= problem.threshold}
     links = _neighbours(problem)
@@ -453,15 +567,20 @@ def protect(problem: Problem, max_rounds: int = 1000) -> tuple[set, list[Interva
             if choice is None:
                 stuck.append(interval.key)
             else:
-                suppressed.add(choice)
+                chosen.add(choice)
                 added.add(choice)
-        if not added:
-            secondary = [k for k in stuck if k not in protected]
+        if added:
+            # More hidden cells and zeros only widen the others' intervals.
+            suppressed = hide_zeros(problem, chosen)
+        else:
+            # A hidden zero is not published again: it is protected like a small cell.
+            secondary = [k for k in stuck if k not in protected and values[k] != 0]
             if not secondary:
                 raise SuppressionError(f"Cell {stuck[0]} cannot be protected")
-            # Publishing a cell narrows others: audit everything again.
-            suppressed.remove(secondary[0])
+            # Publishing a cell narrows others (and may show zeros): audit everything again.
+            chosen.discard(secondary[0])
             forced.add(secondary[0])
+            suppressed = hide_zeros(problem, chosen)
             known = {}
     raise SuppressionError("Suppression did not settle")
 

@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,7 @@ from ..domain.linked_suppression import (
     SuppressionError,
     TableSet,
     build_problem,
+    changed_since,
     protect,
     table_sums_to_n,
 )
@@ -60,7 +62,8 @@ def footnote(metode: str = METHOD_NAME, terskel: int | None = None) -> str:
         "«:» betyr at tallet er skjult (prikket): tall fra 1 til %(terskel)s, og så mange "
         "andre tall at de skjulte ikke kan regnes ut, heller ikke sammen med andre "
         "publiserte tabeller, bydeler, summer og andeler. Et publisert mønster blir "
-        "aldri endret eller opphevet. «-» betyr null. Metode: %(metode)s."
+        "aldri endret eller opphevet. «-» betyr null; i en rad som ellers bare ville vist "
+        "«:» og «-», er også nullene prikket, så «:» kan der være null. Metode: %(metode)s."
     ) % {"terskel": terskel, "metode": metode}
 
 
@@ -87,10 +90,48 @@ def _suppressed_cells(published: dict) -> frozenset:
                      if value == SUPPRESSED)
 
 
-def _table_set(set_id, unit, raw, members=(), pub=None) -> TableSet:
+def _table_set(set_id, unit, raw, members=(), pub=None, earlier=None) -> TableSet:
     fixed = _suppressed_cells(pub.data) if pub is not None else None
+    shown = None
+    if earlier is not None:
+        shown = {(t["name"], r, c): value
+                 for t in earlier.data["tables"]
+                 for r, row in zip(t["rows"], t["counts"], strict=True)
+                 for c, value in zip(t["cols"], row, strict=True)}
+        shown[("antall", "totalt", "antall")] = earlier.data["n"]
     return TableSet(id=set_id, unit=unit.code, tables=raw["tables"], members=tuple(members),
-                    fixed=fixed)
+                    fixed=fixed, earlier=shown, hides_zeros=_hides_zeros(pub))
+
+
+def _hides_zeros(pub: Publisering | None) -> bool:
+    """False for a release made before zeros could be hidden (method version 1)."""
+    return pub is None or pub.metode != "rusfelt-gauss-lp-v1"
+
+
+def _next_id(base: str) -> str:
+    """``base``, or ``base#k`` when earlier (withdrawn) releases used it."""
+    count = Publisering.objects.filter(Q(set_id=base) | Q(set_id__startswith=f"{base}#")).count()
+    return f"{base}#{count + 1}" if count else base
+
+
+def _withdrawn(**lookup) -> Publisering | None:
+    """The latest withdrawn release matching ``lookup`` (None if there is none)."""
+    return (Publisering.objects.filter(withdrawn_at__isnull=False, **lookup)
+            .order_by("-withdrawn_at", "-pk").first())
+
+
+def _refuse_changes(sets: list[TableSet]) -> None:
+    """Refuse when a republished set would show other figures than its earlier release."""
+    changed = [(ts.id, cell) for ts in sets for cell in changed_since(ts)]
+    if changed:
+        set_id, cell = changed[0]
+        raise KartleggingError(_(
+            "Publiseringen er stoppet: %(count)s tall som alt er publisert for denne runden "
+            "(eller summen den inngår i), er endret siden forrige publisering (f.eks. "
+            "%(cell)s). Forskjellen mellom de to publiseringene ville vise hva som er endret "
+            "for enkeltpersoner. Bare endringer i prikkede tall kan publiseres på nytt. "
+            "Ingenting er publisert."
+        ) % {"count": len(changed), "cell": "/".join((set_id, *cell))})
 
 
 def _population(units) -> int | None:
@@ -158,6 +199,7 @@ def _solve(sets: list[TableSet], new: dict) -> dict:
 
     ``new`` maps set id -> (unit, raw, population, members).
     """
+    _refuse_changes(sets)
     problem = build_problem(sets, threshold())
     try:
         suppressed, _intervals = protect(problem)
@@ -217,15 +259,12 @@ def publish(runde: Runde, *, user=None, request=None) -> Publisering:
     from .results import store_result
 
     raw = store_result(runde).data
-    if Publisering.objects.filter(set_id=_round_set_id(runde)).exists():
-        # Republishing after a reopening: the earlier figures are withdrawn but
-        # may be known; keep the id unique per publication.
-        count = Publisering.objects.filter(runde=runde).count()
-        set_id = f"{runde.code}#{count + 1}"
-    else:
-        set_id = _round_set_id(runde)
+    # Republishing after a reopening: the earlier figures are withdrawn but may
+    # be known, so they bind the new release (linked_suppression, "Republishing").
+    set_id = _next_id(_round_set_id(runde))
+    earlier = _withdrawn(runde=runde)
     population = _population([(runde.unit, runde.year)]) if raw["n"] else None
-    sets = [_table_set(set_id, runde.unit, raw)]
+    sets = [_table_set(set_id, runde.unit, raw, earlier=earlier)]
     new = {set_id: (runde.unit, raw, population, ())}
     kommune = runde.unit.parent if runde.unit.level == Niva.BYDEL else None
     if kommune is not None and _completes(kommune, runde):
@@ -239,9 +278,11 @@ def publish(runde: Runde, *, user=None, request=None) -> Publisering:
             sets.append(_table_set(pub.set_id, pub.unit, sibling_raw, pub=pub))
         members = [set_id, *sorted(p.set_id for p in siblings)]
         total = results_mod.sum_results(raws)
-        total_id = sum_set_id(kommune, runde.year)
+        total_id = _next_id(sum_set_id(kommune, runde.year))
         units = [(runde.unit, runde.year), *[(p.unit, p.year) for p in siblings]]
-        sets.append(_table_set(total_id, kommune, total, members))
+        sets.append(_table_set(total_id, kommune, total, members,
+                               earlier=_withdrawn(unit=kommune, year=runde.year,
+                                                  kind=Publisering.Kind.SUM)))
         new[total_id] = (kommune, total, _population(units) if total["n"] else None, members)
     published = _solve(sets, new)
     pub = _store(set_id, runde.unit, runde.year, published[set_id], runde=runde)
@@ -302,8 +343,9 @@ def publish_sum(unit: OrgUnit, year: int, *, user=None) -> Publisering:
             sets.append(_table_set(pub.set_id, pub.unit, raw_data(pub), pub.members, pub=pub))
     members = sorted(ids)
     total = results_mod.sum_results(raws)
-    set_id = sum_set_id(unit, year)
-    sets.append(_table_set(set_id, unit, total, members))
+    set_id = _next_id(sum_set_id(unit, year))
+    sets.append(_table_set(set_id, unit, total, members,
+                           earlier=_withdrawn(unit=unit, year=year, kind=Publisering.Kind.SUM)))
     population = _population([(p.unit, p.year) for p in pubs]) if total["n"] else None
     published = _solve(sets, {set_id: (unit, total, population, members)})
     pub = _store(set_id, unit, year, published[set_id], members=members)
@@ -361,7 +403,7 @@ def year_problem(year: int):
                            for r, row in zip(t["rows"], t["counts"], strict=True)
                            for c, v in zip(t["cols"], row, strict=True) if v == SUPPRESSED}
         sets.append(TableSet(id=pub.set_id, unit=pub.unit.code, tables=tables,
-                             members=tuple(pub.members)))
+                             members=tuple(pub.members), hides_zeros=_hides_zeros(pub)))
     problem = build_problem(sets, pubs[0].terskel if pubs else threshold())
     for pub in pubs:
         units = ([(pub.unit, year)] if pub.runde_id else

@@ -21,6 +21,7 @@ from rusfelt.kartlegging.domain.linked_suppression import (
     build_problem,
     exposed_cells,
     gauss_pattern,
+    hide_zeros,
     protect,
 )
 from rusfelt.kartlegging.tests.synthetic import kommune
@@ -55,7 +56,8 @@ def test_protect_widens_the_row_1_38_1():
     assert suppressed == {key("gronn"), key("gul"), key("rod")}
     assert not exposed_cells(problem, suppressed)
     exact = intruder.audit(problem, suppressed)
-    assert [(i.low, i.high) for i in exact] == [(1, 38)] * 3
+    # The row shows only ":", where a zero may be hidden: each is 0-40.
+    assert [(i.low, i.high) for i in exact] == [(0, 40)] * 3
 
 
 def test_gauss_phase_alone_stops_exact_disclosure_only():
@@ -66,11 +68,26 @@ def test_gauss_phase_alone_stops_exact_disclosure_only():
     assert not exposed_cells(problem, pattern)
 
 
-def test_zeros_are_never_suppressed():
+def test_a_zero_is_shown_where_the_row_shows_a_count():
+    problem = build_problem([TableSet(id="a", unit="a", tables=[
+        {"name": "antall", "kind": "single", "rows": ["totalt"], "cols": ["antall"],
+         "counts": [[72]]},
+        {"name": "levekarsindeks", "kind": "rows", "rows": ["totalt"],
+         "cols": ["gronn", "gul", "rod", "blalys"], "counts": [[0, 2, 30, 40]]},
+    ])])
+    suppressed, _ = protect(problem)
+    cell = ("a", "levekarsindeks", "totalt")
+    assert (*cell, "gul") in suppressed and (*cell, "blalys") not in suppressed
+    assert (*cell, "gronn") not in suppressed
+
+
+def test_a_zero_is_hidden_where_the_row_would_show_only_colons_and_dashes():
+    # [0, 2, 40]: 2 and its partner 40 hidden; "- : :" would still say "nobody grønn"
+    # is all the row tells, so the zero goes too.
     problem = build_problem([one_row([0, 2, 40])])
     suppressed, _ = protect(problem)
-    assert key("gronn") not in suppressed
-    assert key("gul") in suppressed
+    assert suppressed == {key("gronn"), key("gul"), key("rod")}
+    assert not exposed_cells(problem, suppressed)
 
 
 def test_threshold_is_a_parameter():
@@ -115,11 +132,14 @@ def _linprog_interval(problem, suppressed, cell):
     a_eq, b_eq = matrix("eq")
     a_ub, b_ub = matrix("ub")
     out = []
+    # Zeros may be hidden only in distributions shown entirely as ":".
+    zero_ok = intruder.may_be_zero(problem, suppressed)
+    bounds = [(0 if k in zero_ok else 1, None) for k in keys]
     for sign in (1, -1):
         c = np.zeros(len(keys))
         c[index[cell]] = sign
         res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq,
-                      bounds=[(1, None)] * len(keys), method="highs")
+                      bounds=bounds, method="highs")
         out.append(math.inf if res.status == 3 else sign * res.fun)
     return math.ceil(out[0] - 1e-6), (out[1] if math.isinf(out[1])
                                       else math.floor(out[1] + 1e-6))
@@ -197,3 +217,100 @@ def test_a_new_table_joins_by_declaring_that_its_column_sums_to_n():
     suppressed, _ = protect(problem)
     assert ("a", "screening", "lav", "antall") in suppressed
     assert len(suppressed) >= 2 and not exposed_cells(problem, suppressed)
+
+
+# --- Zeros (issue #9: the pattern of ":" and "-" must not tell an attribute) -----------
+
+
+def small_unit(rows, n):
+    """One unit with the life-area rows ``rows`` (area -> [grønn, gul, rød]) and n."""
+    return TableSet(id="a", unit="a", tables=[
+        {"name": "antall", "kind": "single", "rows": ["totalt"], "cols": ["antall"],
+         "counts": [[n]]},
+        {"name": "levekarsomrader", "kind": "rows", "rows": list(rows),
+         "cols": ["gronn", "gul", "rod"], "counts": [list(v) for v in rows.values()]},
+        {"name": "kjonn", "kind": "column", "rows": ["mann", "kvinne"], "cols": ["antall"],
+         "counts": [[n], [0]]},
+    ])
+
+
+def telling_rows(problem, suppressed):
+    """Distributions that show a "-" beside ":" and no published count above zero.
+
+    Written here from the tables, not taken from the module: a row of
+    levekarsomrader or the sex column.
+    """
+    rows = {}
+    for key in problem.values:
+        if key[1] == "levekarsomrader":
+            rows.setdefault((key[0], key[1], key[2]), []).append(key)
+        elif key[1] == "kjonn":
+            rows.setdefault((key[0], "kjonn"), []).append(key)
+    out = []
+    for name, cells in rows.items():
+        shown = [problem.values[k] for k in cells if k not in suppressed]
+        if len(shown) < len(cells) and shown and not any(shown):
+            out.append(name)
+    return out
+
+
+def test_a_unit_of_one_person_shows_no_level_by_its_zeros():
+    # n = 1: every count is 1 and hidden; zeros printed as "-" gave the levels away.
+    problem = build_problem([small_unit({"bolig": [0, 0, 1], "okonomi": [1, 0, 0]}, 1)])
+    suppressed, _ = protect(problem)
+    assert not telling_rows(problem, suppressed)
+    assert {k for k in problem.values if k[1] == "levekarsomrader"} <= suppressed
+
+
+def test_a_row_whose_only_count_is_hidden_does_not_say_everyone_is_there():
+    # n = 3, all gul in bolig: "- : -" says every person is gul.
+    problem = build_problem([small_unit({"bolig": [0, 3, 0], "rusmiddelbruk": [1, 1, 1]}, 3)])
+    suppressed, _ = protect(problem)
+    assert not telling_rows(problem, suppressed)
+    assert key("gronn") in suppressed and key("rod") in suppressed
+
+
+def test_the_intruder_lets_a_hidden_zero_be_zero_and_only_there():
+    problem = build_problem([small_unit({"bolig": [0, 3, 0], "rusmiddelbruk": [2, 40, 0]}, 42)])
+    suppressed, _ = protect(problem)
+    intervals = {i.key: i for i in intruder.audit(problem, suppressed)}
+    # rusmiddelbruk shows 40, so its "-" stays and its ":" is at least 1.
+    assert ("a", "levekarsomrader", "rusmiddelbruk", "rod") not in suppressed
+    assert intervals[key("gronn", row="rusmiddelbruk")].low >= 1
+    assert not [i for i in intervals.values() if i.exposed]
+
+
+def test_a_published_zero_stays_published():
+    earlier = small_unit({"bolig": [0, 3, 0]}, 3)
+    earlier.fixed = frozenset({("levekarsomrader", "bolig", "gul"), ("antall", "totalt", "antall"),
+                               ("kjonn", "mann", "antall")})
+    problem = build_problem([earlier])
+    assert key("gronn") not in hide_zeros(problem, {key("gul")})
+
+
+def test_a_hidden_zero_that_published_zeros_prove_zero_is_not_a_leak():
+    # Nobody in the kommune is grønn in bolig: the small bydel's hidden zero is
+    # pinned to 0 by the kommune's "-", which tells nothing the kommune did not.
+    def unit_set(set_id, row, n, members=()):
+        ts = small_unit({"bolig": row}, n)
+        ts.id, ts.unit, ts.members = set_id, set_id, members
+        return ts
+
+    sets = [unit_set("b1", [0, 2, 0], 2), unit_set("b2", [0, 20, 10], 30),
+            unit_set("b3", [0, 15, 9], 24), unit_set("k", [0, 37, 19], 56, ("b1", "b2", "b3"))]
+    problem = build_problem(sets)
+    suppressed, _ = protect(problem)
+    assert ("b1", "levekarsomrader", "bolig", "gronn") in suppressed
+    interval = {i.key: i for i in intruder.audit(problem, suppressed)}[
+        ("b1", "levekarsomrader", "bolig", "gronn")]
+    assert (interval.low, interval.high) == (0, 0) and not interval.exposed
+    assert not exposed_cells(problem, suppressed)
+
+
+def test_a_release_before_the_rule_on_zeros_keeps_its_colons_at_least_1():
+    old = small_unit({"bolig": [1, 2, 1]}, 4)
+    old.fixed = frozenset({("levekarsomrader", "bolig", c) for c in ("gronn", "gul", "rod")}
+                          | {("antall", "totalt", "antall"), ("kjonn", "mann", "antall")})
+    old.hides_zeros = False
+    problem = build_problem([old])
+    assert not intruder.may_be_zero(problem, {key(c) for c in ("gronn", "gul", "rod")})

@@ -161,7 +161,7 @@ def test_publishing_stores_the_pattern_with_the_method(testkommune):
     runde = make_round(testkommune["990101"], 2019, people(30, psykisk_helse=("rod", 2)))
     publish(runde)
     pub = Publisering.objects.get(runde=runde)
-    assert pub.metode == "rusfelt-gauss-lp-v1" and pub.terskel == 4
+    assert pub.metode == "rusfelt-gauss-lp-v2" and pub.terskel == 4
     area = next(t for t in pub.data["tables"] if t["name"] == "levekarsomrader")
     row = area["counts"][area["rows"].index("psykisk_helse")]
     assert row[2] == ":" and row.count(":") >= 2  # rød and a partner
@@ -299,3 +299,76 @@ def test_random_kommuner_publish_without_an_exposed_cell(testkommune):
         own, elsewhere, _pubs = services.revisjon(testkommune["9901"], year)
         assert not [i for i in own + elsewhere if i.exposed]
         assert not outsider_exposed(testkommune["9901"], year)
+
+
+# --- Republishing a reopened round (issue #9) ---------------------------------------------
+
+
+def reopen(runde):
+    return services.change_state(runde, State.CLOSED, reason="Retting av registreringer")
+
+
+def shown_and_hidden(data):
+    cells = {(t["name"], r, c): v for t in data["tables"]
+             for r, row in zip(t["rows"], t["counts"], strict=True)
+             for c, v in zip(t["cols"], row, strict=True)}
+    return ({k: v for k, v in cells.items() if v != ":"},
+            {k for k, v in cells.items() if v == ":"})
+
+
+@pytest.mark.django_db
+def test_a_republished_round_keeps_the_earlier_pattern_and_numbers(testkommune):
+    # Nord: rød 2 and 3 in two areas (hidden); moving one person between hidden
+    # cells changes nothing shown, so it may be published again.
+    runde = make_round(testkommune["990101"], 2019,
+                       people(30, psykisk_helse=("rod", 2), bolig=("rod", 3)))
+    publish(runde)
+    first = services.published_results(runde)
+    reopen(runde)
+    reg = Registrering.objects.filter(runde=runde, psykisk_helse="rod").first()
+    Registrering.objects.filter(pk=reg.pk).update(psykisk_helse="gronn")
+    publish(runde)
+    second = services.published_results(runde)
+    assert Publisering.objects.current().get(runde=runde).set_id == "990101-2019#2"
+    old_shown, old_hidden = shown_and_hidden(first)
+    new_shown, new_hidden = shown_and_hidden(second)
+    # An outsider holding both releases: every old ":" is still ":", every old
+    # number is the same number, so the two together tell no more than the new one.
+    assert old_hidden <= new_hidden
+    assert all(new_shown.get(k) == v for k, v in old_shown.items())
+    own, elsewhere, _pubs = services.revisjon(testkommune["990101"], 2019)
+    assert not [i for i in own + elsewhere if i.exposed]
+
+
+@pytest.mark.django_db
+def test_a_republication_that_changes_a_shown_number_is_refused(testkommune):
+    runde = make_round(testkommune["990101"], 2019, people(30, psykisk_helse=("rod", 2)))
+    publish(runde)
+    reopen(runde)
+    # One more registration: n (shown, 30) becomes 31 and each of the person's
+    # categories +1; the difference of the releases would describe that person.
+    Registrering.objects.create(runde=runde, pseudonym="k1:ny", **BASE)
+    with pytest.raises(services.KartleggingError, match="endret siden forrige publisering"):
+        publish(runde)
+    runde.refresh_from_db()
+    assert runde.state == State.CLOSED
+    assert not Publisering.objects.current().filter(runde=runde).exists()
+    assert Publisering.objects.filter(runde=runde).count() == 1
+
+
+@pytest.mark.django_db
+def test_republishing_the_last_bydel_publishes_the_kommune_sum_again(testkommune):
+    rounds = [make_round(testkommune[c], 2019, people(20 + 5 * i, bolig=("rod", 2 + i)))
+              for i, c in enumerate(["990101", "990102", "990103"])]
+    for runde in rounds:
+        publish(runde)
+    first = services.area_results(testkommune["9901"], 2019)
+    reopen(rounds[2])
+    assert services.area_results(testkommune["9901"], 2019) is None  # withdrawn with it
+    publish(rounds[2])
+    second = services.area_results(testkommune["9901"], 2019)
+    assert second["set_id"] == "9901-2019-sum#2"
+    old_shown, old_hidden = shown_and_hidden(first)
+    new_shown, new_hidden = shown_and_hidden(second)
+    assert old_hidden <= new_hidden
+    assert all(new_shown.get(k) == v for k, v in old_shown.items())

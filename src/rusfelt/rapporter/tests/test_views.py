@@ -91,7 +91,7 @@ def test_the_mapping_section_shows_the_published_seed_figures_and_the_rule(
     assert "Utvikling i St. Hanshaugen" in html  # two years give a trend
     assert "data:image/svg+xml;base64," in html
     # kartlegging's note on «:» and its method under the published tables (#9)
-    assert "Metode: rusfelt-gauss-lp-v1" in html
+    assert "Metode: rusfelt-gauss-lp-v2" in html
 
 
 def test_a_suppressed_share_handed_over_stays_suppressed(client, oslo_leser, figures):

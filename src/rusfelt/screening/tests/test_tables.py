@@ -113,3 +113,14 @@ def test_kommuner_with_screening_publish_without_an_exposed_cell(sizes):
     suppressed, _ = protect(problem)
     assert {k for k, v in problem.values.items() if 0 < v <= 4} <= suppressed
     assert not [i for i in intruder.audit(problem, suppressed, exact=False) if i.exposed]
+
+
+def test_the_womens_row_does_not_say_every_screened_woman_had_increased_risk():
+    # Issue #9's zeros: "- : -" for the women would tell that every woman
+    # screened had increased risk, without telling how many.
+    ts = unit(GROUPS, 22, 60, (54, 6), (60, 0, 0, 0))
+    problem = build_problem([ts])
+    suppressed, _ = protect(problem)
+    row = [cell("screening_audit_kjonn", "kvinne", c)
+           for c in ("lav_risiko", "okt_risiko", "hoy_risiko")]
+    assert all(k in suppressed for k in row)
