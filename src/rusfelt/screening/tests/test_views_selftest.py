@@ -207,3 +207,13 @@ def test_a_service_page_links_to_the_self_test(client, make_tjeneste):
     html = client.get("/tjenester/k46/").content.decode()
     assert 'href="/selvtest/"' in html
     assert "Ta en anonym selvtest" in html
+
+
+@pytest.mark.django_db
+def test_a_directory_service_page_links_to_the_self_test(client, make_tjeneste):
+    from django.urls import reverse
+
+    tjeneste = make_tjeneste("rusteam-test", unit="0301")
+    html = client.get(reverse("tjenester:detail", args=[tjeneste.slug])).content.decode()
+    assert f'href="{reverse("selvtest:index")}"' in html
+    assert "Ta en anonym selvtest." in html
