@@ -1,0 +1,157 @@
+"""Loading many rows at once, for the imports: COPY on PostgreSQL, full batches on SQLite.
+
+Django's ``bulk_create`` builds a model instance per row, prepares every value
+through its field and, on SQLite, caps a statement at 999 variables (21 rows of
+a registration): at national scale that is most of an import's time. The
+imports have already checked and converted every value, so they hand this
+module plain tuples:
+
+* PostgreSQL: ``COPY … FROM STDIN`` through psycopg 3's ``cursor.copy()``
+  (https://www.psycopg.org/psycopg3/docs/basic/copy.html), the bulk path the
+  PostgreSQL manual recommends for loading ("Populating a Database", 14.4.2);
+* SQLite: multi-row ``INSERT`` statements as large as the connection allows
+  (``SQLITE_LIMIT_VARIABLE_NUMBER``, 32 766 by default since SQLite 3.32,
+  read from the connection rather than assumed).
+
+Values that are the same on every row (the round, the time, the user) are
+given once as ``constants`` and prepared by their field as Django would; the
+varying values must already be what the column stores (str, int, bool,
+Decimal, None). Columns not named get their field's default as ``Model()``
+would give it, so a new model field with a default does not silently become
+NULL here.
+
+After a load, ``analyze_after_load`` refreshes the planner's statistics when
+the load grew the table by a tenth or more (PostgreSQL's autovacuum uses the
+same 10 % for ANALYZE). Without statistics SQLite's planner guesses, and at
+two years of registrations it chose a full scan for one year's results.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+from django.db import connection, models
+
+#: Rows per SQLite statement at most (memory of one statement's parameters).
+MAX_ROWS_PER_STATEMENT = 5_000
+#: ANALYZE when a load adds at least this share of the table's rows.
+ANALYZE_GROWTH = 0.10
+#: Rows SQLite's ANALYZE samples per index (``PRAGMA analysis_limit``), as
+#: SQLite's documentation recommends for ``PRAGMA optimize``: bounded cost.
+SQLITE_ANALYSIS_LIMIT = 1_000
+
+
+def sqlite_max_variables() -> int:
+    """The connection's limit on ``?`` parameters in one statement."""
+    connection.ensure_connection()
+    return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+
+
+def _columns(model, fields: Sequence[str], constants: dict) -> tuple[list, list]:
+    """(database columns in order, prepared constant values) for an insert."""
+    meta = model._meta
+    named = [meta.get_field(name) for name in fields]
+    given = {f.name for f in named} | set(constants)
+    const_fields, const_values = [], []
+    for field in meta.concrete_fields:
+        if field.primary_key and field.name not in given:
+            continue
+        if field.name in constants:
+            value = constants[field.name]
+        elif field.name in given:
+            continue
+        else:
+            value = field.get_default()  # as Model() fills a field not given
+            if value is None and not field.null:
+                raise ValueError(f"{model.__name__}.{field.name} has no value and no default")
+        if field.remote_field is not None and isinstance(value, models.Model):
+            value = value.pk
+        const_fields.append(field)
+        const_values.append(field.get_db_prep_save(value, connection))
+    columns = [f.column for f in named] + [f.column for f in const_fields]
+    return columns, const_values
+
+
+def insert_rows(model, fields: Sequence[str], rows: Iterable[tuple],
+                constants: dict | None = None) -> int:
+    """Insert ``rows`` (tuples in the order of ``fields``) into ``model``'s table.
+
+    Call inside ``transaction.atomic()``. Returns the number of rows. No
+    model signals are sent and no primary keys are returned.
+    """
+    columns, tail = _columns(model, fields, constants or {})
+    tail = tuple(tail)
+    table = connection.ops.quote_name(model._meta.db_table)
+    column_list = ", ".join(connection.ops.quote_name(c) for c in columns)
+    count = 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+                write = copy.write_row
+                for row in rows:
+                    write(row + tail)
+                    count += 1
+        return count
+    if connection.vendor != "sqlite":  # pragma: no cover - only the two engines are supported
+        raise NotImplementedError(connection.vendor)
+    per_statement = max(1, min(MAX_ROWS_PER_STATEMENT, sqlite_max_variables() // len(columns)))
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    head = f"INSERT INTO {table} ({column_list}) VALUES "
+    full_sql = head + ", ".join([one] * per_statement)
+    batch: list = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            batch.extend(row)
+            batch.extend(tail)
+            count += 1
+            if count % per_statement == 0:
+                cursor.execute(full_sql, batch)
+                batch = []
+        left = count % per_statement
+        if left:
+            cursor.execute(head + ", ".join([one] * left), batch)
+    return count
+
+
+def table_rows_estimate(model) -> int | None:
+    """The row count the planner's statistics hold for ``model``'s table (None: none)."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+            row = cursor.fetchone()
+            return None if row is None or row[0] < 0 else int(row[0])
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone() is None:
+            return None
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+        row = cursor.fetchone()
+        return None if row is None else int(row[0].split()[0])
+
+
+def analyze(model) -> None:
+    """Refresh the planner's statistics of ``model``'s table."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {table}")
+            return
+        cursor.execute("PRAGMA analysis_limit")
+        (old_limit,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_LIMIT:d}")
+        try:
+            cursor.execute(f"ANALYZE {table}")
+        finally:
+            cursor.execute(f"PRAGMA analysis_limit = {int(old_limit):d}")
+
+
+def analyze_after_load(model, added: int) -> bool:
+    """ANALYZE ``model``'s table if ``added`` rows are a tenth of it or more; True if run."""
+    if added <= 0:
+        return False
+    known = table_rows_estimate(model)
+    if known is not None and added < ANALYZE_GROWTH * known:
+        return False
+    analyze(model)
+    return True
