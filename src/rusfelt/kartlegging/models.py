@@ -165,7 +165,11 @@ def _flag(verbose):
 class Registrering(models.Model):
     """One person in one round. No fødselsnummer: a pseudonym, age and sex."""
 
-    runde = models.ForeignKey(Runde, on_delete=models.CASCADE, related_name="registreringer")
+    # No index of its own: the unique constraint (runde, pseudonym) below leads
+    # with runde and serves every lookup by round; a second index on runde only
+    # cost every import a write per row.
+    runde = models.ForeignKey(Runde, on_delete=models.CASCADE, related_name="registreringer",
+                              db_index=False)
     pseudonym = models.CharField(
         max_length=80,
         db_comment="HMAC-SHA-256 of the fødselsnummer keyed by installation secret and round "

@@ -157,15 +157,23 @@ def _read_csv(data: bytes, limits: Limits) -> tuple[list[str], list[Row]]:
         raise TableError("Filen kan ikke leses som CSV.") from exc
     _check_header(header, limits)
     rows = []
+    width = len(header)
+    # Columns with a name, by position (a blank header cell names no column).
+    named = [(i, h) for i, h in enumerate(header) if h]
+    all_named = len(named) == width
     try:
         for values in reader:
-            if not any(v.strip() for v in values):
+            if not "".join(values).strip():
                 continue
             if len(rows) >= limits.max_rows:
                 raise _too_many_rows(limits)
-            padded = list(values) + [""] * (len(header) - len(values))
-            rows.append(Row(reader.line_num,
-                            {h: v.strip() for h, v in zip(header, padded, strict=False) if h}))
+            if len(values) < width:
+                values += [""] * (width - len(values))
+            if all_named:
+                cells = dict(zip(header, map(str.strip, values), strict=False))
+            else:
+                cells = {h: values[i].strip() for i, h in named}
+            rows.append(Row(reader.line_num, cells))
     except csv.Error as exc:
         raise TableError(f"Filen kan ikke leses som CSV (linje {reader.line_num}).") from exc
     return header, rows

@@ -10,17 +10,24 @@ Like Django's password hashers, each value carries its key version
 (``k1:…``) so that a future key can coexist with stored values.
 """
 
-import hashlib
 import hmac
 
 KEY_VERSION = "k1"
 
 
-def pseudonym(number: str, round_code: str, secret: str, version: str = KEY_VERSION) -> str:
-    """``k1:<64 hex>`` for the compact ``number`` in round ``round_code``."""
+def round_key(round_code: str, secret: str) -> bytes:
+    """The HMAC key of one round: the installation's secret combined with the round code."""
     if not secret:
         raise ValueError("RUSFELT_PSEUDONYM_KEY is not set")
-    key = hmac.new(secret.encode(), ("rusfelt.kartlegging:" + round_code).encode(),
-                   hashlib.sha256).digest()
-    digest = hmac.new(key, number.encode(), hashlib.sha256).hexdigest()
-    return f"{version}:{digest}"
+    return hmac.digest(secret.encode(), ("rusfelt.kartlegging:" + round_code).encode(),
+                       "sha256")
+
+
+def pseudonym_with_key(number: str, key: bytes, version: str = KEY_VERSION) -> str:
+    """``pseudonym()`` with the round's key computed once (``round_key``), for imports."""
+    return f"{version}:{hmac.digest(key, number.encode(), 'sha256').hex()}"
+
+
+def pseudonym(number: str, round_code: str, secret: str, version: str = KEY_VERSION) -> str:
+    """``k1:<64 hex>`` for the compact ``number`` in round ``round_code``."""
+    return pseudonym_with_key(number, round_key(round_code, secret), version)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from rusfelt.core import audit
+from rusfelt.core import audit, bulkload
 from rusfelt.core.domain.tabular import InvalidRows, RowError, read_table, require_columns
 from rusfelt.core.locking import Busy, lock_rows
 from rusfelt.core.models import AuditAction
@@ -29,7 +32,7 @@ from ..domain.levels import (
     parse_yes_no,
 )
 from ..domain.person import InvalidNumber, compact, person_from_number
-from ..domain.pseudonym import pseudonym
+from ..domain.pseudonym import pseudonym_with_key, round_key
 from ..models import Registrering, Runde, State
 from .errors import KartleggingError
 from .registrations import derived, pseudonym_key
@@ -49,64 +52,159 @@ OPTIONAL_COLUMNS = [*FLAG_COLUMNS, *CHOICE_COLUMNS, *MULTI_COLUMNS, "antall_barn
                     "informert", "ikke_informert_grunn", *screening.COLUMNS]
 
 
+class _Parsed(dict):
+    """One column's parser with its answers kept: a file has few distinct values per column.
+
+    ``memo[text]`` is ``(True, value)`` or ``(False, message)``; the parser
+    runs once per distinct text, so checking a column costs a dict look-up per
+    row. Never used for the fødselsnummer (every value is distinct, and the
+    numbers must not be kept).
+    """
+
+    def __init__(self, parse):
+        super().__init__()
+        self.parse = parse
+
+    def __missing__(self, text):
+        try:
+            result = (True, self.parse(text))
+        except ValueError as exc:
+            result = (False, str(exc))
+        self[text] = result
+        return result
+
+
+def _whole_number(text):
+    if text and not (text.isascii() and text.isdigit()):
+        raise ValueError("må være et helt tall")
+    return int(text or 0)
+
+
+#: The columns of a registration an import writes, in the order of ``RowCleaner``'s tuples.
+INSERT_FIELDS = [
+    "pseudonym", "alder", "kjonn", "tjeneste", "kategori", *AREAS, "levekarsindeks", "rop",
+    *FLAG_COLUMNS, *CHOICE_COLUMNS, *MULTI_COLUMNS, "antall_barn", "informert",
+    "ikke_informert_grunn",
+]
+
+
+@functools.lru_cache(maxsize=4 * 3 ** len(AREAS))
+def _derived_for(rule: str, levels: tuple) -> tuple:
+    """(levekårsindeks, ROP) of eight level keys: a pure function of 3^8 combinations."""
+    d = derived(dict(zip(AREAS, levels, strict=True)), rule)
+    return d["levekarsindeks"], d["rop"]
+
+
+class RowCleaner:
+    """Checks the rows of one import into the tuples ``INSERT_FIELDS`` names.
+
+    The rules and messages are ``clean_row``'s; what is faster is that each
+    column's distinct values are parsed once (``_Parsed``), the derived values
+    (levekårsindeks, ROP) are computed once per combination of the eight levels,
+    and the round's HMAC key once per file.
+    """
+
+    def __init__(self, runde: Runde, header=None):
+        self.runde = runde
+        self.allow_synthetic = getattr(settings, "RUSFELT_ALLOW_SYNTHETIC_NUMBERS", False)
+        self.reference_date = runde.reference_date
+        allowed_tjenester = set(runde.tjenester)
+
+        def tjeneste(text):
+            value = parse_choice(text, TJENESTER, blank_ok=False)
+            return value if value in allowed_tjenester else _NotInRound(value)
+
+        self.tjeneste = _Parsed(tjeneste)
+        self.kategori = _Parsed(lambda t: parse_choice(t, KATEGORIER, blank_ok=False))
+        level = _Parsed(lambda t: parse_level(t).key)
+        self.areas = [(area, level) for area in AREAS]
+        self.flags = [(column, _Parsed(parse_yes_no)) for column in FLAG_COLUMNS]
+        self.choices = [(column, _Parsed(lambda t, a=allowed: parse_choice(t, a)))
+                        for column, allowed in CHOICE_COLUMNS.items()]
+        self.multis = [(column, _Parsed(lambda t, a=allowed: " ".join(parse_multi(t, a))))
+                       for column, allowed in MULTI_COLUMNS.items()]
+        self.antall_barn = _Parsed(_whole_number)
+        self.informert = _Parsed(lambda t: parse_yes_no(t, default=False))
+        self.rule = runde.levekarsindeks_regel
+        # Without any screening column the screening check finds nothing on any row.
+        self.screening = header is None or any(c in header for c in screening.COLUMNS)
+
+    def derived(self, levels: tuple) -> tuple:
+        return _derived_for(self.rule, levels)
+
+    @sensitive_variables()
+    def clean(self, row, errors: list):
+        """(compact number, person, values tuple without the pseudonym, screening) or None.
+
+        Appends RowErrors, in ``clean_row``'s order, for a bad row.
+        """
+        start = len(errors)
+        line = row.line
+        get = row.values.get
+        value = None
+        person = None
+        try:
+            value = compact(get("fodselsnummer") or "")
+            person = person_from_number(value, self.reference_date,
+                                        allow_synthetic=self.allow_synthetic)
+        except InvalidNumber as exc:
+            errors.append(RowError(line, "fodselsnummer", str(exc)))
+        ok, tjeneste = self.tjeneste[get("tjeneste") or ""]
+        if not ok:
+            errors.append(RowError(line, "tjeneste", tjeneste))
+        elif isinstance(tjeneste, _NotInRound):
+            errors.append(RowError(line, "tjeneste",
+                                   "tjenesten kan ikke registrere i denne runden"))
+        ok, kategori = self.kategori[get("kategori") or ""]
+        if not ok:
+            errors.append(RowError(line, "kategori", kategori))
+        levels = []
+        for area, parsed in self.areas:
+            ok, level = parsed[get(area) or ""]
+            if not ok:
+                errors.append(RowError(line, area, level))
+            levels.append(level)
+        rest = []
+        for group in (self.flags, self.choices, self.multis):
+            for column, parsed in group:
+                ok, item = parsed[get(column) or ""]
+                if not ok:
+                    errors.append(RowError(line, column, item))
+                rest.append(item)
+        ok, antall_barn = self.antall_barn[get("antall_barn") or ""]
+        if not ok:
+            errors.append(RowError(line, "antall_barn", antall_barn))
+        ok, informert = self.informert[get("informert") or ""]
+        if not ok:
+            errors.append(RowError(line, "informert", informert))
+        grunn = (get("ikke_informert_grunn") or "")[:300]
+        row_screening = (screening.clean_import_row(row, person.sex if person else None, errors)
+                         if self.screening else [])
+        if len(errors) > start:
+            return None
+        levels = tuple(levels)
+        return (value, person,
+                (person.age, person.sex, tjeneste, kategori, *levels, *self.derived(levels),
+                 *rest, antall_barn, informert, grunn),
+                row_screening)
+
+
+class _NotInRound(str):
+    """A known registering service that may not register in this round."""
+
+
 @sensitive_variables()
 def clean_row(row, runde: Runde, errors: list):
     """Validate one import row; append RowErrors; return (number, values, person) or None."""
-    start = len(errors)
-    values: dict = {}
-    number = row.get("fodselsnummer")
-    person = None
-    try:
-        person = person_from_number(
-            number, runde.reference_date,
-            allow_synthetic=getattr(settings, "RUSFELT_ALLOW_SYNTHETIC_NUMBERS", False))
-    except InvalidNumber as exc:
-        errors.append(RowError(row.line, "fodselsnummer", str(exc)))
-    try:
-        values["tjeneste"] = parse_choice(row.get("tjeneste"), TJENESTER, blank_ok=False)
-        if values["tjeneste"] not in runde.tjenester:
-            errors.append(RowError(row.line, "tjeneste",
-                                   "tjenesten kan ikke registrere i denne runden"))
-    except ValueError as exc:
-        errors.append(RowError(row.line, "tjeneste", str(exc)))
-    try:
-        values["kategori"] = parse_choice(row.get("kategori"), KATEGORIER, blank_ok=False)
-    except ValueError as exc:
-        errors.append(RowError(row.line, "kategori", str(exc)))
-    for area in AREAS:
-        try:
-            values[area] = parse_level(row.get(area)).key
-        except ValueError as exc:
-            errors.append(RowError(row.line, area, str(exc)))
-    for column in FLAG_COLUMNS:
-        try:
-            values[column] = parse_yes_no(row.get(column))
-        except ValueError as exc:
-            errors.append(RowError(row.line, column, str(exc)))
-    for column, allowed in CHOICE_COLUMNS.items():
-        try:
-            values[column] = parse_choice(row.get(column), allowed)
-        except ValueError as exc:
-            errors.append(RowError(row.line, column, str(exc)))
-    for column, allowed in MULTI_COLUMNS.items():
-        try:
-            values[column] = " ".join(parse_multi(row.get(column), allowed))
-        except ValueError as exc:
-            errors.append(RowError(row.line, column, str(exc)))
-    text = row.get("antall_barn")
-    if text and not text.isdigit():
-        errors.append(RowError(row.line, "antall_barn", "må være et helt tall"))
-    else:
-        values["antall_barn"] = int(text or 0)
-    try:
-        values["informert"] = parse_yes_no(row.get("informert"), default=False)
-    except ValueError as exc:
-        errors.append(RowError(row.line, "informert", str(exc)))
-    values["ikke_informert_grunn"] = row.get("ikke_informert_grunn")[:300]
-    # Optional AUDIT/DUDIT results (screening app); kept apart from the model's values.
-    # ``values["screening"]`` is popped before the model is built.
-    values["screening"] = screening.clean_import_row(row, person.sex if person else None, errors)
-    return None if len(errors) > start else (number, values, person)
+    cleaned = RowCleaner(runde).clean(row, errors)
+    if cleaned is None:
+        return None
+    value, person, values, row_screening = cleaned
+    values = dict(zip(INSERT_FIELDS[1:], values, strict=True))
+    for key in ("alder", "kjonn", "levekarsindeks", "rop"):
+        values.pop(key)
+    values["screening"] = row_screening
+    return row.get("fodselsnummer"), values, person
 
 
 @sensitive_variables()
@@ -130,35 +228,32 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
     header, rows = read_table(data, filename, limits())
     require_columns(header, REQUIRED_COLUMNS)
     errors: list = []
-    objects = []
-    screenings = []  # per object: its screening results (screening.mapping)
+    rows_out = []  # (pseudonym, values...) in the order of INSERT_FIELDS
+    screenings = []  # (pseudonym, sex, screening results) of rows that have any
     seen: dict[str, int] = {}
-    secret = pseudonym_key()
-    rule = runde.levekarsindeks_regel
+    key = round_key(runde.code, pseudonym_key())
+    cleaner = RowCleaner(runde, header)
     for i, row in enumerate(rows, start=1):
         if progress and i % 1000 == 0:
             progress(i, len(rows))
-        cleaned = clean_row(row, runde, errors)
+        cleaned = cleaner.clean(row, errors)
         if cleaned is None:
             continue
-        number, values, person = cleaned
-        row_screening = values.pop("screening")
-        value = compact(number)
-        pseudo = pseudonym(value, runde.code, secret)
+        value, person, values, row_screening = cleaned
+        pseudo = pseudonym_with_key(value, key)
         if pseudo in seen:
             errors.append(RowError(row.line, "fodselsnummer",
                                    f"samme person som på linje {seen[pseudo]}"))
             continue
         seen[pseudo] = row.line
-        objects.append(Registrering(
-            runde=runde, pseudonym=pseudo, alder=person.age, kjonn=person.sex,
-            created_by=user, **values, **derived(values, rule)))
-        screenings.append(row_screening)
+        rows_out.append((pseudo, *values))
+        if row_screening:
+            screenings.append((pseudo, person.sex, row_screening))
     if progress:
         progress(len(rows), len(rows))
     if errors:
         raise InvalidRows(errors)
-    if not objects:
+    if not rows_out:
         raise InvalidRows([RowError(2, "", "filen har ingen registreringer")])
     with transaction.atomic():
         try:
@@ -171,24 +266,33 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
                                    "mens filen ble kontrollert). Ingenting er lagret.")
         existing = set(Registrering.objects.filter(runde=runde)
                        .values_list("pseudonym", flat=True))
-        clashes = [RowError(seen[o.pseudonym], "fodselsnummer",
+        clashes = [RowError(seen[r[0]], "fodselsnummer",
                             "personen er allerede registrert i runden")
-                   for o in objects if o.pseudonym in existing]
+                   for r in rows_out if r[0] in existing]
         if clashes:
             raise InvalidRows(sorted(clashes, key=lambda e: e.line))
         if dry_run:
-            return len(objects)
+            return len(rows_out)
+        now = timezone.now()
         try:
             with transaction.atomic():
-                Registrering.objects.bulk_create(objects, batch_size=2000)
+                bulkload.insert_rows(Registrering, INSERT_FIELDS, rows_out, constants={
+                    "runde": runde, "levekarsindeks_regel": cleaner.rule,
+                    "created_by": user, "created_at": now, "updated_at": now})
         except IntegrityError:  # a registration of one of them committed meanwhile
             raise KartleggingError(
                 "Noen av personene ble registrert i runden mens filen ble lest inn. "
                 "Ingenting er lagret; last inn filen på nytt for å se hvilke.") from None
-        n_screening = screening.bulk_attach(
-            [(obj, s) for obj, s in zip(objects, screenings, strict=True) if s], user=user)
+        n_screening = 0
+        if screenings:
+            ids = dict(Registrering.objects.filter(runde=runde, pseudonym__in=[
+                p for p, _sex, _s in screenings]).values_list("pseudonym", "pk"))
+            n_screening = screening.bulk_attach(
+                [(Registrering(pk=ids[p], kjonn=sex), s) for p, sex, s in screenings],
+                user=user)
         audit.record(AuditAction.IMPORT, request=request, user=user, obj=runde,
                      username="" if user else "kommandolinje",
-                     detail={"import": "registreringer", "rows": len(objects),
+                     detail={"import": "registreringer", "rows": len(rows_out),
                              "screening": n_screening})
-    return len(objects)
+    bulkload.analyze_after_load(Registrering, len(rows_out))
+    return len(rows_out)

@@ -53,6 +53,29 @@ def test_age_at_reference_date_and_legal_sex_from_the_number():
     assert person_from_number(FNR_WOMAN, date(2019, 10, 14)).age == 32
 
 
+@settings(max_examples=300, deadline=None)
+@given(birth=st.dates(date(1900, 1, 1), date(2039, 12, 31)),
+       individual=st.integers(0, 999), d_number=st.booleans(),
+       separators=st.sampled_from(["", " ", "-"]))
+def test_sex_and_compact_form_agree_with_stdnum(birth, individual, d_number, separators):
+    """The fast paths (compact 11 digits, sex from digit 9) against python-stdnum itself."""
+    from stdnum.no import fodselsnummer
+
+    from rusfelt.kartlegging.domain.person import compact
+
+    day = birth.day + (40 if d_number else 0)
+    base = f"{day:02d}{birth:%m}{birth.year % 100:02d}{individual:03d}"
+    k1 = fodselsnummer.calc_check_digit1(base)
+    k2 = fodselsnummer.calc_check_digit2(base + k1)
+    number = base + k1 + k2
+    typed = number[:6] + separators + number[6:]
+    assert compact(typed) == fodselsnummer.compact(typed)
+    if not fodselsnummer.is_valid(number) or fodselsnummer.get_birth_date(number) != birth:
+        return
+    person = person_from_number(typed, date(birth.year + 1, 12, 31))
+    assert person.sex == ("mann" if fodselsnummer.get_gender(number) == "M" else "kvinne")
+
+
 def test_d_nummer_is_accepted_when_stdnum_accepts_it():
     from stdnum.no import fodselsnummer
 
