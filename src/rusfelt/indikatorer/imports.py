@@ -7,8 +7,9 @@ the entry points.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
-from rusfelt.core import audit
+from rusfelt.core import audit, bulkload
 from rusfelt.core.domain.tabular import InvalidRows, RowError, read_table, require_columns
 from rusfelt.core.models import AuditAction, OrgUnit
 from rusfelt.core.uploads import limits
@@ -23,6 +24,24 @@ NATIONAL_CODE = "0"
 # --- Import of values -------------------------------------------------------
 
 
+class _Parsed(dict):
+    """A column's parser with its answers kept: ``memo[text]`` is (True, value) or
+    (False, message). A national file repeats few indicator numbers, unit codes,
+    years and flags, so each distinct text is parsed once."""
+
+    def __init__(self, parse):
+        super().__init__()
+        self.parse = parse
+
+    def __missing__(self, text):
+        try:
+            result = (True, self.parse(text))
+        except parsing.CellError as exc:
+            result = (False, str(exc))
+        self[text] = result
+        return result
+
+
 def _parse_values(header, rows, sett, default_unit_code, allowed_units):
     numbers = set(sett.indikatorer.values_list("number", flat=True))
     unit_codes = set(OrgUnit.objects.values_list("code", flat=True))
@@ -30,74 +49,78 @@ def _parse_values(header, rows, sett, default_unit_code, allowed_units):
     parsed: list[parsing.ParsedValue] = []
     seen: dict[tuple, int] = {}
 
-    def check_unit(row, column, code):
-        if code not in unit_codes:
-            errors.append(RowError(row.line, column, f"ukjent enhet «{code}»"))
-            return False
-        if allowed_units is not None and code not in allowed_units:
-            errors.append(RowError(row.line, column, f"du kan ikke registrere for enhet {code}"))
-            return False
-        return True
+    def known_indicator(text):
+        number = parsing.indicator_number(text)
+        if number not in numbers:
+            raise parsing.CellError(f"indikator {number} finnes ikke i settet")
+        return number
 
-    def add(row, number, code, year, cell_column, text, extra):
-        try:
-            value, reason = parsing.parse_value(text)
-        except parsing.CellError as exc:
-            errors.append(RowError(row.line, cell_column, str(exc)))
+    def known_unit(code):
+        if code not in unit_codes:
+            raise parsing.CellError(f"ukjent enhet «{code}»")
+        if allowed_units is not None and code not in allowed_units:
+            raise parsing.CellError(f"du kan ikke registrere for enhet {code}")
+        return code
+
+    indicators = _Parsed(known_indicator)
+    units = _Parsed(known_unit)
+    years = _Parsed(parsing.parse_year)
+    flags = _Parsed(parsing.parse_bool)
+    values = _Parsed(parsing.parse_value)
+
+    def add(line, number, code, year, cell_column, text, merknad="", reason="",
+            provisional=False, break_in_series=False):
+        ok, result = values[text]
+        if not ok:
+            errors.append(RowError(line, cell_column, result))
             return
         key = (number, code, year)
         if key in seen:
-            errors.append(
-                RowError(row.line, cell_column, f"gjentar verdien fra linje {seen[key]}")
-            )
+            errors.append(RowError(line, cell_column, f"gjentar verdien fra linje {seen[key]}"))
             return
-        seen[key] = row.line
-        parsed.append(
-            parsing.ParsedValue(
-                number, code, year, value, extra.get("mangler_arsak") or reason,
-                extra.get("merknad", ""), extra.get("forelopig", False),
-                extra.get("brudd", False), row.line,
-            )
-        )
+        seen[key] = line
+        value, missing = result
+        parsed.append(parsing.ParsedValue(
+            number, code, year, value, reason or missing, merknad, provisional,
+            break_in_series, line))
 
     wide = parsing.is_wide(header)
     if not wide:
         require_columns(header, parsing.LONG_COLUMNS)
+    year_columns = [(column, int(column)) for column in parsing.year_columns(header)]
     for row in rows:
-        try:
-            number = parsing.indicator_number(row.get("indikator"))
-        except parsing.CellError as exc:
-            errors.append(RowError(row.line, "indikator", str(exc)))
+        get = row.values.get
+        line = row.line
+        ok, number = indicators[get("indikator") or ""]
+        if not ok:
+            errors.append(RowError(line, "indikator", number))
             continue
-        if number not in numbers:
-            errors.append(
-                RowError(row.line, "indikator", f"indikator {number} finnes ikke i settet")
-            )
-            continue
-        code = row.get("enhet") or (default_unit_code if wide else "")
+        code = get("enhet") or (default_unit_code if wide else "")
         if not code:
-            errors.append(RowError(row.line, "enhet", "enhetskoden mangler"))
+            errors.append(RowError(line, "enhet", "enhetskoden mangler"))
             continue
-        if not check_unit(row, "enhet", code):
+        ok, message = units[code]
+        if not ok:
+            errors.append(RowError(line, "enhet", message))
             continue
         if wide:
-            for column in parsing.year_columns(header):
-                if row.get(column):
-                    add(row, number, code, int(column), column, row.get(column), {})
+            for column, year in year_columns:
+                text = get(column)
+                if text:
+                    add(line, number, code, year, column, text)
             continue
-        try:
-            year = parsing.parse_year(row.get("ar"))
-        except parsing.CellError as exc:
-            errors.append(RowError(row.line, "ar", str(exc)))
+        ok, year = years[get("ar") or ""]
+        if not ok:
+            errors.append(RowError(line, "ar", year))
             continue
-        extra = {"merknad": row.get("merknad"), "mangler_arsak": row.get("mangler_arsak")}
-        try:
-            extra["forelopig"] = parsing.parse_bool(row.get("forelopig"))
-            extra["brudd"] = parsing.parse_bool(row.get("brudd"))
-        except parsing.CellError as exc:
-            errors.append(RowError(row.line, "forelopig/brudd", str(exc)))
+        ok_f, provisional = flags[get("forelopig") or ""]
+        ok_b, break_in_series = flags[get("brudd") or ""]
+        if not (ok_f and ok_b):
+            errors.append(RowError(line, "forelopig/brudd",
+                                   provisional if not ok_f else break_in_series))
             continue
-        add(row, number, code, year, "verdi", row.get("verdi"), extra)
+        add(line, number, code, year, "verdi", get("verdi") or "", get("merknad") or "",
+            get("mangler_arsak") or "", provisional, break_in_series)
     if errors:
         raise InvalidRows(errors)
     return parsed
@@ -128,39 +151,55 @@ def import_values(
         detail={"import": "indikatorverdier", "sett": sett.slug,
                 "created": result["created"], "updated": result["updated"]},
     )
+    bulkload.analyze_after_load(Verdi, result["created"])
     return result
 
 
+#: The columns ``store_values`` writes for a new value, in the order of its tuples.
+VALUE_FIELDS = ["indikator", "unit", "year", "value", "missing_reason", "merknad",
+                "provisional", "break_in_series"]
+
+
 def store_values(sett, parsed: list[parsing.ParsedValue], *, user=None) -> dict:
-    """Upsert parsed values (two queries plus the bulk writes)."""
-    indicators = {i.number: i for i in sett.indikatorer.all()}
-    units = {u.code: u for u in OrgUnit.objects.filter(code__in={p.unit_code for p in parsed})}
+    """Upsert parsed values: two reads, the new values in one bulk load, one bulk update.
+
+    New values go through ``core.bulkload`` (COPY on PostgreSQL, full-size
+    batches on SQLite); values already stored are compared and only the
+    changed ones updated.
+    """
+    indicators = dict(sett.indikatorer.values_list("number", "pk"))
+    units = dict(OrgUnit.objects.filter(code__in={p.unit_code for p in parsed})
+                 .values_list("code", "pk"))
     existing = {
         (v.indikator_id, v.unit_id, v.year): v
         for v in Verdi.objects.filter(
-            indikator__sett=sett, unit__in=units.values(),
+            indikator__sett=sett, unit__in=list(units.values()),
             year__in={p.year for p in parsed},
         )
-    }
+    } if parsed else {}
     new, changed = [], []
     fields = ["value", "missing_reason", "merknad", "provisional", "break_in_series",
               "updated_by"]
     for p in parsed:
         ind, unit = indicators[p.number], units[p.unit_code]
+        verdi = existing.get((ind, unit, p.year)) if existing else None
+        if verdi is None:
+            new.append((ind, unit, p.year, p.value, p.missing_reason, p.merknad,
+                        p.provisional, p.break_in_series))
+            continue
         attrs = {
             "value": p.value, "missing_reason": p.missing_reason, "merknad": p.merknad,
             "provisional": p.provisional, "break_in_series": p.break_in_series,
-            "updated_by": user,
         }
-        verdi = existing.get((ind.pk, unit.pk, p.year))
-        if verdi is None:
-            new.append(Verdi(indikator=ind, unit=unit, year=p.year, **attrs))
-            continue
-        if any(getattr(verdi, k) != v for k, v in attrs.items() if k != "updated_by"):
+        if any(getattr(verdi, k) != v for k, v in attrs.items()):
             for k, v in attrs.items():
                 setattr(verdi, k, v)
+            verdi.updated_by = user
             changed.append(verdi)
-    Verdi.objects.bulk_create(new)
+    if new:
+        with transaction.atomic():
+            bulkload.insert_rows(Verdi, VALUE_FIELDS, new, constants={
+                "updated_by": user, "updated_at": timezone.now()})
     if changed:
         Verdi.objects.bulk_update(changed, fields)
     return {"created": len(new), "updated": len(changed), "rows": len(parsed)}

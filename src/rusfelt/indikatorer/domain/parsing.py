@@ -16,8 +16,8 @@ Layouts (``rusfelt indikatorer import``):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 MISSING_MARKERS = {
     "n/a": "Ikke tilgjengelig (N/A)",
@@ -35,8 +35,9 @@ class CellError(ValueError):
     """A cell that cannot be read; the message is shown to the user in bokmål."""
 
 
-@dataclass(frozen=True)
-class ParsedValue:
+class ParsedValue(NamedTuple):
+    """One value of an import, checked (a named tuple: an import makes 300 000 of them)."""
+
     number: int
     unit_code: str
     year: int

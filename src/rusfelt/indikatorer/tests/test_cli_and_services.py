@@ -133,6 +133,35 @@ def test_a_bad_file_stores_nothing_and_names_every_line_and_column(sett, tmp_pat
     assert Verdi.objects.count() == count
 
 
+def test_a_large_import_is_one_bulk_load_and_refreshes_statistics(sett):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rusfelt.core import bulkload
+
+    lines = ["indikator,enhet,ar,verdi"] + [
+        f"{number},0301,{year},{number + year / 100:.2f}"
+        for number in sett.indikatorer.values_list("number", flat=True)
+        for year in range(2000, 2016)]
+    before = Verdi.objects.count()
+    assert (bulkload.table_rows_estimate(Verdi) or 0) < before + 1000
+    with CaptureQueriesContext(connection) as queries:
+        result = services.import_values(sett, "\n".join(lines).encode(), "v.csv")
+    assert result["created"] == len(lines) - 1 > 1000
+    inserts = [q for q in queries if 'INSERT INTO "indikatorer_verdi"' in q["sql"]]
+    # SQLite: one statement (bulk_create took a statement per 124 values);
+    # PostgreSQL: COPY, no INSERT.
+    assert len(inserts) == (1 if connection.vendor == "sqlite" else 0)
+    assert Verdi.objects.count() == before + result["created"]
+    v = Verdi.objects.get(indikator__sett=sett, indikator__number=16, unit__code="0301",
+                          year=2015)
+    assert v.value == Decimal("36.15") and not v.provisional and v.missing_reason == ""
+    # The planner now knows the table's new size (SQLite samples with
+    # PRAGMA analysis_limit, so its figure is an estimate).
+    assert Verdi.objects.count() * 0.7 <= bulkload.table_rows_estimate(Verdi) <= before * 2 + (
+        result["created"] * 1.3)
+
+
 def test_missing_columns_and_unknown_set(sett, tmp_path):
     path = _write(tmp_path, "x.csv", "indikator,enhet,verdi\n16,0,5\n")
     with pytest.raises(CommandError, match="kolonne ar: kolonnen mangler"):
