@@ -19,9 +19,14 @@ from . import policy
 class IdleTimeoutMiddleware:
     """Sign out a session with record-level roles after RUSFELT_IDLE_TIMEOUT idle seconds.
 
-    Other sessions keep Django's SESSION_COOKIE_AGE. Every signed-in request
-    notes its time; the roles are looked up only when a session has been
-    idle that long. Must come after the authentication and message middleware.
+    Other sessions keep Django's SESSION_COOKIE_AGE. A signed-in request notes
+    its time when the noted time is RUSFELT_SESSION_TOUCH_SECONDS old or more,
+    so a plain read writes the session at most that often (the write also
+    renews the session's expiry); the noted time may thus be up to that many
+    seconds early, and a session is signed out after at least
+    RUSFELT_IDLE_TIMEOUT minus that many idle seconds, never later than the
+    timeout. The roles are looked up only when a session has been idle that
+    long. Must come after the authentication and message middleware.
     """
 
     def __init__(self, get_response):
@@ -42,7 +47,8 @@ class IdleTimeoutMiddleware:
                 messages.info(request, _("Du ble logget ut fordi du ikke hadde vært aktiv på en "
                                          "stund. Logg inn igjen."))
                 return redirect_to_login(request.get_full_path())
-            request.session[policy.LAST_SEEN] = now
+            if last is None or now - last >= settings.RUSFELT_SESSION_TOUCH_SECONDS:
+                request.session[policy.LAST_SEEN] = now
         return self.get_response(request)
 
 

@@ -180,9 +180,13 @@ def oidc_from_env(environ=None) -> dict | None:
 
 RUSFELT_OIDC = oidc_from_env()
 
-# Sessions expire after four idle hours and when the browser closes.
+# Sessions expire after four idle hours and when the browser closes. A plain
+# read does not write the session: the idle timeout's middleware notes a
+# signed-in session's time (and so renews its expiry) at most once every
+# RUSFELT_SESSION_TOUCH_SECONDS (rusfelt.konto.middleware).
 SESSION_COOKIE_AGE = 4 * 60 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+RUSFELT_SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

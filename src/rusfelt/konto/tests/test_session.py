@@ -177,3 +177,54 @@ def test_a_second_factor_code_re_authenticates_too(client, oslo_planlegger, enro
         assert response["Location"].startswith(reverse("konto:reauth") + "?next=")
         client.post(reverse("konto:reauth"), {"token": totp_code(secret)})
         assert client.get(reverse("kartlegging:access_lookup")).status_code == 200
+
+
+# --- Session writes (issue 12) ----------------------------------------------------
+
+
+def _session_writes(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries.captured_queries
+            if "django_session" in q["sql"] and not q["sql"].lstrip().startswith("SELECT")]
+
+
+def test_a_plain_read_within_a_minute_does_not_write_the_session(
+    client, clock, sth_kartlegger
+):
+    _sign_in(client, sth_kartlegger)
+    url = reverse("core:unit_list")
+    client.get(url)
+    clock.shift(59)
+    assert _session_writes(client, url) == []
+
+
+def test_the_session_is_touched_once_a_minute_and_its_expiry_renewed(
+    client, clock, sth_kartlegger
+):
+    from django.contrib.sessions.models import Session
+
+    from rusfelt.konto import policy
+
+    _sign_in(client, sth_kartlegger)
+    url = reverse("core:unit_list")
+    client.get(url)
+    key = client.session.session_key
+    expiry = Session.objects.get(session_key=key).expire_date
+    clock.shift(60)
+    assert len(_session_writes(client, url)) == 1
+    assert client.session[policy.LAST_SEEN] == time.time()
+    assert Session.objects.get(session_key=key).expire_date - expiry == dt.timedelta(seconds=60)
+
+
+def test_requests_within_a_minute_keep_a_session_alive_past_the_timeout(
+    client, clock, sth_kartlegger
+):
+    """Reads every 50 s for 40 minutes: the noted time moves on, no sign-out."""
+    _sign_in(client, sth_kartlegger)
+    for _ in range(48):
+        clock.shift(50)
+        assert client.get(reverse("core:unit_list")).status_code == 200
