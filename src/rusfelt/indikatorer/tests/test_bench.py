@@ -29,7 +29,7 @@ def test_the_benchmark_fills_and_measures_every_page_as_json():
     assert result["app"] == "indikatorer"
     assert result["scale"]["kommuner"] == 356 and result["scale"]["bydeler"] == 34
     names = [op["navn"] for op in result["operations"]]
-    assert names[0] == "import, langt format (én fil)"
+    assert names[0] == "import, langt format"
     assert "statustabell, landet" in names and "indikator 16 med graf, alle enheter" in names
     assert "statustabell, landet, 4× data" in names
     for op in result["operations"]:
