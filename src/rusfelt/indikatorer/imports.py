@@ -202,6 +202,7 @@ def store_values(sett, parsed: list[parsing.ParsedValue], *, user=None) -> dict:
                 "updated_by": user, "updated_at": timezone.now()})
     if changed:
         Verdi.objects.bulk_update(changed, fields)
+    Indikatorsett.values_changed(sett.pk)
     return {"created": len(new), "updated": len(changed), "rows": len(parsed)}
 
 

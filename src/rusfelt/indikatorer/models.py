@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +76,11 @@ class Indikatorsett(models.Model):
         help_text=_("Første år settet måles fra (seed 001 L355: 2016)."),
     )
     source_ref = models.CharField(_("kilde"), max_length=200, blank=True)
+    data_version = models.PositiveIntegerField(
+        default=0, editable=False,
+        db_comment="Bumped whenever a value of the set is written or deleted; "
+                   "keys what is cached from the values (filter choices)",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -86,6 +92,15 @@ class Indikatorsett(models.Model):
 
     def get_absolute_url(self):
         return reverse("indikatorer:sett", args=[self.slug])
+
+    @staticmethod
+    def values_changed(sett_id: int) -> None:
+        """Note that values of the set were written or deleted (one UPDATE).
+
+        Every writer of ``Verdi`` calls this, in the writing transaction, so
+        nothing cached under the old ``data_version`` is read again.
+        """
+        Indikatorsett.objects.filter(pk=sett_id).update(data_version=F("data_version") + 1)
 
 
 class Gruppe(models.Model):

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max, Min
 
@@ -81,13 +82,41 @@ def points_by_indicator(values) -> dict[int, dict[int, Point]]:
 def year_range(sett: Indikatorsett, values, span: int = 3) -> tuple[int, int] | None:
     """(first, last) year of a status table: ``span`` years ending with the latest value."""
     agg = values.filter(indikator__sett=sett).aggregate(first=Min("year"), last=Max("year"))
-    if agg["last"] is None:
+    return span_of(sett, agg["first"], agg["last"], span)
+
+
+def span_of(sett: Indikatorsett, first, last, span: int = 3) -> tuple[int, int] | None:
+    """``year_range`` from the first and last year with values (None, None: none)."""
+    if last is None:
         return None
-    last = agg["last"]
-    first = max(agg["first"], last - span + 1)
+    first = max(first, last - span + 1)
     if sett.baseline_year and sett.baseline_year <= last:
         first = max(first, sett.baseline_year)
     return first, last
+
+
+#: Seconds the coverage of a set stays cached (a new data version is a new key anyway).
+COVERAGE_SECONDS = 24 * 60 * 60
+
+
+def coverage(sett: Indikatorsett) -> dict[int, tuple[int, ...]]:
+    """{unit id: the years it has value rows in} for the whole set, unscoped.
+
+    One scan of the set's values per data version (``Indikatorsett.
+    data_version``), then from the cache: the status pages take their filter
+    choices and default years from this instead of scanning the values on
+    every request. Callers narrow it to the units the user may see.
+    """
+    key = f"indikatorer:dekning:{sett.pk}:{sett.data_version}"
+    found = cache.get(key)
+    if found is None:
+        years: dict[int, set[int]] = defaultdict(set)
+        for unit_id, year in (Verdi.objects.filter(indikator__sett=sett).order_by()
+                              .values_list("unit_id", "year").distinct()):
+            years[unit_id].add(year)
+        found = {unit_id: tuple(sorted(ys)) for unit_id, ys in years.items()}
+        cache.set(key, found, COVERAGE_SECONDS)
+    return found
 
 
 # --- Status tables -----------------------------------------------------------
@@ -143,11 +172,11 @@ def status_table(
         last_year = last_year or found[1]
     years = list(range(first_year, last_year + 1))
     columns = change_columns(first_year, last_year)
-    by_key = {
-        (v.indikator_id, v.year): v
-        for v in unit_values.filter(year__gte=first_year, year__lte=last_year)
-    }
-    points = points_by_indicator(unit_values.filter(year__gte=first_year, year__lte=last_year))
+    by_key = {}
+    points: dict[int, dict[int, Point]] = defaultdict(dict)
+    for v in unit_values.filter(year__gte=first_year, year__lte=last_year).order_by():
+        by_key[v.indikator_id, v.year] = v
+        points[v.indikator_id][v.year] = Point(v.value, v.break_in_series)
     thresholds = thresholds_of(sett)
     if indicators is None:
         indicators = sett.indikatorer.all()
@@ -314,6 +343,7 @@ def record_kartlegging_values(*, unit: OrgUnit, year: int, values: dict, rule: s
             },
         )
         written += 1
+    Indikatorsett.values_changed(sett.pk)
     audit.record(AuditAction.UPDATE, unit=unit,
                  detail={"indikatorer": KARTLEGGING_SLUG, "year": year, "rule": rule,
                          "values": written})

@@ -11,18 +11,18 @@ import altair as alt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Max, Min, Q
+from django.db.models import Avg, Max, Min
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rusfelt.core import audit
-from rusfelt.core.charts import svg_data_uri
+from rusfelt.core.charts import cached_svg_data_uri
 from rusfelt.core.dokumenter import labels
 from rusfelt.core.dokumenter import render as render_document
 from rusfelt.core.domain.tabular import InvalidRows, TableError
-from rusfelt.core.models import AuditAction, OrgUnit
+from rusfelt.core.models import AuditAction, Niva, OrgUnit
 from rusfelt.core.roles import Role
 from rusfelt.core.scoping import has_role, units_for
 
@@ -35,6 +35,7 @@ from .forms import (
     StatusFilterForm,
 )
 from .models import Gruppe, Indikatorsett, Maalvurdering, Verdi
+from .templatetags import indikatorer_tags as cells
 
 READ_ROLES = [Role.LESER, Role.PLANLEGGER, Role.KARTLEGGER]
 WRITE_ROLES = [Role.PLANLEGGER]
@@ -61,19 +62,27 @@ def _years(values) -> list[int]:
     return list(values.order_by("-year").values_list("year", flat=True).distinct())
 
 
-def _default_unit_code(set_values) -> str:
-    """The country when it has figures in the set, else the first unit that has."""
-    if set_values.filter(unit__code=services.NATIONAL_CODE).exists():
-        return services.NATIONAL_CODE
-    first = set_values.order_by("unit__path").values_list("unit__code", flat=True).first()
-    return first or services.NATIONAL_CODE
+def _filter_choices(user, sett):
+    """The units and years the status filters offer, from small tables and the set's
+    cached coverage (``services.coverage``), not from the values themselves.
 
-
-def _unit_choices(user, sett, values):
-    """Units with values in the set that the user sees, and the user's own units."""
-    ids = values.filter(indikator__sett=sett).order_by().values("unit")
-    own = units_for(user, READ_ROLES).values("pk")
-    return list(OrgUnit.objects.filter(Q(pk__in=ids) | Q(pk__in=own)).order_by("path"))
+    Units: those with values in the set that the user sees (their own units and
+    the country's published figures, as ``Verdi.visible_to``), and the user's own
+    units; years: those with values in those units, newest first. Also the
+    default unit: the country when it has figures in the set, else the first
+    unit (by path) that has.
+    """
+    own = set(units_for(user, READ_ROLES).values_list("pk", flat=True))
+    national = dict(OrgUnit.objects.filter(level=Niva.LAND).values_list("pk", "code"))
+    present = services.coverage(sett)
+    with_values = {pk for pk in present if pk in own or pk in national}
+    years = sorted({y for pk in with_values for y in present[pk]}, reverse=True)
+    units = list(OrgUnit.objects.filter(pk__in=with_values | own).order_by("path"))
+    if any(national.get(pk) == services.NATIONAL_CODE for pk in with_values):
+        default = services.NATIONAL_CODE
+    else:
+        default = next((u.code for u in units if u.pk in with_values), services.NATIONAL_CODE)
+    return units, years, default
 
 
 @login_required
@@ -89,10 +98,8 @@ def _status_context(request, sett, *, filters=True):
     every indicator of every goal).
     """
     values = _values(request.user)
-    set_values = values.filter(indikator__sett=sett)
-    years = _years(set_values)
+    choices, years, default_code = _filter_choices(request.user, sett)
     sources = sorted(set(sett.indikatorer.values_list("source", flat=True)) - {""})
-    choices = _unit_choices(request.user, sett, values)
     form = StatusFilterForm(
         request.GET or None, units=choices, years=years,
         groups=sett.grupper.all(), sources=sources,
@@ -100,7 +107,7 @@ def _status_context(request, sett, *, filters=True):
     data = form.cleaned_data if form.is_valid() else {}
     if not filters:
         data = {k: v for k, v in data.items() if k in ("enhet", "til")}
-    code = data.get("enhet") or request.GET.get("enhet") or _default_unit_code(set_values)
+    code = data.get("enhet") or request.GET.get("enhet") or default_code
     unit = _unit(request.user, code)
     indicators = sett.indikatorer.all()
     if data.get("gruppe"):
@@ -115,6 +122,12 @@ def _status_context(request, sett, *, filters=True):
         first = max(last - 2, sett.baseline_year or last - 2)
         if first >= last:
             first = last - 1
+    else:
+        # The unit's own years with values (the unit is one the user sees).
+        present = services.coverage(sett).get(unit.pk, ())
+        found = services.span_of(sett, present[0], present[-1]) if present else None
+        if found is not None:
+            first, last = found
     table = services.status_table(
         sett, unit, values, first_year=first, last_year=last, indicators=indicators
     )
@@ -138,6 +151,10 @@ def _status_context(request, sett, *, filters=True):
 def sett_detail(request, slug):
     sett = get_object_or_404(Indikatorsett, slug=slug)
     context = _status_context(request, sett)
+    for group in context["table"].groups:
+        for row in group.rows:  # formatted once here, not per cell in the template
+            row.value_cells = [cells.status_value_td(v, row.indikator) for v in row.values]
+            row.change_cells = [cells.judgement_td(c) for c in row.changes]
     return render(request, "indikatorer/sett.html", context)
 
 
@@ -200,9 +217,13 @@ def indikator_detail(request, slug, number):
     rows = []
     for entry in by_unit.values():
         last = max(entry["values"])
+        row_cells = [entry["values"].get(y) for y in years]
+        change = change_between(spec, entry["points"], last - 1, last, thresholds)
         rows.append({
-            "unit": entry["unit"], "cells": [entry["values"].get(y) for y in years],
-            "change": change_between(spec, entry["points"], last - 1, last, thresholds),
+            "unit": entry["unit"], "cells": row_cells, "change": change,
+            "value_cells": [cells.detail_value_td(v, indikator) for v in row_cells],
+            "change_cell": cells.judgement_td(change),
+            "merknad": row_cells[-1].merknad if row_cells and row_cells[-1] else "",
         })
     title = f"{indikator.number} {indikator.title}"
     if len(by_unit) <= MAX_UNITS_IN_CHART:
@@ -210,20 +231,28 @@ def indikator_detail(request, slug, number):
             {"enhet": e["unit"].name, "ar": y, "verdi": float(v.value)}
             for e in by_unit.values() for y, v in e["values"].items() if v.value is not None
         ]
-        chart = _line_chart(chart_rows, title, indikator.unit_label) if chart_rows else None
+        chart = cached_svg_data_uri(
+            ["indikatorer-linje-v1", title, indikator.unit_label, chart_rows],
+            lambda: _line_chart(chart_rows, title, indikator.unit_label) if chart_rows else None,
+        )
         spread = False
     else:
-        chart = _spread_chart(values, title, indikator.unit_label)
+        national, band_rows, mean_rows = _spread_rows(values)
+        chart = cached_svg_data_uri(
+            ["indikatorer-spenn-v1", title, indikator.unit_label, national, band_rows,
+             mean_rows],
+            lambda: _spread_chart(national, band_rows, mean_rows, title, indikator.unit_label),
+        )
         spread = True
     return render(request, "indikatorer/indikator.html", {
         "sett": sett, "indikator": indikator, "years": years, "rows": rows,
-        "chart": svg_data_uri(chart) if chart is not None else None, "spread": spread,
+        "chart": chart, "spread": spread,
         "rule_note": indikator.kind == "ratio",
     })
 
 
-def _spread_chart(values, title, unit_label):
-    """The country's line with the lowest, mean and highest unit value per year.
+def _spread_rows(values):
+    """The country's values, and the lowest, mean and highest unit value per year.
 
     With hundreds of municipalities one line each is unreadable; the spread is
     aggregated in the database.
@@ -244,6 +273,11 @@ def _spread_chart(values, title, unit_label):
         {"ar": r["year"], "verdi": float(r["mean"]), "serie": _("Gjennomsnitt for enhetene")}
         for r in spread
     ]
+    return national, band_rows, mean_rows
+
+
+def _spread_chart(national, band_rows, mean_rows, title, unit_label):
+    """The country's line with the band from the lowest to the highest unit and their mean."""
     x = alt.X("ar:O", title=_("År"), axis=alt.Axis(labelAngle=0))
     band = alt.Chart(alt.Data(values=band_rows)).mark_area(opacity=0.25).encode(
         x=x, y=alt.Y("lo:Q", title=unit_label or _("Verdi")), y2="hi:Q"
@@ -280,20 +314,24 @@ def compare(request, slug, number):
             spec, {y: services.Point(v.value, v.break_in_series) for y, v in by_year.items()},
             year - 1, year, thresholds,
         )
-        rows.append({"unit": units[unit_id], "verdi": current, "change": change})
+        rows.append({"unit": units[unit_id], "verdi": current, "change": change,
+                     "value_cell": cells.compare_value_td(current, indikator),
+                     "change_cell": cells.judgement_td(change)})
     rows.sort(key=lambda r: r["unit"].path)
     chart = None
     chart_rows = [
         {"enhet": r["unit"].name, "verdi": float(r["verdi"].value)}
         for r in rows if r["verdi"].value is not None
     ]
-    x_axis = alt.X("verdi:Q", title=indikator.unit_label or _("Verdi"))
+    title = f"{indikator.title} {year}"
     if chart_rows and len(chart_rows) <= MAX_UNITS_IN_CHART * 2:
-        chart = svg_data_uri(
-            alt.Chart(alt.Data(values=chart_rows), title=f"{indikator.title} {year}")
+        chart = cached_svg_data_uri(
+            ["indikatorer-stolper-v1", title, indikator.unit_label, chart_rows],
+            lambda: alt.Chart(alt.Data(values=chart_rows), title=title)
             .mark_bar()
-            .encode(y=alt.Y("enhet:N", title=_("Enhet"), sort=None), x=x_axis)
-            .properties(width=520, height=max(60, 34 * len(chart_rows)))
+            .encode(y=alt.Y("enhet:N", title=_("Enhet"), sort=None),
+                    x=alt.X("verdi:Q", title=indikator.unit_label or _("Verdi")))
+            .properties(width=520, height=max(60, 34 * len(chart_rows))),
         )
     elif chart_rows:
         # Hundreds of units: one tick per unit, the country marked apart.
@@ -301,11 +339,13 @@ def compare(request, slug, number):
         for r, row in zip(chart_rows, [r for r in rows if r["verdi"].value is not None],
                           strict=True):
             r["serie"] = national if row["unit"].level == "land" else _("Enhetene")
-        chart = svg_data_uri(
-            alt.Chart(alt.Data(values=chart_rows), title=f"{indikator.title} {year}")
+        chart = cached_svg_data_uri(
+            ["indikatorer-streker-v1", title, indikator.unit_label, chart_rows],
+            lambda: alt.Chart(alt.Data(values=chart_rows), title=title)
             .mark_tick(thickness=2, size=30)
-            .encode(x=x_axis, color=alt.Color("serie:N", title=None))
-            .properties(width=560, height=60)
+            .encode(x=alt.X("verdi:Q", title=indikator.unit_label or _("Verdi")),
+                    color=alt.Color("serie:N", title=None))
+            .properties(width=560, height=60),
         )
     return render(request, "indikatorer/compare.html", {
         "sett": sett, "indikator": indikator, "form": form, "year": year, "rows": rows,
@@ -349,11 +389,17 @@ def _goals_chart(overview):
     ]
     if not rows:
         return None
-    chart = (
+    order = [g.gruppe.name for g in overview.goals]
+    return cached_svg_data_uri(["indikatorer-mal-v1", rows, order, names, colours],
+                               lambda: _goals_bars(rows, order, names, colours))
+
+
+def _goals_bars(rows, order, names, colours):
+    return (
         alt.Chart(alt.Data(values=rows))
         .mark_bar()
         .encode(
-            y=alt.Y("mal:N", title=None, sort=[g.gruppe.name for g in overview.goals],
+            y=alt.Y("mal:N", title=None, sort=order,
                     axis=alt.Axis(labelLimit=320)),
             x=alt.X("antall:Q", title=_("Antall indikatorer")),
             color=alt.Color(
@@ -362,9 +408,8 @@ def _goals_chart(overview):
             ),
             order=alt.Order("rekkefolge:Q"),
         )
-        .properties(width=520, height=32 * len(overview.goals))
+        .properties(width=520, height=32 * len(order))
     )
-    return svg_data_uri(chart)
 
 
 @login_required

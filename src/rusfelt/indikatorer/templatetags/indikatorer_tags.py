@@ -1,6 +1,9 @@
 """Indicator values, changes and judgements on the pages, written as the documents write them."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from rusfelt.core.dokumenter import labels
 from rusfelt.core.dokumenter.formatting import format_cell
@@ -41,3 +44,55 @@ def judgement_meaning(judgement):
 @register.inclusion_tag("indikatorer/_judgement.html")
 def judgement_cell(change):
     return {"change": change}
+
+
+# --- Whole cells, formatted once in Python -------------------------------------
+# A page with hundreds of rows formats each cell here, once, instead of through
+# a filter and an inclusion tag per cell; the markup is that of _judgement.html
+# and the tables' value cells.
+
+_STATUS_MISSING = mark_safe('<td class="num"><span class="muted">..</span></td>')
+_DETAIL_MISSING = mark_safe('<td class="num">..</td>')
+
+
+def status_value_td(v, indikator) -> SafeString:
+    """A status table's value cell: «..» without a row, the reason on a missing value,
+    else the value with the provisional (*) and break (|) marks."""
+    if v is None:
+        return _STATUS_MISSING
+    if v.value is None:
+        return format_html('<td class="num"><abbr title="{}">..</abbr></td>', v.missing_reason)
+    return format_html(
+        '<td class="num">{}{}{}</td>', verdi(v.value, indikator),
+        format_html('<sup title="{}">*</sup>', _("foreløpig")) if v.provisional else "",
+        format_html('<span title="{}"> |</span>', _("brudd i serien"))
+        if v.break_in_series else "",
+    )
+
+
+def detail_value_td(v, indikator) -> SafeString:
+    """An indicator page's value cell: «..» without a row, N/A with the reason."""
+    if v is None:
+        return _DETAIL_MISSING
+    if v.value is None:
+        return format_html('<td class="num"><abbr title="{}">N/A</abbr></td>',
+                           v.missing_reason)
+    return format_html('<td class="num">{}</td>', verdi(v.value, indikator))
+
+
+def compare_value_td(v, indikator) -> SafeString:
+    """The comparison's value cell: N/A for a missing value."""
+    if v.value is None:
+        return mark_safe('<td class="num">N/A</td>')
+    return format_html('<td class="num">{}</td>', verdi(v.value, indikator))
+
+
+def judgement_td(change) -> SafeString:
+    """The ``<td>`` of _judgement.html for one change."""
+    judgement = change.judgement
+    return format_html(
+        '<td class="num judgement-cell"><span class="judgement judgement--{}" title="{}">'
+        '{} <span class="judgement__label">({})</span></span></td>\n',
+        judgement, judgement_meaning(judgement), format_change(change),
+        str(judgement_label(judgement)).lower(),
+    )

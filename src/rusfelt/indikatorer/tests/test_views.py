@@ -1,5 +1,6 @@
 """Views: each with the allowed user, another municipality's (404) and the wrong role (403)."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -219,3 +220,66 @@ def test_the_kartlegging_set_opens_on_a_unit_with_figures(client, sett, sth_kart
     html = _get(client, sth_kartlegger, "/indikatorer/kartlegging-nokkeltall/").content.decode()
     assert "Nøkkeltall fra kartlegging – St. Hanshaugen" in html
     assert ">9,4<" in html and ">9,1\xa0%<" in html
+
+
+# --- Filter choices without scanning the values (issue 12) --------------------------
+
+
+def _value_scans(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries.captured_queries
+            if "DISTINCT" in q["sql"] and "indikatorer_verdi" in q["sql"]]
+
+
+def test_a_second_status_page_reads_its_filter_choices_without_scanning_values(
+    client, sett, evaluator
+):
+    client.force_login(evaluator)
+    _value_scans(client, BASE)  # the first view after a change scans once
+    assert _value_scans(client, BASE + "?enhet=0301") == []
+
+
+def test_an_import_shows_its_new_year_in_the_filter_at_once(
+    client, sett, evaluator, make_user
+):
+    client.force_login(evaluator)
+    html = client.get(BASE).content.decode()
+    assert '<option value="2031">' not in html
+    planner = make_user("frogner-planlegger", ("030105", "planlegger"))
+    client.force_login(planner)
+    data = b"indikator,enhet,ar,verdi\n16,030105,2031,12.5\n"
+    response = client.post(BASE + "import/", {"fil": SimpleUploadedFile("v.csv", data)})
+    assert response.status_code == 302
+    client.force_login(evaluator)
+    html = client.get(BASE).content.decode()
+    assert '<option value="2031">2031</option>' in html
+
+
+def test_a_chart_is_drawn_once_for_the_same_figures_and_again_after_an_import(
+    client, sett, evaluator, make_user, monkeypatch
+):
+    from rusfelt.core import charts
+
+    drawn = []
+    real = charts.vlc.vegalite_to_svg
+    monkeypatch.setattr(charts.vlc, "vegalite_to_svg",
+                        lambda spec: drawn.append(spec) or real(spec))
+    def chart():
+        html = client.get(BASE + "16/").content.decode()
+        return re.search(r'<img src="(data:image/svg\+xml;base64,[^"]+)"', html).group(1)
+
+    client.force_login(evaluator)
+    first, again = chart(), chart()
+    assert len(drawn) == 1 and first == again
+    planner = make_user("oslo-planner-16", ("0301", "planlegger"))
+    client.force_login(planner)
+    data = b"indikator,enhet,ar,verdi\n16,0301,2018,99.5\n"
+    assert client.post(BASE + "import/", {"fil": SimpleUploadedFile("v.csv", data)}
+                       ).status_code == 302
+    client.force_login(evaluator)
+    changed = chart()
+    assert len(drawn) == 2 and changed != first
