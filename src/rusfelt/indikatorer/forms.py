@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rusfelt.core.dokumenter import labels
 from rusfelt.core.uploads import UploadField
+from rusfelt.core.widgets import LongSelect
 
 from .models import IndicatorType
 
@@ -10,7 +11,7 @@ from .models import IndicatorType
 class StatusFilterForm(forms.Form):
     """GET filters of the status tables."""
 
-    enhet = forms.ChoiceField(label=_("Enhet"), required=False)
+    enhet = forms.ChoiceField(label=_("Enhet"), required=False, widget=LongSelect)
     til = forms.TypedChoiceField(label=_("Til og med år"), required=False, coerce=int,
                                  empty_value=None)
     gruppe = forms.ChoiceField(label=_("Mål eller gruppe"), required=False)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rusfelt.core.models import Niva, OrgUnit
 from rusfelt.core.roles import Role
 from rusfelt.core.scoping import units_for
+from rusfelt.core.widgets import LongSelect
 
 from .models import (
     AccessRoute,
@@ -89,7 +90,8 @@ class SokForm(forms.Form):
     )
     kategori = forms.ChoiceField(label=_("Hva trenger du?"), required=False)
     tilgang = forms.ChoiceField(label=_("Hvordan vil du komme i kontakt?"), required=False)
-    sted = forms.ChoiceField(label=_("Kommune eller bydel"), required=False)
+    sted = forms.ChoiceField(label=_("Kommune eller bydel"), required=False,
+                             widget=LongSelect)
     apen = forms.BooleanField(label=_("Bare tilbud som er åpne nå"), required=False)
 
     def __init__(self, *args, places=None, **kwargs):
