@@ -185,12 +185,11 @@ def search(filters: Filters, at: datetime | None = None) -> Result:
             continue
         doc = sporsmal.Doc(name_index, index, category, tuple(groups), low, high,
                            open_now=pk in open_ids, open_at_night=pk in night_ids)
-        if question.groups and not sporsmal.matched_groups(question, doc):
-            continue  # the database's prefix match was wider than the rule
         rows.append((pk, name, doc))
-    rare = sporsmal.rarity(question, (doc for _pk, _name, doc in rows))
-    docs = [(*sporsmal.rank_key(question, doc, rare), -ranks.get(pk, 0.0), name, pk)
-            for pk, name, doc in rows]
+    # None: the database's prefix match was wider than the rule.
+    keys = sporsmal.rank_keys(question, [doc for _pk, _name, doc in rows])
+    docs = [(*key, -ranks.get(pk, 0.0), name, pk)
+            for (pk, name, _doc), key in zip(rows, keys, strict=True) if key is not None]
     docs.sort()
     return Result([d[-1] for d in docs], question)
 

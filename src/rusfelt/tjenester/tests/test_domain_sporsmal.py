@@ -105,3 +105,38 @@ def test_rare_words_weigh_more_than_common_ones():
     docs = [doc("rus"), doc("rus"), doc("rus alkohol")]
     rare = sporsmal.rarity(q, docs)
     assert rare[("alkohol",)] > rare[("rus",)]
+
+
+# --- rank_keys: the same keys in one pass (issue 12) ----------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+WORDS = ["rus", "behandling", "rusbehandling", "bolig", "oppfolging", "akutt", "natt",
+         "overnatting", "parorende", "ung", "kafe", "lavterskel", "samtale", "hjelp"]
+QUESTIONS = ["rusbehandling", "bolig med oppfølging", "akutt hjelp nå", "overnatting i natt",
+             "pårørende", "ung 17 år", "lavterskel kafé", "", "samtale for pårørende 15 år",
+             "rus bolig natt"]
+
+docs_strategy = st.lists(st.builds(
+    doc,
+    st.lists(st.sampled_from(WORDS), max_size=6).map(" ".join),
+    name=st.lists(st.sampled_from(WORDS), max_size=3).map(" ".join),
+    category=st.sampled_from(["", "akutt", "parorende", "lavterskel"]),
+    target_groups=st.lists(st.sampled_from(["parorende", "barn_parorende", "ungdom",
+                                            "voksne"]), max_size=2).map(tuple),
+    age_min=st.sampled_from([None, 13, 16, 18]), age_max=st.sampled_from([None, 25, 30, 67]),
+    open_now=st.booleans(), open_at_night=st.booleans(),
+), max_size=25)
+
+
+@settings(max_examples=60, deadline=None)
+@given(question=st.sampled_from(QUESTIONS), docs=docs_strategy)
+def test_rank_keys_are_the_keys_of_matched_groups_rarity_and_rank_key(question, docs):
+    q = parse(question)
+    kept = [d for d in docs if not q.groups or sporsmal.matched_groups(q, d)]
+    rare = sporsmal.rarity(q, kept)
+    expected = [sporsmal.rank_key(q, d, rare) if (not q.groups or
+                                                  sporsmal.matched_groups(q, d)) else None
+                for d in docs]
+    assert sporsmal.rank_keys(q, docs) == expected
