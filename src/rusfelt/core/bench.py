@@ -280,6 +280,9 @@ class Bench:
         operation = Operation(navn, p50, p95(times), grense_ms,
                               p50 / grense_ms if grense_ms else float("inf"), extra, list(plans))
         self.operations.append(operation)
+        if self.as_json:  # progress on stderr, so a long run shows what it has so far
+            self.log.write(f"{navn}: p50 {p50:.1f} ms, grense {grense_ms:.1f} ms "
+                           f"({operation.forhold:.1f}×)")
         return operation
 
     def add_import(self, navn: str, rows: int, seconds: float, limit_seconds: float,
