@@ -16,6 +16,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .roles import Role
@@ -49,13 +50,20 @@ def units_for(user, roles: Iterable[str] | str | None = None) -> models.QuerySet
         return OrgUnit.objects.none()
     if user.is_superuser:
         return OrgUnit.objects.all()
-    paths = _granted_paths(user, roles)
-    if not paths:
+    covered = _covering(_granted_paths(user, roles))
+    if covered is None:
         return OrgUnit.objects.none()
-    covered = models.Q()
-    for path in paths:
-        covered |= models.Q(path__startswith=path)
     return OrgUnit.objects.filter(covered)
+
+
+def _covering(paths) -> models.Q | None:
+    """The units at or below any of ``paths`` (None when there are none)."""
+    if not paths:
+        return None
+    covered = models.Q()
+    for path in sorted(paths):
+        covered |= models.Q(path__startswith=path)
+    return covered
 
 
 def users_for(admin, *, home_only: bool = False) -> models.QuerySet:
@@ -110,15 +118,43 @@ class UnitScopedQuerySet(models.QuerySet):
         return self.filter(**{f"{self.unit_lookup}__in": units_for(user, roles)})
 
 
+#: Attribute of a user object holding the (role, unit path) pairs read by
+#: ``get_for_user_or_404`` in this request; only the navigation reads it back.
+GRANT_PAIRS_ATTR = "_rusfelt_grant_pairs"
+
+
 def get_for_user_or_404(queryset, user, roles=None, **lookup):
     """Load one unit-owned object for ``user``.
 
     Another unit's object answers 404 (its existence is not revealed); an
     object of the user's own units that needs a role the user lacks answers
     403.
+
+    Two queries: the user's grants (role and unit path), then the object
+    within the units of any grant; the role is then checked on the object's
+    unit path against the grants of those roles, as ``for_user(user, roles)``
+    would check it in the database.
     """
-    obj = get_object_or_404(queryset.for_user(user), **lookup)
-    if roles is not None and not queryset.for_user(user, roles).filter(pk=obj.pk).exists():
+    if (roles is None or user is None or not user.is_authenticated or not user.is_active
+            or user.is_superuser):
+        obj = get_object_or_404(queryset.for_user(user), **lookup)
+        if roles is not None and not queryset.for_user(user, roles).filter(pk=obj.pk).exists():
+            raise PermissionDenied
+        return obj
+    pairs = list(user.grants.values_list("role", "unit__path").distinct())
+    setattr(user, GRANT_PAIRS_ATTR, pairs)
+    covered = _covering({path for _role, path in pairs})
+    if covered is None:
+        raise Http404
+    OrgUnit = apps.get_model("core", "OrgUnit")
+    obj = get_object_or_404(
+        queryset.filter(**{f"{queryset.unit_lookup}__in": OrgUnit.objects.filter(covered)}),
+        **lookup)
+    unit = obj
+    for part in queryset.unit_lookup.split("__"):
+        unit = getattr(unit, part)
+    allowed = set(_role_values(roles))
+    if not any(unit.path.startswith(path) for role, path in pairs if role in allowed):
         raise PermissionDenied
     return obj
 
