@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from rusfelt.core.charts import svg_data_uri
@@ -104,48 +105,91 @@ def fmt_rate(rate):
 
 
 def comparison(runde: Runde, published_only=True) -> list[dict]:
-    """The round's unit beside its sibling bydeler, its kommune and the country."""
-    kommune = runde.unit.kommune()
-    rows = []
+    """The round's unit beside its sibling bydeler, its kommune and the country.
+
+    A fixed number of queries: the unit's ancestors, the peers, and every
+    published figure shown (the peers' and the sums) in one query.
+    """
+    from .services.publication import Publisering
+
+    ancestors = runde.unit.ancestors()
+    kommune = next((u for u in ancestors if u.level == "kommune"), None)
+    land = next((u for u in ancestors if u.level == "land"), None)
+    if land is None:
+        land = type(runde.unit).objects.filter(level="land").first()
+    sums = [u for u in (kommune, land) if u is not None]
+    peers = []
     if kommune and kommune.pk != runde.unit.pk:
-        peers = (Runde.objects.filter(unit__parent=kommune, year=runde.year,
-                                      state=State.PUBLISHED)
-                 .select_related("unit").order_by("unit__code"))
+        peers = list(Runde.objects.filter(unit__parent=kommune, year=runde.year,
+                                          state=State.PUBLISHED)
+                     .select_related("unit").order_by("unit__code"))
         if runde.state != State.PUBLISHED:
-            peers = list(peers) + [runde]
+            peers.append(runde)
+    shown = [*peers] if peers else [runde]
+    figures = {}  # round pk -> published figures; ("sum", unit pk) -> a published sum
+    wanted = [r.pk for r in shown if r.state == State.PUBLISHED]
+    query = Publisering.objects.current().filter(
+        Q(runde__in=wanted) | Q(kind=Publisering.Kind.SUM, unit__in=sums, year=runde.year))
+    for pub in query.order_by("year", "set_id").only("runde_id", "unit_id", "kind", "data"):
+        key = pub.runde_id if pub.kind != Publisering.Kind.SUM else ("sum", pub.unit_id)
+        figures.setdefault(key, pub.data)
+
+    def published(r):  # services.published_results(), from the figures read above
+        if r.pk in figures:
+            return figures[r.pk]
+        return services.published_results(r)
+
+    rows = []
+    if peers:
         for peer in peers:
-            data = services.published_results(peer)
             rows.append({"label": peer.unit.name, "current": peer.pk == runde.pk,
-                         "level": "bydel", **key_measures(data)})
-        total = services.area_results(kommune, runde.year)
+                         "level": "bydel", **key_measures(published(peer))})
+        total = figures.get(("sum", kommune.pk))
         if total:
             rows.append({"label": _("%(name)s (sum av publiserte bydeler)")
                          % {"name": kommune.name},
                          "level": "kommune", "current": False, **key_measures(total)})
     else:
         rows.append({"label": runde.unit.name, "current": True, "level": "kommune",
-                     **key_measures(services.published_results(runde))})
-    land = type(runde.unit).objects.filter(level="land").first()
+                     **key_measures(published(runde))})
     if land:
-        total = services.area_results(land, runde.year)
+        total = figures.get(("sum", land.pk))
         if total:
             rows.append({"label": _("Alle publiserte runder i landet"), "level": "land",
                          "current": False, **key_measures(total)})
     return rows
 
 
+def results_and_trend(runde: Runde) -> tuple[dict, list[dict]]:
+    """The round's own results (``results_for``) and its ``trend``, in two queries at most."""
+    rounds, extra, figures = _trend_figures(runde, published=False)
+    return figures[runde.pk], _trend_rows(runde, rounds, extra, figures)
+
+
 def trend(runde: Runde, published: bool = False) -> list[dict]:
-    """Key measures over the unit's rounds (published ones, plus this one)."""
-    rounds = Runde.objects.filter(unit=runde.unit).filter(state=State.PUBLISHED).order_by("year")
-    rows = []
-    seen = set()
-    for r in rounds:
-        data = services.published_results(r) if published else services.results_for(r)
-        rows.append({"year": r.year, "code": r.code, **key_measures(data)})
-        seen.add(r.pk)
-    if runde.pk not in seen and not published:
+    """Key measures over the unit's rounds (published ones, plus this one).
+
+    One query for the rounds with their stored results, however many years
+    (one more for published figures).
+    """
+    rounds, extra, figures = _trend_figures(runde, published)
+    return _trend_rows(runde, rounds, extra, figures)
+
+
+def _trend_figures(runde, published):
+    rounds = list(Runde.objects.filter(unit=runde.unit).filter(state=State.PUBLISHED)
+                  .select_related("resultat").order_by("year"))
+    extra = [] if published or any(r.pk == runde.pk for r in rounds) else [runde]
+    figures = (services.published_results_for_rounds(rounds) if published
+               else services.results_for_rounds(rounds + extra))
+    return rounds, extra, figures
+
+
+def _trend_rows(runde, rounds, extra, figures):
+    rows = [{"year": r.year, "code": r.code, **key_measures(figures[r.pk])} for r in rounds]
+    if extra:
         rows.append({"year": runde.year, "code": runde.code,
-                     **key_measures(services.results_for(runde))})
+                     **key_measures(figures[runde.pk])})
         rows.sort(key=lambda row: row["year"])
     return rows
 
@@ -162,50 +206,60 @@ def _chart_values(rows, keys, label_key):
     return values
 
 
-def _cached_svg(chart) -> str:
-    """The chart's data URI, cached by its specification (charts are pure functions of it)."""
+def _cached_svg(kind: str, values: list, build) -> str:
+    """The data URI of chart ``kind`` of ``values``, cached by the values themselves.
+
+    A chart is a pure function of its kind and its few dozen values, so the key
+    is a hash of those: the chart (altair, then vl-convert) is built only when
+    the figures changed, e.g. after a publication, not to compute the key.
+    """
     import hashlib
     import json
 
-    spec = chart.to_dict()
-    key = "kartlegging:chart:" + hashlib.sha256(
-        json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
+    key = f"kartlegging:chart:{kind}:" + hashlib.sha256(
+        json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
     uri = cache.get(key)
     if uri is None:
-        uri = svg_data_uri(chart)
+        uri = svg_data_uri(build())
         cache.set(key, uri, 3600)
     return uri
 
 
 def trend_chart(rows):
-    import altair as alt
-
     values = _chart_values(rows, ["indeks_rod_blalys", "bolig_rod", "rus_gronn", "psyk_gronn"],
                            "year")
     if len({r["year"] for r in rows}) < 2 or not values:
         return None
-    chart = alt.Chart(alt.Data(values=values)).mark_line(point=True).encode(
-        x=alt.X("year:O", title="År"),
-        y=alt.Y("andel:Q", title="Andel (%)"),
-        color=alt.Color("mål:N", title="Mål"),
-        strokeDash=alt.StrokeDash("mål:N", title="Mål"),
-    ).properties(width=520, height=260)
-    return _cached_svg(chart)
+
+    def build():
+        import altair as alt
+
+        return alt.Chart(alt.Data(values=values)).mark_line(point=True).encode(
+            x=alt.X("year:O", title="År"),
+            y=alt.Y("andel:Q", title="Andel (%)"),
+            color=alt.Color("mål:N", title="Mål"),
+            strokeDash=alt.StrokeDash("mål:N", title="Mål"),
+        ).properties(width=520, height=260)
+
+    return _cached_svg("trend-v1", values, build)
 
 
 def comparison_chart(rows):
-    import altair as alt
-
     values = [{"enhet": r["label"], "andel": float(r["indeks_rod_blalys"]),
                "nivå": r["level"]}
               for r in rows if r["indeks_rod_blalys"] not in (None, SUPPRESSED)]
     if len(values) < 2:
         return None
-    chart = alt.Chart(alt.Data(values=values)).mark_bar().encode(
-        y=alt.Y("enhet:N", sort=None, title=None),
-        x=alt.X("andel:Q", title="Levekårsindeks rød + blålys (%)"),
-        color=alt.Color("nivå:N", title="Nivå",
-                        scale=alt.Scale(domain=["bydel", "kommune", "land"],
-                                        range=["#4c78a8", "#e45756", "#54a24b"])),
-    ).properties(width=480, height=alt.Step(18))
-    return _cached_svg(chart)
+
+    def build():
+        import altair as alt
+
+        return alt.Chart(alt.Data(values=values)).mark_bar().encode(
+            y=alt.Y("enhet:N", sort=None, title=None),
+            x=alt.X("andel:Q", title="Levekårsindeks rød + blålys (%)"),
+            color=alt.Color("nivå:N", title="Nivå",
+                            scale=alt.Scale(domain=["bydel", "kommune", "land"],
+                                            range=["#4c78a8", "#e45756", "#54a24b"])),
+        ).properties(width=480, height=alt.Step(18))
+
+    return _cached_svg("comparison-v1", values, build)

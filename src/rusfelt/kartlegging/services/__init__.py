@@ -56,8 +56,10 @@ from .results import (
     key_figures,
     notify_indikatorer,
     published_results,
+    published_results_for_rounds,
     results_csv,
     results_for,
+    results_for_rounds,
     store_result,
 )
 from .retention import apply_retention
@@ -71,7 +73,8 @@ __all__ = [
     "create_round", "delete_registration", "derived", "existing_holder",
     "export_records_csv", "find_person", "import_registrations", "indicator_values",
     "key_figures", "notify_indikatorer", "parse_round_code", "pseudonym_for", "pseudonym_key",
-    "published_results", "register", "results_csv", "results_for", "results_for_export",
+    "published_results", "published_results_for_rounds", "register",
+    "results_for_rounds", "results_csv", "results_for", "results_for_export",
     "store_result",
     "update_registration", "footnote", "preview", "publish", "publish_sum", "published_json",
     "revisjon", "sum_publication", "withdraw",

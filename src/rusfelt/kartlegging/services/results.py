@@ -19,7 +19,7 @@ from rusfelt.screening.results import indicator_values as screening_indicator_va
 
 from .. import results as results_mod
 from ..domain.suppression import SUPPRESSED
-from ..models import Registrering, Runde, RundeResultat, State
+from ..models import Publisering, Registrering, Runde, RundeResultat, State
 
 
 def compute_results(runde: Runde) -> dict:
@@ -39,6 +39,42 @@ def results_for(runde: Runde) -> dict:
         if stored:
             return stored.data
     return compute_results(runde)
+
+
+def results_for_rounds(rounds, known: dict | None = None) -> dict[int, dict]:
+    """``results_for`` of several rounds: {round pk: results}, stored ones in one query.
+
+    ``known``: results already read ({round pk: results}), not read again.
+    """
+    known = dict(known or {})
+    rounds = [r for r in rounds if r.pk not in known]
+    for r in rounds:  # read with select_related("resultat"): no query needed
+        if (r.state == State.PUBLISHED or r.records_deleted_at) and \
+                Runde.resultat.is_cached(r):
+            stored_row = getattr(r, "resultat", None)
+            if stored_row is not None:
+                known[r.pk] = stored_row.data
+    rounds = [r for r in rounds if r.pk not in known]
+    stored_ok = [r.pk for r in rounds if r.state == State.PUBLISHED or r.records_deleted_at]
+    stored = dict(RundeResultat.objects.filter(runde__in=stored_ok)
+                  .values_list("runde_id", "data")) if stored_ok else {}
+    return {**known,
+            **{r.pk: stored[r.pk] if r.pk in stored else compute_results(r) for r in rounds}}
+
+
+def published_results_for_rounds(rounds) -> dict[int, dict]:
+    """``published_results`` of several rounds: {round pk: figures}, published ones in one query."""
+    from .publication import preview
+
+    rounds = list(rounds)
+    published = [r.pk for r in rounds if r.state == State.PUBLISHED]
+    data = {}
+    if published:
+        # As current_publication(): the first current publication of each round.
+        for runde_id, figures in (Publisering.objects.current().filter(runde__in=published)
+                                  .order_by("year", "set_id").values_list("runde_id", "data")):
+            data.setdefault(runde_id, figures)
+    return {r.pk: data[r.pk] if r.pk in data else preview(r) for r in rounds}
 
 
 def published_results(runde: Runde) -> dict:

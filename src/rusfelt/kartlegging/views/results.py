@@ -20,9 +20,8 @@ from . import ANY_ROLE, load_round
 def results(request, code):
     """The owning unit's planners: full counts, comparisons and trends."""
     runde = load_round(request, code, [Role.PLANLEGGER])
-    data = services.results_for(runde)
+    data, trend = presentation.results_and_trend(runde)
     comparison = presentation.comparison(runde)
-    trend = presentation.trend(runde)
     return render(request, "kartlegging/results.html", {
         "runde": runde, "data": data, "tables": presentation.display_tables(data),
         "comparison": comparison, "comparison_chart": presentation.comparison_chart(comparison),
