@@ -134,7 +134,7 @@ def overdue(plan: Plan, today: date | None = None) -> list[Tiltak]:
         today.year,
     ).exclude(cur__in=st.CLOSED)
     return [
-        t for t in candidates.select_related("area")
+        t for t in candidates.select_related("area", "plan")  # plan: for each link
         if st.is_overdue(t.cur, today, t.deadline, t.period_to)
     ]
 
@@ -142,7 +142,7 @@ def overdue(plan: Plan, today: date | None = None) -> list[Tiltak]:
 def without_responsible(plan: Plan):
     return Tiltak.objects.filter(
         plan=plan, responsible_unit__isnull=True, responsible_text=""
-    ).select_related("area")
+    ).select_related("area", "plan")  # plan: each measure links to its page
 
 
 # --- Changes -----------------------------------------------------------------

@@ -243,7 +243,7 @@ def endringer(request, slug):
         services.record_amendment(form, plan, user=request.user, request=request)
         messages.success(request, _("Endringen er registrert."))
         return redirect("planer:endringer", plan.slug)
-    amendments = Endring.objects.filter(plan=plan).select_related("tiltak")
+    amendments = Endring.objects.filter(plan=plan).select_related("tiltak__plan")
     return render(request, "planer/endringer.html",
                   {"plan": plan, "amendments": amendments, "form": form})
 
