@@ -1,8 +1,11 @@
 """Indicator values, changes and judgements on the pages, written as the documents write them."""
 
+import functools
+
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from rusfelt.core.dokumenter import labels
@@ -87,12 +90,18 @@ def compare_value_td(v, indikator) -> SafeString:
     return format_html('<td class="num">{}</td>', verdi(v.value, indikator))
 
 
+@functools.lru_cache(maxsize=64)
+def _judgement_parts(judgement: str, language: str) -> tuple[SafeString, SafeString]:
+    """The escaped opening and closing markup of a judgement cell, per language."""
+    head = format_html('<td class="num judgement-cell"><span class="judgement judgement--{}" '
+                       'title="{}">', judgement, judgement_meaning(judgement))
+    tail = format_html(' <span class="judgement__label">({})</span></span></td>\n',
+                       str(judgement_label(judgement)).lower())
+    return head, tail
+
+
 def judgement_td(change) -> SafeString:
-    """The ``<td>`` of _judgement.html for one change."""
-    judgement = change.judgement
-    return format_html(
-        '<td class="num judgement-cell"><span class="judgement judgement--{}" title="{}">'
-        '{} <span class="judgement__label">({})</span></span></td>\n',
-        judgement, judgement_meaning(judgement), format_change(change),
-        str(judgement_label(judgement)).lower(),
-    )
+    """The ``<td>`` of _judgement.html for one change (the words looked up once per
+    judgement and language, the change formatted per cell)."""
+    head, tail = _judgement_parts(str(change.judgement), get_language() or "")
+    return mark_safe(head + conditional_escape(format_change(change)) + tail)
