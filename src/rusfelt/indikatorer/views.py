@@ -7,13 +7,19 @@ without the needed role 403.
 """
 
 
+import hashlib
+import json
+
 import altair as alt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Max, Min
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -205,7 +211,35 @@ MAX_UNITS_IN_CHART = 12
 def indikator_detail(request, slug, number):
     sett = get_object_or_404(Indikatorsett, slug=slug)
     indikator = get_object_or_404(sett.indikatorer.select_related("gruppe"), number=number)
-    values = _values(request.user).filter(indikator=indikator).select_related("unit")
+    own = units_for(request.user, READ_ROLES).values_list("pk", flat=True)
+    visible = sorted(set(own) | set(
+        OrgUnit.objects.filter(level=Niva.LAND).values_list("pk", flat=True)))
+    # Everything the page's table and chart show depends on these (and the units'
+    # names, which the timeout bounds): a new import is a new data version.
+    key = "indikatorer:indikator:" + hashlib.sha256(json.dumps([
+        indikator.pk, sett.data_version, get_language(), visible, indikator.title,
+        indikator.kind, indikator.decimals, indikator.direction, indikator.baseline_year,
+        indikator.compute_change, indikator.unit_label, str(sett.share_threshold),
+        str(sett.number_threshold),
+    ], default=str).encode()).hexdigest()
+    page = cache.get(key)
+    if page is None:
+        page = _indicator_page(request.user, sett, indikator)
+        cache.set(key, page, INDICATOR_PAGE_SECONDS)
+    return render(request, "indikatorer/indikator.html", {
+        "sett": sett, "indikator": indikator, **page,
+        "rule_note": indikator.kind == "ratio",
+    })
+
+
+#: Seconds an indicator page's table stays cached (it is keyed by the data version;
+#: this bounds how long a renamed unit keeps its old name there).
+INDICATOR_PAGE_SECONDS = 10 * 60
+
+
+def _indicator_page(user, sett, indikator) -> dict:
+    """The years, the rows (cells formatted) and the chart of an indicator's page."""
+    values = _values(user).filter(indikator=indikator).select_related("unit")
     spec = services.spec_of(indikator)
     thresholds = services.thresholds_of(sett)
     years = sorted(_years(values))
@@ -220,8 +254,9 @@ def indikator_detail(request, slug, number):
         row_cells = [entry["values"].get(y) for y in years]
         change = change_between(spec, entry["points"], last - 1, last, thresholds)
         rows.append({
-            "unit": entry["unit"], "cells": row_cells, "change": change,
-            "value_cells": [cells.detail_value_td(v, indikator) for v in row_cells],
+            "unit": {"name": entry["unit"].name},
+            "cells_html": mark_safe("".join(  # each cell is escaped markup
+                cells.detail_value_td(v, indikator) for v in row_cells)),
             "change_cell": cells.judgement_td(change),
             "merknad": row_cells[-1].merknad if row_cells and row_cells[-1] else "",
         })
@@ -244,11 +279,7 @@ def indikator_detail(request, slug, number):
             lambda: _spread_chart(national, band_rows, mean_rows, title, indikator.unit_label),
         )
         spread = True
-    return render(request, "indikatorer/indikator.html", {
-        "sett": sett, "indikator": indikator, "years": years, "rows": rows,
-        "chart": chart, "spread": spread,
-        "rule_note": indikator.kind == "ratio",
-    })
+    return {"years": years, "rows": rows, "chart": chart, "spread": spread}
 
 
 def _spread_rows(values):

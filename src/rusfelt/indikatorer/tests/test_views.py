@@ -283,3 +283,22 @@ def test_a_chart_is_drawn_once_for_the_same_figures_and_again_after_an_import(
     client.force_login(evaluator)
     changed = chart()
     assert len(drawn) == 2 and changed != first
+
+
+def test_a_second_view_of_an_indicator_page_reads_no_values_and_scope_still_holds(
+    client, sett, evaluator, make_user
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(evaluator)
+    first = client.get(BASE + "16/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(BASE + "16/").content.decode()
+    assert not [q for q in queries.captured_queries if "indikatorer_verdi" in q["sql"]]
+    assert again.count("<tr>") == first.count("<tr>")
+    # Another user's page is their own: Bergen sees no Oslo row, though cached above.
+    bergen = make_user("bergen-leser-16", ("4601", "leser"))
+    client.force_login(bergen)
+    html = client.get(BASE + "16/").content.decode()
+    assert '<th scope="row">Oslo</th>' in first and '<th scope="row">Oslo</th>' not in html
