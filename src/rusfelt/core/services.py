@@ -1,7 +1,7 @@
 """Writes of core data: users, grants, units and population. Each write is audited,
 in the same transaction."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
@@ -9,6 +9,7 @@ from django.db.models import Sum
 from . import audit
 from .dokumenter import sheets
 from .domain.enheter import UNIT_COLUMNS, validate_population, validate_units
+from .domain.rounding import rounded
 from .domain.tabular import read_table
 from .models import NIVA_ORDER, AuditAction, Grant, OrgUnit, Population, Profile
 from .uploads import limits
@@ -153,4 +154,4 @@ def rate_per_1000_adults(count: int, unit, year: int):
     population = adults(unit, year)
     if not population:
         return None
-    return (Decimal(count) * 1000 / population).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return rounded(Decimal(count) * 1000 / population, 1)

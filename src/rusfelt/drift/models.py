@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from rusfelt.core.domain.rounding import percent
+
 
 class JobState(models.TextChoices):
     WAITING = "venter", _("Venter")
@@ -91,7 +93,7 @@ class Job(models.Model):
     def percent(self) -> int | None:
         if not self.total:
             return None
-        return min(100, round(100 * self.done / self.total))
+        return min(100, int(percent(self.done, self.total, 0)))
 
 
 class JobHeartbeat(models.Model):

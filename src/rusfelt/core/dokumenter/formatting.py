@@ -3,7 +3,9 @@
 Text: a no-break space groups thousands and a comma marks decimals (1 234,5),
 as Django's ``nb`` locale and Språkrådet write them; a unit follows after a
 space (67,4 %, 1 500 000 kr). Halves round up (0,05 -> 0,1), as the seeds
-print. A count of zero is SSB's ``-``; a missing figure keeps its symbol.
+print, through ``core.domain.rounding`` (re-exported here as ``rounded`` and
+``percent``), the one rounding every page, report and export uses. A count
+of zero is SSB's ``-``; a missing figure keeps its symbol.
 
 XLSX: ``excel_format`` gives the number format of a cell. Excel stores format
 codes in the English notation and shows them with the reader's locale, so
@@ -13,18 +15,13 @@ codes in the English notation and shows them with the reader's locale, so
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import numberformat
 
+from ..domain.rounding import percent, rounded  # noqa: F401  (the one rounding, re-exported)
 from .model import ZERO, Cell, Kind, share
 
 NBSP = "\xa0"
-
-
-def rounded(value, decimals: int) -> Decimal:
-    """``value`` rounded half up to ``decimals`` places."""
-    return Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def format_number(value, decimals: int = 0, *, signed: bool = False) -> str:

@@ -31,8 +31,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 from enum import StrEnum
+
+from rusfelt.core.domain import rounding
 
 #: Default thresholds of a set (seed 001 L357).
 DEFAULT_SHARE_THRESHOLD = Decimal("1")  # percentage points
@@ -241,7 +243,7 @@ def rounded(value: Decimal | None, places: int = 1) -> Decimal | None:
     """Round half up, as the seed prints (188 % for 187,5 %, L1646)."""
     if value is None:
         return None
-    return Decimal(value).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return rounding.rounded(value, places)
 
 
 # --- Goal summaries and the plan rule -----------------------------------

@@ -1,12 +1,12 @@
 """Shares in percent, with one decimal, rounded half up as printed reports do."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from rusfelt.core.domain.rounding import percent
 
 
 def share(count: int, total: int) -> Decimal | None:
-    if not total:
-        return None
-    return (Decimal(count) * 100 / Decimal(total)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return percent(count, total, 1)
 
 
 AGE_BANDS = ((16, 29, "16-29"), (30, 59, "30-59"), (60, 200, "60+"))  # seed 003 L228

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rusfelt.core import audit
+from rusfelt.core.domain.rounding import rounded
 from rusfelt.core.models import AuditAction, Niva, OrgUnit
 from rusfelt.core.services import adults
 
@@ -159,7 +160,7 @@ def _published(raw: dict, set_id: str, suppressed: set, population: int | None,
     rate = None
     if population and raw["n"]:
         rate = SUPPRESSED if n == SUPPRESSED else str(
-            (Decimal(raw["n"]) * 1000 / population).quantize(Decimal("0.1"), "ROUND_HALF_UP"))
+            rounded(Decimal(raw["n"]) * 1000 / population, 1))
     data = {"n": n, "rule": raw.get("rule"), "tables": tables, "rate_per_1000": rate,
             "suppressed": True, "metode": METHOD_NAME, "terskel": threshold(),
             "set_id": set_id, "members": list(members)}

@@ -6,12 +6,13 @@ and the key figures other apps (planer, rapporter, indikatorer) read.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Sum
 
 from rusfelt.core.dokumenter import sheets
+from rusfelt.core.domain.rounding import rounded
 from rusfelt.core.models import Niva, Population
 from rusfelt.core.services import rate_per_1000_adults
 from rusfelt.indikatorer.services import record_kartlegging_values
@@ -241,5 +242,5 @@ def _area_rate(rounds, year: int, n: int) -> str | None:
     stats = cells.aggregate(adults=Sum("count"), units=Count("unit", distinct=True))
     if not stats["adults"] or stats["units"] != rounds.count():
         return None
-    rate = (Decimal(n) * 1000 / stats["adults"]).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    rate = rounded(Decimal(n) * 1000 / stats["adults"], 1)
     return str(rate)

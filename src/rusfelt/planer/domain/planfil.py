@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from rusfelt.core.domain.rounding import rounded
+
 COLUMNS = [
     "type", "kode", "tekst", "forelder", "art", "omrade", "hovedmal", "ansvarlig_enhet",
     "ansvarlig", "frist", "fra_ar", "til_ar", "kostnad", "finansiering",
@@ -125,7 +127,7 @@ def parse_cost(text: str) -> Decimal:
         raise ValueError("kostnad må være et tall i hele kroner") from exc
     if value < 0:
         raise ValueError("kostnad kan ikke være negativ")
-    return value.quantize(Decimal(1))
+    return rounded(value, 0)
 
 
 def parse(rows) -> tuple[PlanFile, list[Problem]]:
