@@ -8,18 +8,24 @@ from .domain import status as st
 
 
 def status_chart_spec(over_periods) -> dict:
-    """A stacked bar per year of the counts per status (a Vega-Lite dict)."""
+    """A stacked bar per year of the counts per status (a Vega-Lite dict).
+
+    A year without reports (``counts`` None) keeps its place on the axis with
+    no bar, so a gap in the reporting shows as a gap.
+    """
     names, colours = labels.chart_scale(st.SUMMARY_ORDER)
+    years = [str(year) for year, _counts in over_periods]
     data = [
         {"År": str(year), "Status": labels.label(s), "Antall": n, "rekkefolge": i}
-        for year, counts in over_periods
+        for year, counts in over_periods if counts is not None
         for i, (s, n) in enumerate(counts.items())
     ]
     chart = (
         alt.Chart(alt.Data(values=data))
         .mark_bar()
         .encode(
-            x=alt.X("År:N", title="År", axis=alt.Axis(labelAngle=0)),
+            x=alt.X("År:N", title="År", axis=alt.Axis(labelAngle=0),
+                    scale=alt.Scale(domain=years)),
             y=alt.Y("sum(Antall):Q", title="Antall tiltak"),
             color=alt.Color("Status:N", sort=names,
                             scale=alt.Scale(domain=names, range=colours)),

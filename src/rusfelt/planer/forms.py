@@ -115,6 +115,21 @@ class PeriodForm(forms.Form):
                  (3, _("3. tertial"))],
     )
 
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        plan = self.plan
+        if plan is not None and not plan.period_from <= year <= plan.period_to:
+            raise forms.ValidationError(
+                _("%(year)s ligger utenfor planperioden %(from)s–%(to)s. Velg et år i planen."),
+                params={"year": year, "from": plan.period_from, "to": plan.period_to},
+                code="outside_plan",
+            )
+        return year
+
     @property
     def label(self):
         return perioder.period_label(self.cleaned_data["year"], self.cleaned_data["tertial"])

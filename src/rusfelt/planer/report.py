@@ -8,13 +8,12 @@ DOCX and XLSX for the council papers.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from django.utils import timezone
 
 from rusfelt.core.dokumenter import labels
 from rusfelt.core.dokumenter import model as d
-from rusfelt.core.dokumenter.formatting import format_date
+from rusfelt.core.dokumenter.formatting import format_date, percent
 from rusfelt.indikatorer.documents import change_cell, judgement_cell, value_cell
 from rusfelt.indikatorer.models import Indikator
 from rusfelt.indikatorer.services import judgements_for
@@ -26,6 +25,7 @@ from .models import Endring, Plan, Tiltak
 from .services import (
     area_progress,
     overdue,
+    previous_reported_year,
     status_counts,
     status_over_periods,
     with_status,
@@ -48,31 +48,40 @@ def _status(code: str) -> d.Cell:
 
 
 def _share_of(part: int, total: int) -> d.Cell:
-    return d.share(Decimal(100 * part) / total) if total else d.symbol(d.NOT_APPLICABLE)
+    return d.share(percent(part, total)) if total else d.symbol(d.NOT_APPLICABLE)
 
 
 def build(plan: Plan, year: int) -> d.Document:
     """The report of ``plan`` for the period ``year`` (status at the end of the year)."""
     counts = status_counts(plan, year)
-    before = status_counts(plan, year - 1)
+    before = status_counts(plan, year - 1)  # the same as at the end of ``since``
+    since = previous_reported_year(plan, year)
     total = sum(counts.values())
     measures = list(
         with_status(plan.tiltak.select_related("area", "responsible_unit"), year)
     )
     sections = [_about(plan, year, total)]
 
-    rows = [[_status(s), d.count(n), _share_of(n, total), d.count(n - before[s], signed=True)]
+    # A change is «fra» the last period with reports, named as such: a status
+    # carried forward through years without reports is not a report of those years.
+    rows = [[_status(s), d.count(n), _share_of(n, total),
+             d.count(n - before[s], signed=True) if since else d.symbol(d.MISSING)]
             for s, n in counts.items()]
     rows.append(["Sum", d.count(total), _share_of(total, total), ""])
     done = counts[st.GJENNOMFORT] + counts[st.AVSLUTTET]
+    change_heading = f"Endring fra {since}" if since else "Endring"
+    status_notes = ([f"Endring fra siste rapporterte periode, {since}."] if since and
+                    since < year - 1 else [] if since else
+                    [".. Ingen tidligere statusrapport å sammenligne med."])
     sections.append(d.Section(f"Status for tiltakene ved utgangen av {year}", [
         d.Paragraph(f"{done} av {total} tiltak er gjennomført eller avsluttet."),
-        d.Table("Tiltak etter status", ["Status", "Antall", "Andel", f"Endring fra {year - 1}"],
-                rows),
+        d.Table("Tiltak etter status", ["Status", "Antall", "Andel", change_heading], rows,
+                notes=status_notes),
     ], key="status"))
 
     over_periods = [(y, c) for y, c in status_over_periods(plan) if y <= year]
     if over_periods:
+        gaps = [str(y) for y, c in over_periods if c is None]
         sections.append(d.Section("Status over periodene", [d.Chart(
             "Status ved utgangen av hvert år",
             status_chart_spec(over_periods),
@@ -80,7 +89,11 @@ def build(plan: Plan, year: int) -> d.Document:
             "Tallene står i tabellen under.",
             d.Table("Antall tiltak per status ved utgangen av hvert år",
                     ["År"] + [labels.label(s) for s in st.SUMMARY_ORDER],
-                    [[str(y)] + [d.count(n) for n in c.values()] for y, c in over_periods]),
+                    [[str(y)] + ([d.count(n) for n in c.values()] if c is not None else
+                                 [d.symbol(d.MISSING)] * len(st.SUMMARY_ORDER))
+                     for y, c in over_periods],
+                    notes=[".. Ingen statusrapport i " + ", ".join(gaps)
+                           + ". Året står tomt i diagrammet."] if gaps else []),
         )], key="perioder"))
 
     area_rows = [
@@ -99,11 +112,11 @@ def build(plan: Plan, year: int) -> d.Document:
          t.cur_comment or ""]
         for t in measures if str(t.pk) in moved
     ]
-    changed = d.Section(f"Endringer siden {year - 1}", [d.Paragraph(
+    changed = d.Section(f"Endringer siden {since or year - 1}", [d.Paragraph(
         f"{len(change_rows)} tiltak har endret status siden forrige periode.")], key="endret")
     if change_rows:
         changed.add(d.Table("Tiltak med endret status",
-                            ["Nr.", "Tiltak", f"Status {year - 1}", f"Status {year}",
+                            ["Nr.", "Tiltak", f"Status {since or year - 1}", f"Status {year}",
                              "Kommentar"], change_rows))
     sections.append(changed)
 
@@ -119,15 +132,20 @@ def build(plan: Plan, year: int) -> d.Document:
             ))
     sections.append(by_status)
 
-    # Overdue as the year closes (or today, for the running year).
-    day = min(timezone.localdate(), date(year, 12, 31))
-    late = overdue(plan, day)
-    overdue_section = d.Section(f"Forfalte tiltak per {format_date(day)}", [d.Paragraph(
+    # Overdue as the year closes (its last day has then passed), or today for the
+    # running year: the final report of a plan counts what was left undone.
+    today = timezone.localdate()
+    closed = today.year > year
+    day = date(year + 1, 1, 1) if closed else today
+    late = overdue(plan, day, status_year=year)
+    overdue_section = d.Section(
+        f"Forfalte tiltak ved utgangen av {year}" if closed
+        else f"Forfalte tiltak per {format_date(day)}", [d.Paragraph(
         f"{len(late)} tiltak har passert fristen eller siste år uten å være gjennomført "
         "eller avsluttet.")], key="forfalt")
     if late:
         overdue_section.add(d.Table("Forfalte tiltak", ["Nr.", "Tiltak", "Frist", "Status"], [
-            [t.number, t.text, format_date(t.deadline) if t.deadline else f"til {t.period_to}",
+            [t.number, t.text, format_date(t.deadline) if t.deadline else f"til {t.due_year}",
              _status(st.normalise(t.cur))] for t in late
         ]))
     sections.append(overdue_section)

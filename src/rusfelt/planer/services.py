@@ -78,15 +78,34 @@ def reported_years(plan: Plan) -> list[int]:
     return list(years)
 
 
-def status_over_periods(plan: Plan) -> list[tuple[int, dict[str, int]]]:
-    """(year, counts) for every year with reports, for the chart and its table."""
-    return [(year, status_counts(plan, year)) for year in reported_years(plan)]
+def status_over_periods(plan: Plan) -> list[tuple[int, dict[str, int] | None]]:
+    """(year, counts) for every year from the first to the last report, for the chart
+    and its table. A year between them without reports of its own has ``None``: a gap
+    the chart and table show, not a status carried forward as if reported."""
+    years = reported_years(plan)
+    if not years:
+        return []
+    reported = set(years)
+    return [(year, status_counts(plan, year) if year in reported else None)
+            for year in range(years[0], years[-1] + 1)]
+
+
+def previous_reported_year(plan: Plan, year: int) -> int | None:
+    """The latest year before ``year`` with a status report: what a change is «fra»."""
+    return (Statusoppdatering.objects.filter(tiltak__plan=plan, year__lt=year)
+            .aggregate(last=Max("year"))["last"])
+
+
+def current_year(plan: Plan, today: date | None = None) -> int:
+    """The plan's period today: this year inside the plan, its last year after it ended,
+    its first before it starts."""
+    today = today or timezone.localdate()
+    return min(max(today.year, plan.period_from), plan.period_to)
 
 
 def default_year(plan: Plan) -> int:
     years = reported_years(plan)
-    return years[-1] if years else min(max(timezone.localdate().year, plan.period_from),
-                                       plan.period_to)
+    return years[-1] if years else current_year(plan)
 
 
 def area_progress(plan: Plan, year: int) -> list[dict]:
@@ -119,24 +138,28 @@ def area_progress(plan: Plan, year: int) -> list[dict]:
         counts = st.summary_from_counts(groups[key])
         result.append({
             "area": area, "counts": counts, "total": sum(counts.values()),
-            "done_pct": round(100 * st.share_done(counts)),
+            "done_pct": st.percent_done(counts),
         })
     return result
 
 
-def overdue(plan: Plan, today: date | None = None) -> list[Tiltak]:
-    """Measures past their deadline or last year and not finished."""
+def overdue(plan: Plan, today: date | None = None, status_year: int | None = None
+            ) -> list[Tiltak]:
+    """Measures past their deadline or last year and not finished (by their status at the
+    end of ``status_year``, by default ``today``'s year). A measure without a deadline or
+    last year of its own runs to the end of the plan."""
     today = today or timezone.localdate()
-    candidates = with_status(
-        Tiltak.objects.filter(plan=plan).filter(
-            Q(deadline__lt=today) | Q(deadline__isnull=True, period_to__lt=today.year)
-        ),
-        today.year,
-    ).exclude(cur__in=st.CLOSED)
-    return [
-        t for t in candidates.select_related("area", "plan")  # plan: for each link
-        if st.is_overdue(t.cur, today, t.deadline, t.period_to)
-    ]
+    due = Q(deadline__lt=today) | Q(deadline__isnull=True, period_to__lt=today.year)
+    if plan.period_to < today.year:  # the plan has ended: what is left undone is late
+        due |= Q(deadline__isnull=True, period_to__isnull=True)
+    candidates = with_status(Tiltak.objects.filter(plan=plan).filter(due),
+                             status_year or today.year).exclude(cur__in=st.CLOSED)
+    late = []
+    for t in candidates.select_related("area", "plan"):  # plan: for each link
+        if st.is_overdue(t.cur, today, t.deadline, t.period_to, plan_end=plan.period_to):
+            t.due_year = t.period_to or plan.period_to
+            late.append(t)
+    return late
 
 
 def without_responsible(plan: Plan):
@@ -512,5 +535,5 @@ def plan_summaries(plans, year: int) -> list[dict]:
     for plan in plans.select_related("owner"):
         counts = status_counts(plan, year)
         result.append({"plan": plan, "counts": counts, "total": sum(counts.values()),
-                       "done_pct": round(100 * st.share_done(counts))})
+                       "done_pct": st.percent_done(counts)})
     return result

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from rusfelt.core import audit
@@ -84,6 +84,7 @@ def plan_detail(request, slug):
         "overdue": services.overdue(plan),
         "without_responsible": services.without_responsible(plan),
         "over_periods": over_periods,
+        "gap_years": [y for y, c in over_periods if c is None],
         "status_order": [(s, labels.label(s)) for s in st.SUMMARY_ORDER],
         "chart": _status_chart(over_periods) if over_periods else None,
         "goals": plan.hovedmal.all(),
@@ -190,12 +191,15 @@ def tiltak_edit(request, slug, pk=None):
 def status_update(request, slug):
     """Report the status of every measure for one period (year or tertial)."""
     plan = _plan(request, slug, WRITE)
-    today = timezone.localdate()
-    period_form = PeriodForm(request.GET or {"year": min(max(today.year, plan.period_from),
-                                                         plan.period_to + 1), "tertial": 0})
+    period_form = PeriodForm(request.GET or {"year": services.current_year(plan), "tertial": 0},
+                             plan=plan)
     if not period_form.is_valid():
-        period_form = PeriodForm({"year": today.year, "tertial": 0})
-        period_form.is_valid()
+        # A period outside the plan (or no year): say so, and offer nothing to save.
+        if request.method == "POST":
+            messages.error(request, _("Ingenting er lagret: perioden ligger utenfor planen."))
+        return render(request, "planer/status_form.html", {
+            "plan": plan, "period_form": period_form, "rows": [], "period_label": "",
+        }, status=400 if request.method == "POST" else 200)
     year, tertial = period_form.cleaned_data["year"], period_form.cleaned_data["tertial"]
     measures = list(services.with_status(plan.tiltak.select_related("area"), year))
     seen = services.latest_status_ids(plan, year, tertial)
@@ -224,8 +228,10 @@ def status_update(request, slug):
             formset.is_valid()
             measures = list(services.with_status(plan.tiltak.select_related("area"), year))
         else:
-            messages.success(request, _("%(n)s statuser er lagret for %(period)s.")
-                             % {"n": saved, "period": period_form.label})
+            messages.success(request, ngettext(
+                "%(n)s status er lagret for %(period)s.",
+                "%(n)s statuser er lagret for %(period)s.", saved,
+            ) % {"n": saved, "period": period_form.label})
             return redirect(f"{request.path}?year={year}&tertial={tertial}")
     rows = [(t, f, (conflict or {}).get(t.pk))
             for t, f in zip(measures, formset.forms, strict=True)]

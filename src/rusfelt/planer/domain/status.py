@@ -13,6 +13,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+
+from rusfelt.core.domain.rounding import percent
 
 IKKE_STARTET = "ikke_startet"
 PAGAR = "pagar"
@@ -66,24 +69,27 @@ def changes(pairs: Iterable[tuple[str, str | None, str | None]]) -> list[Change]
     return result
 
 
-def share_done(counts: dict[str, int]) -> float:
-    """Share of measures gjennomført or avsluttet (0.0 when there are none)."""
-    total = sum(counts.values())
-    return (counts.get(GJENNOMFORT, 0) + counts.get(AVSLUTTET, 0)) / total if total else 0.0
+def percent_done(counts: dict[str, int]) -> Decimal | None:
+    """Whole per cent of measures gjennomført or avsluttet, half up; None with no measures."""
+    done = counts.get(GJENNOMFORT, 0) + counts.get(AVSLUTTET, 0)
+    return percent(done, sum(counts.values()), 0)
 
 
 def is_overdue(
-    status: str | None, today: date, deadline: date | None = None, period_to: int | None = None
+    status: str | None, today: date, deadline: date | None = None, period_to: int | None = None,
+    *, plan_end: int | None = None,
 ) -> bool:
     """Past its deadline (or past the end of its last year) and not finished.
 
     A deadline is met on the day itself; a measure ``til år 2021`` is overdue
-    from 1 January 2022.
+    from 1 January 2022. A measure with neither runs until the plan ends
+    (``plan_end``): unfinished when the plan's last year is over, it is late.
     """
     if normalise(status) in CLOSED:
         return False
     if deadline is not None:
         return today > deadline
-    if period_to is not None:
-        return today.year > period_to
+    last_year = period_to if period_to is not None else plan_end
+    if last_year is not None:
+        return today.year > last_year
     return False

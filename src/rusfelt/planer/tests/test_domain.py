@@ -61,9 +61,15 @@ def test_changes_list_only_measures_whose_status_moved():
     ]
 
 
-def test_share_done_counts_finished_and_closed():
-    assert status.share_done({"gjennomfort": 3, "avsluttet": 1, "pagar": 4}) == 0.5
-    assert status.share_done({}) == 0.0
+def test_percent_done_counts_finished_and_closed():
+    assert status.percent_done({"gjennomfort": 3, "avsluttet": 1, "pagar": 4}) == 50
+    assert status.percent_done({}) is None
+
+
+def test_percent_done_rounds_halves_up():
+    # 1 of 8 is 12,5 %: printed 13 %, not round()'s 12 % (half to even).
+    assert status.percent_done({"gjennomfort": 1, "pagar": 7}) == 13
+    assert status.percent_done({"gjennomfort": 28, "pagar": 14}) == 67
 
 
 def test_overdue_at_the_deadline_and_one_day_past():
