@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
-from .scoping import GRANT_PAIRS_ATTR, units_for
+from .scoping import GRANT_PAIRS_ATTR
 
 CAPABILITY_APPS = ["kartlegging", "indikatorer", "planer", "tjenester", "rapporter"]
 
@@ -33,13 +33,17 @@ def navigation(request):
     user = getattr(request, "user", None)
     # The grants a view read through get_for_user_or_404 in this request, if any:
     # the menu needs no query of its own (the admin pages check access themselves).
+    # Otherwise one query of the roles the user holds, for both links.
     pairs = getattr(user, GRANT_PAIRS_ATTR, None) if user is not None else None
-    if pairs is not None and user.is_authenticated and not user.is_superuser:
-        is_admin = any(role == "administrator" for role, _path in pairs)
+    if not (user and user.is_authenticated and user.is_active):
+        roles = set()
+    elif pairs is not None:
+        roles = {role for role, _path in pairs}
     else:
-        is_admin = bool(
-            user and user.is_authenticated
-            and (user.is_superuser or units_for(user, "administrator").exists())
-        )
+        roles = set(user.grants.values_list("role", flat=True))
+    is_admin = bool(user and user.is_authenticated
+                    and (user.is_superuser or "administrator" in roles))
+    is_dpo = "personvernombud" in roles
     current = request.resolver_match.namespace if request.resolver_match else ""
-    return {"nav_capabilities": capabilities(), "nav_current": current, "nav_is_admin": is_admin}
+    return {"nav_capabilities": capabilities(), "nav_current": current, "nav_is_admin": is_admin,
+            "nav_is_dpo": is_dpo}

@@ -65,6 +65,8 @@ class GrantForm(forms.Form):
 class AuditFilterForm(forms.Form):
     username = forms.CharField(label=_("Bruker"), required=False)
     action = forms.ChoiceField(label=_("Hendelse"), required=False)
+    unit = forms.ModelChoiceField(label=_("Enhet"), required=False, to_field_name="code",
+                                  queryset=None, empty_label=_("Alle mine enheter"))
     date_from = forms.DateField(
         label=_("Fra dato"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -72,6 +74,32 @@ class AuditFilterForm(forms.Form):
         label=_("Til dato"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("Alle"))] + list(AuditAction.choices)
+        self.fields["unit"].queryset = units
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("date_from"), cleaned.get("date_to")
+        if first and last and first > last:
+            self.add_error("date_to", _("Til dato kan ikke være før fra dato."))
+        return cleaned
+
+
+class DateRangeForm(forms.Form):
+    """A period of days (either end open), for the access overview."""
+
+    date_from = forms.DateField(
+        label=_("Fra dato"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Til dato"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("date_from"), cleaned.get("date_to")
+        if first and last and first > last:
+            self.add_error("date_to", _("Til dato kan ikke være før fra dato."))
+        return cleaned

@@ -179,20 +179,27 @@ def grants_covering(user, roles: Iterable[str] | str | None = None) -> models.Qu
     return Grant.objects.filter(covering) if covering else Grant.objects.none()
 
 
-def audit_events_for(user, roles: Iterable[str] | str | None = None) -> models.QuerySet:
-    """The audit events ``user`` may read with ``roles``.
+def audit_events_for(user, roles: Iterable[str] | str | None = None, *,
+                     within=None) -> models.QuerySet:
+    """The audit events ``user`` may read with ``roles`` (``within`` a unit, if given).
 
     Events on the user's units, and events without a unit (logins, look-ups of a
-    person) by users who hold a grant on those units. A superuser, or a role on
-    the country, reads every event.
+    person) by users who hold a grant on those units, or (failed logins, which
+    have no user) tried with such a user's name. A superuser, or a role on the
+    country, reads every event.
     """
     AuditEvent = apps.get_model("core", "AuditEvent")
     units = units_for(user, roles)
-    if user is not None and user.is_authenticated and (
+    if within is not None:
+        units = units.filter(path__startswith=within.path)
+    elif user is not None and user.is_authenticated and (
             user.is_superuser or units.filter(level="land").exists()):
         return AuditEvent.objects.all()
     # Users of these units: grant holders, and (issue 18) users whose home unit it is.
     holders = get_user_model().objects.filter(
         models.Q(grants__unit__in=units) | models.Q(profile__home_unit__in=units))
     return AuditEvent.objects.filter(
-        models.Q(unit__in=units) | models.Q(unit__isnull=True, user__in=holders))
+        models.Q(unit__in=units)
+        | models.Q(unit__isnull=True, user__in=holders)
+        | models.Q(unit__isnull=True, user__isnull=True,
+                   username__in=holders.values("username")))

@@ -1,17 +1,24 @@
 """Writes of core data: users, grants, units and population. Each write is audited,
 in the same transaction."""
 
+from datetime import datetime, time
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import audit
+from .dokumenter import model as d
 from .dokumenter import sheets
 from .domain.enheter import UNIT_COLUMNS, validate_population, validate_units
 from .domain.rounding import rounded
 from .domain.tabular import read_table
+from .domain.tilganger import Holding, holdings
 from .models import NIVA_ORDER, AuditAction, Grant, OrgUnit, Population, Profile
+from .roles import Role
+from .scoping import audit_events_for, grants_covering
 from .uploads import limits
 
 
@@ -155,3 +162,66 @@ def rate_per_1000_adults(count: int, unit, year: int):
     if not population:
         return None
     return rounded(Decimal(count) * 1000 / population, 1)
+
+
+# --- The audit log, for administrators and the data protection officer -----
+
+
+def filter_audit_events(events, data: dict):
+    """``events`` narrowed by the filter form's person, action and period."""
+    if data.get("username"):
+        events = events.filter(username__icontains=data["username"])
+    if data.get("action"):
+        events = events.filter(action=data["action"])
+    if data.get("date_from"):
+        events = events.filter(at__date__gte=data["date_from"])
+    if data.get("date_to"):
+        events = events.filter(at__date__lte=data["date_to"])
+    return events
+
+
+def detail_text(detail: dict) -> str:
+    """``key=value; …`` with numbers as written (a year is 2019, never «2 019»)."""
+    return "; ".join(f"{key}={value}" for key, value in sorted(detail.items()))
+
+
+def audit_log_document(events, data: dict) -> d.Document:
+    """The filtered audit log as a document for the CSV and XLSX writers (formula-safe)."""
+    rows = [
+        [format_datetime(e.at), e.username or "–", e.get_action_display(),
+         e.object_type, e.object_id, e.object_repr, e.unit.code if e.unit else "",
+         e.ip_address or "", detail_text(e.detail)]
+        for e in events.iterator(chunk_size=2000)
+    ]
+    filters = [f"{key}: {value}" for key, value in data.items() if value]
+    return d.Document(
+        _("Logg"), [d.Section(_("Logg"), [d.Table(
+            _("Logghendelser"),
+            [_("Tidspunkt"), _("Bruker"), _("Hendelse"), _("Objekttype"), _("Objekt-id"),
+             _("Objekt"), _("Enhet"), _("Adresse"), _("Detaljer")],
+            [[d.text(v) for v in row] for row in rows],
+            notes=[_("Filter: %(f)s") % {"f": ", ".join(filters)}] if filters else [],
+            row_headers=False,
+        )], key="logg")],
+        filename="rusfelt-logg",
+    )
+
+
+def format_datetime(moment) -> str:
+    return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M:%S")
+
+
+def access_holdings(officer, first, last) -> list[Holding]:
+    """Who held which role on which of ``officer``'s units between ``first`` and ``last``
+    (dates; either may be None), from the grants now and the log's grants and revokes."""
+    events = (audit_events_for(officer, Role.PERSONVERNOMBUD)
+              .filter(action__in=[AuditAction.GRANT, AuditAction.REVOKE], unit__isnull=False)
+              .values_list("at", "action", "detail", "unit__code"))
+    replay = [(at, action, detail.get("grantee", ""), code, detail.get("role", ""))
+              for at, action, detail, code in events]
+    current = [(g.user.get_username(), g.unit.code, g.role, g.created_at)
+               for g in grants_covering(officer, Role.PERSONVERNOMBUD)
+               .select_related("user", "unit")]
+    start = (timezone.make_aware(datetime.combine(first, time.min)) if first else None)
+    end = (timezone.make_aware(datetime.combine(last, time.max)) if last else None)
+    return [h for h in holdings(replay, current) if h.overlaps(start, end)]

@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, Sum
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,7 +13,7 @@ from rusfelt.konto.decorators import recent_auth_required
 
 from . import audit, services
 from .context_processors import capabilities
-from .dokumenter import sheets
+from .dokumenter import render as render_document
 from .forms import AuditFilterForm, GrantForm, UserCreateForm, UserSearchForm
 from .models import AuditAction, Grant, OrgUnit, Population
 from .roles import Role
@@ -171,42 +170,33 @@ def grant_revoke(request, grant_id):
     return redirect("core:user_detail", user_id=user_id)
 
 
+#: Who reads the audit log of a unit: its administrators and its data
+#: protection officer (``units_for`` counts administrators for every role).
+AUDIT_READERS = Role.PERSONVERNOMBUD
+
+
 @login_required
 @never_cache
 def audit_log(request):
-    _admin_units(request.user)  # 403 for everyone else
-    events = audit_events_for(request.user, Role.ADMINISTRATOR).select_related("unit")
-    form = AuditFilterForm(request.GET or None)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["username"]:
-            events = events.filter(username__icontains=data["username"])
-        if data["action"]:
-            events = events.filter(action=data["action"])
-        if data["date_from"]:
-            events = events.filter(at__date__gte=data["date_from"])
-        if data["date_to"]:
-            events = events.filter(at__date__lte=data["date_to"])
-    if request.GET.get("format") == "csv":
-        return _audit_csv(request, events)
+    """The audit log of the reader's units, filtered by person, action, unit and period."""
+    units = units_for(request.user, AUDIT_READERS)
+    if not units.exists():
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET or None, units=units.order_by("path"))
+    data = form.cleaned_data if form.is_valid() else {}
+    events = audit_events_for(request.user, AUDIT_READERS, within=data.get("unit"))
+    events = services.filter_audit_events(events, data).select_related("unit")
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx") and form.is_valid():
+        document = services.audit_log_document(events, data)
+        audit.record(AuditAction.EXPORT, request=request, detail={
+            "export": "audit_log", "format": fmt, "rows": len(document.tables()[0].rows),
+            "filter": {k: str(v) for k, v in data.items() if v and k != "format"}})
+        return render_document.response(document, fmt)
     page = Paginator(events, 50).get_page(request.GET.get("side"))
     query = request.GET.copy()
     query.pop("side", None)
+    query.pop("format", None)
     return render(
         request, "core/audit_log.html", {"page": page, "form": form, "query": query.urlencode()}
     )
-
-
-def _audit_csv(request, events):
-    audit.record(AuditAction.EXPORT, request=request, detail={"export": "audit_log"})
-    header = ["tidspunkt", "bruker", "hendelse", "objekttype", "objekt_id", "objekt", "enhet",
-              "adresse"]
-    rows = (
-        [e.at, e.username, e.action, e.object_type, e.object_id, e.object_repr,
-         e.unit.code if e.unit else "", e.ip_address or ""]
-        for e in events.iterator()
-    )
-    response = HttpResponse(content_type=sheets.CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="rusfelt-logg.csv"'
-    sheets.write_csv(response, [header, *rows])
-    return response

@@ -81,7 +81,7 @@ def test_administrators_read_the_log_and_its_export_is_logged(client, admin_user
     assert "Lest (personopplysninger)" in page.content.decode()
     export = client.get(reverse("core:audit_log") + "?format=csv")
     assert export["Content-Type"].startswith("text/csv")
-    assert b"tidspunkt,bruker,hendelse" in export.content
+    assert b"Tidspunkt,Bruker,Hendelse" in export.content
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, user=admin_user).exists()
 
 

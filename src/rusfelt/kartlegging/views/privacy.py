@@ -12,8 +12,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from rusfelt.core import audit
+from rusfelt.core import services as core_services
 from rusfelt.core.dokumenter import sheets
-from rusfelt.core.models import AuditAction, OrgUnit
+from rusfelt.core.forms import DateRangeForm
+from rusfelt.core.models import AuditAction
 from rusfelt.core.roles import Role
 from rusfelt.core.scoping import (
     audit_events_for,
@@ -128,22 +130,42 @@ def _overview(user):
 @never_cache
 def access_overview(request):
     """For the data protection officer: who had access, who read or exported what."""
-    grants, events = _overview(request.user)
+    _grants, events = _overview(request.user)
+    period = DateRangeForm(request.GET or None)
+    first, last = _period(period)
+    holdings = core_services.access_holdings(request.user, first, last)
+    if first:
+        events = events.filter(at__date__gte=first)
+    if last:
+        events = events.filter(at__date__lte=last)
     rounds = Runde.objects.for_user(request.user, Role.PERSONVERNOMBUD).select_related("unit")
     audit.record(AuditAction.READ, request=request, detail={"tilgangsoversikt": True})
     return render(request, "kartlegging/access_overview.html", {
-        "grants": grants, "events": events[:200], "rounds": rounds,
-        "units": OrgUnit.objects.none(),
+        "holdings": [(h, dict(Role.choices).get(h.role, h.role)) for h in holdings],
+        "period": period, "events": events[:200], "rounds": rounds,
+        "query": request.GET.urlencode(),
     })
+
+
+def _period(form):
+    if form.is_bound and form.is_valid():
+        return form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    return None, None
 
 
 @login_required
 @never_cache
 def access_overview_csv(request):
-    grants, events = _overview(request.user)
+    _grants, events = _overview(request.user)
+    first, last = _period(DateRangeForm(request.GET or None))
+    if first:
+        events = events.filter(at__date__gte=first)
+    if last:
+        events = events.filter(at__date__lte=last)
     header = ["type", "tidspunkt", "bruker", "rolle_eller_handling", "enhet", "objekt", "detalj"]
-    grant_rows = [["tilgang", g.created_at, g.user.get_username(), g.role, g.unit.code, "",
-                   f"gitt av {g.granted_by or '-'}"] for g in grants]
+    grant_rows = [["tilgang", h.start or "", h.username, h.role, h.unit, "",
+                   f"til {h.end}" if h.end else "har fortsatt tilgangen"]
+                  for h in core_services.access_holdings(request.user, first, last)]
     event_rows = (["hendelse", e.at, e.username, e.action, e.unit.code if e.unit else "",
                    e.object_repr, ";".join(f"{k}={v}" for k, v in sorted(e.detail.items()))]
                   for e in events.iterator())
