@@ -136,8 +136,8 @@ def build(plan: Plan, year: int) -> d.Document:
     # running year: the final report of a plan counts what was left undone.
     today = timezone.localdate()
     closed = today.year > year
-    day = date(year + 1, 1, 1) if closed else today
-    late = overdue(plan, day, status_year=year)
+    day = date(year, 12, 31) if closed else today
+    late = overdue(plan, day, year_closed=closed)
     overdue_section = d.Section(
         f"Forfalte tiltak ved utgangen av {year}" if closed
         else f"Forfalte tiltak per {format_date(day)}", [d.Paragraph(

@@ -143,20 +143,22 @@ def area_progress(plan: Plan, year: int) -> list[dict]:
     return result
 
 
-def overdue(plan: Plan, today: date | None = None, status_year: int | None = None
+def overdue(plan: Plan, today: date | None = None, *, year_closed: bool = False
             ) -> list[Tiltak]:
-    """Measures past their deadline or last year and not finished (by their status at the
-    end of ``status_year``, by default ``today``'s year). A measure without a deadline or
-    last year of its own runs to the end of the plan."""
+    """Measures past their deadline or last year and not finished. A measure without a
+    deadline or last year of its own runs to the end of the plan. ``year_closed``: the
+    report closing ``today``'s year (``today`` is 31.12), where a last year is over."""
     today = today or timezone.localdate()
-    due = Q(deadline__lt=today) | Q(deadline__isnull=True, period_to__lt=today.year)
-    if plan.period_to < today.year:  # the plan has ended: what is left undone is late
+    last = today.year if year_closed else today.year - 1  # the last year that is over
+    due = Q(deadline__lt=today) | Q(deadline__isnull=True, period_to__lte=last)
+    if plan.period_to <= last:  # the plan has ended: what is left undone is late
         due |= Q(deadline__isnull=True, period_to__isnull=True)
-    candidates = with_status(Tiltak.objects.filter(plan=plan).filter(due),
-                             status_year or today.year).exclude(cur__in=st.CLOSED)
+    candidates = with_status(Tiltak.objects.filter(plan=plan).filter(due), today.year
+                             ).exclude(cur__in=st.CLOSED)
     late = []
     for t in candidates.select_related("area", "plan"):  # plan: for each link
-        if st.is_overdue(t.cur, today, t.deadline, t.period_to, plan_end=plan.period_to):
+        if st.is_overdue(t.cur, today, t.deadline, t.period_to, plan_end=plan.period_to,
+                         year_closed=year_closed):
             t.due_year = t.period_to or plan.period_to
             late.append(t)
     return late

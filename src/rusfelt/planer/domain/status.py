@@ -77,13 +77,14 @@ def percent_done(counts: dict[str, int]) -> Decimal | None:
 
 def is_overdue(
     status: str | None, today: date, deadline: date | None = None, period_to: int | None = None,
-    *, plan_end: int | None = None,
+    *, plan_end: int | None = None, year_closed: bool = False,
 ) -> bool:
     """Past its deadline (or past the end of its last year) and not finished.
 
     A deadline is met on the day itself; a measure ``til år 2021`` is overdue
-    from 1 January 2022. A measure with neither runs until the plan ends
-    (``plan_end``): unfinished when the plan's last year is over, it is late.
+    from 1 January 2022, or in the report that closes 2021 (``year_closed``,
+    with ``today`` its last day). A measure with neither runs until the plan
+    ends (``plan_end``): unfinished when the plan's last year is over, it is late.
     """
     if normalise(status) in CLOSED:
         return False
@@ -91,5 +92,5 @@ def is_overdue(
         return today > deadline
     last_year = period_to if period_to is not None else plan_end
     if last_year is not None:
-        return today.year > last_year
+        return today.year > last_year or (year_closed and today.year == last_year)
     return False
