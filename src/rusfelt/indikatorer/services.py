@@ -332,7 +332,8 @@ def record_kartlegging_values(*, unit: OrgUnit, year: int, values: dict, rule: s
     written = 0
     for key, value in values.items():
         reason = "" if value is not None else KARTLEGGING_MISSING.get(
-            key, "Mangler befolkningstall")
+            key, "Mangler befolkningstall" if key == "rate_per_1000"
+            else "Ikke registrert i kartleggingen")
         if value == ":":  # suppressed at publishing (kartlegging's linked suppression)
             value, reason = None, "Prikket (små tall)"
         Verdi.objects.update_or_create(

@@ -190,13 +190,17 @@ def _audit_export(request, sett, unit, fmt):
 
 def _line_chart(rows, title, unit_label=""):
     data = alt.Data(values=rows)
+    # Units mean no judgement: greys and dashes, never a judgement's colour (labels).
+    names, colours = labels.neutral_scale(dict.fromkeys(r["enhet"] for r in rows))
     return (
         alt.Chart(data, title=title)
         .mark_line(point=True)
         .encode(
             x=alt.X("ar:O", title=_("År"), axis=alt.Axis(labelAngle=0)),
             y=alt.Y("verdi:Q", title=unit_label or _("Verdi")),
-            color=alt.Color("enhet:N", title=_("Enhet")),
+            color=alt.Color("enhet:N", title=_("Enhet"),
+                            scale=alt.Scale(domain=names, range=colours)),
+            strokeDash=alt.StrokeDash("enhet:N", legend=None),
             tooltip=["enhet:N", "ar:O", "verdi:Q"],
         )
         .properties(width=640, height=300)
@@ -313,8 +317,10 @@ def _spread_chart(national, band_rows, mean_rows, title, unit_label):
     band = alt.Chart(alt.Data(values=band_rows)).mark_area(opacity=0.25).encode(
         x=x, y=alt.Y("lo:Q", title=unit_label or _("Verdi")), y2="hi:Q"
     )
+    names, colours = labels.neutral_scale(dict.fromkeys(r["serie"] for r in national + mean_rows))
     lines = alt.Chart(alt.Data(values=national + mean_rows)).mark_line(point=True).encode(
-        x=x, y="verdi:Q", color=alt.Color("serie:N", title=None)
+        x=x, y="verdi:Q", color=alt.Color("serie:N", title=None,
+                                          scale=alt.Scale(domain=names, range=colours))
     )
     return (band + lines).properties(title=title, width=640, height=300)
 
@@ -375,7 +381,8 @@ def compare(request, slug, number):
             lambda: alt.Chart(alt.Data(values=chart_rows), title=title)
             .mark_tick(thickness=2, size=30)
             .encode(x=alt.X("verdi:Q", title=indikator.unit_label or _("Verdi")),
-                    color=alt.Color("serie:N", title=None))
+                    color=alt.Color("serie:N", title=None, scale=alt.Scale(
+                        domain=[national, _("Enhetene")], range=list(labels.NEUTRAL[:2]))))
             .properties(width=560, height=60),
         )
     return render(request, "indikatorer/compare.html", {

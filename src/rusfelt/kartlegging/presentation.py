@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from rusfelt.core.charts import svg_data_uri
+from rusfelt.core.dokumenter import labels
 from rusfelt.core.dokumenter import model as d
 from rusfelt.core.dokumenter.formatting import format_cell
 
@@ -88,8 +89,10 @@ def key_measures(data: dict) -> dict:
             value = results_mod.andel(data, key)
             out[key] = value if value in (None, SUPPRESSED) else Decimal(value)
             continue
-        values = [results_mod.count(data, t, r, c) for t, r, c in parts]
-        if n == SUPPRESSED or SUPPRESSED in values:
+        values = [results_mod.count_or_none(data, t, r, c) for t, r, c in parts]
+        if None in values:  # not registered: missing, never 0 %
+            out[key] = None
+        elif n == SUPPRESSED or SUPPRESSED in values:
             out[key] = SUPPRESSED
         else:
             out[key] = share(sum(values), n)
@@ -231,17 +234,22 @@ def trend_chart(rows):
     if len({r["year"] for r in rows}) < 2 or not values:
         return None
 
+    tones = {"indeks_rod_blalys": "rod", "bolig_rod": "rod", "rus_gronn": "gronn",
+             "psyk_gronn": "gronn"}
+    names, colours = labels.measure_scale(
+        (label, tones[key]) for key, label, _p in MEASURES if key in tones)
+
     def build():
         import altair as alt
 
         return alt.Chart(alt.Data(values=values)).mark_line(point=True).encode(
             x=alt.X("year:O", title="År"),
             y=alt.Y("andel:Q", title="Andel (%)"),
-            color=alt.Color("mål:N", title="Mål"),
+            color=alt.Color("mål:N", title="Mål", scale=alt.Scale(domain=names, range=colours)),
             strokeDash=alt.StrokeDash("mål:N", title="Mål"),
         ).properties(width=520, height=260)
 
-    return _cached_svg("trend-v1", values, build)
+    return _cached_svg("trend-v2", values, build)  # v2: the levels' own colours
 
 
 def comparison_chart(rows):
@@ -251,6 +259,9 @@ def comparison_chart(rows):
     if len(values) < 2:
         return None
 
+    # Levels of the organisation mean no judgement: greys (labels.neutral_scale).
+    level_names, level_colours = labels.neutral_scale(["bydel", "kommune", "land"])
+
     def build():
         import altair as alt
 
@@ -258,8 +269,7 @@ def comparison_chart(rows):
             y=alt.Y("enhet:N", sort=None, title=None),
             x=alt.X("andel:Q", title="Levekårsindeks rød + blålys (%)"),
             color=alt.Color("nivå:N", title="Nivå",
-                            scale=alt.Scale(domain=["bydel", "kommune", "land"],
-                                            range=["#4c78a8", "#e45756", "#54a24b"])),
+                            scale=alt.Scale(domain=level_names, range=level_colours)),
         ).properties(width=480, height=alt.Step(18))
 
-    return _cached_svg("comparison-v1", values, build)
+    return _cached_svg("comparison-v2", values, build)  # v2: greys, no judgement colours

@@ -71,6 +71,7 @@ def compute(queryset, rule: str | None = None) -> dict:
     for fields in FLAG_TABLES.values():
         for field in fields:
             aggregates[f"flag_{field}"] = Count("pk", filter=Q(**{field: True}))
+            aggregates[f"besvart_{field}"] = Count("pk", filter=Q(**{f"{field}__isnull": False}))
     aggregates["barn_med_barn"] = Count("pk", filter=Q(antall_barn__gt=0))
     aggregates["barn_antall_barn"] = Sum("antall_barn")
     # The column tables' counts in the same scan (one GROUP BY each took a scan
@@ -114,9 +115,13 @@ def compute(queryset, rule: str | None = None) -> dict:
     kontakt = grouped("barn_kontakt")
     if any(kontakt.get(k) for k in BARN_KONTAKT):
         tables.append(_column_table("barn_kontakt", BARN_KONTAKT, kontakt))
+    # A flag nobody was registered with (yes or no) is missing, not zero: its row
+    # is left out, so its share is «..» everywhere, never 0,0 % (issue 15).
     for name, fields in FLAG_TABLES.items():
-        tables.append({"name": name, "kind": "flags", "rows": list(fields), "cols": ["ja"],
-                       "counts": [[agg[f"flag_{f}"]] for f in fields]})
+        answered = [f for f in fields if agg[f"besvart_{f}"]]
+        if answered:
+            tables.append({"name": name, "kind": "flags", "rows": answered, "cols": ["ja"],
+                           "counts": [[agg[f"flag_{f}"]] for f in answered]})
     # AUDIT/DUDIT categories per service and sex (issue #16), when any were screened.
     tables.extend(screening_tables(queryset, n))
     return {"n": n, "rule": rule, "tables": tables}
@@ -132,6 +137,14 @@ def count(results: dict, name: str, row: str, col: str | None = None) -> int:
         return 0
     c = t["cols"].index(col) if col else 0
     return t["counts"][t["rows"].index(row)][c]
+
+
+def count_or_none(results: dict, name: str, row: str, col: str | None = None):
+    """The count, or None where the table or row is missing (not registered)."""
+    t = table(results, name)
+    if t is None or row not in t["rows"]:
+        return None
+    return count(results, name, row, col)
 
 
 def suppress_results(results: dict) -> dict:
@@ -210,7 +223,11 @@ NOT_A_SHARE = {("barn", "antall_barn")}  # a number of children, not persons
 
 
 def sum_results(parts: list[dict]) -> dict:
-    """The cell-by-cell sum of neutral results (a table or row missing in a part is zero)."""
+    """The cell-by-cell sum of neutral results (a table or row missing in a part is zero).
+
+    A flag (a ``flags`` table's row) missing in a part was not registered there:
+    the sum leaves the flag out rather than count those persons as «nei».
+    """
     tables: dict = {}
     for part in parts:
         for t in part["tables"]:
@@ -224,9 +241,16 @@ def sum_results(parts: list[dict]) -> dict:
             for r, row in zip(t["rows"], t["counts"], strict=True):
                 for c, value in zip(t["cols"], row, strict=True):
                     entry["cells"][(r, c)] = entry["cells"].get((r, c), 0) + value
+    for entry in tables.values():
+        if entry["name"] in FLAG_TABLES:  # the yes/no variables of a registration
+            entry["rows"] = [r for r in entry["rows"] if all(
+                any(t["name"] == entry["name"] and r in t["rows"] for t in part["tables"])
+                for part in parts)]
     out = []
     for entry in tables.values():
         cells = entry.pop("cells")
+        if not entry["rows"]:
+            continue
         entry["counts"] = [[cells.get((r, c), 0) for c in entry["cols"]] for r in entry["rows"]]
         out.append(entry)
     return {"n": sum(p["n"] for p in parts), "rule": parts[0].get("rule") if parts else None,
@@ -236,7 +260,7 @@ def sum_results(parts: list[dict]) -> dict:
 def _cell(data: dict, name: str, row: str, col: str):
     t = table(data, name)
     if t is None or row not in t["rows"] or col not in t["cols"]:
-        return 0
+        return None  # not registered: missing, not zero
     return t["counts"][t["rows"].index(row)][t["cols"].index(col)]
 
 
@@ -290,6 +314,10 @@ def andeler(published: dict) -> list[dict]:
         parts = [_cell(published, *c) for c in cells]
         tabell, rad = cells[0][0], cells[0][1]
         kolonne = "+".join(c[2] for c in cells)
+        if None in parts:  # a figure not registered has no share: «..»
+            out.append({"navn": navn, "tabell": tabell, "rad": rad, "kolonne": kolonne,
+                        "verdi": None, "desimaler": 1, "nevner": "n"})
+            continue
         entry(navn, tabell, rad, kolonne, parts, n, "n")
     rate = published.get("rate_per_1000")
     out.append({"navn": RATE_SHARE, "tabell": "antall", "rad": "totalt", "kolonne": "antall",

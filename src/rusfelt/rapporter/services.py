@@ -66,6 +66,7 @@ def mapping_section(unit: OrgUnit, year: int, rules: list[str]) -> d.Section:
     ))], key="kartlegging")
     rows = []
     notes = []  # kartlegging's note on «:» and the suppression method, once
+    missing = False
     for other in comparison_units(unit):
         figures = key_figures(other, year)
         if figures is None:
@@ -75,9 +76,14 @@ def mapping_section(unit: OrgUnit, year: int, rules: list[str]) -> d.Section:
         if figures.get("levekarsindeks_regel") and figures["levekarsindeks_regel"] not in rules:
             rules.append(figures["levekarsindeks_regel"])
         rows.append([other.name, *_figure_cells(figures)])
+        missing = missing or any(c.kind == d.Kind.SYMBOL and c.value == d.MISSING
+                                 for c in rows[-1][1:])
     if not rows:
         return section.add(d.Paragraph(
             _("Ingen publisert kartlegging for enheten dette året."), note=True))
+    if missing:
+        notes.append(_("«..» betyr at tallet mangler: det ble ikke registrert i "
+                       "kartleggingen (eller enheten mangler befolkningstall). Det er ikke null."))
     section.add(d.Table(_("Nøkkeltall %(year)s") % {"year": year},
                         [_("Enhet"), *key_figure_headings()], rows, notes=notes))
 
@@ -90,11 +96,19 @@ def mapping_section(unit: OrgUnit, year: int, rules: list[str]) -> d.Section:
                               notes=sorted({f["fotnote"] for _y, f in trend if f.get("fotnote")}))
         shares = [("andel_levekarsindeks_gronn", _("Levekårsindeks grønn")),
                   ("andel_rod_blalys", _("Rød + blålys")), ("andel_bostedslos", _("Bolig rød"))]
+        # Each line in the colour of the level it counts (labels), told apart by dash.
+        line_names, line_colours = labels.measure_scale(
+            [(shares[0][1], "gronn"), (shares[1][1], "rod"), (shares[2][1], "rod")])
         points = [
             {"year": str(y), "measure": label, "value": float(cell.value)}
             for y, f in trend for key, label in shares
             if (cell := d.share(f.get(key))).is_number
         ]
+        gaps = [f"{label} {y}" for y, f in trend for key, label in shares
+                if not d.share(f.get(key)).is_number]
+        if gaps:
+            trend_table.notes.append(_("Mangler eller er prikket, og er utelatt fra "
+                                       "diagrammet: %(gaps)s.") % {"gaps": ", ".join(gaps)})
         if points:
             chart = (
                 alt.Chart(alt.Data(values=points))
@@ -102,7 +116,8 @@ def mapping_section(unit: OrgUnit, year: int, rules: list[str]) -> d.Section:
                 .encode(
                     x=alt.X("year:O", title=_("År"), axis=alt.Axis(labelAngle=0)),
                     y=alt.Y("value:Q", title=_("Andel (%)")),
-                    color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom")),
+                    color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom"),
+                                    scale=alt.Scale(domain=line_names, range=line_colours)),
                     strokeDash=alt.StrokeDash("measure:N", legend=None),
                 )
                 .properties(width=520, height=240)
@@ -115,6 +130,56 @@ def mapping_section(unit: OrgUnit, year: int, rules: list[str]) -> d.Section:
     return section
 
 
+def years_with_data(units, user) -> dict[str, list[int]]:
+    """The years with published mapping, indicator values and plan statuses for ``units``
+    (a queryset the caller has scoped), by capability."""
+    from rusfelt.indikatorer.models import Verdi
+    from rusfelt.kartlegging.models import Runde, State
+    from rusfelt.planer.models import Statusoppdatering
+
+    def years(queryset):
+        return sorted(set(queryset.values_list("year", flat=True).distinct()))
+
+    return {
+        "kartlegging": years(Runde.objects.filter(unit__in=units, state=State.PUBLISHED)),
+        "indikatorer": years(Verdi.objects.filter(unit__in=units, value__isnull=False)),
+        "planer": years(Statusoppdatering.objects.filter(
+            tiltak__plan__in=Plan.objects.for_user(user).filter(owner__in=units))),
+    }
+
+
+def latest_year(years: dict[str, list[int]]) -> int | None:
+    every = [y for ys in years.values() for y in ys]
+    return max(every) if every else None
+
+
+def _year_list(years: list[int]) -> str:
+    """2017–2019, 2021 (runs of years joined by a dash)."""
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def data_section(unit: OrgUnit, year: int, user) -> d.Section:
+    """Which years have figures for the unit, so nobody reads a blank year as zeros."""
+    years = years_with_data(OrgUnit.objects.descendants_of(unit), user)
+    names = {"kartlegging": _("kartlegging"), "indikatorer": _("indikatorer"),
+             "planer": _("planstatus")}
+    facts = [(names[k], _year_list(v) if v else "..") for k, v in years.items()]
+    section = d.Section(_("Årene med tall"), [d.Facts(facts)], key="ar")
+    if not any(year in v for v in years.values()):
+        latest = latest_year(years)
+        section.add(d.Paragraph(
+            _("Det finnes ingen tall for %(unit)s i %(year)s. Siste år med tall er %(latest)s.")
+            % {"unit": unit.name, "year": year, "latest": latest} if latest else
+            _("Det finnes ingen tall for %(unit)s ennå.") % {"unit": unit.name}, note=True))
+    return section
+
+
 def plan_section(unit: OrgUnit, year: int, user) -> d.Section:
     section = d.Section(_("Planer"), [d.Paragraph(
         _("Status for tiltakene i enhetens planer ved utgangen av året."))], key="planer")
@@ -124,16 +189,31 @@ def plan_section(unit: OrgUnit, year: int, user) -> d.Section:
         .select_related("owner")
         .order_by("owner__path", "period_from", "title")
     )
-    rows, points = [], []
+    rows, points, without = [], [], []
     for plan in plans:
         counts = plan_services.status_counts(plan, year)
+        total = sum(counts.values())
+        if counts[st.IKKE_RAPPORTERT] == total:
+            # No status reported up to the year (or the plan had not begun): missing,
+            # not «-» in every column; left out of the chart, with a note.
+            rows.append([plan.title, plan.owner.name]
+                        + [d.symbol(d.MISSING)] * len(st.SUMMARY_ORDER) + [d.count(total)])
+            without.append(plan.title)
+            continue
         rows.append([plan.title, plan.owner.name]
-                    + [d.count(counts[s]) for s in st.SUMMARY_ORDER]
-                    + [d.count(sum(counts.values()))])
+                    + [d.count(counts[s]) for s in st.SUMMARY_ORDER] + [d.count(total)])
         points.extend({"plan": plan.title[:40], "status": labels.label(s), "n": counts[s],
                        "rekkefolge": i} for i, s in enumerate(st.SUMMARY_ORDER))
     if not rows:
         return section.add(d.Paragraph(_("Enheten har ingen planer i Rusfelt."), note=True))
+    notes = [_(".. Ingen status rapportert til og med %(year)s for: %(plans)s. "
+               "Planen er utelatt fra diagrammet.") % {"year": year, "plans": "; ".join(without)}
+             ] if without else []
+    names = [labels.label(s) for s in st.SUMMARY_ORDER]
+    table = d.Table(_("Tiltak etter status %(year)s") % {"year": year},
+                    [_("Plan"), _("Eier"), *names, _("Totalt")], rows, notes=notes)
+    if not points:
+        return section.add(table)
     names, colours = labels.chart_scale(st.SUMMARY_ORDER)
     chart = (
         alt.Chart(alt.Data(values=points))
@@ -145,13 +225,11 @@ def plan_section(unit: OrgUnit, year: int, user) -> d.Section:
                             sort=names, scale=alt.Scale(domain=names, range=colours)),
             order=alt.Order("rekkefolge:Q"),
         )
-        .properties(width=520, height=max(60, 40 * len(rows)))
+        .properties(width=520, height=max(60, 40 * (len(rows) - len(without))))
     )
     return section.add(d.Chart(
         _("Tiltak etter status"), chart.to_dict(),
-        _("Stolpediagram over tiltakene i hver plan etter status, som i tabellen."),
-        d.Table(_("Tiltak etter status %(year)s") % {"year": year},
-                [_("Plan"), _("Eier"), *names, _("Totalt")], rows),
+        _("Stolpediagram over tiltakene i hver plan etter status, som i tabellen."), table,
     ))
 
 
@@ -184,6 +262,7 @@ def indicator_section(unit: OrgUnit, year: int) -> d.Section:
 def build_report(unit: OrgUnit, year: int, user) -> d.Document:
     rules: list[str] = []
     sections = [
+        data_section(unit, year, user),
         mapping_section(unit, year, rules),
         indicator_section(unit, year),
         plan_section(unit, year, user),

@@ -77,3 +77,25 @@ def chart_scale(keys) -> tuple[list[str], list[str]]:
     """``(labels, colours)`` for a chart's colour scale over ``keys``."""
     keys = list(keys)
     return [label(k) for k in keys], [TONES[k].chart for k in keys]
+
+
+#: Series that mean no judgement, level or status (units, levels of the
+#: organisation) are drawn in greys, so they never borrow a colour that means
+#: something elsewhere (every Okabe-Ito colour above has a meaning). Each has
+#: at least 4.5:1 against white (WCAG 2.1, 1.4.11 asks 3:1); lines also differ
+#: by dash, so the legend's words, not the colours, tell them apart.
+NEUTRAL = ("#1b1b1b", "#505a5f", "#6f777b", "#0b3d5c", "#5e4f3c")
+
+
+def measure_scale(measures) -> tuple[list[str], list[str]]:
+    """``(names, colours)`` for lines or bars of measures that count one level:
+    ``measure_scale([("Levekårsindeks grønn", "gronn"), ("Bolig rød", "rod")])``.
+    A share of «grønn» is drawn in grønn's colour, never in another."""
+    measures = list(measures)
+    return [str(name) for name, _key in measures], [TONES[key].chart for _name, key in measures]
+
+
+def neutral_scale(names) -> tuple[list[str], list[str]]:
+    """``(names, colours)`` for series without a meaning (units, levels)."""
+    names = [str(n) for n in names]
+    return names, [NEUTRAL[i % len(NEUTRAL)] for i in range(len(names))]
