@@ -46,10 +46,22 @@ class StatusFilterForm(forms.Form):
 
 class CompareForm(forms.Form):
     ar = forms.TypedChoiceField(label=_("År"), coerce=int, required=False, empty_value=None)
+    enheter = forms.MultipleChoiceField(
+        label=_("Enheter"), required=False,
+        help_text=_("Velg to eller flere, også bydeler. Ingen valgt: alle med tall."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
 
-    def __init__(self, *args, years=(), **kwargs):
+    def __init__(self, *args, years=(), units=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ar"].choices = [(y, str(y)) for y in years]
+        self.fields["enheter"].choices = [(u.code, u.name) for u in units]
+
+    def clean_enheter(self):
+        chosen = self.cleaned_data["enheter"]
+        if len(chosen) == 1:
+            raise forms.ValidationError(_("Velg minst to enheter å sammenligne."))
+        return chosen
 
 
 class AssessmentForm(forms.Form):

@@ -202,8 +202,25 @@ def store_values(sett, parsed: list[parsing.ParsedValue], *, user=None) -> dict:
                 "updated_by": user, "updated_at": timezone.now()})
     if changed:
         Verdi.objects.bulk_update(changed, fields)
+    _settle_decimals(indicators, parsed)
     Indikatorsett.values_changed(sett.pk)
     return {"created": len(new), "updated": len(changed), "rows": len(parsed)}
+
+
+def _settle_decimals(indicators: dict, parsed) -> None:
+    """Give each indicator without decimals the most any of its values was written with
+    (at most two), so every year and unit prints alike: «9,0 %» beside «9,3 %», never
+    «9 %» (issue 15). An indicator whose decimals are set keeps them."""
+    typed: dict[int, int] = {}
+    for p in parsed:
+        if p.value is not None:
+            places = min(2, max(0, -p.value.as_tuple().exponent))
+            typed[p.number] = max(typed.get(p.number, 0), places)
+    for number, places in typed.items():
+        ind = indicators[number]
+        if ind.decimals is None:
+            ind.decimals = places
+            ind.save(update_fields=["decimals"])
 
 
 # --- Import of definitions ---------------------------------------------------

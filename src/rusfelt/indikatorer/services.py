@@ -306,7 +306,7 @@ def kartlegging_set() -> Indikatorsett:
             defaults={
                 "key": key, "title": title, "kind": kind, "unit_label": unit_label,
                 "direction": direction, "gruppe": gruppe, "type": IndicatorType.RESULTAT,
-                "source": "Kartlegging",
+                "source": "Kartlegging", "decimals": 1,  # shares and rates: one decimal
             },
         )
     return sett

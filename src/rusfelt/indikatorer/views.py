@@ -146,11 +146,28 @@ def _status_context(request, sett, *, filters=True):
         table.groups = [g for g in table.groups if g.rows]
     return {
         "sett": sett, "form": form, "unit": unit, "table": table,
+        "empty_note": _empty_note(sett, unit),
         "legend": [(j, labels.label(j), labels.JUDGEMENT_MEANINGS[j])
                    for j in labels.JUDGEMENTS],
         "query": request.GET.urlencode(),
         "can_import": units_for(request.user, WRITE_ROLES).exists(),
     }
+
+
+def _empty_note(sett, unit) -> str:
+    """Why a unit's table is all «..»: the levels the set has figures for (issue 15)."""
+    present = services.coverage(sett)
+    if present.get(unit.pk):
+        return ""
+    levels = set(OrgUnit.objects.filter(pk__in=list(present)).order_by()
+                 .values_list("level", flat=True).distinct())
+    if levels == {Niva.LAND}:
+        return _("Dette settet har bare tall for landet. Velg Norge for å se dem.")
+    if not levels:
+        return _("Dette settet har ingen tall ennå.")
+    names = ", ".join(str(label) for value, label in Niva.choices if value in levels)
+    return _("Dette settet har ingen tall for %(unit)s, bare for: %(levels)s.") % {
+        "unit": unit.name, "levels": names}
 
 
 @login_required
@@ -331,10 +348,14 @@ def compare(request, slug, number):
     indikator = get_object_or_404(sett.indikatorer, number=number)
     values = _values(request.user).filter(indikator=indikator).select_related("unit")
     years = _years(values)
-    form = CompareForm(request.GET or None, years=years)
+    form = CompareForm(request.GET or None, years=years,
+                       units=_filter_choices(request.user, sett)[0])
     year = (form.cleaned_data.get("ar") if form.is_valid() else None) or (
         years[0] if years else None
     )
+    chosen = form.cleaned_data.get("enheter") if form.is_valid() else []
+    if chosen:
+        values = values.filter(unit__code__in=chosen)
     spec = services.spec_of(indikator)
     thresholds = services.thresholds_of(sett)
     points: dict[int, dict] = {}
@@ -354,11 +375,17 @@ def compare(request, slug, number):
         rows.append({"unit": units[unit_id], "verdi": current, "change": change,
                      "value_cell": cells.compare_value_td(current, indikator),
                      "change_cell": cells.judgement_td(change)})
+    # A chosen unit without a value this year is compared as «..», not dropped.
+    shown = {r["unit"].code for r in rows}
+    rows += [{"unit": u, "verdi": None, "change": None,
+              "value_cell": cells.compare_value_td(None, indikator),
+              "change_cell": cells.judgement_td(None)}
+             for u in OrgUnit.objects.filter(code__in=set(chosen) - shown)]
     rows.sort(key=lambda r: r["unit"].path)
     chart = None
     chart_rows = [
         {"enhet": r["unit"].name, "verdi": float(r["verdi"].value)}
-        for r in rows if r["verdi"].value is not None
+        for r in rows if r["verdi"] is not None and r["verdi"].value is not None
     ]
     title = f"{indikator.title} {year}"
     if chart_rows and len(chart_rows) <= MAX_UNITS_IN_CHART * 2:
@@ -373,7 +400,8 @@ def compare(request, slug, number):
     elif chart_rows:
         # Hundreds of units: one tick per unit, the country marked apart.
         national = _("Norge")
-        for r, row in zip(chart_rows, [r for r in rows if r["verdi"].value is not None],
+        for r, row in zip(chart_rows, [r for r in rows if r["verdi"] is not None
+                                       and r["verdi"].value is not None],
                           strict=True):
             r["serie"] = national if row["unit"].level == "land" else _("Enhetene")
         chart = cached_svg_data_uri(

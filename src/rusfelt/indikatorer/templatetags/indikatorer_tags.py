@@ -74,19 +74,21 @@ def status_value_td(v, indikator) -> SafeString:
 
 
 def detail_value_td(v, indikator) -> SafeString:
-    """An indicator page's value cell: «..» without a row, N/A with the reason."""
+    """An indicator page's value cell: «..» without a row, «..» with the reason (SSB's
+    symbol, as the reports print it; never N/A)."""
     if v is None:
         return _DETAIL_MISSING
     if v.value is None:
-        return format_html('<td class="num"><abbr title="{}">N/A</abbr></td>',
-                           v.missing_reason)
+        return format_html('<td class="num"><abbr title="{}">..</abbr></td>',
+                           v.missing_reason or _("mangler"))
     return format_html('<td class="num">{}</td>', verdi(v.value, indikator))
 
 
 def compare_value_td(v, indikator) -> SafeString:
-    """The comparison's value cell: N/A for a missing value."""
-    if v.value is None:
-        return mark_safe('<td class="num">N/A</td>')
+    """The comparison's value cell: «..» with the reason for a missing value."""
+    if v is None or v.value is None:
+        return format_html('<td class="num"><abbr title="{}">..</abbr></td>',
+                           (v.missing_reason if v is not None else "") or _("mangler"))
     return format_html('<td class="num">{}</td>', verdi(v.value, indikator))
 
 
@@ -101,7 +103,8 @@ def _judgement_parts(judgement: str, language: str) -> tuple[SafeString, SafeStr
 
 
 def judgement_td(change) -> SafeString:
-    """The ``<td>`` of _judgement.html for one change (the words looked up once per
-    judgement and language, the change formatted per cell)."""
-    head, tail = _judgement_parts(str(change.judgement), get_language() or "")
+    """The ``<td>`` of _judgement.html for one change, grey «..» for none (the words
+    looked up once per judgement and language, the change formatted per cell)."""
+    judgement = str(change.judgement) if change is not None else "gra"
+    head, tail = _judgement_parts(judgement, get_language() or "")
     return mark_safe(head + conditional_escape(format_change(change)) + tail)
