@@ -136,7 +136,9 @@ class StatusGroup:
     rows: list[StatusRow] = field(default_factory=list)
 
     def summary(self, column: int) -> GoalSummary:
-        return summarise(row.changes[column].judgement for row in self.rows)
+        # A unit with one year has no change yet: each indicator is grey (first year).
+        return summarise(row.changes[column].judgement if row.changes else Judgement.GRA
+                         for row in self.rows)
 
 
 @dataclass
@@ -224,7 +226,9 @@ def goal_overview(table: StatusTable, assessments) -> GoalOverview:
         GoalStatus(g.gruppe, g.summary(column), by_group.get(g.gruppe.pk)) for g in table.groups
     ]
     suggestion = plan_suggestion(s.summary.trend for s in goals if s.gruppe.is_goal)
-    return GoalOverview(table.years[-1], table.columns[column], goals, suggestion)
+    year = table.years[-1]
+    span = table.columns[column] if table.columns else (year - 1, year)
+    return GoalOverview(year, span, goals, suggestion)
 
 
 @transaction.atomic

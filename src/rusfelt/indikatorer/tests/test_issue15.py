@@ -67,3 +67,19 @@ def test_an_empty_bydel_view_says_why(client, sett, oslo_planlegger):
     Indikatorsett.values_changed(sett.pk)  # as every write of values does
     html = client.get(BASE, {"enhet": "030104"}).content.decode()
     assert "Dette settet har bare tall for landet." in html
+
+
+def test_goals_of_a_unit_with_one_year_are_grey_not_an_error(client, sett, oslo_planlegger,
+                                                              units):
+    # The mapping set of a bydel with one published round: no change can be computed yet.
+    from rusfelt.indikatorer import services
+
+    services.record_kartlegging_values(unit=units["030104"], year=2019, rule="r", values={
+        "andel_levekarsindeks_gronn": "6.6", "andel_rod_blalys": "57.4",
+        "andel_bostedslos": "9.1", "andel_individuell_plan": None, "rate_per_1000": "9.4"})
+    client.force_login(oslo_planlegger)
+    response = client.get(f"/indikatorer/{services.KARTLEGGING_SLUG}/mal/",
+                          {"enhet": "030104"})
+    assert response.status_code == 200
+    n = services.kartlegging_set().indikatorer.count()
+    assert {g.summary.gra for g in response.context["overview"].goals} == {n}
