@@ -216,11 +216,11 @@ def _settle_decimals(indicators: dict, parsed) -> None:
         if p.value is not None:
             places = min(2, max(0, -p.value.as_tuple().exponent))
             typed[p.number] = max(typed.get(p.number, 0), places)
+    by_places: dict[int, list[int]] = {}
     for number, places in typed.items():
-        ind = indicators[number]
-        if ind.decimals is None:
-            ind.decimals = places
-            ind.save(update_fields=["decimals"])
+        by_places.setdefault(places, []).append(indicators[number])  # number -> pk
+    for places, pks in by_places.items():  # one UPDATE per precision, not per indicator
+        Indikator.objects.filter(pk__in=pks, decimals__isnull=True).update(decimals=places)
 
 
 # --- Import of definitions ---------------------------------------------------
