@@ -1,7 +1,8 @@
 """The CSV writer: a document's tables as a machine format.
 
 Figures are written plainly (``67.4``, ``1234``), symbols as they are, texts
-neutralised by ``sheets``. A document with several tables writes each after a
+with their marks (a year at a break in series: ``2015 |``) and neutralised by
+``sheets``. A document with several tables writes each after a
 line with its caption and an empty line between them.
 """
 
@@ -22,7 +23,8 @@ def rows(document: Document) -> Iterator[list]:
             yield [table.caption]
         yield table.header
         for row in table.rows:
-            yield [cell.value for cell in row]
+            yield [cell.value if cell.is_number else f"{cell.value}{cell.marks}"
+                   for cell in row]
 
 
 def to_csv(document: Document) -> bytes:

@@ -62,14 +62,20 @@ def share_text(value, decimals: int = 1) -> str:
 
 
 def excel_format(cell: Cell) -> str | None:
-    """The XLSX number format of a numeric cell (None for text)."""
+    """The XLSX number format of a numeric cell (None for text).
+
+    The cell's marks (``*`` provisional, `` |`` break in series) are quoted
+    text in the format, so the cell stays a number and shows ``12,5 % |``.
+    """
     if not cell.is_number:
         return None
     body = "#,##0" + ("." + "0" * cell.decimals if cell.decimals else "")
     suffix = f'\\ "{cell.unit}"' if cell.unit else ""
+    marks = f'"{cell.marks.replace(chr(34), "")}"' if cell.marks else ""
+    suffix += marks
     positive = ("+" if cell.signed else "") + body + suffix
     negative = "-" + body + suffix
-    zero = (f'"{ZERO}"' if cell.kind == Kind.COUNT and not cell.signed
+    zero = (f'"{ZERO}"' + marks if cell.kind == Kind.COUNT and not cell.signed
             else body + suffix)
     return f"{positive};{negative};{zero}"
 

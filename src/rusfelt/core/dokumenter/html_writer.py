@@ -21,8 +21,10 @@ from .styles import stylesheet_text
 
 
 def _cell(cell: Cell, numeric: bool) -> dict:
+    # A marked cell («2015 |», «12,5 % |») never wraps between figure and mark.
+    classes = " ".join(c for c, on in (("num", numeric), ("marked", bool(cell.marks))) if on)
     return {"text": format_cell(cell), "numeric": numeric, "tone": cell.tone,
-            "symbol": cell.kind == Kind.SYMBOL, "comment": cell.comment}
+            "symbol": cell.kind == Kind.SYMBOL, "comment": cell.comment, "classes": classes}
 
 
 def _table(table: Table) -> dict:

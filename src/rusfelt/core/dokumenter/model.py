@@ -117,8 +117,14 @@ def number(value, decimals: int = 1, unit: str = "", *, signed: bool = False) ->
     return _number(value, Kind.NUMBER, decimals, unit, signed)
 
 
-def text(value, tone: str = "") -> Cell:
-    return Cell(Kind.TEXT, "" if value is None else str(value), tone=tone)
+def text(value, tone: str = "", *, marks: str = "", comment: str = "") -> Cell:
+    return Cell(Kind.TEXT, "" if value is None else str(value), tone=tone, marks=marks,
+                comment=comment)
+
+
+def year(value: int, *, brudd: bool = False, comment: str = "") -> Cell:
+    """A year heading a row of a trend; ``brudd`` marks a break in series (``2015 |``)."""
+    return text(value, marks=f" {BREAK}" if brudd else "", comment=comment)
 
 
 def symbol(value: str) -> Cell:
@@ -171,6 +177,20 @@ class Table:
             if len(row) != len(self.header):
                 raise ValueError(f"{self.caption}: a row has {len(row)} cells, "
                                  f"the header {len(self.header)}")
+
+    def symbols_used(self) -> list[str]:
+        """The SSB symbols in the table, in SYMBOLS' order: symbol cells, a count
+        of zero (printed «-») and the break mark (``2015 |``, ``12,5 % |``)."""
+        used = set()
+        for row in self.rows:
+            for cell in row:
+                if cell.kind == Kind.SYMBOL:
+                    used.add(cell.value)
+                elif cell.kind == Kind.COUNT and cell.value == 0 and not cell.signed:
+                    used.add(ZERO)
+                if BREAK in cell.marks:
+                    used.add(BREAK)
+        return [s for s in SYMBOLS if s in used]
 
     def numeric_columns(self) -> set[int]:
         """Columns whose cells are all figures or symbols, right-aligned by the writers."""
@@ -236,12 +256,5 @@ class Document:
 
     def symbols_used(self) -> list[str]:
         """The SSB symbols that occur in the tables (zero included), in SYMBOLS' order."""
-        used = set()
-        for table in self.tables():
-            for row in table.rows:
-                for cell in row:
-                    if cell.kind == Kind.SYMBOL:
-                        used.add(cell.value)
-                    elif cell.kind == Kind.COUNT and cell.value == 0:
-                        used.add(ZERO)
+        used = {s for table in self.tables() for s in table.symbols_used()}
         return [s for s in SYMBOLS if s in used]

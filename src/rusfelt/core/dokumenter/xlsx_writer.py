@@ -40,7 +40,7 @@ def _sheet_name(caption: str, taken: set[str]) -> str:
     return name
 
 
-def _write_table(ws, table: Table, symbols: list[str]) -> None:
+def _write_table(ws, table: Table) -> None:
     bold = Font(bold=True)
     sheets.set_cell(ws.cell(row=1, column=1), table.caption)
     ws.cell(row=1, column=1).font = Font(bold=True, size=13)
@@ -70,8 +70,7 @@ def _write_table(ws, table: Table, symbols: list[str]) -> None:
                 cell.font = Font(bold=True, color=tone.foreground.lstrip("#").upper())
             widths[c - 1] = max(widths[c - 1], len(format_cell(value)))
     below = len(table.rows) + 4
-    used = [s for s in symbols if any(
-        format_cell(v) == s for row in table.rows for v in row)]
+    used = table.symbols_used()
     notes = list(table.notes)
     if used:
         notes.append("Tegn: " + ", ".join(f"«{s}» {SYMBOLS[s]}" for s in used) + ".")
@@ -126,7 +125,7 @@ def to_xlsx(document: Document) -> bytes:
     symbols = document.symbols_used()
     taken: set[str] = {ABOUT.lower()}
     for table in document.tables():
-        _write_table(workbook.create_sheet(_sheet_name(table.caption, taken)), table, symbols)
+        _write_table(workbook.create_sheet(_sheet_name(table.caption, taken)), table)
     _write_about(workbook.create_sheet(ABOUT), document, symbols)
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -231,6 +231,43 @@ def test_the_xlsx_holds_numbers_as_numbers_and_symbols_only_where_none_exists():
     assert stavanger[5].fill.fgColor.rgb.endswith(labels.TONES["gronn"].background[1:].upper())
 
 
+def trend_sample() -> d.Document:
+    """Stavanger's shape (seed 004 L325-348): a gap, a break on a year and on a value."""
+    table = d.Table("Utvikling", ["År", "Kartlagt", "Andel"], [
+        [d.year(2014), d.count(797), d.share("10.0")],
+        [d.year(2015, brudd=True), d.count(688), d.share("12.5")],
+        [d.year(2016), d.count(676), d.Cell(d.Kind.SHARE, Decimal("9.5"), 1, "%", marks=" |")],
+        [d.year(2017), d.symbol(d.MISSING), d.symbol(d.MISSING)],
+    ], notes=["2015 | Aldersgruppene endret", "2017 .. Ikke kartlagt"])
+    return d.Document("Utvikling", sections=[d.Section("Utvikling", [table])])
+
+
+def test_a_break_in_series_is_marked_in_every_format():
+    document = trend_sample()
+    assert document.symbols_used() == [d.MISSING, d.BREAK]
+    html = render.render(document, "html").decode()
+    assert '<th scope="row" class="marked">2015 |</th>' in html
+    assert "9,5\xa0% |" in html
+    assert "«|» brudd i serien" in html
+    assert "2015 |,688,12.5" in render.render(document, "csv").decode("utf-8-sig")
+    body = docx_parts(render.render(document, "docx"))["word/document.xml"]
+    assert "<w:t>2015 |</w:t>" in body and "«|» brudd i serien" in body
+
+
+def test_the_xlsx_keeps_a_marked_figure_a_number_and_shows_the_mark():
+    ws = xlsx_sheets(render.render(trend_sample(), "xlsx"))[0]
+    assert [ws.cell(row=r, column=1).value for r in range(3, 7)] == [
+        "2014", "2015 |", "2016", "2017"]
+    marked = ws.cell(row=5, column=3)
+    assert (marked.value, marked.data_type) == (9.5, "n")
+    assert marked.number_format == ('#,##0.0\\ "%"" |";-#,##0.0\\ "%"" |";'
+                                    '#,##0.0\\ "%"" |"')
+    assert [ws.cell(row=6, column=c).value for c in (2, 3)] == ["..", ".."]
+    notes = [ws.cell(row=r, column=1).value for r in range(8, 11)]
+    assert notes == ["2015 | Aldersgruppene endret", "2017 .. Ikke kartlagt",
+                     "Tegn: «..» mangler, «|» brudd i serien."]
+
+
 def test_the_html_marks_headers_and_language():
     html = render.render(sample(), "html").decode()
     assert '<html lang="nb-NO">' in html
