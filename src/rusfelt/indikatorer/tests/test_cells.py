@@ -9,7 +9,8 @@ from rusfelt.indikatorer.domain.change import Change, Judgement, Measure
 from rusfelt.indikatorer.models import Indikator, Kind, Verdi
 from rusfelt.indikatorer.templatetags import indikatorer_tags as cells
 
-# The templates' cells as they were before (issue 12), rendered by Django's engine.
+# The templates' cells as they were before (issue 12), rendered by Django's engine, with
+# issue 15's change: a missing value is SSB's «..» with its reason, never «N/A».
 OLD_STATUS = Template(
     '{% load i18n indikatorer_tags %}<td class="num">{% if v is None %}<span class="muted">..'
     '</span>{% elif v.value is None %}<abbr title="{{ v.missing_reason }}">..</abbr>{% else %}'
@@ -18,10 +19,12 @@ OLD_STATUS = Template(
     ' |</span>{% endif %}{% endif %}</td>')
 OLD_DETAIL = Template(
     '{% load indikatorer_tags %}<td class="num">{% if v is None %}..{% elif v.value is None %}'
-    '<abbr title="{{ v.missing_reason }}">N/A</abbr>{% else %}{{ v.value|verdi:ind }}{% endif %}'
+    '<abbr title="{{ v.missing_reason|default:\'mangler\' }}">..</abbr>{% else %}'
+    '{{ v.value|verdi:ind }}{% endif %}'
     '</td>')
 OLD_COMPARE = Template(
-    '{% load indikatorer_tags %}<td class="num">{% if v.value is None %}N/A{% else %}'
+    '{% load indikatorer_tags %}<td class="num">{% if v.value is None %}'
+    '<abbr title="{{ v.missing_reason|default:\'mangler\' }}">..</abbr>{% else %}'
     '{{ v.value|verdi:ind }}{% endif %}</td>')
 OLD_JUDGEMENT = Template("{% load indikatorer_tags %}{% judgement_cell change %}")
 
