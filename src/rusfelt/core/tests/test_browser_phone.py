@@ -65,7 +65,12 @@ MEASURE = """() => {
     return {
       wrapped: wrap.classList.contains('table-wrap'),
       focusable: wrap.getAttribute('tabindex') === '0',
-      region: wrap.getAttribute('role') === 'region' && !!wrap.getAttribute('aria-label'),
+      // Named by aria-label, or by aria-labelledby naming an element with text
+      // (the table's caption: each region's name must be unique on its page, axe).
+      region: wrap.getAttribute('role') === 'region' && (!!wrap.getAttribute('aria-label')
+        || !!(wrap.getAttribute('aria-labelledby')
+              && (document.getElementById(wrap.getAttribute('aria-labelledby')) || {})
+                   .textContent)),
       sticky: !first || getComputedStyle(first).position === 'sticky',
     };
   });
