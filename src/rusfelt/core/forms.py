@@ -62,31 +62,6 @@ class GrantForm(forms.Form):
         return cleaned
 
 
-class AuditFilterForm(forms.Form):
-    username = forms.CharField(label=_("Bruker"), required=False)
-    action = forms.ChoiceField(label=_("Hendelse"), required=False)
-    unit = forms.ModelChoiceField(label=_("Enhet"), required=False, to_field_name="code",
-                                  queryset=None, empty_label=_("Alle mine enheter"))
-    date_from = forms.DateField(
-        label=_("Fra dato"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Til dato"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("Alle"))] + list(AuditAction.choices)
-        self.fields["unit"].queryset = units
-
-    def clean(self):
-        cleaned = super().clean()
-        first, last = cleaned.get("date_from"), cleaned.get("date_to")
-        if first and last and first > last:
-            self.add_error("date_to", _("Til dato kan ikke være før fra dato."))
-        return cleaned
-
-
 class DateRangeForm(forms.Form):
     """A period of days (either end open), for the access overview."""
 
@@ -103,3 +78,20 @@ class DateRangeForm(forms.Form):
         if first and last and first > last:
             self.add_error("date_to", _("Til dato kan ikke være før fra dato."))
         return cleaned
+
+
+class AuditFilterForm(DateRangeForm):
+    """The audit log's filters: person, action, unit and a period of days."""
+
+    field_order = ["username", "action", "unit", "date_from", "date_to"]
+    username = forms.CharField(label=_("Bruker"), required=False)
+    action = forms.ChoiceField(label=_("Hendelse"), required=False)
+    unit = forms.ModelChoiceField(label=_("Enhet"), required=False, to_field_name="code",
+                                  queryset=None, empty_label=_("Alle mine enheter"))
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Alle"))] + list(AuditAction.choices)
+        self.fields["unit"].queryset = units
+
+

@@ -10,7 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from rusfelt.core import audit, bulkload
-from rusfelt.core.domain.tabular import InvalidRows, RowError, read_table, require_columns
+from rusfelt.core.domain.tabular import (
+    InvalidRows,
+    ParsedColumn,
+    RowError,
+    read_table,
+    require_columns,
+)
 from rusfelt.core.models import AuditAction, OrgUnit
 from rusfelt.core.uploads import limits
 
@@ -22,24 +28,6 @@ NATIONAL_CODE = "0"
 
 
 # --- Import of values -------------------------------------------------------
-
-
-class _Parsed(dict):
-    """A column's parser with its answers kept: ``memo[text]`` is (True, value) or
-    (False, message). A national file repeats few indicator numbers, unit codes,
-    years and flags, so each distinct text is parsed once."""
-
-    def __init__(self, parse):
-        super().__init__()
-        self.parse = parse
-
-    def __missing__(self, text):
-        try:
-            result = (True, self.parse(text))
-        except parsing.CellError as exc:
-            result = (False, str(exc))
-        self[text] = result
-        return result
 
 
 def _parse_values(header, rows, sett, default_unit_code, allowed_units):
@@ -62,11 +50,11 @@ def _parse_values(header, rows, sett, default_unit_code, allowed_units):
             raise parsing.CellError(f"du kan ikke registrere for enhet {code}")
         return code
 
-    indicators = _Parsed(known_indicator)
-    units = _Parsed(known_unit)
-    years = _Parsed(parsing.parse_year)
-    flags = _Parsed(parsing.parse_bool)
-    values = _Parsed(parsing.parse_value)
+    indicators = ParsedColumn(known_indicator, parsing.CellError)
+    units = ParsedColumn(known_unit, parsing.CellError)
+    years = ParsedColumn(parsing.parse_year, parsing.CellError)
+    flags = ParsedColumn(parsing.parse_bool, parsing.CellError)
+    values = ParsedColumn(parsing.parse_value, parsing.CellError)
 
     def add(line, number, code, year, cell_column, text, merknad="", reason="",
             provisional=False, break_in_series=False):

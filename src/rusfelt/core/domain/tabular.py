@@ -234,3 +234,27 @@ def require_columns(header: list[str], required: list[str]) -> None:
         raise InvalidRows(
             [RowError(1, c, "kolonnen mangler i overskriftsraden") for c in missing]
         )
+
+
+class ParsedColumn(dict):
+    """One column's parser with its answers kept: a file has few distinct values per column.
+
+    ``memo[text]`` is ``(True, value)`` or ``(False, message)`` where ``parse``
+    raised one of ``errors``; the parser runs once per distinct text, so
+    checking a column costs a dict look-up per row (a national file repeats
+    few indicator numbers, unit codes, years and flags). Never for a column
+    whose values are all distinct or must not be kept, like the fødselsnummer.
+    """
+
+    def __init__(self, parse, errors: type[Exception] | tuple = ValueError):
+        super().__init__()
+        self.parse = parse
+        self.errors = errors
+
+    def __missing__(self, text):
+        try:
+            result = (True, self.parse(text))
+        except self.errors as exc:
+            result = (False, str(exc))
+        self[text] = result
+        return result

@@ -10,7 +10,13 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from rusfelt.core import audit, bulkload
-from rusfelt.core.domain.tabular import InvalidRows, RowError, read_table, require_columns
+from rusfelt.core.domain.tabular import (
+    InvalidRows,
+    ParsedColumn,
+    RowError,
+    read_table,
+    require_columns,
+)
 from rusfelt.core.locking import Busy, lock_rows
 from rusfelt.core.models import AuditAction
 from rusfelt.core.uploads import limits
@@ -52,28 +58,6 @@ OPTIONAL_COLUMNS = [*FLAG_COLUMNS, *CHOICE_COLUMNS, *MULTI_COLUMNS, "antall_barn
                     "informert", "ikke_informert_grunn", *screening.COLUMNS]
 
 
-class _Parsed(dict):
-    """One column's parser with its answers kept: a file has few distinct values per column.
-
-    ``memo[text]`` is ``(True, value)`` or ``(False, message)``; the parser
-    runs once per distinct text, so checking a column costs a dict look-up per
-    row. Never used for the fødselsnummer (every value is distinct, and the
-    numbers must not be kept).
-    """
-
-    def __init__(self, parse):
-        super().__init__()
-        self.parse = parse
-
-    def __missing__(self, text):
-        try:
-            result = (True, self.parse(text))
-        except ValueError as exc:
-            result = (False, str(exc))
-        self[text] = result
-        return result
-
-
 def _whole_number(text):
     if text and not (text.isascii() and text.isdigit()):
         raise ValueError("må være et helt tall")
@@ -99,7 +83,7 @@ class RowCleaner:
     """Checks the rows of one import into the tuples ``INSERT_FIELDS`` names.
 
     The rules and messages are ``clean_row``'s; what is faster is that each
-    column's distinct values are parsed once (``_Parsed``), the derived values
+    column's distinct values are parsed once (``ParsedColumn``), the derived values
     (levekårsindeks, ROP) are computed once per combination of the eight levels,
     and the round's HMAC key once per file.
     """
@@ -114,17 +98,17 @@ class RowCleaner:
             value = parse_choice(text, TJENESTER, blank_ok=False)
             return value if value in allowed_tjenester else _NotInRound(value)
 
-        self.tjeneste = _Parsed(tjeneste)
-        self.kategori = _Parsed(lambda t: parse_choice(t, KATEGORIER, blank_ok=False))
-        level = _Parsed(lambda t: parse_level(t).key)
+        self.tjeneste = ParsedColumn(tjeneste)
+        self.kategori = ParsedColumn(lambda t: parse_choice(t, KATEGORIER, blank_ok=False))
+        level = ParsedColumn(lambda t: parse_level(t).key)
         self.areas = [(area, level) for area in AREAS]
-        self.flags = [(column, _Parsed(parse_yes_no)) for column in FLAG_COLUMNS]
-        self.choices = [(column, _Parsed(lambda t, a=allowed: parse_choice(t, a)))
+        self.flags = [(column, ParsedColumn(parse_yes_no)) for column in FLAG_COLUMNS]
+        self.choices = [(column, ParsedColumn(lambda t, a=allowed: parse_choice(t, a)))
                         for column, allowed in CHOICE_COLUMNS.items()]
-        self.multis = [(column, _Parsed(lambda t, a=allowed: " ".join(parse_multi(t, a))))
+        self.multis = [(column, ParsedColumn(lambda t, a=allowed: " ".join(parse_multi(t, a))))
                        for column, allowed in MULTI_COLUMNS.items()]
-        self.antall_barn = _Parsed(_whole_number)
-        self.informert = _Parsed(lambda t: parse_yes_no(t, default=False))
+        self.antall_barn = ParsedColumn(_whole_number)
+        self.informert = ParsedColumn(lambda t: parse_yes_no(t, default=False))
         self.rule = runde.levekarsindeks_regel
         # Without any screening column the screening check finds nothing on any row.
         self.screening = header is None or any(c in header for c in screening.COLUMNS)
