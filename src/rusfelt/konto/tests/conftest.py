@@ -52,7 +52,8 @@ def enrolled(db):
         device = services.pending_totp_device(user)
         secret = b32encode(device.bin_key).decode()
         codes = services.confirm_totp(device, totp_code(secret))
-        assert codes is not None
+        # A right code confirms the device and gives every recovery code (None: refused).
+        assert codes is not None and len(codes) == services.RECOVERY_CODE_COUNT
         return secret, codes
 
     return enrol
