@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .domain.sex import Sex
 from .roles import Role
 from .scoping import UnitScopedQuerySet
 
@@ -77,9 +78,9 @@ class OrgUnit(models.Model):
         return next((u for u in self.ancestors() if u.level == Niva.KOMMUNE), None)
 
 
-class Sex(models.TextChoices):
-    MANN = "mann", _("Mann")
-    KVINNE = "kvinne", _("Kvinne")
+SEX_LABELS = {Sex.MANN: _("Mann"), Sex.KVINNE: _("Kvinne")}
+# Plain strings, so the choices (and migrations) stay what they were.
+SEX_CHOICES = [(sex.value, SEX_LABELS[sex]) for sex in Sex]
 
 
 class PopulationQuerySet(UnitScopedQuerySet):
@@ -91,7 +92,7 @@ class Population(models.Model):
 
     unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="population")
     year = models.PositiveSmallIntegerField(_("år"))
-    sex = models.CharField(_("kjønn"), max_length=6, choices=Sex.choices)
+    sex = models.CharField(_("kjønn"), max_length=6, choices=SEX_CHOICES)
     age_from = models.PositiveSmallIntegerField(_("alder fra"))
     age_to = models.PositiveSmallIntegerField(
         _("alder til"), null=True, blank=True, help_text=_("Tom for åpen øvre grense (90+).")

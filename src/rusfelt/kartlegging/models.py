@@ -11,7 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from rusfelt.core.models import OrgUnit, Sex
+from rusfelt.core.models import SEX_CHOICES, OrgUnit
 from rusfelt.core.scoping import UnitScopedQuerySet
 
 from .domain.levekarsindeks import DEFAULT_RULE
@@ -179,7 +179,7 @@ class Registrering(models.Model):
                                 choices=Tjeneste.choices)
     alder = models.PositiveSmallIntegerField(
         _("alder"), db_comment="Age in whole years at the round's reference date")
-    kjonn = models.CharField(_("kjønn"), max_length=6, choices=Sex.choices,
+    kjonn = models.CharField(_("kjønn"), max_length=6, choices=SEX_CHOICES,
                              db_comment="Legal sex derived from the fødselsnummer")
     kategori = models.CharField(_("kategori"), max_length=12, choices=Kategori.choices)
     bolig = _level(_("bolig"))

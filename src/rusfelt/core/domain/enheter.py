@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .sex import Sex
 from .tabular import InvalidRows, Row, RowError, require_columns
 
 UNIT_COLUMNS = ["kode", "navn", "niva", "overordnet", "gyldig_fra", "gyldig_til"]
@@ -167,7 +168,7 @@ def validate_population(
         if year is not None and not 1900 <= year <= 2100:
             errors.append(RowError(row.line, "ar", f"{year} er ikke et rimelig år"))
         sex = row.get("kjonn").lower()
-        if sex not in ("mann", "kvinne"):
+        if sex not in tuple(Sex):
             errors.append(RowError(row.line, "kjonn", f"«{sex}» må være mann eller kvinne"))
         age_from = _parse_int(row, "alder_fra", errors)
         age_to = _parse_int(row, "alder_til", errors, required=False)

@@ -21,12 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from rusfelt.core.domain.sex import Sex
+
 from .instruments import INSTRUMENTS, Instrument
-
-
-class Sex(StrEnum):
-    MANN = "mann"
-    KVINNE = "kvinne"
 
 
 class Kategori(StrEnum):

@@ -30,9 +30,11 @@ as ``relasjoner`` (linear relations between cells of the same unit, read by
 
 from __future__ import annotations
 
+from rusfelt.core.domain.sex import Sex
+
 from .scoring import CATEGORIES, MAPPING_INSTRUMENTS
 
-SEXES = ("mann", "kvinne")
+SEXES = tuple(sex.value for sex in Sex)
 N = ["antall", "totalt", "antall"]
 
 
