@@ -389,11 +389,11 @@ def import_plan(data: bytes, filename: str, fields: PlanFields, *, user=None,
             values["state"] = values["state"] or PlanState.DRAFT
         plan, _created = Plan.objects.update_or_create(slug=fields.slug, defaults=values)
         store_plan_file(plan, parsed, units)
-    audit.record(
-        AuditAction.IMPORT, request=request, user=user, obj=plan,
-        detail={"goals": len(parsed.goals), "areas": len(parsed.areas),
-                "measures": len(parsed.measures)},
-    )
+        audit.record(
+            AuditAction.IMPORT, request=request, user=user, obj=plan,
+            detail={"goals": len(parsed.goals), "areas": len(parsed.areas),
+                    "measures": len(parsed.measures)},
+        )
     return plan
 
 

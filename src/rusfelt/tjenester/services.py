@@ -346,8 +346,9 @@ def save_tjeneste(form, formsets, *, request, expected_version: int | None = Non
     return obj
 
 
+@transaction.atomic
 def mark_verified(obj: Tjeneste, *, request, today: date | None = None) -> Tjeneste:
-    """Record that the planner checked the service's information today."""
+    """Record that the planner checked the service's information today (with its audit entry)."""
     obj.verified_on = today or now_local().date()
     obj.verified_by = request.user
     obj.version += 1

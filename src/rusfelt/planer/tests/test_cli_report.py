@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from rusfelt.core import audit
 from rusfelt.core.dokumenter.formatting import format_cell
 from rusfelt.core.tests.test_dokumenter import (
     assert_accessible_docx,
@@ -198,6 +199,22 @@ def test_report_lists_a_measure_past_its_deadline_until_it_is_done(demo_plans):
     late = section(report.build(plan, 2020), "Forfalte tiltak")
     assert [row[0].value for row in late.tables()[0].rows] == ["15"]
     assert late.tables()[0].rows[0][3].tone == "pagar"
+
+
+def test_an_import_whose_audit_entry_cannot_be_written_stores_no_plan(units, monkeypatch):
+    # Issue 14: the plan and its import entry in the audit log are one transaction.
+    class AuditDown(Exception):
+        pass
+
+    def audit_down(*args, **kwargs):
+        raise AuditDown
+
+    monkeypatch.setattr(audit, "record", audit_down)
+    fields = services.PlanFields("ny", "Ny", units["1103"], 2024, 2027)
+    with pytest.raises(AuditDown):
+        services.import_plan(GOOD.encode(), "plan.csv", fields)
+    assert not Plan.objects.filter(slug="ny").exists()
+    assert not Tiltak.objects.filter(plan__slug="ny").exists()
 
 
 def test_reimport_into_an_adopted_plan_keeps_the_old_text(units):

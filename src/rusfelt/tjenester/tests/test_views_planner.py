@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 from pytest_django.asserts import assertRedirects
 
+from rusfelt.core import audit
 from rusfelt.core.models import AuditEvent
 from rusfelt.tjenester.domain.sok import matches, query_terms
 from rusfelt.tjenester.models import Tjeneste
@@ -144,6 +145,27 @@ def test_mark_verified_today(client, oslo_service, oslo_planlegger, bergen_planl
     assert oslo_service.verified_on == date(2026, 11, 22)
     assert oslo_service.verified_by == oslo_planlegger
     assert AuditEvent.objects.filter(action="update", object_id=str(oslo_service.pk)).exists()
+
+
+class AuditDown(Exception):
+    """The audit log cannot be written (a full disk, a lost connection)."""
+
+
+def _audit_down(*args, **kwargs):
+    raise AuditDown
+
+
+def test_marking_verified_is_undone_when_its_audit_entry_cannot_be_written(
+        client, oslo_service, oslo_planlegger, monkeypatch):
+    # Issue 14: a write and its audit entry happen in one transaction, so a
+    # change nobody can see in the log is never kept.
+    client.force_login(oslo_planlegger)
+    monkeypatch.setattr(audit, "record", _audit_down)
+    with pytest.raises(AuditDown):
+        client.post(reverse("tjenester:verify", args=[oslo_service.slug]))
+    stored = Tjeneste.objects.get(pk=oslo_service.pk)
+    assert (stored.verified_on, stored.verified_by, stored.version) == (
+        date(2025, 1, 10), None, oslo_service.version)
 
 
 def test_django_admin_lists_and_opens_services(client, oslo_service, django_user_model):
