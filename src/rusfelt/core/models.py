@@ -118,7 +118,9 @@ class Population(models.Model):
         return f"{self.unit.code} {self.year} {self.sex} {self.age_from}-{self.age_to or ''}"
 
 
-class GrantQuerySet(models.QuerySet):
+class GrantQuerySet(UnitScopedQuerySet):
+    unit_lookup = "unit"
+
     def active(self):
         return self.filter(user__is_active=True)
 

@@ -160,8 +160,9 @@ def user_set_active(request, user_id):
 @require_POST
 @recent_auth_required
 def grant_revoke(request, grant_id):
-    admin_units = _admin_units(request.user)
-    grant = get_object_or_404(Grant.objects.filter(unit__in=admin_units), pk=grant_id)
+    _admin_units(request.user)
+    grant = get_object_or_404(Grant.objects.for_user(request.user, Role.ADMINISTRATOR),
+                              pk=grant_id)
     if grant.user_id == request.user.pk:
         raise PermissionDenied
     user_id = grant.user_id
