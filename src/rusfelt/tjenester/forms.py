@@ -1,5 +1,8 @@
 """The public search form (GET) and the planners' service form."""
 
+import time
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
@@ -10,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rusfelt.core.models import Niva, OrgUnit
 from rusfelt.core.roles import Role
 from rusfelt.core.scoping import units_for
-from rusfelt.core.widgets import LongSelect
+from rusfelt.core.widgets import FrozenChoices, LongChoiceField, LongSelect
 
 from .models import (
     AccessRoute,
@@ -32,33 +35,40 @@ ROLLE_CHOICES = [
 ]
 
 
-#: Seconds a process keeps the choice list of places. A change of units in
-#: this process clears it at once (apps.py); other processes see it after this.
+#: Seconds a process keeps the choice list of places. A change of units
+#: clears it at once (apps.py: a new version in the shared cache); a process
+#: whose cache is its own (tests' LocMemCache) sees it after this.
 PLACES_CACHE_SECONDS = 300
 PLACES_VERSION_KEY = "tjenester:places-version"
+#: (version, language) -> (built at, choices): this process's copies. The
+#: version is a fresh token whenever the shared one is missing (a cleared cache).
+_places: dict[tuple[str, str], tuple[float, FrozenChoices]] = {}
 
 
-def place_choices():
+def place_choices() -> FrozenChoices:
     """Kommuner with their bydeler, as optgroups: [(kommune, [(code, name), ...])].
 
-    Built once per language and cached: with the national unit tree this is
-    ~380 units, too many to read and group on every search.
+    Built once per language and kept in the process as ``FrozenChoices``: with
+    the national unit tree this is ~390 units, too many to read, group,
+    unpickle, normalise, walk and render on every search (issue 12).
     """
-    version = cache.get_or_set(PLACES_VERSION_KEY, 0, None)
-    key = f"tjenester:places:{version}:{get_language() or 'nb'}"
-    choices = cache.get(key)
-    if choices is None:
-        choices = _build_place_choices()
-        cache.set(key, choices, PLACES_CACHE_SECONDS)
-    return choices
+    version = cache.get_or_set(PLACES_VERSION_KEY, _new_version, None)
+    key = (version, get_language() or "nb")
+    built = _places.get(key)
+    now = time.monotonic()
+    if built is None or now - built[0] > PLACES_CACHE_SECONDS:
+        _places.clear()  # older versions and languages are rebuilt on demand
+        built = _places[key] = (now, FrozenChoices(_build_place_choices()))
+    return built[1]
+
+
+def _new_version() -> str:
+    return uuid.uuid4().hex
 
 
 def forget_place_choices(**kwargs):
     """Signal receiver: units changed, build the choice list anew."""
-    try:
-        cache.incr(PLACES_VERSION_KEY)
-    except ValueError:
-        cache.set(PLACES_VERSION_KEY, 1, None)
+    cache.set(PLACES_VERSION_KEY, _new_version(), None)
 
 
 def _build_place_choices():
@@ -90,8 +100,7 @@ class SokForm(forms.Form):
     )
     kategori = forms.ChoiceField(label=_("Hva trenger du?"), required=False)
     tilgang = forms.ChoiceField(label=_("Hvordan vil du komme i kontakt?"), required=False)
-    sted = forms.ChoiceField(label=_("Kommune eller bydel"), required=False,
-                             widget=LongSelect)
+    sted = LongChoiceField(label=_("Kommune eller bydel"), required=False, widget=LongSelect)
     apen = forms.BooleanField(label=_("Bare tilbud som er åpne nå"), required=False)
 
     def __init__(self, *args, places=None, **kwargs):
