@@ -69,7 +69,7 @@ def schema_org(obj: Tjeneste, request, listing: services.Listing) -> dict:
         "identifier": obj.slug,
         "name": obj.translated("name"),
         "description": obj.translated("description"),
-        "serviceType": str(obj.get_category_display()),
+        "serviceType": obj.category_label,
         "category": obj.category,
         "provider": {
             "@type": "GovernmentOrganization" if public else "Organization",

@@ -93,13 +93,16 @@ class SokForm(forms.Form):
 
     q = forms.CharField(label=_("Hva leter du etter?"), required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
-    rolle = forms.ChoiceField(label=_("Hvem er du?"), choices=ROLLE_CHOICES, required=False)
+    # LongSelect: the same markup as Django's templates, without a template per option.
+    rolle = forms.ChoiceField(label=_("Hvem er du?"), choices=ROLLE_CHOICES, required=False,
+                              widget=LongSelect)
     alder = forms.IntegerField(
         label=_("Alder"), required=False, min_value=0, max_value=120,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    kategori = forms.ChoiceField(label=_("Hva trenger du?"), required=False)
-    tilgang = forms.ChoiceField(label=_("Hvordan vil du komme i kontakt?"), required=False)
+    kategori = forms.ChoiceField(label=_("Hva trenger du?"), required=False, widget=LongSelect)
+    tilgang = forms.ChoiceField(label=_("Hvordan vil du komme i kontakt?"), required=False,
+                                widget=LongSelect)
     sted = LongChoiceField(label=_("Kommune eller bydel"), required=False, widget=LongSelect)
     apen = forms.BooleanField(label=_("Bare tilbud som er åpne nå"), required=False)
 

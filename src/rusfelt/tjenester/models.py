@@ -271,6 +271,13 @@ class Tjeneste(models.Model):
         return verifisering.is_stale(self.verified_on, today)
 
     @property
+    def category_label(self) -> str:
+        """``get_category_display()`` without building a dict of every category per call."""
+        if self.category in Category.values:
+            return str(Category(self.category).label)
+        return self.category
+
+    @property
     def provider_display(self) -> str:
         if self.provider_name:
             return self.provider_name

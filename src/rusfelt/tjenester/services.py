@@ -10,7 +10,10 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from rusfelt.core import audit
 from rusfelt.core.dokumenter import sheets
@@ -125,14 +128,18 @@ def open_now_ids(qs, at: datetime) -> list[int]:
     return [pk for pk in ids if pk not in closed]
 
 
-def schedules_for(ids) -> dict[int, apningstider.Schedule]:
-    """Domain schedules of some services, in three queries and no model instances."""
+def schedules_for(ids, holidays: dict[int, bool] | None = None,
+                  ) -> dict[int, apningstider.Schedule]:
+    """Domain schedules of some services, in three queries and no model instances
+    (two when their ``holidays``, open_on_holidays by id, are known)."""
     ids = list(ids)
     if not ids:
         return {}
     periods: dict[int, list] = {i: [] for i in ids}
     exceptions: dict[int, list] = {i: [] for i in ids}
-    holidays = dict(Tjeneste.objects.filter(pk__in=ids).values_list("pk", "open_on_holidays"))
+    if holidays is None:
+        holidays = dict(Tjeneste.objects.filter(pk__in=ids)
+                        .values_list("pk", "open_on_holidays"))
     for tid, weekday, opens, closes in Apningstid.objects.filter(tjeneste_id__in=ids).values_list(
         "tjeneste_id", "weekday", "opens", "closes"
     ):
@@ -177,12 +184,14 @@ def search(filters: Filters, at: datetime | None = None) -> Result:
         ranks = backend.ranks(question.groups)
     open_ids = set(open_now_ids(qs, at)) if (only_open or question.urgent) else set()
     night_ids = night_open_ids(qs) if question.overnight else set()
+    if only_open:
+        qs = qs.filter(pk__in=open_ids)  # read only the open ones' rows
+    # The texts are only read for matching words: without any, ranking needs none.
+    texts = ("name_index", "search_index") if question.groups else ()
     rows = []
-    for pk, name, name_index, index, category, groups, low, high in qs.values_list(
-            "pk", "name", "name_index", "search_index", "category", "target_groups",
-            "age_min", "age_max"):
-        if only_open and pk not in open_ids:
-            continue
+    for pk, name, category, groups, low, high, *indexes in qs.values_list(
+            "pk", "name", "category", "target_groups", "age_min", "age_max", *texts):
+        name_index, index = indexes or ("", "")
         doc = sporsmal.Doc(name_index, index, category, tuple(groups), low, high,
                            open_now=pk in open_ids, open_at_night=pk in night_ids)
         rows.append((pk, name, doc))
@@ -206,13 +215,21 @@ def night_open_ids(qs) -> set[int]:
                .values_list("tjeneste_id", flat=True))
 
 
-def load(ids) -> list[Tjeneste]:
-    """The services ``ids`` with what a list or page shows, in the given order."""
+def load(ids, *, hours: bool = True) -> list[Tjeneste]:
+    """The services ``ids`` with what a list or page shows, in the given order.
+
+    ``hours=False`` leaves the periods and exceptions out, for a caller that
+    reads them as domain values (``page_listings``).
+    """
     ids = list(ids)
+    related = ["periods", "exceptions", "translations"] if hours else ["translations"]
     objects = (
         Tjeneste.objects.filter(pk__in=ids)
         .select_related("unit", "provider_unit")
-        .prefetch_related("periods", "exceptions", "translations")
+        .prefetch_related(*related)
+        # The search's own word lists: long, and read only by the search (a save
+        # builds them anew).
+        .defer("search_index", "name_index")
     )
     by_id = {o.pk: o for o in objects}
     return [by_id[i] for i in ids if i in by_id]
@@ -220,16 +237,73 @@ def load(ids) -> list[Tjeneste]:
 
 @dataclass
 class Listing:
-    """One service as a result row or page: the object and its status now."""
+    """One service as a result row or page: the object and its status now.
+
+    The properties are what a result row prints, each worked out once in
+    Python rather than through template tags and lookups per row (issue 12).
+    """
 
     tjeneste: Tjeneste
     status: apningstider.Status
     stale: bool
 
+    @cached_property
+    def url(self) -> str:
+        return self.tjeneste.get_absolute_url()
 
-def listings(objects, at: datetime) -> list[Listing]:
-    return [Listing(o, apningstider.status(o.schedule(), at), o.is_stale(at.date()))
+    @cached_property
+    def name(self) -> str:
+        return self.tjeneste.translated("name")
+
+    @cached_property
+    def description(self) -> str:
+        return self.tjeneste.translated("description")
+
+    def _lang(self, field) -> str:
+        """As the ``lang_attr`` tag: ' lang="nb"' where the text shown falls back to
+        bokmål on a page in another language (WCAG 3.1.2)."""
+        page = (translation.get_language() or "nb").split("-")[0]
+        if page == "nb" or self.tjeneste.text_language(field) == page:
+            return ""
+        return mark_safe(' lang="nb"')
+
+    @cached_property
+    def name_lang(self) -> str:
+        return self._lang("name")
+
+    @cached_property
+    def description_lang(self) -> str:
+        return self._lang("description")
+
+    @cached_property
+    def meta(self) -> str:
+        """Category · provider · unit · ages: the line under a result's name."""
+        t = self.tjeneste
+        parts = [t.category_label]
+        if t.provider_display:
+            parts.append(t.provider_display)
+        parts.append(t.unit.name)
+        if t.age_min is not None and t.age_max is not None:
+            parts.append(gettext("%(a)s–%(b)s år") % {"a": t.age_min, "b": t.age_max})
+        elif t.age_min is not None:
+            parts.append(gettext("fra %(a)s år") % {"a": t.age_min})
+        return " · ".join(parts)
+
+
+def listings(objects, at: datetime, schedules=None) -> list[Listing]:
+    """Each service with its status at ``at``; ``schedules`` (``schedules_for``) when
+    the objects were loaded without their hours."""
+    return [Listing(o, apningstider.status(o.schedule() if schedules is None
+                                           else schedules[o.pk], at), o.is_stale(at.date()))
             for o in objects]
+
+
+def page_listings(ids, at: datetime) -> list[Listing]:
+    """A page of search results: the services, with their hours read as domain
+    values instead of a model object per period (``schedules_for``)."""
+    objects = load(ids, hours=False)
+    holidays = {o.pk: o.open_on_holidays for o in objects}
+    return listings(objects, at, schedules_for(holidays, holidays=holidays))
 
 
 def for_municipality(code: str, *, category: str = "", at: datetime | None = None,
@@ -246,7 +320,7 @@ def for_municipality(code: str, *, category: str = "", at: datetime | None = Non
     ids = list(qs.order_by("name", "pk").values_list("pk", flat=True))
     open_ids = set(open_now_ids(qs, at))
     ids.sort(key=lambda pk: pk not in open_ids)  # stable: name order within each part
-    return listings(load(ids[:limit] if limit else ids), at)
+    return page_listings(ids[:limit] if limit else ids, at)
 
 
 def emergency_services(code: str, at: datetime | None = None) -> list[Listing]:

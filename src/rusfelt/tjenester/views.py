@@ -54,7 +54,7 @@ def index(request):
     now = services.now_local()
     result = services.search(filters, now)
     page = Paginator(result.ids, services.PAGE_SIZE).get_page(request.GET.get("side"))
-    results = services.listings(services.load(page.object_list), now)
+    results = services.page_listings(page.object_list, now)
     query = request.GET.copy()
     query.pop("side", None)
     question = result.question
