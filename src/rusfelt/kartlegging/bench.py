@@ -1,126 +1,277 @@
-"""National-scale benchmark of kartlegging: 300 000 registrations, 356 kommuner, 10 years.
+"""National-scale benchmark of kartlegging, on ``core.bench``'s harness.
 
-    rusfelt bench kartlegging [--registreringer 300000] [--kommuner 356] [--ar 10]
-                              [--database-url postgres://.../scratch]
+    rusfelt bench kartlegging [--registreringer 300000] [--ar 10] [--gjentak 10]
+                              [--kun-publisering] [--json] [--verbose]
 
-It never touches the configured database: ``run()`` starts itself again in
-a child process with ``DATABASE_URL`` pointing at a throwaway SQLite file in
-a temporary directory (or at ``--database-url``, which must be a scratch
-database: it is migrated and filled), with the test settings. It prints:
+Runs in a throwaway database created like a test database (``core.bench``:
+a temporary SQLite file, or test_<name> on PostgreSQL), with the national
+unit tree: a round for every kommune and year, filled through the import.
+Each operation is measured beside its limit in the same run:
 
-* import rows per second (CSV through ``services.import_registrations``:
-  parsing, validation, pseudonyms, bulk insert);
-* one kommune's results page (server time through Django's test client,
-  including the national comparison, the trend and two charts);
-* the national results of one year (the GROUP BY queries alone);
-* publishing with joint suppression and the intruder: a kommune with 15
-  bydeler and 10 000 registrations published bydel by bydel (the last one
-  with the kommune's sum), then audited by ``revisjon``, beside the
-  unsuppressed computation of the same figures (``--kun-publisering`` runs
-  only this part).
+* the import (CSV through ``services.import_registrations``: parsing,
+  validation of every cell and fødselsnummer, pseudonyms, insert), as rows
+  per second beside the same rows written by the database's own bulk path
+  (``executemany`` on SQLite, ``COPY`` on PostgreSQL) (``rader_per_s``,
+  ``grense_rader_per_s``);
+* the national results of one year (``results.compute``) beside one
+  hand-written scan that counts the same figures (checked equal);
+* one kommune's results page, warm and at its first view after a publish
+  (the cache emptied), beside one hand-written scan of the kommune's
+  figures for every year (the page's table and trend);
+* publishing a kommune of 15 bydeler with joint suppression and auditing
+  it (``revisjon``), beside the unsuppressed computation of the same
+  figures (``--kun-publisering`` runs only this).
 
-Targets on a 2-core machine: national results under 1 s, a kommune's
-results page under 200 ms, publishing and auditing the 15-bydel kommune
-under 5 s.
+Targets (issue 12): import >= 30 000 rows/s on SQLite and >= 40 000 on
+PostgreSQL; national results <= 1.5 x the scan; the results page <= 8
+queries, warm <= 15 ms, first view after publishing <= 60 ms.
 """
 
 from __future__ import annotations
 
-import os
 import random
-import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from datetime import date
 
-CHILD_FLAG = "RUSFELT_BENCH_CHILD"
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from rusfelt.core.bench import Bench, load_national_units, run_sql, scratch_database
+from rusfelt.core.models import Grant, OrgUnit, Population
+
+from . import results as results_mod
+from . import services
+from .demo import DPIA, FORMAL, HJEMMEL, synthetic_number
+from .domain.levekarsindeks import INDEX_KEYS
+from .domain.levels import AREAS, KATEGORIER, LEVEL_KEYS, TJENESTER
+from .domain.shares import AGE_BANDS
+from .models import Registrering, Runde, State
+from .services.imports import INSERT_FIELDS
+
+DEFAULT_TOTAL = 300_000
+DEFAULT_YEARS = 10
+DEFAULT_REPEAT = 10
+#: The year measured (the last of the rounds).
+YEAR = 2025
+#: The kommune whose results page is measured (Oslo, with the national tree).
+PAGE_KOMMUNE = "0301"
 
 
 def add_arguments(parser):
-    parser.add_argument("--registreringer", type=int, default=300_000)
-    parser.add_argument("--kommuner", type=int, default=356)
-    parser.add_argument("--ar", type=int, default=10)
-    parser.add_argument("--database-url", default="",
-                        help="A scratch database to fill (default: a temporary SQLite file).")
+    parser.add_argument("--registreringer", type=int, default=DEFAULT_TOTAL,
+                        help="Registreringer i alt (standard 300 000).")
+    parser.add_argument("--ar", type=int, default=DEFAULT_YEARS,
+                        help="År med runder for hver kommune (standard 10).")
+    parser.add_argument("--gjentak", type=int, default=DEFAULT_REPEAT,
+                        help="Målinger per operasjon (standard 10).")
     parser.add_argument("--kun-publisering", action="store_true",
                         help="Bare publisering og revisjon av en kommune med 15 bydeler.")
 
 
-def run(stdout, registreringer=300_000, kommuner=356, ar=10, database_url="",
-        kun_publisering=False, **_):
-    if os.environ.get(CHILD_FLAG) != "1":
-        return _spawn(stdout, registreringer, kommuner, ar, database_url, kun_publisering)
-    if kun_publisering:
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-        return _bench_publication(stdout)
-    return _bench(stdout, registreringer, kommuner, ar)
-
-
-def _spawn(stdout, registreringer, kommuner, ar, database_url, kun_publisering=False):
-    with tempfile.TemporaryDirectory(prefix="rusfelt-bench-") as tmp:
-        url = database_url or f"sqlite:///{tmp}/bench.sqlite3"
-        env = {**os.environ, CHILD_FLAG: "1", "DATABASE_URL": url, "RUSFELT_ENV": "test",
-               "DJANGO_SETTINGS_MODULE": "rusfelt.settings.test"}
-        stdout.write(f"Skrapdatabase: {url if database_url else 'midlertidig SQLite-fil'}")
-        code = ("import sys; from rusfelt.manage import main; "
-                "sys.argv = ['rusfelt'] + sys.argv[1:]; main()")
-        args = [sys.executable, "-c", code, "bench", "kartlegging",
-                "--registreringer", str(registreringer), "--kommuner", str(kommuner),
-                "--ar", str(ar)] + (["--kun-publisering"] if kun_publisering else [])
-        process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, text=True)
-        for line in process.stdout:
-            stdout.write(line.rstrip("\n"))
-        if process.wait() != 0:
-            raise SystemExit(process.returncode)
+def run(stdout, registreringer=DEFAULT_TOTAL, ar=DEFAULT_YEARS, gjentak=DEFAULT_REPEAT,
+        kun_publisering=False, json=False, verbose=False, **options):
+    bench = Bench("kartlegging", stdout, json=json, verbose=verbose, repeat=gjentak)
+    # DEBUG off as in production: with it, Django keeps the text of every query.
+    with scratch_database(bench.log), override_settings(ALLOWED_HOSTS=["*"], DEBUG=False):
+        if not kun_publisering:
+            bench.scale.update(load_national_units())
+            rounds = make_rounds(ar)
+            bench.scale.update(runder=len(rounds), ar=ar)
+            bench.log.write(f"Importerer {registreringer:,} registreringer i {len(rounds):,} "
+                            f"runder …".replace(",", " "))
+            bench.scale["registreringer"] = measure_import(bench, rounds, registreringer)
+            publish_all()
+            measure_national(bench)
+            measure_page(bench)
+        measure_publication(bench)
+        result = bench.write()
+    return result
 
 
-def _bench(stdout, total, n_kommuner, n_years):
-    from django.core.management import call_command
-    from django.db import connection
+def make_rounds(years: int) -> list[Runde]:
+    """An open round for every kommune and year up to ``YEAR``, with population figures."""
+    first = YEAR - years + 1
+    kommuner = list(OrgUnit.objects.filter(level="kommune").order_by("code"))
+    with transaction.atomic():
+        Population.objects.bulk_create(
+            Population(unit=k, year=y, sex=sex, age_from=16, age_to=None, count=10_000)
+            for k in kommuner for y in range(first, YEAR + 1) for sex in ("mann", "kvinne"))
+        Runde.objects.bulk_create(
+            Runde(code=f"{k.code}-{y}", unit=k, year=y, reference_date=date(y, 12, 31),
+                  state=State.OPEN, hjemmel=HJEMMEL, formal=FORMAL, dpia_ref=DPIA,
+                  tjenester=["nav", "helse_omsorg", "barnevern", "annen"])
+            for k in kommuner for y in range(first, YEAR + 1))
+    return list(Runde.objects.select_related("unit").order_by("year", "unit__code"))
 
-    t0 = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    stdout.write(f"Migrert på {time.perf_counter() - t0:.1f} s ({connection.vendor}).")
-    kommuner, rounds = _setup(stdout, n_kommuner, n_years)
+
+# --- import -------------------------------------------------------------------------
+
+
+def measure_import(bench: Bench, rounds: list[Runde], total: int) -> int:
+    """Fill every round through the import; beside it, the same rows of the last
+    year written again by the database's bulk path. Returns the rows imported."""
     per_round = max(1, total // len(rounds))
+    rng = random.Random(2026)
     pool = _number_pool(per_round * 3)
-    stdout.write(f"Importerer {per_round * len(rounds):,} registreringer i {len(rounds):,} "
-                 f"runder ({per_round} per runde) …".replace(",", " "))
-    rate = _import(stdout, rounds, pool, per_round)
-    _publish(rounds, kommuner[0])
-    first_ms, page_ms = _page_time(kommuner[0], n_years)
-    national_ms, national_n = _national_time(n_years)
-    stdout.write("")
-    stdout.write("Resultat")
-    stdout.write(f"  Import: {rate:,.0f} rader/s".replace(",", " "))
-    stdout.write(f"  Resultatsiden for én kommune (tjenertid, median av 5): {page_ms:.0f} ms "
-                 f"(mål < 200 ms); første visning etter en publisering: {first_ms:.0f} ms")
-    count = f"{national_n:,}".replace(",", " ")
-    stdout.write(f"  Nasjonale resultater for ett år ({count} registreringer, median av 3): "
-                 f"{national_ms:.0f} ms (mål < 1 000 ms)")
-    _bench_publication(stdout)
+    files = [_csv_for(rng, pool, per_round) for _ in range(min(len(rounds), 50))]
+    rows, seconds = 0, 0.0
+    for i, runde in enumerate(rounds, start=1):
+        data = files[i % len(files)]
+        started = time.perf_counter()
+        rows += services.import_registrations(runde, data, "bench.csv")
+        seconds += time.perf_counter() - started
+        if i % 500 == 0:
+            bench.log.write(f"  {i}/{len(rounds)} runder, {rows / seconds:,.0f} rader/s"
+                            .replace(",", " "))
+    limit_rows, limit_seconds = _limit_import([r for r in rounds if r.year == YEAR])
+    bench.add_import(f"import, {len(rounds)} filer à {per_round} rader", rows, seconds,
+                     limit_seconds * rows / limit_rows, grense_rader=limit_rows)
+    return rows
+
+
+def _limit_import(rounds: list[Runde]) -> tuple[int, float]:
+    """(rows, seconds): the registrations of ``rounds`` read back, deleted and written
+    again as they are, by ``executemany`` (SQLite) or ``COPY`` (PostgreSQL)."""
+    columns = ["runde_id", *INSERT_FIELDS, "levekarsindeks_regel", "created_by_id",
+               "created_at", "updated_at"]
+    ids = [r.pk for r in rounds]
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    marks = ", ".join(["%s"] * len(ids))
+    table = Registrering._meta.db_table
+    with transaction.atomic():
+        rows = run_sql(f"SELECT {quoted} FROM {table} WHERE runde_id IN ({marks})", ids)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE runde_id IN ({marks})", ids)
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES "
+                               f"({', '.join(['%s'] * len(columns))})", rows)
+    return len(rows), time.perf_counter() - started
+
+
+def _number_pool(size):
+    rng, used = random.Random(356), set()
+    return [synthetic_number(rng, date(1950 + i % 50, 1 + i % 12, 1 + i % 28), i % 2 == 0, used)
+            for i in range(size)]
+
+
+HEADER = ("fodselsnummer,tjeneste,kategori,bolig,arbeid_aktivitet,okonomi,fysisk_helse,"
+          "psykisk_helse,rusmiddelbruk,sosial_fungering,nettverk,informert,individuell_plan")
+
+
+def _csv_for(rng, pool, k):
+    levels = ("gronn", "gul", "rod")
+    lines = [HEADER]
+    for number in rng.sample(pool, k):
+        row = [number, rng.choice(("nav", "helse_omsorg")),
+               rng.choice(("rus", "rus_psykisk", "psykisk"))]
+        row += [rng.choice(levels) for _ in range(8)]
+        row += [rng.choice(("ja", "nei")), rng.choice(("ja", "nei", ""))]
+        lines.append(",".join(row))
+    return ("\n".join(lines) + "\n").encode()
+
+
+# --- results --------------------------------------------------------------------
+
+
+def publish_all() -> None:
+    """Every round closed and published (as after a year's rounds); the kommune of
+    the results page through ``services.publish``, with its suppression."""
+    Runde.objects.update(state=State.PUBLISHED, published_at=timezone.now())
+    for runde in Runde.objects.filter(unit__code=PAGE_KOMMUNE):
+        services.publish(runde)
+
+
+def limit_sql(where: str, params: list, group_by: str = "") -> tuple[str, list]:
+    """One hand-written scan counting every figure of ``results.compute`` (the
+    registrations of rounds matching ``where`` with ``params``, on ``u``): the
+    same conditional counts, written as SQL's own ``COUNT(*) FILTER``."""
+    counts = ["COUNT(*)"]
+    counts += [f"COUNT(*) FILTER (WHERE r.{a} = '{lv}')" for a in AREAS for lv in LEVEL_KEYS]
+    counts += [f"COUNT(*) FILTER (WHERE r.levekarsindeks = '{k}')" for k in INDEX_KEYS]
+    counts.append("COUNT(*) FILTER (WHERE r.rop)")
+    counts += [f"COUNT(*) FILTER (WHERE r.alder BETWEEN {lo} AND {hi})"
+               for lo, hi, _label in AGE_BANDS]
+    counts.append("COUNT(*) FILTER (WHERE r.alder < 16)")
+    for fields in results_mod.FLAG_TABLES.values():
+        for f in fields:
+            counts += [f"COUNT(*) FILTER (WHERE r.{f})", f"COUNT(r.{f})"]
+    counts += ["COUNT(*) FILTER (WHERE r.antall_barn > 0)", "SUM(r.antall_barn)"]
+    for field, keys in results_mod.GROUPED_COLUMNS.items():
+        counts += [f"COUNT(*) FILTER (WHERE r.{field} = '{k}')" for k in keys]
+    # The screening tables' count (none in this benchmark's rows, but read all the same).
+    counts.append("(SELECT COUNT(*) FROM screening_screeningresultat s "
+                  "WHERE s.registrering_id IN (SELECT r2.id FROM kartlegging_registrering r2 "
+                  "JOIN kartlegging_runde u2 ON u2.id = r2.runde_id "
+                  f"WHERE {where.replace('u.', 'u2.')}))")
+    select = (f"u.year, {', '.join(counts)}" if group_by else ", ".join(counts))
+    sql = (f"SELECT {select} FROM kartlegging_registrering r "
+           f"JOIN kartlegging_runde u ON u.id = r.runde_id WHERE {where}")
+    sql += f" GROUP BY {group_by} ORDER BY {group_by}" if group_by else ""
+    return sql, [*params, *params]  # the screening count's ``where``, then the scan's
+
+
+def measure_national(bench: Bench) -> None:
+    """The national results of ``YEAR`` beside the scan (their counts checked equal)."""
+    qs = Registrering.objects.filter(runde__year=YEAR)
+    sql, params = limit_sql("u.year = %s", [YEAR])
+    data = results_mod.compute(qs)
+    row = run_sql(sql, params)[0]
+    levels = results_mod.table(data, "levekarsomrader")["counts"]
+    expected = [n for area in levels for n in area]
+    assert (row[0], list(row[1:1 + len(expected)])) == (data["n"], expected), \
+        "the limit counts other figures than results.compute"
+    bench.measure(f"nasjonale resultater, {YEAR}", lambda: results_mod.compute(qs), sql,
+                  params, registreringer=data["n"])
+
+
+def measure_page(bench: Bench) -> None:
+    """One kommune's results page: warm, and at its first view after a publish."""
+    user = get_user_model().objects.create_user("bench-planlegger")
+    kommune = OrgUnit.objects.get(code=PAGE_KOMMUNE)
+    Grant.objects.create(user=user, unit=kommune, role="planlegger")
+    client = Client()
+    client.force_login(user)
+    url = f"/kartlegging/runde/{PAGE_KOMMUNE}-{YEAR}/resultater/"
+    sql, params = limit_sql("u.unit_id = %s", [kommune.pk], group_by="u.year")
+
+    def get():
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+
+    # Warm-up on another year first: loads the chart library.
+    assert client.get(f"/kartlegging/runde/{PAGE_KOMMUNE}-{YEAR - 1}/resultater/"
+                      ).status_code == 200
+    bench.measure("resultatside, én kommune, varm", get, sql, params)
+
+    def first_view():
+        cache.clear()  # what a publish does to this page's cached figures and charts
+        get()
+
+    bench.measure("resultatside, første visning etter publisering", first_view, sql, params,
+                  repeat=max(3, bench.repeat // 2))
+
+
+# --- publication ----------------------------------------------------------------------
 
 
 BENCH_BYDELER = 15
 BENCH_PERSONS = 10_000
 
 
-def _bench_publication(stdout):
-    """Publish a kommune of 15 bydeler (10 000 persons, skewed sizes) and audit it."""
-    from django.db import transaction
-
-    from rusfelt.core.models import OrgUnit, Population
-
-    from . import results as results_mod
-    from . import services
-    from .demo import DPIA, FORMAL, HJEMMEL
-    from .domain.levels import AREAS, KATEGORIER, LEVEL_KEYS, TJENESTER
-    from .models import Registrering, Runde, State
-
+def measure_publication(bench: Bench) -> None:
+    """Publish a kommune of 15 bydeler (10 000 persons, skewed sizes) bydel by bydel
+    (the kommune's sum with the last) and audit it, beside the unsuppressed
+    computation of the same figures (the limit)."""
     rng = random.Random(15)
     year = 2025
     with transaction.atomic():
@@ -167,134 +318,7 @@ def _bench_publication(stdout):
     (own, elsewhere, _pubs), audit, audit_cpu = timed(
         lambda: services.revisjon(kommune, year))
     exposed = sum(1 for i in [*own, *elsewhere] if i.exposed)
-    persons = f"{sum(sizes):,}".replace(",", " ")
-    stdout.write(
-        f"  Publisering av en kommune med {BENCH_BYDELER} bydeler og {persons} registreringer "
-        f"(bydel for bydel, kommunesummen med den siste): {publish:.1f} s "
-        f"(CPU {publish_cpu:.1f} s); revisjon {audit:.1f} s (CPU {audit_cpu:.1f} s; "
-        f"{len(own)} prikkede celler, {exposed} avslørt); til sammen {publish + audit:.1f} s "
-        f"(mål < 5 s). Uprikket beregning av de samme tallene: {plain:.1f} s "
-        f"(CPU {plain_cpu:.1f} s).")
-
-
-def _setup(stdout, n_kommuner, n_years):
-    from django.db import transaction
-
-    from rusfelt.core.models import OrgUnit, Population
-
-    from .demo import DPIA, FORMAL, HJEMMEL
-    from .models import Runde, State
-
-    first_year = 2026 - n_years
-    with transaction.atomic():
-        land = OrgUnit.objects.create(code="0", name="Norge", level="land")
-        fylke = OrgUnit.objects.create(code="50", name="Benkfylke", level="fylke", parent=land)
-        kommuner = OrgUnit.objects.bulk_create(
-            OrgUnit(code=f"{5000 + i:04d}", name=f"Benkkommune {i}", level="kommune",
-                    parent=fylke, path=f"{fylke.path}{5000 + i:04d}/")
-            for i in range(1, n_kommuner + 1))
-        kommuner = list(OrgUnit.objects.filter(level="kommune").order_by("code"))
-        Population.objects.bulk_create(
-            Population(unit=k, year=y, sex=sex, age_from=16, age_to=None, count=10_000)
-            for k in kommuner for y in range(first_year, first_year + n_years)
-            for sex in ("mann", "kvinne"))
-        Runde.objects.bulk_create(
-            Runde(code=f"{k.code}-{y}", unit=k, year=y, reference_date=date(y, 12, 31),
-                  state=State.OPEN, hjemmel=HJEMMEL, formal=FORMAL, dpia_ref=DPIA,
-                  tjenester=["nav", "helse_omsorg", "barnevern", "annen"])
-            for k in kommuner for y in range(first_year, first_year + n_years))
-    rounds = list(Runde.objects.select_related("unit").order_by("unit__code", "year"))
-    stdout.write(f"{len(kommuner)} kommuner og {len(rounds)} runder opprettet.")
-    return kommuner, rounds
-
-
-def _number_pool(size):
-    from .demo import synthetic_number
-
-    rng, used = random.Random(356), set()
-    return [synthetic_number(rng, date(1950 + i % 50, 1 + i % 12, 1 + i % 28), i % 2 == 0, used)
-            for i in range(size)]
-
-
-HEADER = ("fodselsnummer,tjeneste,kategori,bolig,arbeid_aktivitet,okonomi,fysisk_helse,"
-          "psykisk_helse,rusmiddelbruk,sosial_fungering,nettverk,informert,individuell_plan")
-
-
-def _csv_for(rng, pool, k):
-    levels = ("gronn", "gul", "rod")
-    lines = [HEADER]
-    for number in rng.sample(pool, k):
-        row = [number, rng.choice(("nav", "helse_omsorg")),
-               rng.choice(("rus", "rus_psykisk", "psykisk"))]
-        row += [rng.choice(levels) for _ in range(8)]
-        row += [rng.choice(("ja", "nei")), rng.choice(("ja", "nei", ""))]
-        lines.append(",".join(row))
-    return ("\n".join(lines) + "\n").encode()
-
-
-def _import(stdout, rounds, pool, per_round):
-    from . import services
-
-    rng = random.Random(2026)
-    files = [_csv_for(rng, pool, per_round) for _ in range(min(len(rounds), 50))]
-    rows = 0
-    start = time.perf_counter()
-    for i, runde in enumerate(rounds, start=1):
-        rows += services.import_registrations(runde, files[i % len(files)], "bench.csv")
-        if i % 500 == 0:
-            elapsed = time.perf_counter() - start
-            speed = f"{rows / elapsed:,.0f}".replace(",", " ")
-            stdout.write(f"  {i}/{len(rounds)} runder, {speed} rader/s")
-    return rows / (time.perf_counter() - start)
-
-
-def _publish(rounds, kommune):
-    from django.utils import timezone
-
-    from . import services
-    from .models import Runde, State
-
-    Runde.objects.update(state=State.PUBLISHED, published_at=timezone.now())
-    for runde in Runde.objects.filter(unit=kommune):
-        services.publish(runde)
-
-
-def _page_time(kommune, n_years):
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-
-    from rusfelt.core.models import Grant
-
-    setup_test_environment()
-    user = get_user_model().objects.create_user("bench-planlegger")
-    Grant.objects.create(user=user, unit=kommune, role="planlegger")
-    client = Client()
-    client.force_login(user)
-    # Warm-up on another year: imports altair and the chart renderer.
-    response = client.get(f"/kartlegging/runde/{kommune.code}-2024/resultater/")
-    assert response.status_code == 200, response.status_code
-    url = f"/kartlegging/runde/{kommune.code}-2025/resultater/"
-    start = time.perf_counter()
-    client.get(url)  # first view: computes the national comparison and the charts
-    first = (time.perf_counter() - start) * 1000
-    times = []
-    for _ in range(5):
-        start = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-    return first, statistics.median(times)
-
-
-def _national_time(n_years):
-    from . import results
-    from .models import Registrering
-
-    year = 2025
-    qs = Registrering.objects.filter(runde__year=year)
-    times = []
-    for _ in range(3):
-        start = time.perf_counter()
-        data = results.compute(qs)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), data["n"]
+    bench.add(f"publisering og revisjon, {BENCH_BYDELER} bydeler", [(publish + audit) * 1000],
+              plain * 1000, registreringer=sum(sizes), publisering_ms=round(publish * 1000),
+              revisjon_ms=round(audit * 1000), cpu_ms=round((publish_cpu + audit_cpu) * 1000),
+              prikkede_celler=len(own), avslort=exposed)

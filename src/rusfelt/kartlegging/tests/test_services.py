@@ -416,17 +416,6 @@ def test_nobody_can_grant_access_to_themselves(oslo_planlegger, admin_user, unit
                    role="kartlegger")
 
 
-def test_bench_runs_small_in_a_scratch_database():
-    out = io.StringIO()
-    before = Runde.objects.count()
-    call_command("bench", "kartlegging", "--registreringer", "160", "--kommuner", "4",
-                 "--ar", "2", stdout=out)
-    text = out.getvalue()
-    assert "rader/s" in text and "Resultatsiden for én kommune" in text
-    assert "Nasjonale resultater for ett år (80 registreringer" in text
-    assert Runde.objects.count() == before  # the test database was not touched
-
-
 def test_kommune_key_figures_sum_its_bydeler_when_all_are_published(demo_data, units):
     from rusfelt.indikatorer.models import Verdi
 

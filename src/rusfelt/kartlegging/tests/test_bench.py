@@ -1,0 +1,65 @@
+"""``rusfelt bench kartlegging`` on core.bench's harness: every field, and a limit
+that counts the same figures as the project (issue 12)."""
+
+import io
+import json
+
+import pytest
+
+from rusfelt.core.bench import Bench, load_national_units, run_sql
+from rusfelt.kartlegging import bench, results
+from rusfelt.kartlegging.models import Registrering, Runde
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = {"navn", "p50_ms", "p95_ms", "grense_ms", "forhold"}
+
+
+@pytest.fixture
+def filled():
+    load_national_units()
+    rounds = bench.make_rounds(2)
+    oslo = [r for r in rounds if r.unit.code == bench.PAGE_KOMMUNE]
+    others = [r for r in rounds if r.year == bench.YEAR and r not in oslo][:3]
+    return oslo + others
+
+
+def test_the_json_carries_every_field_of_every_operation(filled, monkeypatch):
+    # A small kommune for publishing: the intruder's linear programs grow with it.
+    monkeypatch.setattr(bench, "BENCH_PERSONS", 60)
+    monkeypatch.setattr(bench, "BENCH_BYDELER", 2)
+    out = io.StringIO()
+    b = Bench("kartlegging", out, json=True, repeat=2)
+    rows = bench.measure_import(b, filled, 20 * len(filled))
+    bench.publish_all()
+    bench.measure_national(b)
+    bench.measure_page(b)
+    bench.measure_publication(b)
+    b.write()
+    result = json.loads(out.getvalue())
+    assert result["app"] == "kartlegging"
+    assert {"database", "last", "kjerner"} <= set(result["scale"])
+    ops = {op["navn"]: op for op in result["operations"]}
+    assert len(ops) == 5
+    for op in ops.values():
+        assert FIELDS <= set(op), op["navn"]
+    imported = next(op for name, op in ops.items() if name.startswith("import"))
+    assert imported["rader"] == rows == Registrering.objects.filter(runde__in=filled).count()
+    assert imported["rader_per_s"] > 0 and imported["grense_rader_per_s"] > 0
+    page = ops["resultatside, én kommune, varm"]
+    assert page["sporringer"] <= 8
+
+
+def test_the_limit_of_the_national_results_counts_the_same_figures(filled):
+    bench.measure_import(Bench("kartlegging", io.StringIO(), repeat=1), filled,
+                         40 * len(filled))
+    Runde.objects.update(state="published")
+    data = results.compute(Registrering.objects.filter(runde__year=bench.YEAR))
+    sql, params = bench.limit_sql("u.year = %s", [bench.YEAR])
+    row = list(run_sql(sql, params)[0])
+    assert data["n"] == 40 * len([r for r in filled if r.year == bench.YEAR]) == row.pop(0)
+    for name in ("levekarsomrader", "levekarsindeks"):
+        counts = [n for line in results.table(data, name)["counts"] for n in line]
+        assert row[:len(counts)] == counts, name
+        del row[:len(counts)]
+    assert row.pop(0) == results.count(data, "rop", "rop")
