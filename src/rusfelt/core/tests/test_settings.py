@@ -113,3 +113,24 @@ def test_login_is_locked_after_five_failures(client, oslo_planlegger):
     )
     assert response.status_code == 429
     assert "For mange mislykkede innlogginger" in response.content.decode()
+
+
+@pytest.mark.django_db  # lets a connection open; this one is to its own file
+def test_a_sqlite_database_writes_through_a_write_ahead_log(tmp_path, monkeypatch):
+    """A commit appends to the WAL and syncs at checkpoints (issue 12: a small import
+    paid several syncs of a rollback journal)."""
+    from django.db.utils import ConnectionHandler
+
+    from rusfelt.settings.base import database_from_env
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    handler = ConnectionHandler({"default": database_from_env(tmp_path / "wal.sqlite3")})
+    conn = handler["default"]
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"
+            cursor.execute("PRAGMA synchronous")
+            assert cursor.fetchone()[0] == 1  # NORMAL
+    finally:
+        conn.close()
