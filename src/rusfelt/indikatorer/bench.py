@@ -81,10 +81,16 @@ def _rows(kinds: dict, kommuner: list[tuple[int, str]], years: range, seed: int)
                 yield number, code, year, f"{level:.1f}"
 
 
+@override_settings(DEBUG=False)
 def fill(bench: Bench, kommuner: int | None, years: int, seed: int = 20261122):
     """National units, the demo set and one long file of values for every kommune,
     imported through ``services.import_values`` beside an ``executemany`` of the
-    same rows into the same table (inserted, timed, deleted again)."""
+    same rows into the same table (inserted, timed, deleted again).
+
+    With DEBUG off, as in production and as the pages are measured: with it on,
+    Django logs every statement with its parameters quoted one by one, which
+    cost a bulk insert of 5 000 rows more than the insert itself and almost
+    nothing for the limit's ``executemany``."""
     from . import demo, services
     from .models import Indikator, Indikatorsett, Verdi
 

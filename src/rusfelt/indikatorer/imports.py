@@ -30,12 +30,28 @@ NATIONAL_CODE = "0"
 # --- Import of values -------------------------------------------------------
 
 
+def _value_and_places(text: str) -> tuple:
+    """(value, missing reason, decimal places up to two) of a value cell; the places
+    are counted once per distinct text, for ``_settle_decimals`` (-1 for no value)."""
+    value, missing = parsing.parse_value(text)
+    places = -1 if value is None else min(2, max(0, -value.as_tuple().exponent))
+    return value, missing, places
+
+
 def _parse_values(header, rows, sett, default_unit_code, allowed_units):
+    """Check every row; returns (parsed values, {number: most decimal places written}).
+
+    Each column's distinct texts are parsed once (``ParsedColumn``): a national
+    file repeats few indicator numbers, unit codes and years, and its values
+    repeat too, so a row costs a few dict look-ups. Raises ``InvalidRows``
+    with every bad cell.
+    """
     numbers = set(sett.indikatorer.values_list("number", flat=True))
     unit_codes = set(OrgUnit.objects.values_list("code", flat=True))
     errors: list[RowError] = []
     parsed: list[parsing.ParsedValue] = []
     seen: dict[tuple, int] = {}
+    typed: dict[int, int] = {}
 
     def known_indicator(text):
         number = parsing.indicator_number(text)
@@ -54,42 +70,47 @@ def _parse_values(header, rows, sett, default_unit_code, allowed_units):
     units = ParsedColumn(known_unit, parsing.CellError)
     years = ParsedColumn(parsing.parse_year, parsing.CellError)
     flags = ParsedColumn(parsing.parse_bool, parsing.CellError)
-    values = ParsedColumn(parsing.parse_value, parsing.CellError)
+    values = ParsedColumn(_value_and_places, parsing.CellError)
+    new_value = parsing.ParsedValue
+    row_error = errors.append
 
     def add(line, number, code, year, cell_column, text, merknad="", reason="",
             provisional=False, break_in_series=False):
         ok, result = values[text]
         if not ok:
-            errors.append(RowError(line, cell_column, result))
+            row_error(RowError(line, cell_column, result))
             return
         key = (number, code, year)
-        if key in seen:
-            errors.append(RowError(line, cell_column, f"gjentar verdien fra linje {seen[key]}"))
+        first = seen.setdefault(key, line)
+        if first != line:
+            row_error(RowError(line, cell_column, f"gjentar verdien fra linje {first}"))
             return
-        seen[key] = line
-        value, missing = result
-        parsed.append(parsing.ParsedValue(
-            number, code, year, value, reason or missing, merknad, provisional,
-            break_in_series, line))
+        value, missing, places = result
+        if places > typed.get(number, -1):  # a missing value (-1) settles nothing
+            typed[number] = places
+        parsed.append(new_value(number, code, year, value, reason or missing, merknad,
+                                provisional, break_in_series, line))
 
     wide = parsing.is_wide(header)
     if not wide:
         require_columns(header, parsing.LONG_COLUMNS)
+    # Long files without the flag columns: no flags to read on any row.
+    has_flags = "forelopig" in header or "brudd" in header
     year_columns = [(column, int(column)) for column in parsing.year_columns(header)]
     for row in rows:
         get = row.values.get
         line = row.line
         ok, number = indicators[get("indikator") or ""]
         if not ok:
-            errors.append(RowError(line, "indikator", number))
+            row_error(RowError(line, "indikator", number))
             continue
         code = get("enhet") or (default_unit_code if wide else "")
         if not code:
-            errors.append(RowError(line, "enhet", "enhetskoden mangler"))
+            row_error(RowError(line, "enhet", "enhetskoden mangler"))
             continue
         ok, message = units[code]
         if not ok:
-            errors.append(RowError(line, "enhet", message))
+            row_error(RowError(line, "enhet", message))
             continue
         if wide:
             for column, year in year_columns:
@@ -99,19 +120,34 @@ def _parse_values(header, rows, sett, default_unit_code, allowed_units):
             continue
         ok, year = years[get("ar") or ""]
         if not ok:
-            errors.append(RowError(line, "ar", year))
+            row_error(RowError(line, "ar", year))
             continue
-        ok_f, provisional = flags[get("forelopig") or ""]
-        ok_b, break_in_series = flags[get("brudd") or ""]
-        if not (ok_f and ok_b):
-            errors.append(RowError(line, "forelopig/brudd",
+        provisional = break_in_series = False
+        if has_flags:
+            ok_f, provisional = flags[get("forelopig") or ""]
+            ok_b, break_in_series = flags[get("brudd") or ""]
+            if not (ok_f and ok_b):
+                row_error(RowError(line, "forelopig/brudd",
                                    provisional if not ok_f else break_in_series))
+                continue
+        # add() written out for the long layout: one call less on each of 300 000 rows.
+        ok, result = values[get("verdi") or ""]
+        if not ok:
+            row_error(RowError(line, "verdi", result))
             continue
-        add(line, number, code, year, "verdi", get("verdi") or "", get("merknad") or "",
-            get("mangler_arsak") or "", provisional, break_in_series)
+        key = (number, code, year)
+        first = seen.setdefault(key, line)
+        if first != line:
+            row_error(RowError(line, "verdi", f"gjentar verdien fra linje {first}"))
+            continue
+        value, missing, places = result
+        if places > typed.get(number, -1):
+            typed[number] = places
+        parsed.append(new_value(number, code, year, value, get("mangler_arsak") or missing,
+                                get("merknad") or "", provisional, break_in_series, line))
     if errors:
         raise InvalidRows(errors)
-    return parsed
+    return parsed, typed
 
 
 @transaction.atomic
@@ -126,8 +162,8 @@ def import_values(
     user may write for (None on the command line).
     """
     header, rows = read_table(data, filename, limits())
-    parsed = _parse_values(header, rows, sett, default_unit_code, allowed_units)
-    result = store_values(sett, parsed, user=user)
+    parsed, places = _parse_values(header, rows, sett, default_unit_code, allowed_units)
+    result = store_values(sett, parsed, user=user, places=places)
     result["layout"] = "bred" if parsing.is_wide(header) else "lang"
     if dry_run:
         transaction.set_rollback(True)
@@ -148,12 +184,14 @@ VALUE_FIELDS = ["indikator", "unit", "year", "value", "missing_reason", "merknad
                 "provisional", "break_in_series"]
 
 
-def store_values(sett, parsed: list[parsing.ParsedValue], *, user=None) -> dict:
+def store_values(sett, parsed: list[parsing.ParsedValue], *, user=None,
+                 places: dict[int, int] | None = None) -> dict:
     """Upsert parsed values: two reads, the new values in one bulk load, one bulk update.
 
     New values go through ``core.bulkload`` (COPY on PostgreSQL, full-size
     batches on SQLite); values already stored are compared and only the
-    changed ones updated.
+    changed ones updated. ``places``: {indicator number: the most decimal places
+    any of its values was written with}, when the caller has counted them.
     """
     indicators = dict(sett.indikatorer.values_list("number", "pk"))
     units = dict(OrgUnit.objects.filter(code__in={p.unit_code for p in parsed})
@@ -168,16 +206,16 @@ def store_values(sett, parsed: list[parsing.ParsedValue], *, user=None) -> dict:
     new, changed = [], []
     fields = ["value", "missing_reason", "merknad", "provisional", "break_in_series",
               "updated_by"]
-    for p in parsed:
-        ind, unit = indicators[p.number], units[p.unit_code]
-        verdi = existing.get((ind, unit, p.year)) if existing else None
+    # Unpacked, not read by name: a national file is 300 000 of them.
+    for number, code, year, value, reason, merknad, provisional, brk, _line in parsed:
+        ind, unit = indicators[number], units[code]
+        verdi = existing.get((ind, unit, year)) if existing else None
         if verdi is None:
-            new.append((ind, unit, p.year, p.value, p.missing_reason, p.merknad,
-                        p.provisional, p.break_in_series))
+            new.append((ind, unit, year, value, reason, merknad, provisional, brk))
             continue
         attrs = {
-            "value": p.value, "missing_reason": p.missing_reason, "merknad": p.merknad,
-            "provisional": p.provisional, "break_in_series": p.break_in_series,
+            "value": value, "missing_reason": reason, "merknad": merknad,
+            "provisional": provisional, "break_in_series": brk,
         }
         if any(getattr(verdi, k) != v for k, v in attrs.items()):
             for k, v in attrs.items():
@@ -190,18 +228,20 @@ def store_values(sett, parsed: list[parsing.ParsedValue], *, user=None) -> dict:
                 "updated_by": user, "updated_at": timezone.now()})
     if changed:
         Verdi.objects.bulk_update(changed, fields)
-    _settle_decimals(indicators, parsed)
+    _settle_decimals(indicators, parsed if places is None else None, places)
     Indikatorsett.values_changed(sett.pk)
     return {"created": len(new), "updated": len(changed), "rows": len(parsed)}
 
 
-def _settle_decimals(indicators: dict, parsed) -> None:
+def _settle_decimals(indicators: dict, parsed, typed: dict[int, int] | None = None) -> None:
     """Give each indicator without decimals the most any of its values was written with
     (at most two), so every year and unit prints alike: «9,0 %» beside «9,3 %», never
     «9 %» (issue 15). An indicator whose decimals are set keeps them."""
-    typed: dict[int, int] = {}
-    for p in parsed:
-        if p.value is not None:
+    if typed is None:
+        typed = {}
+        for p in parsed:
+            if p.value is None:
+                continue
             places = min(2, max(0, -p.value.as_tuple().exponent))
             typed[p.number] = max(typed.get(p.number, 0), places)
     by_places: dict[int, list[int]] = {}

@@ -211,7 +211,10 @@ class VerdiQuerySet(UnitScopedQuerySet):
 class Verdi(models.Model):
     """One figure of an indicator for a unit and year."""
 
-    indikator = models.ForeignKey(Indikator, on_delete=models.CASCADE, related_name="verdier")
+    # No index of its own: the unique (indikator, unit, year) index leads with it and
+    # serves every look-up by indicator; a second index only slowed each import (#12).
+    indikator = models.ForeignKey(Indikator, on_delete=models.CASCADE, related_name="verdier",
+                                  db_index=False)
     unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("enhet")
     )
