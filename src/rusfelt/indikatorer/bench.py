@@ -144,22 +144,96 @@ def _insert(params) -> None:
             "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)", params)
 
 
-#: The status table's figures as one query: the unit's values of the set in the
-#: three years up to its latest, with the one-year change, in the table's order.
+#: The status table's figures as one query, all that the page shows: the three
+#: years up to the unit's latest (no earlier than its first year or the set's
+#: baseline), each value with its provisional, break and missing marks, the two
+#: one-year changes and the period change by the seed's formulas (points for
+#: shares, per cent and compound yearly growth for numbers; none across a break,
+#: before an indicator's baseline or for ratios; the ratio's golden rule) and the
+#: judgement of each by the set's thresholds and the indicator's direction
+#: (``domain.change``), in the table's order. ``{extra}`` narrows the
+#: indicators (a group), ``{having}`` the rows (a judgement of the latest year).
 STATUS_SQL = """
-WITH siste AS (
-    SELECT MAX(v.year) AS ar FROM indikatorer_verdi v
+WITH have AS (
+    SELECT MIN(v.year) AS lo, MAX(v.year) AS hi FROM indikatorer_verdi v
     JOIN indikatorer_indikator i ON i.id = v.indikator_id
-    WHERE i.sett_id = %s AND v.unit_id = %s)
-SELECT g.code, i.number, i.title, v.year, v.value, v.break_in_series,
-       v.value - LAG(v.value) OVER (PARTITION BY v.indikator_id ORDER BY v.year)
-FROM indikatorer_verdi v
-JOIN indikatorer_indikator i ON i.id = v.indikator_id
-JOIN indikatorer_gruppe g ON g.id = i.gruppe_id
-CROSS JOIN siste
-WHERE i.sett_id = %s AND v.unit_id = %s AND v.year BETWEEN siste.ar - 2 AND siste.ar {extra}
-ORDER BY g."order", i.number, v.year
+    WHERE i.sett_id = %s AND v.unit_id = %s),
+span AS (
+    SELECT have.hi - 2 AS y0, have.hi AS y2,
+           CASE WHEN s.baseline_year IS NOT NULL AND s.baseline_year <= have.hi
+                     AND s.baseline_year > have.hi - 2 AND s.baseline_year > have.lo
+                THEN s.baseline_year
+                WHEN have.lo > have.hi - 2 THEN have.lo ELSE have.hi - 2 END AS first,
+           s.share_threshold AS share_t, s.number_threshold AS number_t
+    FROM have CROSS JOIN indikatorer_indikatorsett s WHERE s.id = %s),
+rows_ AS (
+    SELECT g."order" AS gorder, g.code AS gcode, i.number, i.title, i.type, i.source,
+           i.unit_label, i.kind, i.direction, i.compute_change AS cc, i.baseline_year AS ib,
+           sp.y0, sp.first, sp.share_t, sp.number_t,
+           MAX(CASE WHEN v.year = sp.y0 THEN v.value END) AS v0,
+           MAX(CASE WHEN v.year = sp.y0 + 1 THEN v.value END) AS v1,
+           MAX(CASE WHEN v.year = sp.y2 THEN v.value END) AS v2,
+           MAX(CASE WHEN v.year = sp.y0 + 1 AND v.break_in_series THEN 1 ELSE 0 END) AS b1,
+           MAX(CASE WHEN v.year = sp.y2 AND v.break_in_series THEN 1 ELSE 0 END) AS b2,
+           MAX(CASE WHEN v.year = sp.y0 AND v.break_in_series THEN 1 ELSE 0 END) AS b0,
+           MAX(CASE WHEN v.year = sp.y0 AND v.provisional THEN 1 ELSE 0 END) AS p0,
+           MAX(CASE WHEN v.year = sp.y0 + 1 AND v.provisional THEN 1 ELSE 0 END) AS p1,
+           MAX(CASE WHEN v.year = sp.y2 AND v.provisional THEN 1 ELSE 0 END) AS p2,
+           MAX(CASE WHEN v.year = sp.y0 THEN v.missing_reason END) AS m0,
+           MAX(CASE WHEN v.year = sp.y0 + 1 THEN v.missing_reason END) AS m1,
+           MAX(CASE WHEN v.year = sp.y2 THEN v.missing_reason END) AS m2
+    FROM indikatorer_indikator i
+    JOIN indikatorer_gruppe g ON g.id = i.gruppe_id
+    CROSS JOIN span sp
+    LEFT JOIN indikatorer_verdi v ON v.indikator_id = i.id AND v.unit_id = %s
+         AND v.year BETWEEN sp.first AND sp.y2
+    WHERE i.sett_id = %s {extra}
+    GROUP BY g."order", g.code, i.id, i.number, i.title, i.type, i.source, i.unit_label,
+             i.kind, i.direction, i.compute_change, i.baseline_year,
+             sp.y0, sp.first, sp.share_t, sp.number_t),
+changes AS (
+    SELECT r.*,
+      CASE WHEN NOT r.cc OR r.kind = 'ratio' OR r.v0 IS NULL OR r.v1 IS NULL OR r.b1 = 1
+                OR r.y0 < r.first OR (r.ib IS NOT NULL AND r.y0 < r.ib) THEN NULL
+           WHEN r.kind = 'andel' THEN r.v1 - r.v0
+           WHEN r.v0 <= 0 THEN NULL ELSE (r.v1 * 1.0 / r.v0 - 1) * 100 END AS c01,
+      CASE WHEN NOT r.cc OR r.kind = 'ratio' OR r.v1 IS NULL OR r.v2 IS NULL OR r.b2 = 1
+                OR (r.ib IS NOT NULL AND r.y0 + 1 < r.ib) THEN NULL
+           WHEN r.kind = 'andel' THEN r.v2 - r.v1
+           WHEN r.v1 <= 0 THEN NULL ELSE (r.v2 * 1.0 / r.v1 - 1) * 100 END AS c12,
+      CASE WHEN NOT r.cc OR r.kind = 'ratio' OR r.v0 IS NULL OR r.v2 IS NULL OR r.b1 = 1
+                OR r.b2 = 1 OR r.y0 < r.first OR (r.ib IS NOT NULL AND r.y0 < r.ib) THEN NULL
+           WHEN r.kind = 'andel' THEN (r.v2 - r.v0) / 2.0
+           WHEN r.v0 <= 0 OR r.v2 < 0 THEN NULL WHEN r.v2 = 0 THEN -100
+           ELSE (POWER(r.v2 * 1.0 / r.v0, 0.5) - 1) * 100 END AS c02,
+      CASE WHEN r.kind = 'ratio' AND r.v2 IS NOT NULL THEN r.v2 > 1 END AS rule_met,
+      CASE WHEN r.kind = 'andel' THEN r.share_t ELSE r.number_t END AS limit_
+    FROM rows_ r),
+judged AS (
+    SELECT c.*,
+      CASE WHEN c.c01 IS NULL THEN 'gra' WHEN ABS(c.c01) <= c.limit_ THEN 'gul'
+           WHEN c.direction = 'up' THEN CASE WHEN c.c01 > 0 THEN 'gronn' ELSE 'rod' END
+           WHEN c.direction = 'down' THEN CASE WHEN c.c01 < 0 THEN 'gronn' ELSE 'rod' END
+           ELSE 'gra' END AS j01,
+      CASE WHEN c.c12 IS NULL THEN 'gra' WHEN ABS(c.c12) <= c.limit_ THEN 'gul'
+           WHEN c.direction = 'up' THEN CASE WHEN c.c12 > 0 THEN 'gronn' ELSE 'rod' END
+           WHEN c.direction = 'down' THEN CASE WHEN c.c12 < 0 THEN 'gronn' ELSE 'rod' END
+           ELSE 'gra' END AS j12,
+      CASE WHEN c.c02 IS NULL THEN 'gra' WHEN ABS(c.c02) <= c.limit_ THEN 'gul'
+           WHEN c.direction = 'up' THEN CASE WHEN c.c02 > 0 THEN 'gronn' ELSE 'rod' END
+           WHEN c.direction = 'down' THEN CASE WHEN c.c02 < 0 THEN 'gronn' ELSE 'rod' END
+           ELSE 'gra' END AS j02
+    FROM changes c)
+{select}
 """
+STATUS_ROWS = """SELECT gcode, number, title, type, source, unit_label, v0, v1, v2, b0, b1, b2,
+       p0, p1, p2, m0, m1, m2, c01, j01, c12, j12, c02, j02, rule_met
+FROM judged {having} ORDER BY gorder, number"""
+#: Goal achievement: the number of indicators of each colour per group, on the
+#: latest one-year change (``services.goal_overview``).
+GOAL_COUNTS = """SELECT gcode, j12, COUNT(*) FROM judged GROUP BY gorder, gcode, j12
+ORDER BY gorder, gcode, j12"""
+
 
 #: An indicator's page: every unit's values by path and year.
 INDICATOR_SQL = """
@@ -168,18 +242,47 @@ FROM indikatorer_verdi v JOIN core_orgunit u ON u.id = v.unit_id
 WHERE v.indikator_id = %s ORDER BY u.path, v.year
 """
 
-#: The comparison: every unit's value in a year and the year before.
+#: The comparison: every unit's value in a year, its change from the year before
+#: and that change's judgement (as the status table's one-year columns).
 COMPARE_SQL = """
-SELECT u.code, u.name, u.level, v.year, v.value, v.break_in_series
-FROM indikatorer_verdi v JOIN core_orgunit u ON u.id = v.unit_id
-WHERE v.indikator_id = %s AND v.year IN (%s, %s) ORDER BY u.path, v.year
+WITH pairs AS (
+    SELECT u.code, u.name, u.level, u.path, cur.value AS v, cur.missing_reason,
+           prev.value AS v_prev, cur.break_in_series AS brk, i.kind, i.direction,
+           i.compute_change AS cc, i.baseline_year AS ib, cur.year,
+           CASE WHEN i.kind = 'andel' THEN s.share_threshold ELSE s.number_threshold END
+               AS limit_
+    FROM indikatorer_verdi cur
+    JOIN core_orgunit u ON u.id = cur.unit_id
+    JOIN indikatorer_indikator i ON i.id = cur.indikator_id
+    JOIN indikatorer_indikatorsett s ON s.id = i.sett_id
+    LEFT JOIN indikatorer_verdi prev ON prev.indikator_id = cur.indikator_id
+         AND prev.unit_id = cur.unit_id AND prev.year = cur.year - 1
+    WHERE cur.indikator_id = %s AND cur.year = %s),
+changes AS (
+    SELECT p.*,
+      CASE WHEN NOT p.cc OR p.kind = 'ratio' OR p.v IS NULL OR p.v_prev IS NULL OR p.brk
+                OR (p.ib IS NOT NULL AND p.year - 1 < p.ib) THEN NULL
+           WHEN p.kind = 'andel' THEN p.v - p.v_prev
+           WHEN p.v_prev <= 0 THEN NULL ELSE (p.v * 1.0 / p.v_prev - 1) * 100 END AS c
+    FROM pairs p)
+SELECT code, name, level, v, missing_reason, c,
+  CASE WHEN c IS NULL THEN 'gra' WHEN ABS(c) <= limit_ THEN 'gul'
+       WHEN direction = 'up' THEN CASE WHEN c > 0 THEN 'gronn' ELSE 'rod' END
+       WHEN direction = 'down' THEN CASE WHEN c < 0 THEN 'gronn' ELSE 'rod' END
+       ELSE 'gra' END AS judgement
+FROM changes ORDER BY path
 """
 
 
-def _status_limit(sett, unit, group: str | None = None):
+def _status_limit(sett, unit, group: str | None = None, judgement: str | None = None,
+                  select: str = STATUS_ROWS):
+    """(sql, params) of the status table's figures for ``unit``, filtered as the page."""
     extra = "AND g.code = %s" if group else ""
-    params = [sett.pk, unit.pk, sett.pk, unit.pk] + ([group] if group else [])
-    return STATUS_SQL.format(extra=extra), params
+    having = "WHERE j12 = %s" if judgement else ""
+    params = [sett.pk, unit.pk, sett.pk, unit.pk, sett.pk] + ([group] if group else [])
+    params += [judgement] if judgement else []
+    sql = STATUS_SQL.format(extra=extra, select=select.format(having=having))
+    return sql, params
 
 
 @override_settings(ALLOWED_HOSTS=["*"], DEBUG=False)
@@ -209,14 +312,14 @@ def measure(bench: Bench):
     bench.measure("statustabell, én kommune", page(base, {"enhet": KOMMUNE}), *status_kommune)
     bench.measure("statustabell, filter HM3 rød",
                   page(base, {"enhet": KOMMUNE, "gruppe": "HM3", "vurdering": "rod"}),
-                  *_status_limit(sett, kommune, "HM3"))
+                  *_status_limit(sett, kommune, "HM3", "rod"))
     bench.measure("måloppnåelse, én kommune", page(f"{base}mal/", {"enhet": KOMMUNE}),
-                  *status_kommune)
+                  *_status_limit(sett, kommune, select=GOAL_COUNTS))
     bench.measure("indikator 16 med graf, alle enheter", page(f"{base}16/"),
                   INDICATOR_SQL, [indikator.pk])
     bench.measure("sammenligning ind. 16, alle kommuner",
                   page(f"{base}16/sammenlign/", {"ar": str(LAST_YEAR)}),
-                  COMPARE_SQL, [indikator.pk, LAST_YEAR, LAST_YEAR - 1])
+                  COMPARE_SQL, [indikator.pk, LAST_YEAR])
     bench.measure("statustabell som XLSX, én kommune",
                   page(f"{base}status.xlsx", {"enhet": KOMMUNE}), *status_kommune)
     bench.measure(

@@ -11,8 +11,9 @@ import pytest
 from django.db import connection, reset_queries
 from django.test.utils import override_settings
 
-from rusfelt.core.bench import Bench
-from rusfelt.indikatorer import bench, demo
+from rusfelt.core.bench import Bench, run_sql
+from rusfelt.core.models import OrgUnit
+from rusfelt.indikatorer import bench, demo, services
 from rusfelt.indikatorer.models import Indikatorsett, Verdi
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +48,50 @@ def test_the_benchmark_imports_with_debug_off_as_production_does(units):
         reset_queries()
         bench.fill(Bench("indikatorer", io.StringIO(), repeat=1), 2, 1)
         assert connection.queries == []
+
+
+def _rounded(value):
+    return None if value is None else round(float(value), 6)
+
+
+@pytest.mark.parametrize("code", ["0", bench.KOMMUNE])
+def test_the_status_limit_computes_the_figures_the_page_shows(units, code):
+    """The benchmark's hand-written SQL is measured beside the page, so it must compute
+    the same figures: every value, change and judgement of ``services.status_table``."""
+    bench.fill(Bench("indikatorer", io.StringIO(), repeat=1), 3, 4)
+    sett = Indikatorsett.objects.get(slug=demo.SLUG)
+    unit = OrgUnit.objects.get(code=code)
+    table = services.status_table(sett, unit, Verdi.objects.all())
+    assert len(table.years) == 3 and len(table.columns) == 3
+    page = [
+        (row.indikator.number,
+         [_rounded(v.value) if v else None for v in row.values],
+         [(_rounded(c.value), str(c.judgement)) for c in row.changes], row.rule_met)
+        for group in table.groups for row in group.rows
+    ]
+    limit = [
+        (r[1], [_rounded(r[6]), _rounded(r[7]), _rounded(r[8])],
+         [(_rounded(r[18]), r[19]), (_rounded(r[20]), r[21]), (_rounded(r[22]), r[23])],
+         None if r[24] is None else bool(r[24]))
+        for r in run_sql(*bench._status_limit(sett, unit))
+    ]
+    assert len(page) == 85
+    assert limit == page
+    # The filter: one group, the rows judged red in the latest year.
+    red = [(n, c[1][1]) for n, _v, c, _r in page
+           if c[1][1] == "rod" and sett.indikatorer.get(number=n).gruppe.code == "HM3"]
+    assert [(r[1], r[21]) for r in run_sql(*bench._status_limit(sett, unit, "HM3", "rod"))] == red
+
+
+def test_the_comparison_limit_computes_the_figures_the_page_shows(units):
+    bench.fill(Bench("indikatorer", io.StringIO(), repeat=1), 3, 4)
+    sett = Indikatorsett.objects.get(slug=demo.SLUG)
+    indikator = sett.indikatorer.get(number=16)
+    response = bench._client().get(f"/indikatorer/{demo.SLUG}/16/sammenlign/",
+                                   {"ar": str(bench.LAST_YEAR)})
+    page = [(r["unit"].code, _rounded(r["verdi"].value), _rounded(r["change"].value),
+             str(r["change"].judgement)) for r in response.context["rows"]]
+    limit = [(r[0], _rounded(r[3]), _rounded(r[5]), r[6])
+             for r in run_sql(bench.COMPARE_SQL, [indikator.pk, bench.LAST_YEAR])]
+    assert len(page) >= 3
+    assert limit == page
