@@ -178,6 +178,7 @@ def sett_detail(request, slug):
         for row in group.rows:  # formatted once here, not per cell in the template
             row.value_cells = [cells.status_value_td(v, row.indikator) for v in row.values]
             row.change_cells = [cells.judgement_td(c) for c in row.changes]
+            row.html = cells.status_row_tr(row, links=True, slug=sett.slug)
     return render(request, "indikatorer/sett.html", context)
 
 

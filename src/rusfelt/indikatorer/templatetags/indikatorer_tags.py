@@ -3,6 +3,8 @@
 import functools
 
 from django import template
+from django.urls import get_script_prefix, reverse
+from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -12,6 +14,7 @@ from rusfelt.core.dokumenter import labels
 from rusfelt.core.dokumenter.formatting import format_cell
 
 from ..documents import change_cell, value_cell
+from ..models import IndicatorType
 
 register = template.Library()
 
@@ -108,3 +111,47 @@ def judgement_td(change) -> SafeString:
     judgement = str(change.judgement) if change is not None else "gra"
     head, tail = _judgement_parts(judgement, get_language() or "")
     return mark_safe(head + conditional_escape(format_change(change)) + tail)
+
+
+# --- Whole status table rows ----------------------------------------------------
+# The status table wrote each of its ~85 rows through a dozen template nodes
+# (the link's reverse(), the type's label, the rule, two loops over the cells):
+# at national scale most of the page's time (issue 12). A row is written here
+# once, with the markup _status_tables.html wrote.
+
+
+@functools.lru_cache(maxsize=4096)
+def _indicator_url(script_prefix: str, slug: str, number: int) -> str:
+    """``Indikator.get_absolute_url`` without a reverse() per row (the prefix keys it)."""
+    return reverse("indikatorer:indikator", args=[slug, number])
+
+
+@functools.lru_cache(maxsize=16)
+def _type_labels(language: str) -> dict[str, str]:
+    """``Indikator.get_type_display`` for every type, translated once per language
+    (Django flattens and translates every choice on each call)."""
+    return {value: str(label) for value, label in IndicatorType.choices}
+
+
+def status_row_tr(row, *, links: bool, slug: str = "") -> SafeString:
+    """One ``<tr>`` of a status table: number, title (a link to the indicator's page
+    with ``links``), unit label, the golden rule, type, source, then ``row.value_cells``
+    and ``row.change_cells`` (already formatted)."""
+    ind = row.indikator
+    if links:
+        title = format_html('<a href="{}">{}</a>',
+                            _indicator_url(get_script_prefix(), slug, ind.number), ind.title)
+    else:
+        title = conditional_escape(ind.title)
+    label = (format_html('<span class="muted">({})</span>', ind.unit_label)
+             if ind.unit_label and ind.unit_label != "%" else "")
+    rule = "" if row.rule_met is None else format_html(
+        '<br><span class="muted">{} {}</span>', _("Gylne regel oppfylt:"),
+        _("ja") if row.rule_met else _("nei"))
+    return format_html(
+        "\n    <tr>\n      <td>{}</td>\n      <td>{}\n        {}\n        {}\n      </td>\n"
+        "      <td>{}</td>\n      <td>{}</td>\n      {}\n      {}\n    </tr>\n    ",
+        localize(ind.number), title, label, rule,
+        _type_labels(get_language() or "").get(ind.type, ind.type), ind.source,
+        mark_safe("".join(row.value_cells)), mark_safe("".join(row.change_cells)),
+    )

@@ -4,9 +4,11 @@ from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
+from django.utils import translation
 
 from rusfelt.indikatorer.domain.change import Change, Judgement, Measure
-from rusfelt.indikatorer.models import Indikator, Kind, Verdi
+from rusfelt.indikatorer.models import Indikator, Indikatorsett, Kind, Verdi
+from rusfelt.indikatorer.services import StatusRow
 from rusfelt.indikatorer.templatetags import indikatorer_tags as cells
 
 # The templates' cells as they were before (issue 12), rendered by Django's engine, with
@@ -61,3 +63,46 @@ def test_value_cells_are_the_templates_cells(v, ind):
 ])
 def test_judgement_cells_are_the_inclusion_tags_cells(change):
     assert cells.judgement_td(change) == OLD_JUDGEMENT.render(Context({"change": change}))
+
+
+# The status table's row as _status_tables.html wrote it before (issue 12).
+OLD_ROW = Template(
+    '{% load i18n %}{% for row in rows %}\n'
+    '    <tr>\n'
+    '      <td>{{ row.indikator.number }}</td>\n'
+    '      <td>{% if links %}<a href="{{ row.indikator.get_absolute_url }}">'
+    '{{ row.indikator.title }}</a>{% else %}{{ row.indikator.title }}{% endif %}\n'
+    '        {% if row.indikator.unit_label and row.indikator.unit_label != "%" %}'
+    '<span class="muted">({{ row.indikator.unit_label }})</span>{% endif %}\n'
+    '        {% if row.rule_met is not None %}<br><span class="muted">'
+    '{% translate "Gylne regel oppfylt:" %} {% if row.rule_met %}{% translate "ja" %}'
+    '{% else %}{% translate "nei" %}{% endif %}</span>{% endif %}\n'
+    '      </td>\n'
+    '      <td>{{ row.indikator.get_type_display }}</td>\n'
+    '      <td>{{ row.indikator.source }}</td>\n'
+    '      {% for cell in row.value_cells %}{{ cell }}{% endfor %}\n'
+    '      {% for cell in row.change_cells %}{{ cell }}{% endfor %}\n'
+    '    </tr>\n'
+    '    {% endfor %}')
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+@pytest.mark.parametrize("links", [True, False])
+@pytest.mark.parametrize("rule_met", [None, True, False])
+@pytest.mark.parametrize("ind", [
+    Indikator(number=16, title='Andel <b>"brukere"</b> & pårørende', kind=Kind.ANDEL,
+              unit_label="%", type="resultat", source="SSB"),
+    Indikator(number=1203, title="Årsverk", kind=Kind.ARSVERK, unit_label="årsverk",
+              type="innsats", source="KOSTRA <3>"),
+    Indikator(number=6, title="Gylne regel", kind=Kind.RATIO, unit_label="", type="ukjent"),
+], ids=["andel", "arsverk", "ratio"])
+def test_status_rows_are_the_templates_rows(ind, rule_met, links, language):
+    ind.sett = Indikatorsett(slug="opptrappingsplanen-2016-2020")
+    values = [VALUES[2], None, VALUES[4]]
+    row = StatusRow(indikator=ind, values=values, changes=[], rule_met=rule_met)
+    row.value_cells = [cells.status_value_td(v, ind) for v in values]
+    row.change_cells = [cells.judgement_td(None), cells.judgement_td(
+        Change(2025, 2026, Decimal("-16.94"), Measure.PROSENT, Judgement.ROD))]
+    with translation.override(language):
+        old = OLD_ROW.render(Context({"rows": [row], "links": links}))
+        assert cells.status_row_tr(row, links=links, slug=ind.sett.slug) == old
