@@ -9,6 +9,9 @@ without the needed role 403.
 
 import hashlib
 import json
+import time
+import uuid
+from dataclasses import dataclass
 
 import altair as alt
 from django.contrib import messages
@@ -31,6 +34,7 @@ from rusfelt.core.domain.tabular import InvalidRows, TableError
 from rusfelt.core.models import AuditAction, Niva, OrgUnit
 from rusfelt.core.roles import Role
 from rusfelt.core.scoping import has_role, units_for
+from rusfelt.core.widgets import FrozenChoices
 
 from . import documents, services
 from .domain.change import change_between
@@ -68,9 +72,30 @@ def _years(values) -> list[int]:
     return list(values.order_by("-year").values_list("year", flat=True).distinct())
 
 
-def _filter_choices(user, sett):
-    """The units and years the status filters offer, from small tables and the set's
-    cached coverage (``services.coverage``), not from the values themselves.
+@dataclass(frozen=True)
+class FilterChoices:
+    """What a set's filters offer one user: units, years and the default unit."""
+
+    units: FrozenChoices  # (code, "name (code)") by path: the status filters
+    unit_names: FrozenChoices  # (code, name) by path: the comparison
+    years: tuple[int, ...]  # newest first
+    default: str
+
+
+#: Seconds a process keeps a set's filter choices. The set's data version, the
+#: user's units and a token in the shared cache key them (a cleared cache starts
+#: afresh); this bounds how long a renamed unit keeps its old name in the lists.
+FILTER_CHOICES_SECONDS = 300
+FILTER_TOKEN_KEY = "indikatorer:valg"
+#: (set, data version, token, the user's units) -> (built at, choices): this process's.
+_filter_cache: dict[tuple, tuple[float, FilterChoices]] = {}
+
+
+def _filter_choices(user, sett) -> FilterChoices:
+    """The units and years the filters offer, from small tables and the set's cached
+    coverage (``services.coverage``), not from the values themselves; built once per
+    data version and set of units in each process and kept as ``FrozenChoices``, so a
+    national reader's ~400 units are neither read, normalised nor written per request.
 
     Units: those with values in the set that the user sees (their own units and
     the country's published figures, as ``Verdi.visible_to``), and the user's own
@@ -78,17 +103,36 @@ def _filter_choices(user, sett):
     default unit: the country when it has figures in the set, else the first
     unit (by path) that has.
     """
-    own = set(units_for(user, READ_ROLES).values_list("pk", flat=True))
+    own = frozenset(units_for(user, READ_ROLES).values_list("pk", flat=True))
+    key = (sett.pk, sett.data_version, cache.get_or_set(FILTER_TOKEN_KEY, _new_token, None),
+           own)
+    now = time.monotonic()
+    kept = _filter_cache.get(key)
+    if kept is not None and now - kept[0] <= FILTER_CHOICES_SECONDS:
+        return kept[1]
     national = dict(OrgUnit.objects.filter(level=Niva.LAND).values_list("pk", "code"))
     present = services.coverage(sett)
     with_values = {pk for pk in present if pk in own or pk in national}
-    years = sorted({y for pk in with_values for y in present[pk]}, reverse=True)
-    units = list(OrgUnit.objects.filter(pk__in=with_values | own).order_by("path"))
+    years = tuple(sorted({y for pk in with_values for y in present[pk]}, reverse=True))
+    units = list(OrgUnit.objects.filter(pk__in=with_values | own).order_by("path")
+                 .values_list("pk", "code", "name"))
     if any(national.get(pk) == services.NATIONAL_CODE for pk in with_values):
         default = services.NATIONAL_CODE
     else:
-        default = next((u.code for u in units if u.pk in with_values), services.NATIONAL_CODE)
-    return units, years, default
+        default = next((code for pk, code, _name in units if pk in with_values),
+                       services.NATIONAL_CODE)
+    choices = FilterChoices(
+        # The label is OrgUnit.__str__, written without an instance per unit.
+        FrozenChoices([(code, f"{name} ({code})") for _pk, code, name in units]),
+        FrozenChoices([(code, name) for _pk, code, name in units]), years, default)
+    if len(_filter_cache) > 100:
+        _filter_cache.clear()  # older versions and other users' lists are built anew
+    _filter_cache[key] = (now, choices)
+    return choices
+
+
+def _new_token() -> str:
+    return uuid.uuid4().hex
 
 
 @login_required
@@ -104,10 +148,11 @@ def _status_context(request, sett, *, filters=True):
     every indicator of every goal).
     """
     values = _values(request.user)
-    choices, years, default_code = _filter_choices(request.user, sett)
+    choices = _filter_choices(request.user, sett)
+    default_code = choices.default
     sources = sorted(set(sett.indikatorer.values_list("source", flat=True)) - {""})
     form = StatusFilterForm(
-        request.GET or None, units=choices, years=years,
+        request.GET or None, units=choices.units, years=choices.years,
         groups=sett.grupper.all(), sources=sources,
     )
     data = form.cleaned_data if form.is_valid() else {}
@@ -350,7 +395,7 @@ def compare(request, slug, number):
     values = _values(request.user).filter(indikator=indikator).select_related("unit")
     years = _years(values)
     form = CompareForm(request.GET or None, years=years,
-                       units=_filter_choices(request.user, sett)[0])
+                       units=_filter_choices(request.user, sett).unit_names)
     year = (form.cleaned_data.get("ar") if form.is_valid() else None) or (
         years[0] if years else None
     )

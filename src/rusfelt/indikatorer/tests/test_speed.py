@@ -8,12 +8,15 @@ queries, and that the benchmark measures the code as production runs it.
 import io
 
 import pytest
+from django import forms
 from django.db import connection, reset_queries
-from django.test.utils import override_settings
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from rusfelt.core.bench import Bench, run_sql
 from rusfelt.core.models import OrgUnit
+from rusfelt.core.widgets import FrozenChoices
 from rusfelt.indikatorer import bench, demo, services
+from rusfelt.indikatorer.forms import LongSelectMultiple
 from rusfelt.indikatorer.models import Indikatorsett, Verdi
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +98,44 @@ def test_the_comparison_limit_computes_the_figures_the_page_shows(units):
              for r in run_sql(bench.COMPARE_SQL, [indikator.pk, bench.LAST_YEAR])]
     assert len(page) >= 3
     assert limit == page
+
+
+@pytest.fixture
+def demo_sett(units):
+    demo.load()
+
+
+def _unit_list_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries.captured_queries if '"core_orgunit"."id" IN (' in q["sql"]]
+
+
+def test_a_second_status_page_reads_no_unit_list_for_its_filter(client, demo_sett, make_user):
+    """The filter's units (every unit for a national reader) are built once per data
+    version and set of units, not read, normalised and written on every request."""
+    client.force_login(make_user("evaluator", ("0", "leser")))
+    base = f"/indikatorer/{demo.SLUG}/"
+    _unit_list_queries(client, base)
+    assert _unit_list_queries(client, base + "?enhet=0301") == []
+    assert _unit_list_queries(client, base + "16/sammenlign/") == []
+
+
+def test_kept_filter_choices_are_each_users_own(client, demo_sett, make_user):
+    base = f"/indikatorer/{demo.SLUG}/"
+    client.force_login(make_user("evaluator", ("0", "leser")))
+    assert '<option value="0301">' in client.get(base).content.decode()
+    client.force_login(make_user("bergen-leser", ("4601", "leser")))
+    html = client.get(base).content.decode()
+    assert '<option value="0301">' not in html and '<option value="4601"' in html
+
+
+@pytest.mark.parametrize("frozen", [False, True])
+@pytest.mark.parametrize("chosen", [[], ["0301"], ["0301", "4601"]])
+def test_the_comparisons_unit_list_is_djangos_select_multiple(chosen, frozen):
+    choices = [("0", "Norge"), ("0301", "Oslo <by>"), ("4601", 'Bergen "B"')]
+    django = forms.SelectMultiple(attrs={"size": 8}, choices=choices)
+    ours = LongSelectMultiple(attrs={"size": 8},
+                              choices=FrozenChoices(choices) if frozen else choices)
+    assert ours.render("enheter", chosen, {"id": "id_enheter"}) == django.render(
+        "enheter", chosen, {"id": "id_enheter"})
