@@ -31,6 +31,7 @@ def test_the_benchmark_fills_and_measures_every_page_as_json():
     names = [op["navn"] for op in result["operations"]]
     assert names[0] == "import, langt format"
     assert "statustabell, landet" in names and "indikator 16 med graf, alle enheter" in names
+    assert "indikator 16, første visning etter import" in names
     assert "statustabell, landet, 4× data" in names
     for op in result["operations"]:
         assert FIELDS <= set(op), op
