@@ -1,0 +1,48 @@
+"""``rusfelt bench planer`` on core.bench's harness: every field, and limits that count
+what the project counts (issue 12)."""
+
+import io
+import json
+
+import pytest
+
+from rusfelt.core.bench import Bench, load_national_units, run_sql
+from rusfelt.planer import bench, services
+from rusfelt.planer.models import Plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan():
+    load_national_units()
+    bench.fill(7, 3)
+    return Plan.objects.select_related("owner").get(owner__code=bench.PLAN_KOMMUNE)
+
+
+def test_the_json_carries_every_field_of_every_operation(plan):
+    out = io.StringIO()
+    b = Bench("planer", out, json=True, repeat=2)
+    bench.measure(b, plan, bench.FIRST_YEAR + 2)
+    b.write()
+    result = json.loads(out.getvalue())
+    assert result["app"] == "planer"
+    assert {"database", "last", "kjerner"} <= set(result["scale"])
+    names = [op["navn"] for op in result["operations"]]
+    assert "planside" in names and "årsrapport som HTML" in names and len(names) == 9
+    for op in result["operations"]:
+        assert {"navn", "p50_ms", "p95_ms", "grense_ms", "forhold", "sporringer"} <= set(op)
+        assert op["p50_ms"] > 0 and op["grense_ms"] > 0
+
+
+@pytest.mark.parametrize("year", [bench.FIRST_YEAR, bench.FIRST_YEAR + 2])
+def test_the_limits_count_the_same_statuses_as_the_services(plan, year):
+    sql, params = bench.status_sql(plan, year)
+    assert {s: n for s, n in run_sql(sql, params)} == {
+        s: n for s, n in services.status_counts(plan, year).items() if n}
+    sql, params = bench.over_years_sql(plan)
+    by_year: dict = {}
+    for y, status, n in run_sql(sql, params):
+        by_year.setdefault(y, {})[status] = n
+    for y, counts in services.status_over_periods(plan):
+        assert by_year[y] == {s: n for s, n in counts.items() if n}, y
