@@ -12,6 +12,7 @@ paragraphs, the symbols and the rules. Every cell goes through
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 
@@ -40,8 +41,23 @@ def _sheet_name(caption: str, taken: set[str]) -> str:
     return name
 
 
+#: Style objects made once: openpyxl builds and hashes each one it is given, so a
+#: new Alignment or Font per cell was most of a national table's writing (issue 12).
+_BOLD = Font(bold=True)
+_RIGHT = Alignment(horizontal="right")
+_RIGHT_WRAPPED = Alignment(horizontal="right", wrap_text=True)
+
+
+@functools.lru_cache(maxsize=16)
+def _tone_style(tone: str) -> tuple[PatternFill, Font]:
+    """The fill and font of a judgement or status cell."""
+    colours = labels.TONES[tone]
+    return (PatternFill("solid", fgColor=colours.background.lstrip("#").upper()),
+            Font(bold=True, color=colours.foreground.lstrip("#").upper()))
+
+
 def _write_table(ws, table: Table) -> None:
-    bold = Font(bold=True)
+    bold = _BOLD
     sheets.set_cell(ws.cell(row=1, column=1), table.caption)
     ws.cell(row=1, column=1).font = Font(bold=True, size=13)
     numeric = table.numeric_columns()
@@ -51,23 +67,21 @@ def _write_table(ws, table: Table) -> None:
         sheets.set_cell(cell, heading)
         cell.font = bold
         if c - 1 in numeric:
-            cell.alignment = Alignment(horizontal="right", wrap_text=True)
+            cell.alignment = _RIGHT_WRAPPED
     for r, row in enumerate(table.rows, start=3):
         for c, value in enumerate(row, start=1):
             cell = ws.cell(row=r, column=c)
             sheets.set_cell(cell, value.value if value.is_number else format_cell(value),
                             excel_format(value))
             if c - 1 in numeric:
-                cell.alignment = Alignment(horizontal="right")
+                cell.alignment = _RIGHT
             if c == 1 and table.row_headers:
                 cell.font = bold
             if value.comment or (value.marks and value.is_number):
                 cell.comment = Comment(" ".join(filter(None, [value.marks.strip(),
                                                               value.comment])), "Rusfelt")
             if value.tone:
-                tone = labels.TONES[value.tone]
-                cell.fill = PatternFill("solid", fgColor=tone.background.lstrip("#").upper())
-                cell.font = Font(bold=True, color=tone.foreground.lstrip("#").upper())
+                cell.fill, cell.font = _tone_style(value.tone)
             widths[c - 1] = max(widths[c - 1], len(format_cell(value)))
     below = len(table.rows) + 4
     used = table.symbols_used()
