@@ -53,3 +53,64 @@ def cached_svg_data_uri(key, build) -> str | None:
         uri = svg_data_uri(chart) if chart is not None else ""
         cache.set(cache_key, uri, CHART_CACHE_SECONDS)
     return uri or None
+
+
+def broken_lines(values, series, *, x, y, color, x_title, y_title, color_title=None,
+                 width=520, height=260):
+    """A line chart over years that never joins points across a break or a gap.
+
+    ``values`` are dicts with the year in ``x``; ``series`` is the
+    ``core.domain.serier.Series`` of those years, or a dict of one series per
+    value of ``color`` (one per unit, each with its own breaks). Each piece of a line is
+    its own segment (Vega-Lite ``detail``), so a gap leaves empty space and a
+    break starts a new line; a dashed rule with SSB's ``|`` marks each break
+    halfway between the years. The x axis is numeric with every year of the
+    series as a tick, gaps included.
+    """
+    import altair as alt
+
+    by_color = series if isinstance(series, dict) else None
+
+    def series_of(value):
+        return by_color.get(value[color]) if by_color is not None else series
+
+    rows = []
+    for v in values:
+        item = series_of(v) and series_of(v).get(int(v[x]))
+        if item is not None and item.segment is not None:
+            rows.append({**v, "_del": f"{v[color]}-{item.segment}"})
+    all_series = list(by_color.values()) if by_color is not None else [series]
+    years = sorted({item.year for s in all_series for item in s})
+    x_enc = alt.X(
+        f"{x}:Q", title=x_title,
+        axis=alt.Axis(format="d", values=years, labelAngle=0, grid=False),
+        scale=alt.Scale(domain=[years[0] - 0.5, years[-1] + 0.5], nice=False, zero=False),
+    )
+    lines = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
+        x=x_enc,
+        y=alt.Y(f"{y}:Q", title=y_title),
+        color=alt.Color(f"{color}:N", title=color_title, legend=alt.Legend(orient="bottom")),
+        strokeDash=alt.StrokeDash(f"{color}:N", legend=None),
+        detail="_del:N",
+    )
+    marks = {}
+    for name, s in (by_color or {None: series}).items():
+        for item in s:
+            if item.has_break:
+                marks.setdefault(item.year, []).append(name)
+    breaks = [
+        {"at": year - 0.5,
+         "tekst": f"| {year}" + (f" {', '.join(n for n in names if n)}" if by_color else "")}
+        for year, names in sorted(marks.items())
+    ]
+    layers = [lines]
+    if breaks:
+        data = alt.Data(values=breaks)
+        layers.append(
+            alt.Chart(data).mark_rule(color="#333", strokeDash=[4, 3]).encode(x=alt.X("at:Q"))
+        )
+        layers.append(
+            alt.Chart(data).mark_text(align="left", baseline="top", dx=3, dy=2, color="#333")
+            .encode(x=alt.X("at:Q"), y=alt.value(0), text="tekst:N")
+        )
+    return alt.layer(*layers).properties(width=width, height=height)
