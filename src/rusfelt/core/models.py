@@ -78,6 +78,63 @@ class OrgUnit(models.Model):
         return next((u for u in self.ancestors() if u.level == Niva.KOMMUNE), None)
 
 
+class BruddType(models.TextChoices):
+    """Why a series breaks (codes as in ``core.domain.serier.BruddType``)."""
+
+    ALDERSGRUPPER = "aldersgrupper", _("Aldersgruppene endret")
+    POPULASJON = "populasjon", _("Populasjonen utvidet")
+    REGEL = "regel", _("Regelen endret eller vektet om")
+    DEFINISJON = "definisjon", _("Definisjonen endret")
+    ENHET = "enhet", _("Enheten slått sammen, delt eller omnummerert")
+
+
+class ReformKind(models.TextChoices):
+    """How a unit took over from its predecessor at a municipal reform."""
+
+    SAMMENSLAING = "sammenslaing", _("Sammenslåing")
+    DELING = "deling", _("Deling")
+    NYTT_NUMMER = "nytt_nummer", _("Nytt nummer")
+
+
+class UnitSuccession(models.Model):
+    """``successor`` took over ``predecessor`` on ``reform_date``.
+
+    Bergen 4601 took over Bergen 1201 on 1 January 2020 (a new number);
+    Stavanger 1103 took over Finnøy 1141 and Rennesøy 1142 (a merger, the
+    code 1103 continuing). Trends of the successor reach back through the
+    predecessor and are broken at the reform (``core.succession``).
+    """
+
+    successor = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="predecessor_links",
+        verbose_name=_("etterfølger"),
+    )
+    predecessor = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="successor_links",
+        verbose_name=_("forgjenger"),
+    )
+    reform_date = models.DateField(_("reformdato"))
+    kind = models.CharField(_("type"), max_length=20, choices=ReformKind.choices)
+
+    class Meta:
+        ordering = ["reform_date", "predecessor__code"]
+        verbose_name = _("forgjenger")
+        verbose_name_plural = _("forgjengere")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["successor", "predecessor"], name="core_one_succession"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(successor=models.F("predecessor")),
+                name="core_succession_not_self",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor.code} → {self.successor.code} {self.reform_date}"
+
+
+
 SEX_LABELS = {Sex.MANN: _("Mann"), Sex.KVINNE: _("Kvinne")}
 # Plain strings, so the choices (and migrations) stay what they were.
 SEX_CHOICES = [(sex.value, SEX_LABELS[sex]) for sex in Sex]

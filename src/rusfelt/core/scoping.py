@@ -4,12 +4,38 @@ A user sees a unit's data through a ``Grant`` on that unit or on a unit above
 it (a grant on Oslo kommune covers its 15 bydeler). Administrators have every
 role on the units granted to them. Superusers see everything.
 
+Units through municipal reforms (issue 17). A unit that another unit took
+over *whole* at a reform belongs to its successor: the successor kommune is
+the data controller of the predecessor's records from the reform on. So a
+grant that covers the successor also covers, with the same roles:
+
+* the predecessor of a merger (``sammenslaing``: Stavanger 1103 took over
+  Finnøy 1141 and Rennesøy 1142 in 2020) or of a new number (``nytt_nummer``:
+  Bergen 4601 took over Bergen 1201);
+* the units below that predecessor (its bydeler), as any grant covers the
+  units below its unit;
+* the predecessors of that predecessor, through chains of reforms.
+
+It does **not** cover:
+
+* a predecessor that was split (``deling``), nor one that more than one
+  successor names whatever the kind: each successor took over only part of
+  its people, so none of them may read all its records. The successor's
+  published trends may still reach back through it, because they use only
+  published, suppressed figures (``kartlegging.trends``), never records;
+* the other direction: a grant on a predecessor (an old grant on Bergen
+  1201) does not cover its successor;
+* siblings: a grant on one predecessor of a merger does not cover the other
+  predecessors or the successor.
+
 Models that belong to a unit give their manager a subclass of
 ``UnitScopedQuerySet`` naming the path to the unit (``unit_lookup``), and
 views load through ``.for_user()`` or ``get_for_user_or_404()``. Never filter
-by the user's units in a view.
+by the user's units in a view. docs/security.md, section 10, says the same
+for the security officer.
 """
 
+from collections import Counter
 from collections.abc import Iterable
 
 from django.apps import apps
@@ -40,10 +66,56 @@ def _granted_paths(user, roles) -> list[str]:
     return list(grants.values_list("unit__path", flat=True).distinct())
 
 
+#: Reforms at which the successor takes over the whole predecessor, records
+#: included. A split (``deling``) is left out on purpose: see the module docstring.
+INHERITING_REFORMS = ("sammenslaing", "nytt_nummer")
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = path.strip("/").split("/")
+    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+
+
+def _successions():
+    """``[(successor path, predecessor path)]`` of the reforms that hand records on.
+
+    One query. A predecessor that more than one successor names was split,
+    whatever kind the links say, so it hands nothing on.
+    """
+    UnitSuccession = apps.get_model("core", "UnitSuccession")
+    links = list(UnitSuccession.objects.values_list(
+        "successor__path", "predecessor__path", "predecessor_id", "kind"))
+    named = Counter(pred_id for _s, _p, pred_id, _k in links)
+    return [(succ, pred) for succ, pred, pred_id, kind in links
+            if kind in INHERITING_REFORMS and named[pred_id] == 1]
+
+
+def _with_taken_over(paths: list[str], successions=None) -> list[str]:
+    """``paths`` and the paths of every unit taken over whole by a unit under them.
+
+    Follows chains of reforms until nothing new is found (each round adds a
+    path, so it ends).
+    """
+    covered = list(paths)
+    links = _successions() if successions is None else successions
+    found = True
+    while found:
+        found = False
+        for successor, predecessor in links:
+            if any(predecessor.startswith(p) for p in covered):
+                continue  # already covered
+            if any(successor.startswith(p) for p in covered):
+                covered.append(predecessor)
+                found = True
+    return covered
+
+
 def units_for(user, roles: Iterable[str] | str | None = None) -> models.QuerySet:
     """The org units ``user`` holds one of ``roles`` on (any role when None).
 
-    Returns a lazy queryset that the database evaluates as a subquery.
+    SECURITY: a grant covers its unit, the units below it and the units they
+    took over whole at a reform (module docstring). Returns a lazy queryset
+    that the database evaluates as a subquery.
     """
     OrgUnit = apps.get_model("core", "OrgUnit")
     if user is None or not user.is_authenticated or not user.is_active:
@@ -57,11 +129,12 @@ def units_for(user, roles: Iterable[str] | str | None = None) -> models.QuerySet
 
 
 def _covering(paths) -> models.Q | None:
-    """The units at or below any of ``paths`` (None when there are none)."""
+    """The units at or below any of ``paths`` or taken over by one of them (None when
+    there are none). SECURITY: the reform rule of the module docstring applies here."""
     if not paths:
         return None
     covered = models.Q()
-    for path in sorted(paths):
+    for path in sorted(_with_taken_over(list(paths))):
         covered |= models.Q(path__startswith=path)
     return covered
 
@@ -154,7 +227,8 @@ def get_for_user_or_404(queryset, user, roles=None, **lookup):
     for part in queryset.unit_lookup.split("__"):
         unit = getattr(unit, part)
     allowed = set(_role_values(roles))
-    if not any(unit.path.startswith(path) for role, path in pairs if role in allowed):
+    allowed_paths = _with_taken_over([path for role, path in pairs if role in allowed])
+    if not any(unit.path.startswith(path) for path in allowed_paths):
         raise PermissionDenied
     return obj
 
@@ -162,20 +236,33 @@ def get_for_user_or_404(queryset, user, roles=None, **lookup):
 def grants_covering(user, roles: Iterable[str] | str | None = None) -> models.QuerySet:
     """Grants that give access to the units ``user`` holds ``roles`` on.
 
-    Those are the grants on those units and below them, and the grants on the
-    units above them (a grant on a kommune also covers its bydeler). For the
-    data protection officer's overview of who had access.
+    Those are the grants on those units and below them, the grants on the
+    units above them (a grant on a kommune also covers its bydeler), and,
+    through reforms, the grants on a successor that took one of those units
+    over and on the units above it (module docstring). For the data
+    protection officer's overview of who had access.
     """
     Grant = apps.get_model("core", "Grant")
     if user is None or not user.is_authenticated or not user.is_active:
         return Grant.objects.none()
     if user.is_superuser:
         return Grant.objects.all()
+    links = _successions()
+    paths = _with_taken_over(_granted_paths(user, roles), links)
     covering = models.Q()
-    for path in _granted_paths(user, roles):
-        parts = path.strip("/").split("/")
-        ancestors = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
-        covering |= models.Q(unit__path__startswith=path) | models.Q(unit__path__in=ancestors)
+    for path in paths:
+        covering |= models.Q(unit__path__startswith=path) | models.Q(
+            unit__path__in=_ancestor_paths(path))
+    # Successors that took over a covered unit, and theirs (chains of reforms).
+    takers = [succ for succ, pred in links if any(pred.startswith(p) for p in paths)]
+    seen: set[str] = set()
+    while takers:
+        succ = takers.pop()
+        if succ in seen or any(succ.startswith(p) for p in paths):
+            continue
+        seen.add(succ)
+        covering |= models.Q(unit__path__in=[succ, *_ancestor_paths(succ)])
+        takers += [s for s, pred in links if pred == succ]
     return Grant.objects.filter(covering) if covering else Grant.objects.none()
 
 

@@ -12,11 +12,24 @@ from django.utils.translation import gettext as _
 from . import audit
 from .dokumenter import model as d
 from .dokumenter import sheets
-from .domain.enheter import UNIT_COLUMNS, validate_population, validate_units
+from .domain.enheter import (
+    PREDECESSOR_COLUMN,
+    UNIT_COLUMNS,
+    validate_population,
+    validate_units,
+)
 from .domain.rounding import rounded
 from .domain.tabular import read_table
 from .domain.tilganger import Holding, holdings
-from .models import NIVA_ORDER, AuditAction, Grant, OrgUnit, Population, Profile
+from .models import (
+    NIVA_ORDER,
+    AuditAction,
+    Grant,
+    OrgUnit,
+    Population,
+    Profile,
+    UnitSuccession,
+)
 from .roles import Role
 from .scoping import audit_events_for, grants_covering
 from .uploads import limits
@@ -72,7 +85,8 @@ def import_units(data: bytes, filename: str = "", *, user=None, request=None) ->
     """
     header, rows = read_table(data, filename, limits())
     existing = dict(OrgUnit.objects.values_list("code", "level"))
-    unit_rows = validate_units(header, rows, existing)
+    existing_valid_to = dict(OrgUnit.objects.values_list("code", "valid_to"))
+    unit_rows = validate_units(header, rows, existing, existing_valid_to)
     created = updated = 0
     by_code = {u.code: u for u in OrgUnit.objects.all()}
     for row in unit_rows:  # parents first
@@ -85,8 +99,21 @@ def import_units(data: bytes, filename: str = "", *, user=None, request=None) ->
         by_code[unit.code] = unit
         created += is_new
         updated += not is_new
+    successions = 0
+    if "forgjengere" in header:  # the file speaks for its units' predecessors
+        for row in unit_rows:
+            successor = by_code[row.code]
+            keep = []
+            for code, kind, reform_date in row.predecessors:
+                link, _new = UnitSuccession.objects.update_or_create(
+                    successor=successor, predecessor=by_code[code],
+                    defaults={"kind": kind, "reform_date": reform_date},
+                )
+                keep.append(link.pk)
+                successions += 1
+            UnitSuccession.objects.filter(successor=successor).exclude(pk__in=keep).delete()
     _refresh_descendant_paths()
-    result = {"created": created, "updated": updated}
+    result = {"created": created, "updated": updated, "successions": successions}
     audit.record(AuditAction.IMPORT, request=request, user=user,
                  detail={"import": "enheter", **result})
     return result
@@ -111,12 +138,17 @@ def _refresh_descendant_paths():
 
 def export_units_csv(stream) -> int:
     """Write all units as CSV in the import layout; return the row count."""
+    links: dict[int, list[str]] = {}
+    for link in UnitSuccession.objects.select_related("predecessor").order_by(
+        "predecessor__code"
+    ):
+        links.setdefault(link.successor_id, []).append(f"{link.predecessor.code}:{link.kind}")
     rows = (
         [unit.code, unit.name, unit.level, unit.parent.code if unit.parent else "",
-         unit.valid_from, unit.valid_to]
+         unit.valid_from, unit.valid_to, ";".join(links.get(unit.pk, []))]
         for unit in OrgUnit.objects.select_related("parent").order_by("path")
     )
-    return sheets.write_csv(stream, [UNIT_COLUMNS, *rows]) - 1
+    return sheets.write_csv(stream, [[*UNIT_COLUMNS, PREDECESSOR_COLUMN], *rows]) - 1
 
 
 @transaction.atomic
@@ -225,3 +257,62 @@ def access_holdings(officer, first, last) -> list[Holding]:
     start = (timezone.make_aware(datetime.combine(first, time.min)) if first else None)
     end = (timezone.make_aware(datetime.combine(last, time.max)) if last else None)
     return [h for h in holdings(replay, current) if h.overlaps(start, end)]
+
+
+
+# --- Units through reforms ----------------------------------------------------------
+
+
+def reforms_of(codes=None) -> dict:
+    """``{successor code: [Reform, ...]}`` for ``serier.with_history``, reasons in bokmål.
+
+    One reform per successor and date; its reason names the predecessors
+    («Slått sammen med Finnøy (1141) og Rennesøy (1142) fra 2020»).
+    """
+    from django.utils.text import get_text_list
+    from django.utils.translation import gettext as _
+
+    from .domain.serier import Reform
+    from .models import ReformKind, UnitSuccession
+
+    links = UnitSuccession.objects.select_related("successor", "predecessor")
+    if codes is not None:
+        links = links.filter(successor__code__in=list(codes))
+    grouped: dict[tuple, list] = {}
+    for link in links.order_by("successor__code", "reform_date", "predecessor__code"):
+        grouped.setdefault((link.successor.code, link.reform_date), []).append(link)
+    templates = {
+        ReformKind.SAMMENSLAING: _("Slått sammen med %(units)s fra %(year)s"),
+        ReformKind.DELING: _("Delt fra %(units)s fra %(year)s"),
+        ReformKind.NYTT_NUMMER: _("Ny kode fra %(year)s, før %(units)s"),
+    }
+    out: dict[str, list] = {}
+    for (code, day), group in grouped.items():
+        year = day.year if (day.month, day.day) == (1, 1) else day.year + 1
+        parts = []
+        for kind in ReformKind:
+            names = [f"{link.predecessor.name} ({link.predecessor.code})"
+                     for link in group if link.kind == kind]
+            if names:
+                parts.append(templates[kind] % {
+                    "units": get_text_list(names, _("og")), "year": year})
+        out.setdefault(code, []).append(Reform(
+            year, code, tuple(link.predecessor.code for link in group), "; ".join(parts)))
+    return out
+
+
+def predecessor_codes(code: str) -> list[str]:
+    """Every unit ``code`` took over, through chains of reforms (for fetching their data)."""
+    from .models import UnitSuccession
+
+    seen: list[str] = []
+    todo = [code]
+    while todo and len(seen) < 100:
+        current = todo.pop()
+        for pred in UnitSuccession.objects.filter(successor__code=current).values_list(
+            "predecessor__code", flat=True
+        ):
+            if pred not in seen and pred != code:
+                seen.append(pred)
+                todo.append(pred)
+    return seen

@@ -1,7 +1,13 @@
 """Validating organisation-unit and population rows (no Django).
 
-Unit CSV columns: ``kode,navn,niva,overordnet,gyldig_fra,gyldig_til``
+Unit CSV columns: ``kode,navn,niva,overordnet,gyldig_fra,gyldig_til[,forgjengere]``
 (``niva`` is ``land|fylke|kommune|bydel``; dates ``YYYY-MM-DD`` or empty).
+``forgjengere`` (optional) names the units this one took over at a reform, as
+``kode:type`` separated by ``;``, with ``type`` one of ``sammenslaing``
+(merger), ``deling`` (split) or ``nytt_nummer`` (renumbering): Bergen 4601
+has ``1201:nytt_nummer``, Stavanger 1103 ``1141:sammenslaing;1142:sammenslaing``.
+The reform date is the day after the predecessor's ``gyldig_til``, which must
+therefore be set.
 
 Population CSV columns: ``enhet,ar,kjonn,alder_fra,alder_til,antall[,omtrentlig]``
 (``kjonn`` is ``mann|kvinne``; ``alder_til`` empty for an open band such as
@@ -18,6 +24,10 @@ from .sex import Sex
 from .tabular import InvalidRows, Row, RowError, require_columns
 
 UNIT_COLUMNS = ["kode", "navn", "niva", "overordnet", "gyldig_fra", "gyldig_til"]
+#: Optional column: the units a unit took over at a reform.
+PREDECESSOR_COLUMN = "forgjengere"
+#: Kinds of reform, as written in the column (stored as they are).
+REFORM_KINDS = ("sammenslaing", "deling", "nytt_nummer")
 POPULATION_COLUMNS = ["enhet", "ar", "kjonn", "alder_fra", "alder_til", "antall", "omtrentlig"]
 LEVELS = ["land", "fylke", "kommune", "bydel"]
 # Code lengths by level: land 0, fylke 03, kommune 0301, bydel 030104.
@@ -38,6 +48,8 @@ class UnitRow:
     parent_code: str
     valid_from: dt.date | None
     valid_to: dt.date | None
+    #: (predecessor code, kind, reform date) taken over at a reform.
+    predecessors: tuple[tuple[str, str, dt.date], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,18 +75,42 @@ def _parse_date(row: Row, column: str, errors: list[RowError]) -> dt.date | None
         return None
 
 
+def _parse_predecessors(row: Row, errors: list[RowError]) -> list[tuple[str, str]]:
+    text = row.get(PREDECESSOR_COLUMN).strip()
+    out: list[tuple[str, str]] = []
+    for item in filter(None, (p.strip() for p in text.split(";"))):
+        code, sep, kind = (part.strip() for part in item.partition(":"))
+        if not sep or not code:
+            errors.append(RowError(row.line, PREDECESSOR_COLUMN,
+                                   f"«{item}» er ikke på formen kode:type"))
+        elif kind not in REFORM_KINDS:
+            errors.append(RowError(
+                row.line, PREDECESSOR_COLUMN,
+                f"ukjent type «{kind}» (bruk sammenslaing, deling eller nytt_nummer)"))
+        elif code == row.get("kode"):
+            errors.append(RowError(row.line, PREDECESSOR_COLUMN,
+                                   "en enhet kan ikke være sin egen forgjenger"))
+        else:
+            out.append((code, kind))
+    return out
+
+
 def validate_units(
-    header: list[str], rows: list[Row], existing: dict[str, str]
+    header: list[str], rows: list[Row], existing: dict[str, str],
+    existing_valid_to: dict[str, dt.date | None] | None = None,
 ) -> list[UnitRow]:
     """Check every row; return them parents first, or raise all errors together.
 
     ``existing`` maps codes already in the database to their level, so a file
-    may add bydeler under a kommune that is already there.
+    may add bydeler under a kommune that is already there; ``existing_valid_to``
+    gives their end dates, from which a reform date in ``forgjengere`` is read.
     """
     require_columns(header, UNIT_COLUMNS)
     errors: list[RowError] = []
     parsed: list[UnitRow] = []
     levels = dict(existing)
+    valid_to_of = dict(existing_valid_to or {})
+    wanted: dict[int, list[tuple[str, str]]] = {}
     seen: dict[str, int] = {}
     for row in rows:
         code, name, level = row.get("kode"), row.get("navn"), row.get("niva").lower()
@@ -104,7 +140,28 @@ def validate_units(
             errors.append(RowError(row.line, "gyldig_til", "er før gyldig_fra"))
         if level in LEVELS and code:
             levels[code] = level
+        if code:
+            valid_to_of[code] = valid_to
+        wanted[row.line] = _parse_predecessors(row, errors)
         parsed.append(UnitRow(row.line, code, name, level, parent, valid_from, valid_to))
+
+    with_predecessors = []
+    for unit in parsed:
+        found = []
+        for code, kind in wanted.get(unit.line, []):
+            if code not in levels:
+                errors.append(RowError(unit.line, PREDECESSOR_COLUMN,
+                                       f"{code} finnes ikke i filen eller basen"))
+            elif valid_to_of.get(code) is None:
+                errors.append(RowError(
+                    unit.line, PREDECESSOR_COLUMN,
+                    f"{code} har ingen gyldig_til, så reformdatoen er ukjent"))
+            else:
+                found.append((code, kind, valid_to_of[code] + dt.timedelta(days=1)))
+        with_predecessors.append(
+            UnitRow(unit.line, unit.code, unit.name, unit.level, unit.parent_code,
+                    unit.valid_from, unit.valid_to, tuple(found)))
+    parsed = with_predecessors
 
     for unit in parsed:
         if unit.level not in LEVELS:

@@ -1,6 +1,7 @@
 """Unit and population import/export, through the service and the command."""
 
 import io
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -8,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from rusfelt.core import services
 from rusfelt.core.domain.tabular import InvalidRows
-from rusfelt.core.models import OrgUnit, Population
+from rusfelt.core.models import OrgUnit, Population, UnitSuccession
 
 pytestmark = pytest.mark.django_db
 
@@ -116,17 +117,76 @@ def test_export_writes_the_import_layout(units):
     out = io.StringIO()
     call_command("enheter", "eksport", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0] == "kode,navn,niva,overordnet,gyldig_fra,gyldig_til"
-    assert "030104,St. Hanshaugen,bydel,0301,2004-01-01," in lines
-    assert len(lines) == 1 + 30  # Norge, 3 fylker, 3 kommuner, 23 bydeler
+    assert lines[0] == "kode,navn,niva,overordnet,gyldig_fra,gyldig_til,forgjengere"
+    assert "030104,St. Hanshaugen,bydel,0301,2004-01-01,," in lines
+    assert "4601,Bergen,kommune,46,2020-01-01,,1201:nytt_nummer" in lines
+    # Norge, 4 fylker (Hordaland until 2019), 6 kommuner (three before 2020), 23 bydeler
+    assert len(lines) == 1 + 34
 
 
 def test_export_then_import_is_a_round_trip(units, tmp_path):
     out = io.StringIO()
     call_command("enheter", "eksport", stdout=out)
     before = set(OrgUnit.objects.values_list("code", "name", "level", "path"))
+    links = set(UnitSuccession.objects.values_list(
+        "successor__code", "predecessor__code", "kind", "reform_date"))
     call_command("enheter", "import", str(write(tmp_path, out.getvalue())), stdout=io.StringIO())
     assert set(OrgUnit.objects.values_list("code", "name", "level", "path")) == before
+    assert set(UnitSuccession.objects.values_list(
+        "successor__code", "predecessor__code", "kind", "reform_date")) == links
+
+
+# --- predecessors (forgjengere) -------------------------------------------------
+
+
+def test_the_demo_file_names_the_2020_reform_for_bergen_and_stavanger(units):
+    links = set(UnitSuccession.objects.values_list(
+        "successor__code", "predecessor__code", "kind", "reform_date"))
+    assert links == {
+        ("4601", "1201", "nytt_nummer", date(2020, 1, 1)),
+        ("1103", "1141", "sammenslaing", date(2020, 1, 1)),
+        ("1103", "1142", "sammenslaing", date(2020, 1, 1)),
+    }
+    reform = services.reforms_of()["1103"][0]
+    assert reform.year == 2020
+    assert reform.reason == "Slått sammen med Finnøy (1141) og Rennesøy (1142) fra 2020"
+    assert services.reforms_of()["4601"][0].reason == "Ny kode fra 2020, før Bergen (1201)"
+
+
+WITH_PREDECESSOR = (
+    "kode,navn,niva,overordnet,gyldig_fra,gyldig_til,forgjengere\n"
+    "0,Norge,land,,,,\n"
+    "12,Hordaland,fylke,0,,2019-12-31,\n"
+    "1201,Bergen,kommune,12,,2019-12-31,\n"
+    "46,Vestland,fylke,0,2020-01-01,,\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("1201", "Linje 6, kolonne forgjengere: «1201» er ikke på formen kode:type"),
+        ("1201:fusjon", "ukjent type «fusjon»"),
+        ("9999:nytt_nummer", "9999 finnes ikke i filen eller basen"),
+        ("46:deling", "46 har ingen gyldig_til, så reformdatoen er ukjent"),
+        ("4601:nytt_nummer", "en enhet kan ikke være sin egen forgjenger"),
+    ],
+)
+def test_a_bad_predecessor_is_reported_and_nothing_is_stored(tmp_path, cell, expected):
+    text = WITH_PREDECESSOR + f"4601,Bergen,kommune,46,2020-01-01,,{cell}\n"
+    with pytest.raises(InvalidRows) as error:
+        services.import_units(text.encode(), "enheter.csv")
+    assert expected in str(error.value)
+    assert not OrgUnit.objects.exists()
+
+
+def test_the_reform_date_is_the_day_after_the_predecessor_ends(tmp_path):
+    text = WITH_PREDECESSOR + "4601,Bergen,kommune,46,2020-01-01,,1201:nytt_nummer\n"
+    result = services.import_units(text.encode(), "enheter.csv")
+    assert result["successions"] == 1
+    link = UnitSuccession.objects.get()
+    assert (link.predecessor.code, link.successor.code, link.reform_date) == (
+        "1201", "4601", date(2020, 1, 1))
 
 
 # --- population ---------------------------------------------------------------

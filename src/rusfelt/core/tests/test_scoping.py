@@ -30,7 +30,15 @@ def test_bergen_sees_nothing_of_stavanger(bergen_planlegger, units):
     visible = codes(units_for(bergen_planlegger))
     assert "1103" not in visible
     assert "0301" not in visible
-    assert visible == {"4601"} | {f"4601{n:02d}" for n in range(1, 9)}
+    # Bergen 4601 and its bydeler, and Bergen 1201 which 4601 took over in 2020.
+    assert visible == {"4601", "1201"} | {f"4601{n:02d}" for n in range(1, 9)}
+
+
+def test_a_grant_covers_the_units_taken_over_at_a_reform_and_not_the_reverse(make_user):
+    stavanger = make_user("stavanger", ("1103", Role.LESER))
+    assert codes(units_for(stavanger)) == {"1103", "1141", "1142"}
+    finnoy = make_user("finnoy", ("1141", Role.LESER))
+    assert codes(units_for(finnoy)) == {"1141"}
 
 
 def test_roles_filter_the_units(make_user):
