@@ -41,9 +41,22 @@ down (seed-notes §2.3). Where a page break lost it (56-68, 76-86) the type is
 ``ukjent``. Tables 5.1 and 6.1 have no column: innsats (L1174) and effekt
 (L1230).
 
+Breaks and revisions (``demo_data/opptrappingsplanen-brudd.csv``, each row
+citing its seed line, loaded after the values): indicator 32 breaks in 2018
+(new answer categories, «brudd i tidsserien», L387, L1302), so no change is
+computed into 2018. Indicators 39, 92 and 93 were redefined (L1430, L1651,
+L1628), but the seed prints every year on the new definition («sammenlignbar
+over tid», L1628), so they carry a note and no break; so do the revised
+figures of indicators 2 and 91 (L1100, L1653) and the levekårsindeks shares
+15 and 16 for 2018, which Fafo gives in the weighted version comparable with
+2017 (L380, L1270).
+
 Municipal values (Oslo, Bergen, Stavanger; indicators 15, 16, 30, 77, 84) are
 ILLUSTRATIVE demo values, not statistics, and say so in their merknad, so that
-the comparison of units has something to show.
+the comparison of units has something to show. Bergen's 2016-2018 values
+belong to Bergen 1201 and its 2020 values to Bergen 4601 (new number at the
+2020 reform); Stavanger 1103 has 2020 values after its merger with Finnøy and
+Rennesøy. The successor's series reaches back through the reform with a break.
 """
 
 import csv
@@ -85,10 +98,15 @@ ILLUSTRATIVE = "Illustrativ demoverdi, ikke offisiell statistikk"
 MUNICIPAL = {
     "0301": {15: (4, 4, 3), 16: (64, 65, 66), 30: (70, 71, 73), 77: (62, 63, 61),
              84: (8, 9, 9)},
-    "4601": {15: (6, 6, 7), 16: (58, 57, 55), 30: (60, 63, 66), 77: (70, 69, 72),
+    "1201": {15: (6, 6, 7), 16: (58, 57, 55), 30: (60, 63, 66), 77: (70, 69, 72),
              84: (12, 12, 14)},
     "1103": {15: (5, 5, 6), 16: (61, 62, 60), 30: (72, 70, 71), 77: (68, 70, 71),
              84: (10, 11, 13)},
+}
+# After the 2020 reform: unit code -> indicator -> 2020 value (invented).
+MUNICIPAL_2020 = {
+    "4601": {15: 7, 16: 54, 30: 67, 77: 71, 84: 14},
+    "1103": {15: 6, 16: 59, 30: 72, 77: 70, 84: 13},
 }
 
 
@@ -100,6 +118,9 @@ def _municipal_csv() -> bytes:
         for number, values in indicators.items():
             for year, value in zip((2016, 2017, 2018), values, strict=True):
                 writer.writerow([number, code, year, value, ILLUSTRATIVE])
+    for code, indicators in MUNICIPAL_2020.items():
+        for number, value in indicators.items():
+            writer.writerow([number, code, 2020, value, ILLUSTRATIVE])
     return out.getvalue().encode()
 
 
@@ -125,6 +146,8 @@ def load(stdout=None):
     defs = services.import_definitions(sett, definitions, "definisjoner.csv")
     national = (DATA / "opptrappingsplanen-norge.csv").read_bytes()
     values = services.import_values(sett, national, "norge.csv", default_unit_code="0")
+    breaks = (DATA / "opptrappingsplanen-brudd.csv").read_bytes()
+    services.import_values(sett, breaks, "brudd.csv")
     municipal = services.import_values(sett, _municipal_csv(), "kommuner.csv")
     services.kartlegging_set()
     if stdout is not None:

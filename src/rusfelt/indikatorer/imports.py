@@ -75,7 +75,7 @@ def _parse_values(header, rows, sett, default_unit_code, allowed_units):
     row_error = errors.append
 
     def add(line, number, code, year, cell_column, text, merknad="", reason="",
-            provisional=False, break_in_series=False):
+            provisional=False, break_in_series=False, break_reason=""):
         ok, result = values[text]
         if not ok:
             row_error(RowError(line, cell_column, result))
@@ -88,8 +88,10 @@ def _parse_values(header, rows, sett, default_unit_code, allowed_units):
         value, missing, places = result
         if places > typed.get(number, -1):  # a missing value (-1) settles nothing
             typed[number] = places
+        # A break's reason (brudd_arsak) marks a break even where brudd is empty.
         parsed.append(new_value(number, code, year, value, reason or missing, merknad,
-                                provisional, break_in_series, line))
+                                provisional, break_in_series or bool(break_reason), line,
+                                break_reason))
 
     wide = parsing.is_wide(header)
     if not wide:
@@ -143,8 +145,10 @@ def _parse_values(header, rows, sett, default_unit_code, allowed_units):
         value, missing, places = result
         if places > typed.get(number, -1):
             typed[number] = places
+        break_reason = get("brudd_arsak") or ""
         parsed.append(new_value(number, code, year, value, get("mangler_arsak") or missing,
-                                get("merknad") or "", provisional, break_in_series, line))
+                                get("merknad") or "", provisional,
+                                break_in_series or bool(break_reason), line, break_reason))
     if errors:
         raise InvalidRows(errors)
     return parsed, typed
@@ -181,7 +185,7 @@ def import_values(
 
 #: The columns ``store_values`` writes for a new value, in the order of its tuples.
 VALUE_FIELDS = ["indikator", "unit", "year", "value", "missing_reason", "merknad",
-                "provisional", "break_in_series"]
+                "provisional", "break_in_series", "break_reason"]
 
 
 def store_values(sett, parsed: list[parsing.ParsedValue], *, user=None,
@@ -205,17 +209,17 @@ def store_values(sett, parsed: list[parsing.ParsedValue], *, user=None,
     } if parsed else {}
     new, changed = [], []
     fields = ["value", "missing_reason", "merknad", "provisional", "break_in_series",
-              "updated_by"]
+              "break_reason", "updated_by"]
     # Unpacked, not read by name: a national file is 300 000 of them.
-    for number, code, year, value, reason, merknad, provisional, brk, _line in parsed:
+    for number, code, year, value, reason, merknad, provisional, brk, _line, why in parsed:
         ind, unit = indicators[number], units[code]
         verdi = existing.get((ind, unit, year)) if existing else None
         if verdi is None:
-            new.append((ind, unit, year, value, reason, merknad, provisional, brk))
+            new.append((ind, unit, year, value, reason, merknad, provisional, brk, why))
             continue
         attrs = {
             "value": value, "missing_reason": reason, "merknad": merknad,
-            "provisional": provisional, "break_in_series": brk,
+            "provisional": provisional, "break_in_series": brk, "break_reason": why,
         }
         if any(getattr(verdi, k) != v for k, v in attrs.items()):
             for k, v in attrs.items():

@@ -228,6 +228,10 @@ class Verdi(models.Model):
         _("brudd i serien"), default=False,
         help_text=_("Definisjon eller metode endret fra året før; endring regnes ikke."),
     )
+    break_reason = models.CharField(
+        _("årsak til bruddet"), max_length=300, blank=True,
+        help_text=_("Kort forklaring til bruddet, vist i fotnoten (f.eks. nye svarkategorier)."),
+    )
     missing_reason = models.CharField(_("årsak til manglende verdi"), max_length=200, blank=True)
     merknad = models.CharField(_("merknad"), max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max, Min
+from django.utils.translation import gettext as _
 
 from rusfelt.core import audit
 from rusfelt.core.models import AuditAction, OrgUnit
@@ -317,7 +318,9 @@ def kartlegging_set() -> Indikatorsett:
 
 
 @transaction.atomic
-def record_kartlegging_values(*, unit: OrgUnit, year: int, values: dict, rule: str) -> int:
+def record_kartlegging_values(
+    *, unit: OrgUnit, year: int, values: dict, rule: str, break_reason: str = ""
+) -> int:
     """Upsert the key figures of a published mapping round of ``unit`` and ``year``.
 
     ``values``: "andel_levekarsindeks_gronn", "andel_rod_blalys",
@@ -325,7 +328,8 @@ def record_kartlegging_values(*, unit: OrgUnit, year: int, values: dict, rule: s
     "rate_per_1000" (Decimal, or None without population figures); ``":"``
     where the published figure is suppressed. ``rule``
     names the levekårsindeks rule used; it goes into each value's merknad.
-    Returns the number of values written.
+    ``break_reason``: the round's break in series (its values then get no
+    change from the year before). Returns the number of values written.
     """
     sett = kartlegging_set()
     indicators = {i.key: i for i in sett.indikatorer.all()}
@@ -345,6 +349,7 @@ def record_kartlegging_values(*, unit: OrgUnit, year: int, values: dict, rule: s
             defaults={
                 "value": None if value is None else Decimal(value),
                 "missing_reason": reason, "merknad": merknad,
+                "break_in_series": bool(break_reason), "break_reason": break_reason[:300],
             },
         )
         written += 1
@@ -393,3 +398,72 @@ def judgements_for(indicators, unit: OrgUnit, year: int) -> list[IndicatorJudgem
             change.judgement,
         ))
     return result
+
+
+# --- Series with breaks and reforms ------------------------------------------------
+
+
+@dataclass
+class UnitSeries:
+    """One unit's values of an indicator over years, through its reforms.
+
+    ``values`` maps a year to its ``Verdi`` (perhaps a predecessor's, see
+    ``sources``); ``series`` places breaks and gaps (``core.domain.serier``):
+    a value's own break (indicator 32 in 2018, seed 001 L387) and the unit's
+    reforms (Bergen 1201 → 4601 in 2020).
+    """
+
+    unit: OrgUnit
+    values: dict
+    sources: dict
+    series: object
+
+    @property
+    def points(self) -> dict:
+        """Change points: a year after a break or a gap counts as a break in series."""
+        return {
+            y: Point(v.value, v.break_in_series or (self.series.get(y) is not None
+                                                    and self.series.get(y).has_break))
+            for y, v in self.values.items()
+        }
+
+    def notes(self) -> list[str]:
+        return [f"{self.unit.name}: {note}" for note in self.series.footnotes()]
+
+
+def unit_series(values) -> list[UnitSeries]:
+    """Group ``Verdi`` rows by unit, joining each successor with its predecessors.
+
+    A predecessor whose history has gone into its successor's row is not
+    listed on its own (Bergen 1201 appears as the first years of 4601).
+    """
+    from rusfelt.core.domain.serier import Brudd, BruddType, build_series, with_history
+    from rusfelt.core.services import reforms_of
+
+    by_code: dict[str, dict[int, Verdi]] = {}
+    units: dict[str, OrgUnit] = {}
+    for v in values:
+        by_code.setdefault(v.unit.code, {})[v.year] = v
+        units[v.unit.code] = v.unit
+    reforms = reforms_of()
+    absorbed: set[str] = set()
+    joined_of = {}
+    for code in units:
+        joined, unit_breaks = with_history(code, by_code, reforms)
+        joined_of[code] = (joined, unit_breaks)
+        absorbed |= {c for c, _v in joined.values() if c != code}
+    out = []
+    for code, unit in sorted(units.items(), key=lambda item: item[1].path):
+        if code in absorbed:
+            continue
+        joined, unit_breaks = joined_of[code]
+        if not joined:
+            continue
+        vals = {y: v for y, (_c, v) in joined.items()}
+        breaks = list(unit_breaks) + [
+            Brudd(y, v.break_reason or _("Brudd i serien"), BruddType.DEFINISJON)
+            for y, v in vals.items() if v.break_in_series
+        ]
+        series = build_series(vals, breaks, {}, default_missing_reason=_("Ingen verdi"))
+        out.append(UnitSeries(unit, vals, {y: c for y, (c, _v) in joined.items()}, series))
+    return out

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rusfelt.core import audit
-from rusfelt.core.charts import cached_svg_data_uri
+from rusfelt.core.charts import broken_lines, cached_svg_data_uri
 from rusfelt.core.dokumenter import labels
 from rusfelt.core.dokumenter import render as render_document
 from rusfelt.core.domain.tabular import InvalidRows, TableError
@@ -221,7 +221,8 @@ def sett_detail(request, slug):
     context = _status_context(request, sett)
     for group in context["table"].groups:
         for row in group.rows:  # formatted once here, not per cell in the template
-            row.value_cells = [cells.status_value_td(v, row.indikator) for v in row.values]
+            row.value_cells = [cells.status_value_td(v, row.indikator, brudd=brudd)
+                               for v, brudd in row.cells]
             row.change_cells = [cells.judgement_td(c) for c in row.changes]
             row.html = cells.status_row_tr(row, links=True, slug=sett.slug)
     return render(request, "indikatorer/sett.html", context)
@@ -249,25 +250,6 @@ def sett_xlsx(request, slug):
 def _audit_export(request, sett, unit, fmt):
     audit.record(AuditAction.EXPORT, request=request, obj=sett, unit=unit,
                  detail={"format": fmt, "sett": sett.slug})
-
-
-def _line_chart(rows, title, unit_label=""):
-    data = alt.Data(values=rows)
-    # Units mean no judgement: greys and dashes, never a judgement's colour (labels).
-    names, colours = labels.neutral_scale(dict.fromkeys(r["enhet"] for r in rows))
-    return (
-        alt.Chart(data, title=title)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("ar:O", title=_("År"), axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("verdi:Q", title=unit_label or _("Verdi")),
-            color=alt.Color("enhet:N", title=_("Enhet"),
-                            scale=alt.Scale(domain=names, range=colours)),
-            strokeDash=alt.StrokeDash("enhet:N", legend=None),
-            tooltip=["enhet:N", "ar:O", "verdi:Q"],
-        )
-        .properties(width=640, height=300)
-    )
 
 
 #: Above this many units a chart shows the spread instead of one line or bar per unit.
@@ -309,33 +291,47 @@ def _indicator_page(user, sett, indikator) -> dict:
     values = _values(user).filter(indikator=indikator).select_related("unit")
     spec = services.spec_of(indikator)
     thresholds = services.thresholds_of(sett)
-    years = sorted(_years(values))
-    by_unit: dict[int, dict] = {}
-    for v in values.order_by("unit__path", "year"):
-        entry = by_unit.setdefault(v.unit_id, {"unit": v.unit, "values": {}, "points": {}})
-        entry["values"][v.year] = v
-        entry["points"][v.year] = services.Point(v.value, v.break_in_series)
-    rows = []
-    for entry in by_unit.values():
-        last = max(entry["values"])
-        row_cells = [entry["values"].get(y) for y in years]
-        change = change_between(spec, entry["points"], last - 1, last, thresholds)
-        rows.append({
-            "unit": {"name": entry["unit"].name},
-            "cells_html": mark_safe("".join(  # each cell is escaped markup
-                cells.detail_value_td(v, indikator) for v in row_cells)),
-            "change_cell": cells.judgement_td(change),
-            "merknad": row_cells[-1].merknad if row_cells and row_cells[-1] else "",
-        })
-    title = f"{indikator.number} {indikator.title}"
-    if len(by_unit) <= MAX_UNITS_IN_CHART:
-        chart_rows = [
-            {"enhet": e["unit"].name, "ar": y, "verdi": float(v.value)}
-            for e in by_unit.values() for y, v in e["values"].items() if v.value is not None
+    present = _years(values)
+    # Every year from the first to the last: a year nobody has is shown as «..».
+    years = list(range(min(present), max(present) + 1)) if present else []
+    unit_rows = services.unit_series(values.order_by("unit__path", "year"))
+    rows, notes = [], []
+    for entry in unit_rows:
+        last = max(entry.values)
+        change = change_between(spec, entry.points, last - 1, last, thresholds)
+        row_cells = [
+            {"verdi": entry.values.get(y),
+             "brudd": bool(entry.series.get(y) and entry.series.get(y).has_break),
+             "kilde": entry.sources.get(y) if entry.sources.get(y) != entry.unit.code
+             else ""}
+            for y in years
         ]
+        rows.append({  # plain values and markup only: the page is cached
+            "unit": {"name": entry.unit.name},
+            "cells_html": mark_safe("".join(  # each cell is escaped markup
+                cells.detail_value_td(c["verdi"], indikator, brudd=c["brudd"],
+                                      kilde=c["kilde"]) for c in row_cells)),
+            "change_cell": cells.judgement_td(change),
+            "why_no_change": entry.series.why_not_comparable(last - 1, last)
+            if change.value is None and entry.series.get(last - 1) else "",
+            "merknad": entry.values[last].merknad,
+        })
+        notes.extend(entry.notes())
+    title = f"{indikator.number} {indikator.title}"
+    if len(unit_rows) <= MAX_UNITS_IN_CHART:
+        chart_rows = [
+            {"enhet": e.unit.name, "ar": y, "verdi": float(v.value)}
+            for e in unit_rows for y, v in e.values.items() if v.value is not None
+        ]
+        series_key = [(e.unit.name, [(i.year, i.segment, i.has_break) for i in e.series])
+                      for e in unit_rows]
         chart = cached_svg_data_uri(
-            ["indikatorer-linje-v1", title, indikator.unit_label, chart_rows],
-            lambda: _line_chart(chart_rows, title, indikator.unit_label) if chart_rows else None,
+            ["indikatorer-linje-brudd-v1", title, indikator.unit_label, chart_rows, series_key],
+            lambda: broken_lines(
+                chart_rows, {e.unit.name: e.series for e in unit_rows}, x="ar", y="verdi",
+                color="enhet", x_title=_("År"), y_title=indikator.unit_label or _("Verdi"),
+                color_title=_("Enhet"), width=640, height=300,
+            ).properties(title=title) if chart_rows else None,
         )
         spread = False
     else:
@@ -346,7 +342,7 @@ def _indicator_page(user, sett, indikator) -> dict:
             lambda: _spread_chart(national, band_rows, mean_rows, title, indikator.unit_label),
         )
         spread = True
-    return {"years": years, "rows": rows, "chart": chart, "spread": spread}
+    return {"years": years, "rows": rows, "notes": notes, "chart": chart, "spread": spread}
 
 
 def _spread_rows(values):

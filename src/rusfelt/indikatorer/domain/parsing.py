@@ -7,7 +7,8 @@ reason); an empty cell in the wide layout is no value at all.
 Layouts (``rusfelt indikatorer import``):
 
 - long: ``indikator,enhet,ar,verdi[,merknad]`` (also optional columns
-  ``forelopig``, ``brudd``, ``mangler_arsak``: ja/nei and a text);
+  ``forelopig``, ``brudd``, ``mangler_arsak``, ``brudd_arsak``: ja/nei and
+  texts; a ``brudd_arsak`` marks a break even where ``brudd`` is empty);
 - wide: ``indikator[,enhet]`` and one column per year (``2016,2017,2018``), one
   row per indicator, as the seed's tables; ``enhet`` defaults to the unit
   given on the command line (the country, ``0``).
@@ -47,6 +48,7 @@ class ParsedValue(NamedTuple):
     provisional: bool = False
     break_in_series: bool = False
     line: int = 0
+    break_reason: str = ""
 
 
 def parse_value(text: str) -> tuple[Decimal | None, str]:

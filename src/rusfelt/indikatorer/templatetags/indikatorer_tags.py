@@ -58,33 +58,43 @@ def judgement_cell(change):
 # and the tables' value cells.
 
 _STATUS_MISSING = mark_safe('<td class="num"><span class="muted">..</span></td>')
-_DETAIL_MISSING = mark_safe('<td class="num">..</td>')
 
 
-def status_value_td(v, indikator) -> SafeString:
+def status_value_td(v, indikator, *, brudd=None) -> SafeString:
     """A status table's value cell: «..» without a row, the reason on a missing value,
-    else the value with the provisional (*) and break (|) marks."""
+    else the value with the provisional (*) and break (|) marks. ``brudd``: the
+    series breaks here (the value's own break or a reform, ``StatusRow.cells``);
+    None reads the value's own flag."""
     if v is None:
         return _STATUS_MISSING
+    if brudd is None:
+        brudd = v.break_in_series
+    mark = format_html('<span title="{}"> |</span>', _("brudd i serien")) if brudd else ""
     if v.value is None:
-        return format_html('<td class="num"><abbr title="{}">..</abbr></td>', v.missing_reason)
+        return format_html('<td class="num"><abbr title="{}">..</abbr>{}</td>',
+                           v.missing_reason, mark)
     return format_html(
         '<td class="num">{}{}{}</td>', verdi(v.value, indikator),
         format_html('<sup title="{}">*</sup>', _("foreløpig")) if v.provisional else "",
-        format_html('<span title="{}"> |</span>', _("brudd i serien"))
-        if v.break_in_series else "",
+        mark,
     )
 
 
-def detail_value_td(v, indikator) -> SafeString:
-    """An indicator page's value cell: «..» without a row, «..» with the reason (SSB's
-    symbol, as the reports print it; never N/A)."""
+def detail_value_td(v, indikator, *, brudd=False, kilde="") -> SafeString:
+    """An indicator page's value cell: «..» without a row, «..» with the reason
+    (SSB's symbol, never N/A); a break in series (the value's own or a reform)
+    before it as «|», and the unit the value comes from after it when that is a
+    predecessor («(1201)»)."""
+    mark = format_html('<abbr class="brudd" title="{}">|</abbr> ',
+                       _("Brudd i serien")) if brudd else ""
+    source = format_html(' <span class="muted">({})</span>', kilde) if kilde else ""
     if v is None:
-        return _DETAIL_MISSING
+        return format_html('<td class="num">{}..{}</td>', mark, source)
     if v.value is None:
-        return format_html('<td class="num"><abbr title="{}">..</abbr></td>',
-                           v.missing_reason or _("mangler"))
-    return format_html('<td class="num">{}</td>', verdi(v.value, indikator))
+        return format_html('<td class="num">{}<abbr title="{}">..</abbr>{}</td>',
+                           mark, v.missing_reason or _("mangler"), source)
+    return format_html('<td class="num">{}{}{}</td>', mark, verdi(v.value, indikator),
+                       source)
 
 
 def compare_value_td(v, indikator) -> SafeString:

@@ -302,3 +302,38 @@ def test_a_second_view_of_an_indicator_page_reads_no_values_and_scope_still_hold
     client.force_login(bergen)
     html = client.get(BASE + "16/").content.decode()
     assert '<th scope="row">Oslo</th>' in first and '<th scope="row">Oslo</th>' not in html
+
+
+# --- Breaks and reforms in an indicator's series ------------------------------------
+
+
+def test_indicator_32_breaks_in_2018_with_its_reason_and_no_change(client, sett, evaluator):
+    # Seed 001 L387, L1302: new answer categories in 2018, «brudd i tidsserien».
+    value = Verdi.objects.get(indikator__number=32, unit__code="0", year=2018)
+    assert value.break_in_series and "ja/nei" in value.break_reason
+    html = _get(client, evaluator, BASE + "32/").content.decode()
+    assert '<abbr class="brudd" title="Brudd i serien">|</abbr> 37' in html
+    assert "Norge: 2018 | Svarkategoriene endret i 2018" in html
+    assert "Ingen endring over brudd: 2018: Svarkategoriene endret" in html
+
+
+def test_redefined_and_revised_indicators_carry_a_note_but_no_break(sett):
+    # Seed 001 L1628: indicator 93's new definition was applied to 2016 and 2017 too,
+    # «sammenlignbar over tid»; L1653: indicator 91's figures were revised.
+    v93 = Verdi.objects.get(indikator__number=93, unit__code="0", year=2017)
+    assert not v93.break_in_series and "L1628" in v93.merknad
+    v91 = Verdi.objects.get(indikator__number=91, unit__code="0", year=2016)
+    assert not v91.break_in_series and "Revidert" in v91.merknad
+
+
+def test_bergens_series_reaches_back_through_1201_with_a_break_at_the_reform(
+    client, sett, bergen_planlegger
+):
+    html = _get(client, bergen_planlegger, BASE + "16/").content.decode()
+    row = html[html.index('<th scope="row">Bergen</th>'):]
+    row = row[:row.index("</tr>")]
+    assert "58\xa0%" in row and '<span class="muted">(1201)</span>' in row  # 2016 from 1201
+    assert '<abbr class="brudd" title="Brudd i serien">|</abbr> 54\xa0%' in row  # 2020, 4601
+    assert row.count('<th scope="row">') == 1  # one row for Bergen, not two
+    assert "Bergen: 2020 | Ny kode fra 2020, før Bergen (1201)" in html
+    assert "Ingen endring over brudd" in row
