@@ -12,6 +12,8 @@ import json
 
 import vl_convert as vlc
 
+from rusfelt.core.dokumenter import labels
+
 FONT = "DejaVu Sans, Arial, sans-serif"
 
 
@@ -56,7 +58,7 @@ def cached_svg_data_uri(key, build) -> str | None:
 
 
 def broken_lines(values, series, *, x, y, color, x_title, y_title, color_title=None,
-                 width=520, height=260):
+                 scale=None, width=520, height=260):
     """A line chart over years that never joins points across a break or a gap.
 
     ``values`` are dicts with the year in ``x``; ``series`` is the
@@ -65,7 +67,8 @@ def broken_lines(values, series, *, x, y, color, x_title, y_title, color_title=N
     its own segment (Vega-Lite ``detail``), so a gap leaves empty space and a
     break starts a new line; a dashed rule with SSB's ``|`` marks each break
     halfway between the years. The x axis is numeric with every year of the
-    series as a tick, gaps included.
+    series as a tick, gaps included. ``scale`` is ``(names, colours)`` from
+    ``labels`` (a meaning's colours); without it the lines get the neutral ones.
     """
     import altair as alt
 
@@ -86,10 +89,12 @@ def broken_lines(values, series, *, x, y, color, x_title, y_title, color_title=N
         axis=alt.Axis(format="d", values=years, labelAngle=0, grid=False),
         scale=alt.Scale(domain=[years[0] - 0.5, years[-1] + 0.5], nice=False, zero=False),
     )
+    names, colours = scale or labels.neutral_scale(dict.fromkeys(v[color] for v in values))
     lines = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
         x=x_enc,
         y=alt.Y(f"{y}:Q", title=y_title),
-        color=alt.Color(f"{color}:N", title=color_title, legend=alt.Legend(orient="bottom")),
+        color=alt.Color(f"{color}:N", title=color_title, legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(domain=names, range=colours)),
         strokeDash=alt.StrokeDash(f"{color}:N", legend=None),
         detail="_del:N",
     )

@@ -3,7 +3,11 @@
 * St. Hanshaugen 2019 (``030104-2019``): the 319 persons of seed 003
   L216-335 with exactly its counts (a test checks Rusfelt's results).
 * Stavanger 2010-2018 (``1103-<year>``): the shares of seed 004 Tabell 2
-  (L327-348); 2013 and 2017 were not mapped.
+  (L327-348); 2013 and 2017 were not mapped (no round, so trends show them
+  as «ikke kartlagt»). The rounds carry the seed's two breaks in series
+  (``STAVANGER_BREAKS``): new age groups in 2015 (L348, the ``*`` of the
+  table) and mainly-psychiatric users included for the first time in 2018
+  (L325).
 * Every Oslo bydel 2019, and St. Hanshaugen 2017-2018, generated around
   St. Hanshaugen's shares so comparisons and trends show something.
 * ``030104-2026`` open and empty, for registering in the demo.
@@ -74,6 +78,16 @@ STAVANGER = {
     2015: dict(n=688, u25=10, rus=(39, 10), bolig=(72, 12), psyk=(36, 7), ip=61, ag=55),
     2016: dict(n=676, u25=11, rus=(38, 8), bolig=(82, 7), psyk=(44, 7), ip=49, ag=64),
     2018: dict(n=861, u25=10, rus=(38, 8), bolig=(76, 7), psyk=(36, 7), ip=40, ag=58),
+}
+
+# Breaks in Stavanger's series, seed 004 L325 and L348 (our wording).
+STAVANGER_BREAKS = {
+    2015: ("aldersgrupper",
+           "Aldersgruppene endret: fra 2015 kartlegges også unge fra 16 år, og 18–25 år "
+           "ble til 16–23 og 24–29 år (seed 004 L348)"),
+    2018: ("populasjon",
+           "Populasjonen utvidet: for første gang også brukere med primært psykiske "
+           "problemer, og flere virksomheter deltok (seed 004 L325)"),
 }
 
 # Mapped per 1 000 aged 16+ in each Oslo bydel in 2019 (demo values around
@@ -323,7 +337,7 @@ def registrations(runde: Runde, people: list[dict], rng: random.Random) -> list[
 SCREENING_ROUNDS = {"030104-2019"}
 
 
-def _make_round(unit, year, people, rng, state, stdout=None):
+def _make_round(unit, year, people, rng, state, stdout=None, **fields):
     from . import services
 
     code = f"{unit.code}-{year}"
@@ -333,7 +347,7 @@ def _make_round(unit, year, people, rng, state, stdout=None):
         code=code, unit=unit, year=year, reference_date=date(year, 12, 31),
         opens=date(year, 11, 1), deadline=date(year, 12, 15), state=State.OPEN,
         hjemmel=HJEMMEL, formal=FORMAL, dpia_ref=DPIA,
-        tjenester=["nav", "helse_omsorg", "barnevern", "annen"],
+        tjenester=["nav", "helse_omsorg", "barnevern", "annen"], **fields,
     )
     if people:
         objects = Registrering.objects.bulk_create(registrations(runde, people, rng),
@@ -376,7 +390,9 @@ def load(stdout=None) -> None:
         people = cohort(r, stavanger_spec(year, row))
         if year == 2018:
             pair_rop(r, people, STAVANGER_2018_ROP)
-        _make_round(units["1103"], year, people, r, State.PUBLISHED, stdout)
+        kind, reason = STAVANGER_BREAKS.get(year, ("", ""))
+        _make_round(units["1103"], year, people, r, State.PUBLISHED, stdout,
+                    break_kind=kind, break_reason=reason)
     _make_round(units["030104"], 2026, [], rng, State.OPEN, stdout)
     # The country's sum, published once per year after the rounds.
     land = OrgUnit.objects.filter(level="land").first()

@@ -11,7 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from rusfelt.core.models import SEX_CHOICES, OrgUnit
+from rusfelt.core.models import SEX_CHOICES, BruddType, OrgUnit
 from rusfelt.core.scoping import UnitScopedQuerySet
 
 from .domain.levekarsindeks import DEFAULT_RULE
@@ -114,6 +114,14 @@ class Runde(models.Model):
         db_comment="Registering services allowed in this round (nav, helse_omsorg, ...)",
     )
     levekarsindeks_regel = models.CharField(max_length=40, default=DEFAULT_RULE)
+    break_kind = models.CharField(
+        _("brudd i serien"), max_length=20, choices=BruddType.choices, blank=True,
+        help_text=_("Sett når tallene ikke kan sammenlignes med årene før (SSBs tegn «|»)."),
+    )
+    break_reason = models.CharField(
+        _("årsak til bruddet"), max_length=300, blank=True,
+        help_text=_("Kort forklaring som vises i fotnoten, f.eks. «Aldersgruppene endret»."),
+    )
     published_at = models.DateTimeField(_("publisert"), null=True, blank=True)
     records_deleted_at = models.DateTimeField(
         _("registreringer slettet"), null=True, blank=True,

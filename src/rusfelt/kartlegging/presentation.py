@@ -17,6 +17,8 @@ from rusfelt.core.charts import svg_data_uri
 from rusfelt.core.dokumenter import labels
 from rusfelt.core.dokumenter import model as d
 from rusfelt.core.dokumenter.formatting import format_cell
+from rusfelt.core.domain.serier import BREAK_SYMBOL, MISSING
+from rusfelt.core.services import predecessor_codes
 
 from . import results as results_mod
 from . import services
@@ -172,29 +174,74 @@ def results_and_trend(runde: Runde) -> tuple[dict, list[dict]]:
 def trend(runde: Runde, published: bool = False) -> list[dict]:
     """Key measures over the unit's rounds (published ones, plus this one).
 
-    One query for the rounds with their stored results, however many years
-    (one more for published figures).
+    Every year from the first to the last round is a row: a year without a
+    published round shows ``..`` and its reason («Ikke kartlagt»), a year
+    that breaks the series is labelled ``2015 |`` and carries its reasons
+    (``kartlegging.trends``). The unit's predecessors' rounds come first,
+    marked with a break at the reform, always with their published figures.
+    The rounds and their stored results are read in a fixed number of
+    queries, however many years.
     """
     rounds, extra, figures = _trend_figures(runde, published)
     return _trend_rows(runde, rounds, extra, figures)
 
 
 def _trend_figures(runde, published):
-    rounds = list(Runde.objects.filter(unit=runde.unit).filter(state=State.PUBLISHED)
+    codes = [runde.unit.code, *predecessor_codes(runde.unit.code)]
+    rounds = list(Runde.objects.filter(unit__code__in=codes, state=State.PUBLISHED)
                   .select_related("resultat").order_by("year"))
     extra = [] if published or any(r.pk == runde.pk for r in rounds) else [runde]
-    figures = (services.published_results_for_rounds(rounds) if published
-               else services.results_for_rounds(rounds + extra))
+    own = [r for r in rounds if r.unit_id == runde.unit_id]
+    # SECURITY: a predecessor's figures are always the published, suppressed ones. A
+    # successor of a split may not read the whole predecessor's unsuppressed figures
+    # (core.scoping), and a trend needs no more.
+    others = [r for r in rounds if r.unit_id != runde.unit_id]
+    figures = services.published_results_for_rounds(others) if others else {}
+    figures.update(services.published_results_for_rounds(own) if published
+                   else services.results_for_rounds(own + extra))
     return rounds, extra, figures
 
 
 def _trend_rows(runde, rounds, extra, figures):
-    rows = [{"year": r.year, "code": r.code, **key_measures(figures[r.pk])} for r in rounds]
-    if extra:
-        rows.append({"year": runde.year, "code": runde.code,
-                     **key_measures(figures[runde.pk])})
-        rows.sort(key=lambda row: row["year"])
+    from .trends import series_for
+
+    by_key = {(r.unit_id, r.year): r for r in [*rounds, *extra]}
+
+    def figures_of(unit, year):
+        r = by_key.get((unit.pk, year))
+        if r is None:
+            return None
+        return {"year": year, "code": r.code, "levekarsindeks_regel": r.levekarsindeks_regel,
+                **key_measures(figures[r.pk])}
+
+    years = {r.year for r in [*rounds, *extra]}
+    if not years:
+        return []
+    series, by_year = series_for(runde.unit, figures_of, range(min(years), max(years) + 1),
+                                 rounds=[*rounds, *extra])
+    rows = []
+    for item in series:
+        if item.present:
+            _unit, row = by_year[item.year]
+            rows.append({**row, "label": item.label, "segment": item.segment,
+                         "breaks": [b.reason for b in item.breaks], "missing": False})
+        else:
+            rows.append({"year": item.year, "label": item.label, "segment": None,
+                         "breaks": [], "missing": True, "reason": item.missing_reason,
+                         "fmt": dict.fromkeys(["n", "rate", *[k for k, _l, _p in MEASURES]],
+                                              MISSING)})
     return rows
+
+
+def trend_notes(rows) -> list[str]:
+    """The footnotes of a trend table: each break and each gap with its reason."""
+    notes = []
+    for row in rows:
+        for reason in row.get("breaks", []):
+            notes.append(f"{row['year']} {BREAK_SYMBOL} {reason}")
+        if row.get("missing"):
+            notes.append(f"{row['year']} {MISSING} {row['reason']}")
+    return notes
 
 
 def _chart_values(rows, keys, label_key):
@@ -229,10 +276,18 @@ def _cached_svg(kind: str, values: list, build) -> str:
 
 
 def trend_chart(rows):
-    values = _chart_values(rows, ["indeks_rod_blalys", "bolig_rod", "rus_gronn", "psyk_gronn"],
+    """Key shares per year; lines stop at gaps and breaks, which a dashed rule marks."""
+    from rusfelt.core.charts import broken_lines
+    from rusfelt.core.domain.serier import Brudd, build_series
+
+    present = [r for r in rows if not r.get("missing")]
+    values = _chart_values(present, ["indeks_rod_blalys", "bolig_rod", "rus_gronn", "psyk_gronn"],
                            "year")
-    if len({r["year"] for r in rows}) < 2 or not values:
+    if len({r["year"] for r in present}) < 2 or not values:
         return None
+    series = build_series([r["year"] for r in present],
+                          [Brudd(r["year"], b) for r in present for b in r.get("breaks", [])])
+    shape = [(item.year, item.segment, item.has_break) for item in series]
 
     tones = {"indeks_rod_blalys": "rod", "bolig_rod": "rod", "rus_gronn": "gronn",
              "psyk_gronn": "gronn"}
@@ -240,16 +295,10 @@ def trend_chart(rows):
         (label, tones[key]) for key, label, _p in MEASURES if key in tones)
 
     def build():
-        import altair as alt
+        return broken_lines(values, series, x="year", y="andel", color="mål", x_title="År",
+                            y_title="Andel (%)", color_title="Mål", scale=(names, colours))
 
-        return alt.Chart(alt.Data(values=values)).mark_line(point=True).encode(
-            x=alt.X("year:O", title="År"),
-            y=alt.Y("andel:Q", title="Andel (%)"),
-            color=alt.Color("mål:N", title="Mål", scale=alt.Scale(domain=names, range=colours)),
-            strokeDash=alt.StrokeDash("mål:N", title="Mål"),
-        ).properties(width=520, height=260)
-
-    return _cached_svg("trend-v2", values, build)  # v2: the levels' own colours
+    return _cached_svg("trend-brudd-v2", [values, shape], build)  # v2: the levels' colours
 
 
 def comparison_chart(rows):

@@ -131,7 +131,8 @@ def notify_indikatorer(runde: Runde) -> None:
     if data and data["n"]:
         record_kartlegging_values(unit=runde.unit, year=runde.year,
                                   values=indicator_values(data),
-                                  rule=runde.levekarsindeks_regel)
+                                  rule=runde.levekarsindeks_regel,
+                                  break_reason=runde.break_reason or runde.break_kind)
     kommune = runde.unit.parent
     if runde.unit.level == Niva.BYDEL and kommune:
         total = sum_publication(kommune, runde.year)

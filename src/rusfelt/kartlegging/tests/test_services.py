@@ -441,3 +441,42 @@ def test_stavanger_2018_reproduces_the_rop_definition_table(demo_data):
     assert regs.filter(rusmiddelbruk="rod", psykisk_helse="rod").count() == 27
     assert regs.filter(rusmiddelbruk="rod", psykisk_helse="gul").count() == 38
     assert regs.filter(rusmiddelbruk="gul", psykisk_helse="rod").count() == 28
+
+
+# --- Breaks and gaps in the trend (seed 004 L325-348) ------------------------------
+
+
+def test_stavanger_trend_shows_the_unmapped_years_and_the_two_breaks(demo_data):
+    from rusfelt.indikatorer.models import Verdi
+    from rusfelt.kartlegging import presentation
+
+    rows = presentation.trend(demo_data["1103-2018"], published=True)
+    assert [r["label"] for r in rows] == [
+        "2010", "2011", "2012", "2013", "2014", "2015 |", "2016", "2017", "2018 |"]
+    by_year = {r["year"]: r for r in rows}
+    for year in (2013, 2017):  # not mapped
+        assert by_year[year]["missing"]
+        assert by_year[year]["reason"] == "Ikke kartlagt"
+        assert by_year[year]["fmt"]["n"] == ".."
+    assert by_year[2015]["breaks"] == [demo.STAVANGER_BREAKS[2015][1]]
+    assert "aldersgrupp" in by_year[2015]["breaks"][0].lower()
+    assert "primært psykiske" in by_year[2018]["breaks"][0]
+    assert by_year[2016]["breaks"] == [] and by_year[2016]["segment"] == by_year[2015]["segment"]
+    notes = presentation.trend_notes(rows)
+    assert notes[0] == "2013 .. Ikke kartlagt"
+    assert notes[1].startswith("2015 | Aldersgruppene endret")
+    # The break goes with the round's figures into indikatorer: no change into 2015.
+    value = Verdi.objects.get(unit__code="1103", year=2015, indikator__key="andel_rod_blalys")
+    assert value.break_in_series and "Aldersgruppene" in value.break_reason
+
+
+def test_a_change_of_levekarsindeks_rule_breaks_the_series():
+    # BrukerPlan removed the weighting of rus in its index from 2018 (seed 001 L380, L1270).
+    from rusfelt.kartlegging.trends import rule_breaks
+
+    breaks = rule_breaks({2016: "levekarsindeks-v1", 2017: "levekarsindeks-v1",
+                          2018: "levekarsindeks-uvektet"})
+    assert [(b.year, b.kind) for b in breaks] == [(2018, "regel")]
+    assert "levekarsindeks-uvektet" in breaks[0].reason
+    assert "levekarsindeks-v1" in breaks[0].reason
+    assert rule_breaks({2016: "levekarsindeks-v1", 2018: "levekarsindeks-v1"}) == []

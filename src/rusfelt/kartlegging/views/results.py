@@ -26,7 +26,8 @@ def results(request, code):
         "runde": runde, "data": data, "tables": presentation.display_tables(data),
         "comparison": comparison, "comparison_chart": presentation.comparison_chart(comparison),
         "trend": trend, "trend_chart": presentation.trend_chart(trend),
-        "published": False, "rate": presentation.fmt_rate(data.get("rate_per_1000")),
+        "trend_notes": presentation.trend_notes(trend), "published": False,
+        "rate": presentation.fmt_rate(data.get("rate_per_1000")),
         "footnote": services.footnote(),
     })
 
@@ -41,7 +42,7 @@ def published(request, code):
     trend = presentation.trend(runde, published=True)
     return render(request, "kartlegging/published.html", {
         "runde": runde, "data": data, "tables": presentation.display_tables(data),
-        "trend": trend, "published": True,
+        "trend": trend, "trend_notes": presentation.trend_notes(trend), "published": True,
         "rate": presentation.fmt_rate(data.get("rate_per_1000")),
         "footnote": presentation.published_footnote(data),
     })
