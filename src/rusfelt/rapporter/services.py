@@ -87,47 +87,73 @@ def mapping_section(unit: OrgUnit, year: int, rules: list[str]) -> d.Section:
     section.add(d.Table(_("Nøkkeltall %(year)s") % {"year": year},
                         [_("Enhet"), *key_figure_headings()], rows, notes=notes))
 
-    trend = [(y, f) for y in range(year - TREND_YEARS + 1, year + 1)
-             if (f := key_figures(unit, y)) is not None]
-    if len(trend) > 1:
-        trend_table = d.Table(_("Utvikling i %(unit)s") % {"unit": unit.name},
-                              [_("År"), *key_figure_headings()],
-                              [[str(y), *_figure_cells(f)] for y, f in trend],
-                              notes=sorted({f["fotnote"] for _y, f in trend if f.get("fotnote")}))
-        shares = [("andel_levekarsindeks_gronn", _("Levekårsindeks grønn")),
-                  ("andel_rod_blalys", _("Rød + blålys")), ("andel_bostedslos", _("Bolig rød"))]
-        # Each line in the colour of the level it counts (labels), told apart by dash.
-        line_names, line_colours = labels.measure_scale(
-            [(shares[0][1], "gronn"), (shares[1][1], "rod"), (shares[2][1], "rod")])
-        points = [
-            {"year": str(y), "measure": label, "value": float(cell.value)}
-            for y, f in trend for key, label in shares
-            if (cell := d.share(f.get(key))).is_number
-        ]
-        gaps = [f"{label} {y}" for y, f in trend for key, label in shares
-                if not d.share(f.get(key)).is_number]
-        if gaps:
-            trend_table.notes.append(_("Mangler eller er prikket, og er utelatt fra "
-                                       "diagrammet: %(gaps)s.") % {"gaps": ", ".join(gaps)})
-        if points:
-            chart = (
-                alt.Chart(alt.Data(values=points))
-                .mark_line(point=True)
-                .encode(
-                    x=alt.X("year:O", title=_("År"), axis=alt.Axis(labelAngle=0)),
-                    y=alt.Y("value:Q", title=_("Andel (%)")),
-                    color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom"),
-                                    scale=alt.Scale(domain=line_names, range=line_colours)),
-                    strokeDash=alt.StrokeDash("measure:N", legend=None),
-                )
-                .properties(width=520, height=240)
-            )
-            section.add(d.Chart(
-                _("Andeler over år i %(unit)s") % {"unit": unit.name}, chart.to_dict(),
-                _("Linjediagram over andelene i tabellen «Utvikling»."), trend_table))
-        else:
-            section.add(trend_table)
+    trend = mapping_trend(unit, year)
+    if trend is not None:
+        section.add(trend)
     return section
+
+
+def mapping_trend(unit: OrgUnit, year: int):
+    """«Utvikling i …»: one row per year from the first to the last with figures.
+
+    A year that breaks the series is labelled ``2015 |`` (SSB's symbol) and
+    a year without published figures shows ``..``; the table's notes give
+    each reason and say that no change is read across them. The chart
+    draws each continuous piece as its own line and marks every break.
+    """
+    from rusfelt.core.charts import broken_lines
+    from rusfelt.kartlegging.trends import series_for
+
+    series, by_year = series_for(unit, lambda u, y: key_figures(u, y),
+                                 range(year - TREND_YEARS + 1, year + 1))
+    if len(by_year) < 2:
+        return None
+    rows = []
+    for item in series:
+        if item.present:
+            rows.append([item.label, *_figure_cells(by_year[item.year][1])])
+        else:
+            rows.append([item.label, *[d.symbol("..") for _c in KEY_FIGURE_COLUMNS]])
+    notes = series.footnotes()
+    notes += sorted({f["fotnote"] for _u, f in by_year.values() if f.get("fotnote")})
+    if series.breaks or series.gaps:
+        notes.append(_(
+            "«|» markerer brudd i serien og «..» år uten tall; tallene før og etter kan ikke "
+            "sammenlignes direkte, og ingen endring regnes over dem."))
+    sources = {u.code: u for u, _f in by_year.values() if u.code != unit.code}
+    if sources:
+        notes.append(_("Tall før reformen er fra %(units)s.") % {
+            "units": ", ".join(f"{u.name} ({u.code})" for u in sources.values())})
+    table = d.Table(_("Utvikling i %(unit)s") % {"unit": unit.name},
+                    [_("År"), *key_figure_headings()], rows, notes=notes)
+    shares = [("andel_levekarsindeks_gronn", _("Levekårsindeks grønn")),
+              ("andel_rod_blalys", _("Rød + blålys")), ("andel_bostedslos", _("Bolig rød"))]
+    points = [
+        {"year": y, "measure": label, "value": float(cell.value)}
+        for y, (_u, f) in by_year.items() for key, label in shares
+        if (cell := d.share(f.get(key))).is_number
+    ]
+    gaps = [f"{label} {y}" for y, (_u, f) in by_year.items() for key, label in shares
+            if not d.share(f.get(key)).is_number]
+    if gaps:
+        table.notes.append(_("Mangler eller er prikket, og er utelatt fra "
+                             "diagrammet: %(gaps)s.") % {"gaps": ", ".join(gaps)})
+    if not points:
+        return table
+    # Each line in the colour of the level it counts (labels), told apart by dash.
+    scale = labels.measure_scale(
+        [(shares[0][1], "gronn"), (shares[1][1], "rod"), (shares[2][1], "rod")])
+    chart = broken_lines(points, series, x="year", y="value", color="measure",
+                         x_title=_("År"), y_title=_("Andel (%)"), scale=scale, height=240)
+    alt_text = _("Linjediagram over andelene i tabellen «Utvikling».")
+    if series.breaks or series.gaps:
+        alt_text += " " + _(
+            "Linjene brytes ved år uten tall (%(gaps)s) og ved brudd i serien, merket "
+            "med stiplet loddrett strek og «|» (%(breaks)s).") % {
+            "gaps": ", ".join(str(g.year) for g in series.gaps) or "–",
+            "breaks": ", ".join(str(b.year) for b in series.breaks) or "–"}
+    return d.Chart(_("Andeler over år i %(unit)s") % {"unit": unit.name}, chart.to_dict(),
+                   alt_text, table)
 
 
 def years_with_data(units, user) -> dict[str, list[int]]:

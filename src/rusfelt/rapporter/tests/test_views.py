@@ -164,3 +164,81 @@ def test_the_indicator_section_shows_values_changes_and_labelled_judgements(
     row = re.search(r"<tr>(?:(?!</tr>).)*2,5\xa0%-poeng(?:(?!</tr>).)*</tr>", html, re.S).group(0)
     # More green on the living-conditions index is wanted: a green judgement, in words too.
     assert '<span class="judgement judgement--gronn">Grønn</span>' in row
+
+
+# --- Breaks, gaps and reforms in «Utvikling i …» ----------------------------------
+
+# Seed 004 L327-348: Stavanger mapped these years; «Antall kartlagte» as printed.
+STAVANGER_N = {2010: 780, 2011: 755, 2012: 746, 2014: 797, 2015: 688, 2016: 676, 2018: 861}
+
+
+def seed_key_figures(unit, year):
+    figures = {"rate_per_1000": "..", "andel_levekarsindeks_gronn": "10.0",
+               "andel_rod_blalys": "50.0", "andel_bostedslos": "8.0",
+               "andel_individuell_plan": "40.0", "levekarsindeks_regel": "levekarsindeks-v1"}
+    if unit.code == "1103" and year in STAVANGER_N:
+        return {"antall": str(STAVANGER_N[year]), **figures}
+    if (unit.code, year) in {("1201", 2018), ("1201", 2019), ("4601", 2020), ("4601", 2021)}:
+        return {"antall": "500", **figures}
+    return None
+
+
+@pytest.fixture
+def stavanger_rounds(units, monkeypatch):
+    """Published rounds carrying the seed's breaks (figures come from ``seed_key_figures``)."""
+    from datetime import date
+
+    from rusfelt.kartlegging.demo import STAVANGER_BREAKS
+    from rusfelt.kartlegging.models import Runde, State
+
+    monkeypatch.setattr(services, "key_figures", seed_key_figures)
+    for year in STAVANGER_N:
+        kind, reason = STAVANGER_BREAKS.get(year, ("", ""))
+        Runde.objects.create(
+            code=f"1103-{year}", unit=units["1103"], year=year,
+            reference_date=date(year, 12, 31), state=State.PUBLISHED, hjemmel="h",
+            formal="f", dpia_ref="d", break_kind=kind, break_reason=reason)
+
+
+def test_stavanger_report_shows_unmapped_years_and_both_breaks(client, make_user,
+                                                               stavanger_rounds):
+    client.force_login(make_user("stavanger", ("1103", "leser")))
+    html = client.get(reverse("rapporter:report", args=["1103", 2018])).content.decode()
+    table = html[html.index("Utvikling i Stavanger"):]
+    table = table[:table.index("</table>")]
+    years = [y.strip() for y in
+             re.findall(r'<th scope="row">([^<]+)</th>', table)]
+    assert years == ["2010", "2011", "2012", "2013", "2014", "2015 |", "2016", "2017",
+                     "2018 |"]
+    assert "2013 .. Ikke kartlagt" in html and "2017 .. Ikke kartlagt" in html
+    assert "2015 | Aldersgruppene endret" in html
+    assert "2018 | Populasjonen utvidet: for første gang også brukere med primært" in html
+    assert "ingen endring regnes over dem" in html
+
+
+def test_stavanger_report_chart_breaks_at_both_breaks_and_gaps(client, make_user,
+                                                               stavanger_rounds):
+    import base64
+
+    client.force_login(make_user("stavanger", ("1103", "leser")))
+    html = client.get(reverse("rapporter:report", args=["1103", 2018])).content.decode()
+    svgs = [base64.b64decode(uri).decode()
+            for uri in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)]
+    [svg] = [s for s in svgs if "line mark" in s]
+    # Three measures, each in four pieces: 2010-12, 2014, 2015-16, 2018.
+    assert svg.count('aria-roledescription="line mark"') == 12
+    assert svg.count('aria-roledescription="rule mark"') == 2
+
+
+def test_bergen_trend_reaches_back_through_1201_with_a_break(client, bergen_planlegger,
+                                                             monkeypatch):
+    monkeypatch.setattr(services, "key_figures", seed_key_figures)
+    client.force_login(bergen_planlegger)
+    html = client.get(reverse("rapporter:report", args=["4601", 2021])).content.decode()
+    table = html[html.index("Utvikling i Bergen"):]
+    table = table[:table.index("</table>")]
+    assert [y.strip() for y in re.findall(r'<th scope="row">([^<]+)</th>',
+                                                        table)] == [
+        "2018", "2019", "2020 |", "2021"]
+    assert "2020 | Ny kode fra 2020, før Bergen (1201)" in html
+    assert "Tall før reformen er fra Bergen (1201)." in html
