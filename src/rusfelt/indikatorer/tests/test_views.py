@@ -337,3 +337,20 @@ def test_bergens_series_reaches_back_through_1201_with_a_break_at_the_reform(
     assert row.count('<th scope="row">') == 1  # one row for Bergen, not two
     assert "Bergen: 2020 | Ny kode fra 2020, før Bergen (1201)" in html
     assert "Ingen endring over brudd" in row
+
+
+def test_the_series_api_gives_symbols_reasons_and_the_predecessor(client, sett,
+                                                                  bergen_planlegger):
+    data = _get(client, bergen_planlegger, f"/api/indikatorer/{SLUG}/16/serier/").json()
+    bergen = next(s for s in data["serier"] if s["enhet"] == "4601")
+    years = {y["ar"]: y for y in bergen["ar"]}
+    assert list(years) == [2016, 2017, 2018, 2019, 2020]
+    assert years[2016]["fra_enhet"] == "1201" and years[2016]["verdi"] == 58.0
+    assert years[2019]["symbol"] == ".." and years[2019]["verdi"] is None
+    assert years[2020]["etikett"] == "2020 |" and years[2020]["fra_enhet"] == "4601"
+    assert years[2020]["brudd"] == ["Ny kode fra 2020, før Bergen (1201)"]
+    assert bergen["segmenter"] == [[2016, 2017, 2018], [2020]]
+    assert bergen["siste_endring"]["verdi"] is None
+    assert "Ny kode" in bergen["siste_endring"]["hvorfor_ingen"]
+    assert {s["enhet"] for s in data["serier"]} == {"0", "4601"}  # not Oslo, not Stavanger
+

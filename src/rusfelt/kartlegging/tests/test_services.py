@@ -446,7 +446,8 @@ def test_stavanger_2018_reproduces_the_rop_definition_table(demo_data):
 # --- Breaks and gaps in the trend (seed 004 L325-348) ------------------------------
 
 
-def test_stavanger_trend_shows_the_unmapped_years_and_the_two_breaks(demo_data):
+def test_stavanger_trend_shows_the_unmapped_years_and_the_two_breaks(demo_data, client,
+                                                                    make_user):
     from rusfelt.indikatorer.models import Verdi
     from rusfelt.kartlegging import presentation
 
@@ -468,6 +469,15 @@ def test_stavanger_trend_shows_the_unmapped_years_and_the_two_breaks(demo_data):
     # The break goes with the round's figures into indikatorer: no change into 2015.
     value = Verdi.objects.get(unit__code="1103", year=2015, indikator__key="andel_rod_blalys")
     assert value.break_in_series and "Aldersgruppene" in value.break_reason
+    # The same in the API.
+    client.force_login(make_user("stavanger-leser", ("1103", "leser")))
+    api = client.get("/api/kartlegging/runde/1103-2018/utvikling/").json()
+    assert [(y["etikett"], y["symbol"]) for y in api["ar"]] == [
+        ("2010", ""), ("2011", ""), ("2012", ""), ("2013", ".."), ("2014", ""),
+        ("2015 |", "|"), ("2016", ""), ("2017", ".."), ("2018 |", "|")]
+    assert api["ar"][3]["mangler_arsak"] == "Ikke kartlagt"
+    assert api["ar"][3]["verdier"]["n"] == ".."
+    assert api["ar"][0]["verdier"]["n"] == "780"  # seed 004 L327
 
 
 def test_a_change_of_levekarsindeks_rule_breaks_the_series():
