@@ -279,7 +279,8 @@ def indicator_section(unit: OrgUnit, year: int) -> d.Section:
             for item in judgements_for(indicators, unit, year)
         ]
         section.add(d.Table(sett.name, [_("Nr."), _("Indikator"), _("År"), _("Verdi"),
-                                        _("Endring"), _("Vurdering")], rows, row_headers=False))
+                                        _("Endring"), _("Vurdering")], rows, row_headers=False,
+                            notes=_break_notes(indicators, unit, year)))
     if not section.tables():
         section.add(d.Paragraph(_("Ingen indikatorverdier for enheten dette året."), note=True))
     return section
@@ -303,3 +304,20 @@ def build_report(unit: OrgUnit, year: int, user) -> d.Document:
         rules=rules,
         filename=f"rusfelt-{unit.code}-{year}",
     )
+
+
+def _break_notes(indicators, unit: OrgUnit, year: int) -> list[str]:
+    """Why a change is «.»: each break in series in the latest value's year, with its reason."""
+    from rusfelt.indikatorer.models import Verdi
+
+    latest = {}
+    for v in (Verdi.objects.filter(indikator__in=indicators, unit=unit, year__lte=year,
+                                   value__isnull=False)
+              .select_related("indikator").order_by("indikator__number", "year")):
+        latest[v.indikator_id] = v
+    return [
+        _("%(nr)s: brudd i serien %(year)s |, ingen endring regnet: %(reason)s") % {
+            "nr": v.indikator.number, "year": v.year,
+            "reason": v.break_reason or _("definisjon eller metode endret")}
+        for v in latest.values() if v.break_in_series
+    ]

@@ -242,3 +242,22 @@ def test_bergen_trend_reaches_back_through_1201_with_a_break(client, bergen_plan
         "2018", "2019", "2020 |", "2021"]
     assert "2020 | Ny kode fra 2020, før Bergen (1201)" in html
     assert "Tall før reformen er fra Bergen (1201)." in html
+
+
+def test_the_indicator_section_says_why_no_change_is_computed_at_a_break(
+    client, oslo_leser, figures, units
+):
+    # A round with a break (as Stavanger 2015, seed 004 L348) hands its break on.
+    from decimal import Decimal
+
+    from rusfelt.indikatorer.services import record_kartlegging_values
+
+    for year, reason in [(2018, ""), (2019, "Aldersgruppene endret")]:
+        record_kartlegging_values(
+            unit=units["030104"], year=year,
+            values={"andel_levekarsindeks_gronn": Decimal("5.0")},
+            rule="levekarsindeks-v1", break_reason=reason,
+        )
+    client.force_login(oslo_leser)
+    html = client.get(reverse("rapporter:report", args=["030104", 2019])).content.decode()
+    assert "brudd i serien 2019 |, ingen endring regnet: Aldersgruppene endret" in html
