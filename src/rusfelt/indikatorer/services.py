@@ -129,6 +129,12 @@ class StatusRow:
     values: list[Verdi | None]
     changes: list[Change]
     rule_met: bool | None = None  # ratio indicators: the golden rule in the last year
+    #: Per year: True where the series breaks (the value's own break or a reform).
+    breaks: list[bool] = field(default_factory=list)
+
+    @property
+    def cells(self) -> list[tuple[Verdi | None, bool]]:
+        return list(zip(self.values, self.breaks or [False] * len(self.values), strict=True))
 
 
 @dataclass
@@ -149,6 +155,8 @@ class StatusTable:
     years: list[int]
     columns: list[tuple[int, int]]
     groups: list[StatusGroup]
+    #: Footnotes: reforms inside the table's years, and where earlier values come from.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def latest_column(self) -> int:
@@ -166,7 +174,12 @@ def status_table(
     ``values`` is a scoped ``Verdi`` queryset (the caller's ``visible_to``);
     ``indicators`` optionally narrows the rows (filters).
     """
-    unit_values = values.filter(indikator__sett=sett, unit=unit)
+    from rusfelt.core.domain.serier import with_history
+    from rusfelt.core.services import predecessor_codes, reforms_of
+
+    # The unit and the units it took over at a reform (Bergen 4601 and 1201).
+    codes = [unit.code, *predecessor_codes(unit.code)]
+    unit_values = values.filter(indikator__sett=sett, unit__code__in=codes)
     if first_year is None or last_year is None:
         found = year_range(sett, unit_values)
         if found is None:
@@ -175,11 +188,31 @@ def status_table(
         last_year = last_year or found[1]
     years = list(range(first_year, last_year + 1))
     columns = change_columns(first_year, last_year)
-    by_key = {}
+    per_indicator: dict[int, dict[str, dict[int, Verdi]]] = defaultdict(dict)
+    for v in unit_values.filter(year__gte=first_year, year__lte=last_year).select_related(
+        "unit"
+    ).order_by():
+        per_indicator[v.indikator_id].setdefault(v.unit.code, {})[v.year] = v
+    reforms = reforms_of() if len(codes) > 1 else {}
+    by_key: dict[tuple[int, int], Verdi] = {}
     points: dict[int, dict[int, Point]] = defaultdict(dict)
-    for v in unit_values.filter(year__gte=first_year, year__lte=last_year).order_by():
-        by_key[v.indikator_id, v.year] = v
-        points[v.indikator_id][v.year] = Point(v.value, v.break_in_series)
+    notes: list[str] = []
+    sources: set[str] = set()
+    for ind_id, by_code in per_indicator.items():
+        joined, breaks = with_history(unit.code, by_code, reforms)
+        reform_years = {b.year for b in breaks}
+        for year, (code, v) in joined.items():
+            by_key[(ind_id, year)] = v
+            points[ind_id][year] = Point(v.value, v.break_in_series or year in reform_years)
+            if code != unit.code:
+                sources.add(code)
+        for b in breaks:
+            note = f"{b.year} |: {b.reason}"
+            if first_year < b.year <= last_year and note not in notes:
+                notes.append(note)
+    if sources:
+        notes.append(_("Verdier før reformen er fra %(units)s.") % {
+            "units": ", ".join(sorted(sources))})
     thresholds = thresholds_of(sett)
     if indicators is None:
         indicators = sett.indikatorer.all()
@@ -193,13 +226,14 @@ def status_table(
             indikator=ind,
             values=[by_key.get((ind.pk, y)) for y in years],
             changes=[change_between(spec, ind_points, a, b, thresholds) for a, b in columns],
+            breaks=[bool(ind_points.get(y) and ind_points[y].break_in_series) for y in years],
         )
         if ind.kind == Kind.RATIO:
             last = ind_points.get(last_year)
             row.rule_met = ratio_rule_met(last.value if last else None)
         groups[ind.gruppe_id].rows.append(row)
     return StatusTable(
-        sett, unit, years, columns, [g for g in groups.values() if g.rows]
+        sett, unit, years, columns, [g for g in groups.values() if g.rows], notes
     )
 
 

@@ -354,3 +354,14 @@ def test_the_series_api_gives_symbols_reasons_and_the_predecessor(client, sett,
     assert "Ny kode" in bergen["siste_endring"]["hvorfor_ingen"]
     assert {s["enhet"] for s in data["serier"]} == {"0", "4601"}  # not Oslo, not Stavanger
 
+
+def test_bergens_status_table_takes_2018_from_1201_and_marks_the_reform(
+    client, sett, bergen_planlegger
+):
+    html = _get(client, bergen_planlegger, BASE + "?enhet=4601").content.decode()
+    row = html[html.index('<td>16</td>'):]
+    row = row[:row.index("</tr>")]
+    assert "55\xa0%" in row  # 2018, Bergen 1201 (illustrative demo value)
+    assert "54\xa0%" in row and "brudd i serien" in row  # 2020, Bergen 4601
+    assert "2020 |: Ny kode fra 2020, før Bergen (1201)" in html
+    assert "Verdier før reformen er fra 1201." in html
