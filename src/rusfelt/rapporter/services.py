@@ -315,9 +315,13 @@ def _break_notes(indicators, unit: OrgUnit, year: int) -> list[str]:
                                    value__isnull=False)
               .select_related("indikator").order_by("indikator__number", "year")):
         latest[v.indikator_id] = v
+    grouped: dict[tuple[int, str], list[str]] = {}
+    for v in latest.values():
+        if v.break_in_series:
+            reason = v.break_reason or _("definisjon eller metode endret")
+            grouped.setdefault((v.year, reason), []).append(str(v.indikator.number))
     return [
         _("%(nr)s: brudd i serien %(year)s |, ingen endring regnet: %(reason)s") % {
-            "nr": v.indikator.number, "year": v.year,
-            "reason": v.break_reason or _("definisjon eller metode endret")}
-        for v in latest.values() if v.break_in_series
+            "nr": ", ".join(numbers), "year": year, "reason": reason}
+        for (year, reason), numbers in grouped.items()
     ]
