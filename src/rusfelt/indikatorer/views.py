@@ -415,15 +415,31 @@ def compare(request, slug, number):
             year - 1, year, thresholds,
         )
         rows.append({"unit": units[unit_id], "verdi": current, "change": change,
-                     "value_cell": cells.compare_value_td(current, indikator),
-                     "change_cell": cells.judgement_td(change)})
+                     "change_cell": cells.judgement_td(change),
+                     "label": units[unit_id].name, "brudd": ""})
     # A chosen unit without a value this year is compared as «..», not dropped.
     shown = {r["unit"].code for r in rows}
     rows += [{"unit": u, "verdi": None, "change": None,
-              "value_cell": cells.compare_value_td(None, indikator),
-              "change_cell": cells.judgement_td(None)}
+              "change_cell": cells.judgement_td(None), "label": u.name, "brudd": ""}
              for u in OrgUnit.objects.filter(code__in=set(chosen) - shown)]
     rows.sort(key=lambda r: r["unit"].path)
+    # Units through reforms: a predecessor is named as such, a successor's reform
+    # year carries the break (Bergen 1201 until 2019, 4601 from 2020).
+    from rusfelt.core.services import reforms_of
+
+    for code, reforms in reforms_of().items():
+        for reform in reforms:
+            for row in rows:
+                if row["unit"].code in reform.predecessors:
+                    row["label"] = _("%(name)s (%(code)s, før %(year)s)") % {
+                        "name": row["unit"].name, "code": row["unit"].code,
+                        "year": reform.year}
+                elif row["unit"].code == code and reform.year == year:
+                    row["brudd"] = reform.reason
+    for row in rows:
+        row["value_cell"] = cells.compare_value_td(
+            row["verdi"], indikator,
+            brudd=bool(row["brudd"]) or bool(row["verdi"] and row["verdi"].break_in_series))
     chart = None
     chart_rows = [
         {"enhet": r["unit"].name, "verdi": float(r["verdi"].value)}

@@ -97,12 +97,16 @@ def detail_value_td(v, indikator, *, brudd=False, kilde="") -> SafeString:
                        source)
 
 
-def compare_value_td(v, indikator) -> SafeString:
-    """The comparison's value cell: «..» with the reason for a missing value."""
+def compare_value_td(v, indikator, *, brudd=False) -> SafeString:
+    """The comparison's value cell: «..» with the reason for a missing value; «|»
+    before it where the series breaks in the year compared (the value's own break
+    or a reform)."""
+    mark = format_html('<abbr class="brudd" title="{}">|</abbr> ',
+                       _("Brudd i serien")) if brudd else ""
     if v is None or v.value is None:
-        return format_html('<td class="num"><abbr title="{}">..</abbr></td>',
+        return format_html('<td class="num">{}<abbr title="{}">..</abbr></td>', mark,
                            (v.missing_reason if v is not None else "") or _("mangler"))
-    return format_html('<td class="num">{}</td>', verdi(v.value, indikator))
+    return format_html('<td class="num">{}{}</td>', mark, verdi(v.value, indikator))
 
 
 @functools.lru_cache(maxsize=64)

@@ -365,3 +365,15 @@ def test_bergens_status_table_takes_2018_from_1201_and_marks_the_reform(
     assert "54\xa0%" in row and "brudd i serien" in row  # 2020, Bergen 4601
     assert "2020 |: Ny kode fra 2020, før Bergen (1201)" in html
     assert "Verdier før reformen er fra 1201." in html
+
+
+def test_the_comparison_names_the_predecessor_and_marks_the_reform_year(
+    client, sett, bergen_planlegger
+):
+    before = _get(client, bergen_planlegger, BASE + "16/sammenlign/?ar=2018").content.decode()
+    assert "Bergen (1201, før 2020)" in before
+    after = _get(client, bergen_planlegger, BASE + "16/sammenlign/?ar=2020").content.decode()
+    row = after[after.index('<th scope="row">Bergen</th>'):]
+    row = row[:row.index("</tr>")]
+    assert '<abbr class="brudd" title="Brudd i serien">|</abbr> 54 %' in row
+    assert "Ny kode fra 2020, før Bergen (1201)" in row
