@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kartlegging', '0001_initial'),
+        ('kartlegging', '0002_add_publisering'),
     ]
 
     operations = [
