@@ -375,5 +375,5 @@ def test_the_comparison_names_the_predecessor_and_marks_the_reform_year(
     after = _get(client, bergen_planlegger, BASE + "16/sammenlign/?ar=2020").content.decode()
     row = after[after.index('<th scope="row">Bergen</th>'):]
     row = row[:row.index("</tr>")]
-    assert '<abbr class="brudd" title="Brudd i serien">|</abbr> 54 %' in row
+    assert '<abbr class="brudd" title="Brudd i serien">|</abbr> 54\xa0%' in row
     assert "Ny kode fra 2020, før Bergen (1201)" in row
