@@ -55,8 +55,8 @@ Municipal values (Oslo, Bergen, Stavanger; indicators 15, 16, 30, 77, 84) are
 ILLUSTRATIVE demo values, not statistics, and say so in their merknad, so that
 the comparison of units has something to show. Bergen's 2016-2018 values
 belong to Bergen 1201 and its 2020 values to Bergen 4601 (new number at the
-2020 reform); Stavanger 1103 has 2020 values after its merger with Finnøy and
-Rennesøy. The successor's series reaches back through the reform with a break.
+2020 reform); the successor's series reaches back through the reform with a
+break. Stavanger gets no 2020 values: its plan report reads 2018 (planer tests).
 """
 
 import csv
@@ -106,7 +106,6 @@ MUNICIPAL = {
 # After the 2020 reform: unit code -> indicator -> 2020 value (invented).
 MUNICIPAL_2020 = {
     "4601": {15: 7, 16: 54, 30: 67, 77: 71, 84: 14},
-    "1103": {15: 6, 16: 59, 30: 72, 77: 70, 84: 13},
 }
 
 
