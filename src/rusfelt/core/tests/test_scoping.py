@@ -34,11 +34,134 @@ def test_bergen_sees_nothing_of_stavanger(bergen_planlegger, units):
     assert visible == {"4601", "1201"} | {f"4601{n:02d}" for n in range(1, 9)}
 
 
-def test_a_grant_covers_the_units_taken_over_at_a_reform_and_not_the_reverse(make_user):
+# --- Units through reforms (issue 17; the rule is in core/scoping.py's docstring) ---
+
+# Real reforms beyond the demo's: Asker 0220 merged into 3025 in 2020, which got
+# the number 3203 in 2024 (a chain); Snillfjord 5012 was split between Hitra,
+# Orkland and Heim in 2020 (two of them here); Bergen 1201 had bydeler (Arna 120101).
+REFORMS_CSV = """kode,navn,niva,overordnet,gyldig_fra,gyldig_til,forgjengere
+120101,Arna,bydel,1201,,2019-12-31,
+02,Akershus,fylke,0,,2019-12-31,
+30,Viken,fylke,0,2020-01-01,2023-12-31,
+32,Akershus,fylke,0,2024-01-01,,
+0220,Asker,kommune,02,,2019-12-31,
+3025,Asker,kommune,30,2020-01-01,2023-12-31,0220:sammenslaing
+3203,Asker,kommune,32,2024-01-01,,3025:nytt_nummer
+50,Trøndelag,fylke,0,,,
+5012,Snillfjord,kommune,50,,2019-12-31,
+5056,Hitra,kommune,50,2020-01-01,,5012:deling
+5059,Orkland,kommune,50,2020-01-01,,5012:deling
+"""
+
+
+@pytest.fixture
+def reforms(units):
+    from rusfelt.core import services
+
+    services.import_units(REFORMS_CSV.encode(), "reformer.csv")
+    units.update({u.code: u for u in OrgUnit.objects.all()})  # make_user's units too
+    return units
+
+
+def test_a_merged_kommune_covers_the_kommuner_it_took_over(make_user):
     stavanger = make_user("stavanger", ("1103", Role.LESER))
     assert codes(units_for(stavanger)) == {"1103", "1141", "1142"}
+
+
+def test_a_grant_on_a_predecessor_covers_neither_its_successor_nor_its_partners(make_user):
     finnoy = make_user("finnoy", ("1141", Role.LESER))
     assert codes(units_for(finnoy)) == {"1141"}
+
+
+def test_an_unrelated_grant_sees_nothing_of_a_predecessor(oslo_planlegger, make_user, reforms):
+    assert not codes(units_for(oslo_planlegger)) & {"1201", "120101", "1141", "1142", "0220"}
+    trondelag_kommune = make_user("hitra", ("5056", Role.PLANLEGGER))
+    assert not codes(units_for(trondelag_kommune)) & {"1141", "1142", "1201", "0220"}
+
+
+def test_a_renumbered_kommune_covers_the_old_number_and_its_bydeler(bergen_planlegger, reforms):
+    visible = codes(units_for(bergen_planlegger))
+    assert {"1201", "120101"} <= visible
+
+
+def test_a_bydel_of_the_successor_does_not_cover_the_predecessor(make_user, reforms):
+    arna = make_user("arna", ("460101", Role.KARTLEGGER))
+    assert codes(units_for(arna)) == {"460101"}
+
+
+def test_reforms_are_followed_through_chains(make_user, reforms):
+    asker = make_user("asker", ("3203", Role.PLANLEGGER))
+    assert codes(units_for(asker)) == {"3203", "3025", "0220"}
+    # A grant on the fylke covers its kommune's history as well.
+    akershus = make_user("akershus", ("32", Role.LESER))
+    assert {"3203", "3025", "0220"} <= codes(units_for(akershus))
+
+
+def test_a_split_kommune_is_not_opened_to_any_of_its_successors(make_user, reforms):
+    hitra = make_user("hitra", ("5056", Role.PLANLEGGER))
+    orkland = make_user("orkland", ("5059", Role.PLANLEGGER))
+    assert codes(units_for(hitra)) == {"5056"}
+    assert codes(units_for(orkland)) == {"5059"}
+    # Only a grant above it (the fylke) or on it reads the split kommune's records.
+    trondelag = make_user("trondelag", ("50", Role.LESER))
+    assert "5012" in codes(units_for(trondelag))
+
+
+def test_a_predecessor_named_by_two_successors_is_a_split_whatever_the_kind(make_user, reforms):
+    from rusfelt.core.models import ReformKind, UnitSuccession
+
+    UnitSuccession.objects.filter(predecessor__code="5012").update(
+        kind=ReformKind.SAMMENSLAING)
+    hitra = make_user("hitra", ("5056", Role.PLANLEGGER))
+    assert codes(units_for(hitra)) == {"5056"}
+
+
+def test_record_level_rows_follow_the_rule_by_url(client, make_user, bergen_planlegger,
+                                                  oslo_planlegger, reforms):
+    """A round of Bergen 1201 opens for Bergen 4601; Oslo and Snillfjord's successors get 404."""
+    from datetime import date
+
+    from rusfelt.kartlegging.models import Runde, State
+
+    def make_round(code, year):
+        return Runde.objects.create(
+            code=f"{code}-{year}", unit=reforms[code], year=year,
+            reference_date=date(year, 12, 31), state=State.CLOSED, hjemmel="h",
+            formal="f", dpia_ref="d")
+
+    make_round("1201", 2018)
+    make_round("5012", 2018)
+    bergen_url = reverse("kartlegging:runde", args=["1201-2018"])
+    snillfjord_url = reverse("kartlegging:runde", args=["5012-2018"])
+    client.force_login(bergen_planlegger)
+    assert client.get(bergen_url).status_code == 200
+    assert client.get(snillfjord_url).status_code == 404
+    client.force_login(oslo_planlegger)
+    assert client.get(bergen_url).status_code == 404
+    client.force_login(make_user("hitra", ("5056", Role.PLANLEGGER)))
+    assert client.get(snillfjord_url).status_code == 404
+    assert set(Runde.objects.for_user(bergen_planlegger).values_list("code", flat=True)) == {
+        "1201-2018"}
+
+
+def test_the_dpo_overview_lists_grants_on_the_successor_and_the_predecessor(make_user,
+                                                                           reforms):
+    from rusfelt.core.scoping import grants_covering
+
+    old = make_user("bergen-1201", ("1201", Role.LESER))
+    new = make_user("bergen-4601", ("4601", Role.LESER))
+    make_user("oslo", ("0301", Role.LESER))
+    dpo_new = make_user("dpo-4601", ("4601", Role.PERSONVERNOMBUD))
+    dpo_old = make_user("dpo-1201", ("1201", Role.PERSONVERNOMBUD))
+    seen_by_new = set(grants_covering(dpo_new, Role.PERSONVERNOMBUD).values_list(
+        "user__username", flat=True))
+    assert {old.username, new.username} <= seen_by_new
+    assert "oslo" not in seen_by_new
+    # The old number's records are read through grants on 4601 too.
+    seen_by_old = set(grants_covering(dpo_old, Role.PERSONVERNOMBUD).values_list(
+        "user__username", flat=True))
+    assert {old.username, new.username} <= seen_by_old
+    assert "oslo" not in seen_by_old
 
 
 def test_roles_filter_the_units(make_user):
