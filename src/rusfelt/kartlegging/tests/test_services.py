@@ -490,3 +490,39 @@ def test_a_change_of_levekarsindeks_rule_breaks_the_series():
     assert "levekarsindeks-uvektet" in breaks[0].reason
     assert "levekarsindeks-v1" in breaks[0].reason
     assert rule_breaks({2016: "levekarsindeks-v1", 2018: "levekarsindeks-v1"}) == []
+
+
+def test_a_trend_reads_a_predecessors_figures_only_as_published(units, monkeypatch):
+    # Snillfjord 5012 was split in 2020 (Hitra 5056 took part of it): Hitra's own
+    # results page may reach back through it, but never with its unsuppressed
+    # figures, which core.scoping does not open to Hitra.
+    from rusfelt.core import services as core_services
+    from rusfelt.core.models import OrgUnit
+    from rusfelt.kartlegging import presentation
+
+    core_services.import_units((
+        "kode,navn,niva,overordnet,gyldig_fra,gyldig_til,forgjengere\n"
+        "50,Trøndelag,fylke,0,,,\n"
+        "5012,Snillfjord,kommune,50,,2019-12-31,\n"
+        "5056,Hitra,kommune,50,2020-01-01,,5012:deling\n").encode(), "enheter.csv")
+    units = {u.code: u for u in OrgUnit.objects.all()}
+
+    def make(code, year, state):
+        return Runde.objects.create(
+            code=f"{code}-{year}", unit=units[code], year=year,
+            reference_date=date(year, 12, 31), state=state, hjemmel="h", formal="f",
+            dpia_ref="d")
+
+    make("5012", 2019, State.PUBLISHED)
+    hitra = make("5056", 2020, State.OPEN)
+    read = []
+    monkeypatch.setattr(services, "results_for",
+                        lambda r: read.append(("unsuppressed", r.code)) or {"n": 0})
+    monkeypatch.setattr(services, "published_results",
+                        lambda r: read.append(("published", r.code)) or {"n": 0})
+    monkeypatch.setattr(presentation, "key_measures", lambda data: {})
+    rows = presentation.trend(hitra)
+    assert [r["label"] for r in rows] == ["2019", "2020 |"]
+    assert ("published", "5012-2019") in read
+    assert ("unsuppressed", "5012-2019") not in read
+    assert ("unsuppressed", "5056-2020") in read  # its own round, on its own page
