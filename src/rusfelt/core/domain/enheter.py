@@ -162,6 +162,22 @@ def validate_units(
             UnitRow(unit.line, unit.code, unit.name, unit.level, unit.parent_code,
                     unit.valid_from, unit.valid_to, tuple(found)))
     parsed = with_predecessors
+    # A unit that several successors took over was split: each has only a part,
+    # and core.scoping opens a predecessor's records only to a successor that
+    # took it over whole. Say so rather than store a contradiction.
+    takers: dict[str, list[UnitRow]] = {}
+    for unit in parsed:
+        for code, _kind, _day in unit.predecessors:
+            takers.setdefault(code, []).append(unit)
+    for code, successors in takers.items():
+        if len(successors) > 1:
+            for unit in successors:
+                kinds = {k for c, k, _d in unit.predecessors if c == code}
+                if kinds != {"deling"}:
+                    errors.append(RowError(
+                        unit.line, PREDECESSOR_COLUMN,
+                        f"{code} er forgjenger for flere enheter "
+                        f"({', '.join(u.code for u in successors)}) og må ha typen deling"))
 
     for unit in parsed:
         if unit.level not in LEVELS:

@@ -180,6 +180,24 @@ def test_a_bad_predecessor_is_reported_and_nothing_is_stored(tmp_path, cell, exp
     assert not OrgUnit.objects.exists()
 
 
+def test_a_unit_taken_over_by_two_successors_must_be_a_split():
+    # Snillfjord 5012 was split between Hitra and Orkland in 2020; a merger
+    # into both would open its records to both (core.scoping).
+    text = WITH_PREDECESSOR + (
+        "50,Trøndelag,fylke,0,,,\n"
+        "5012,Snillfjord,kommune,50,,2019-12-31,\n"
+        "5056,Hitra,kommune,50,2020-01-01,,5012:deling\n"
+        "5059,Orkland,kommune,50,2020-01-01,,5012:sammenslaing\n")
+    with pytest.raises(InvalidRows) as error:
+        services.import_units(text.encode(), "enheter.csv")
+    assert ("Linje 9, kolonne forgjengere: 5012 er forgjenger for flere enheter "
+            "(5056, 5059) og må ha typen deling") in str(error.value)
+    assert not OrgUnit.objects.exists()
+    services.import_units(text.replace("5012:sammenslaing", "5012:deling").encode(),
+                          "enheter.csv")
+    assert UnitSuccession.objects.filter(predecessor__code="5012", kind="deling").count() == 2
+
+
 def test_the_reform_date_is_the_day_after_the_predecessor_ends(tmp_path):
     text = WITH_PREDECESSOR + "4601,Bergen,kommune,46,2020-01-01,,1201:nytt_nummer\n"
     result = services.import_units(text.encode(), "enheter.csv")
