@@ -69,26 +69,32 @@ def status_document(table, *, filters: str = "") -> d.Document:
             ind = row.indikator
             cells = [d.count(ind.number), ind.title, ind.get_type_display(), ind.source,
                      ind.unit_label]
-            for v in row.values:
+            # ``brudd``: the value's own break or a reform of the unit (StatusRow.cells).
+            for v, brudd in row.cells:
                 if v is None:
                     cells.append(d.symbol(d.MISSING))
                     continue
-                marks = ("*" if v.provisional else "") + (" |" if v.break_in_series else "")
+                marks = ("*" if v.provisional else "") + (f" {d.BREAK}" if brudd else "")
                 cells.append(value_cell(v.value, ind, marks=marks,
                                         comment=v.missing_reason if v.value is None else ""))
             for change in row.changes:
                 cells += [change_cell(change.value, change.measure),
                           judgement_cell(change.judgement)]
             rows.append(cells)
+        # Each break's reason under its group, as on the page (_status_tables.html).
+        break_notes = [f"{row.indikator.number}, {v.year} {d.BREAK}: {v.break_reason}"
+                       for row in group.rows for v in row.values
+                       if v is not None and v.break_in_series and v.break_reason]
         sections.append(d.Section(group.gruppe.name, [d.Table(
-            f"{group.gruppe.name} – {unit.name}", header, rows, row_headers=False)],
-            key=f"gruppe-{group.gruppe.code}"))
+            f"{group.gruppe.name} – {unit.name}", header, rows, row_headers=False,
+            notes=break_notes)], key=f"gruppe-{group.gruppe.code}"))
     legend = [f"{labels.label(j)}: {labels.JUDGEMENT_MEANINGS[j]}" for j in labels.JUDGEMENTS]
     notes = [
         _("Andeler endres i prosentpoeng; perioden viser gjennomsnittlig endring per år. "
           "Tall endres i prosent; perioden viser årlig vekst."),
         _("Vurdering: %(legend)s.") % {"legend": "; ".join(legend)},
         _("* foreløpig tall, | brudd i serien."),
+        *table.notes,  # reforms in the table's years, and where earlier values come from
     ]
     if filters:
         notes.append(_("Utvalg: %(filters)s") % {"filters": filters})

@@ -111,9 +111,10 @@ def mapping_trend(unit: OrgUnit, year: int):
     rows = []
     for item in series:
         if item.present:
-            rows.append([item.label, *_figure_cells(by_year[item.year][1])])
+            rows.append([d.year(item.year, brudd=item.has_break),
+                         *_figure_cells(by_year[item.year][1])])
         else:
-            rows.append([item.label, *[d.symbol("..") for _c in KEY_FIGURE_COLUMNS]])
+            rows.append([d.year(item.year), *[d.symbol(d.MISSING) for _c in KEY_FIGURE_COLUMNS]])
     notes = series.footnotes()
     notes += sorted({f["fotnote"] for _u, f in by_year.values() if f.get("fotnote")})
     if series.breaks or series.gaps:

@@ -377,3 +377,26 @@ def test_the_comparison_names_the_predecessor_and_marks_the_reform_year(
     row = row[:row.index("</tr>")]
     assert '<abbr class="brudd" title="Brudd i serien">|</abbr> 54\xa0%' in row
     assert "Ny kode fra 2020, før Bergen (1201)" in row
+
+
+def test_the_xlsx_status_table_keeps_a_break_on_a_number(client, sett, bergen_planlegger):
+    # Bergen's 2020 value of indicator 16 follows the reform: a number, shown «54 % |».
+    client.force_login(bergen_planlegger)
+    *sheets, _about = xlsx_sheets(client.get(BASE + "status.xlsx?enhet=4601").content)
+    [row] = [r for ws in sheets for r in ws.iter_rows(min_row=3) if r[0].value == 16]
+    [marked] = [c for c in row if c.data_type == "n" and '" |"' in c.number_format]
+    assert marked.value == 54
+    assert marked.number_format.startswith('#,##0\\ "%"" |"')
+    notes = [r[0].value for ws in sheets for r in ws.iter_rows() if r[0].value]
+    assert any("«|» brudd i serien" in str(n) for n in notes)
+    about = [r[0].value for r in _about.iter_rows() if r[0].value]
+    assert "2020 |: Ny kode fra 2020, før Bergen (1201)" in about
+    assert "Verdier før reformen er fra 1201." in about
+
+
+def test_the_xlsx_status_table_gives_a_values_break_reason(client, sett, evaluator):
+    # Indicator 32's new answer categories in 2018 (seed 001 L387).
+    client.force_login(evaluator)
+    *sheets, _about = xlsx_sheets(client.get(BASE + "status.xlsx?enhet=0").content)
+    notes = [str(r[0].value) for ws in sheets for r in ws.iter_rows() if r[0].value]
+    assert any(n.startswith("32, 2018 |: Svarkategoriene endret") for n in notes)

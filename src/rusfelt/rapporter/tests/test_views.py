@@ -207,7 +207,7 @@ def test_stavanger_report_shows_unmapped_years_and_both_breaks(client, make_user
     table = html[html.index("Utvikling i Stavanger"):]
     table = table[:table.index("</table>")]
     years = [y.strip() for y in
-             re.findall(r'<th scope="row">([^<]+)</th>', table)]
+             re.findall(r'<th scope="row"[^>]*>([^<]+)</th>', table)]
     assert years == ["2010", "2011", "2012", "2013", "2014", "2015 |", "2016", "2017",
                      "2018 |"]
     assert "2013 .. Ikke kartlagt" in html and "2017 .. Ikke kartlagt" in html
@@ -237,7 +237,7 @@ def test_bergen_trend_reaches_back_through_1201_with_a_break(client, bergen_plan
     html = client.get(reverse("rapporter:report", args=["4601", 2021])).content.decode()
     table = html[html.index("Utvikling i Bergen"):]
     table = table[:table.index("</table>")]
-    assert [y.strip() for y in re.findall(r'<th scope="row">([^<]+)</th>',
+    assert [y.strip() for y in re.findall(r'<th scope="row"[^>]*>([^<]+)</th>',
                                                         table)] == [
         "2018", "2019", "2020 |", "2021"]
     assert "2020 | Ny kode fra 2020, før Bergen (1201)" in html
@@ -261,3 +261,47 @@ def test_the_indicator_section_says_why_no_change_is_computed_at_a_break(
     client.force_login(oslo_leser)
     html = client.get(reverse("rapporter:report", args=["030104", 2019])).content.decode()
     assert "brudd i serien 2019 |, ingen endring regnet: Aldersgruppene endret" in html
+
+
+STAVANGER_YEARS = ["2010", "2011", "2012", "2013", "2014", "2015 |", "2016", "2017", "2018 |"]
+
+
+def test_stavanger_report_xlsx_marks_breaks_and_unmapped_years(client, make_user,
+                                                               stavanger_rounds):
+    client.force_login(make_user("stavanger", ("1103", "leser")))
+    url = reverse("rapporter:report", args=["1103", 2018])
+    [ws] = [ws for ws in xlsx_sheets(client.get(url, {"format": "xlsx"}).content)
+            if ws.title.startswith("Utvikling i Stavanger")]
+    assert [ws.cell(row=r, column=1).value for r in range(3, 12)] == STAVANGER_YEARS
+    for r in (6, 10):  # 2013 and 2017: not mapped, «..» in every column
+        assert {ws.cell(row=r, column=c).value for c in range(2, 8)} == {".."}
+    assert ws.cell(row=3, column=2).value == 780  # a number, seed 004 L327
+    notes = [ws.cell(row=r, column=1).value for r in range(13, ws.max_row + 1)]
+    assert "2013 .. Ikke kartlagt" in notes and "2017 .. Ikke kartlagt" in notes
+    assert any(n.startswith("2015 | Aldersgruppene endret") for n in notes)
+    assert any(n.startswith("2018 | Populasjonen utvidet") for n in notes)
+    assert "«|» brudd i serien" in notes[-1] and "«..» mangler" in notes[-1]
+
+
+def test_stavanger_report_pdf_and_docx_mark_breaks_and_unmapped_years(
+        client, make_user, stavanger_rounds, tmp_path):
+    import subprocess
+
+    from rusfelt.core.tests.test_dokumenter import docx_parts
+
+    client.force_login(make_user("stavanger", ("1103", "leser")))
+    url = reverse("rapporter:report", args=["1103", 2018])
+    pdf = tmp_path / "rapport.pdf"
+    pdf.write_bytes(client.get(url, {"format": "pdf"}).content)
+    # poppler's pdftotext reads the rows back as a reader's PDF viewer shows them.
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    table = text[text.index("Utvikling i Stavanger"):]
+    rows = [line.split()[:2] for line in table.splitlines() if re.match(r"\s*201\d", line)]
+    assert [" ".join(r) if r[1] == "|" else r[0] for r in rows[:9]] == STAVANGER_YEARS
+    assert re.search(r"2013\s+\.\.\s+\.\.", table) and re.search(r"2017\s+\.\.\s+\.\.", table)
+    assert "2015 | Aldersgruppene endret" in text and "2013 .. Ikke kartlagt" in text
+    body = docx_parts(client.get(url, {"format": "docx"}).content)["word/document.xml"]
+    cells = re.findall(r"<w:t(?: [^>]*)?>(20[12]\d(?: \|)?)</w:t>", body)
+    assert [c for c in cells if c in STAVANGER_YEARS] == STAVANGER_YEARS
+    assert "2018 | Populasjonen utvidet" in body
