@@ -51,9 +51,17 @@ def create_round(code: str, *, hjemmel: str, formal: str, dpia_ref: str,
         raise KartleggingError("Ukjent tjeneste; bruk " + ", ".join(TJENESTER) + ".")
     if Runde.objects.filter(code=f"{unit.code}-{year}").exists():
         raise KartleggingError(f"Runden {unit.code}-{year} finnes allerede.")
+    reference_date = reference_date or date(year, 12, 31)
+    # A unit that ended at a reform is still in its successor's scope (core.scoping),
+    # for its history; a new round belongs to the unit valid on the reference date.
+    if (unit.valid_to and reference_date > unit.valid_to) or (
+            unit.valid_from and reference_date < unit.valid_from):
+        raise KartleggingError(
+            f"{unit.name} ({unit.code}) fantes ikke {reference_date:%d.%m.%Y} "
+            "(se enhetens gyldighet); lag runden for enheten som gjaldt da.")
     runde = Runde.objects.create(
         code=f"{unit.code}-{year}", unit=unit, year=year,
-        reference_date=reference_date or date(year, 12, 31), opens=opens, deadline=deadline,
+        reference_date=reference_date, opens=opens, deadline=deadline,
         state=state, hjemmel=hjemmel.strip(), formal=formal.strip(), dpia_ref=dpia_ref.strip(),
         tjenester=tjenester, created_by=user,
     )

@@ -161,6 +161,18 @@ def test_bad_round_codes_are_refused(units):
             services.create_round(code, hjemmel="h", formal="f", dpia_ref="d")
 
 
+def test_a_round_is_refused_for_a_unit_that_did_not_exist_on_its_reference_date(units):
+    # Bergen 1201 ended at the 2020 reform (a Bergen planner still sees it, for its
+    # history); its bydel Arna 460101 began then.
+    with pytest.raises(services.KartleggingError,
+                       match=r"Bergen \(1201\) fantes ikke 31.12.2021"):
+        services.create_round("1201-2021", hjemmel="h", formal="f", dpia_ref="d")
+    with pytest.raises(services.KartleggingError, match=r"Arna \(460101\) fantes ikke"):
+        services.create_round("460101-2019", hjemmel="h", formal="f", dpia_ref="d")
+    assert services.create_round("1201-2019", hjemmel="h", formal="f", dpia_ref="d")
+    assert not Runde.objects.filter(code__in=["1201-2021", "460101-2019"]).exists()
+
+
 def test_only_an_administrator_reopens_a_published_round_with_a_reason(
         runde, oslo_planlegger, admin_user):
     services.change_state(runde, State.CLOSED)
