@@ -137,7 +137,8 @@ def load_national_units() -> dict:
         OrgUnit.objects.bulk_create(new)
         by_code.update({u.code: u for u in OrgUnit.objects.filter(level=level)})
     counts = {level: 0 for level in NIVA_ORDER}
-    for level in OrgUnit.objects.values_list("level", flat=True):
+    # Today's tree: units that ended at the 2020 reform (1201, 1141, ...) are not counted.
+    for level in OrgUnit.objects.filter(valid_to__isnull=True).values_list("level", flat=True):
         counts[level] += 1
     return {"kommuner": counts["kommune"], "bydeler": counts["bydel"],
             "enheter": sum(counts.values())}

@@ -140,8 +140,8 @@ def _insert(params) -> None:
     with connection.cursor() as cursor:
         cursor.executemany(
             "INSERT INTO indikatorer_verdi (indikator_id, unit_id, year, value, provisional, "
-            "break_in_series, missing_reason, merknad, updated_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)", params)
+            "break_in_series, missing_reason, merknad, updated_at, break_reason) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, '')", params)
 
 
 #: The status table's figures as one query, all that the page shows: the three
