@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kartlegging', '0002_add_publisering'),
+        ('kartlegging', '0003_registrering_runde_index_in_unique'),
     ]
 
     operations = [
