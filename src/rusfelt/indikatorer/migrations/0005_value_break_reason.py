@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indikatorer', '0003_add_indicator_decimals'),
+        ('indikatorer', '0004_add_set_data_version'),
     ]
 
     operations = [
