@@ -174,8 +174,14 @@ def _status_context(request, sett, *, filters=True):
         if first >= last:
             first = last - 1
     else:
-        # The unit's own years with values (the unit is one the user sees).
-        present = services.coverage(sett).get(unit.pk, ())
+        # The unit's own years with values (the unit is one the user sees), and
+        # those of the units it took over that the user sees (Bergen 1201 for 4601).
+        from rusfelt.core.services import predecessor_codes
+
+        coverage = services.coverage(sett)
+        taken_over = units_for(request.user).filter(
+            code__in=predecessor_codes(unit.code)).values_list("pk", flat=True)
+        present = sorted({y for pk in [unit.pk, *taken_over] for y in coverage.get(pk, ())})
         found = services.span_of(sett, present[0], present[-1]) if present else None
         if found is not None:
             first, last = found
