@@ -187,7 +187,8 @@ def trend(runde: Runde, published: bool = False) -> list[dict]:
 
 
 def _trend_figures(runde, published):
-    codes = [runde.unit.code, *predecessor_codes(runde.unit.code)]
+    runde._predecessors = predecessor_codes(runde.unit.code)
+    codes = [runde.unit.code, *runde._predecessors]
     rounds = list(Runde.objects.filter(unit__code__in=codes, state=State.PUBLISHED)
                   .select_related("resultat").order_by("year"))
     extra = [] if published or any(r.pk == runde.pk for r in rounds) else [runde]
@@ -218,7 +219,8 @@ def _trend_rows(runde, rounds, extra, figures):
     if not years:
         return []
     series, by_year = series_for(runde.unit, figures_of, range(min(years), max(years) + 1),
-                                 rounds=[*rounds, *extra])
+                                 rounds=[*rounds, *extra],
+                                 predecessors=getattr(runde, "_predecessors", None))
     rows = []
     for item in series:
         if item.present:

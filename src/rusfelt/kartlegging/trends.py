@@ -64,6 +64,7 @@ def series_for(
     figures_of: Callable[[OrgUnit, int], dict | None],
     years: Iterable[int],
     rounds=None,
+    predecessors: list[str] | None = None,
 ) -> tuple[Series, dict[int, tuple[OrgUnit, dict]]]:
     """The unit's trend over ``years``, reaching back through its predecessors.
 
@@ -72,18 +73,22 @@ def series_for(
     breaks, segments) and ``{year: (unit the figures are from, figures)}``.
     ``rounds``: the rounds behind the figures, already read (a round's own
     trend); otherwise each year's published rounds of the unit and its
-    bydeler are read (a kommune's sum).
+    bydeler are read (a kommune's sum). ``predecessors``: the unit's
+    ``predecessor_codes``, when the caller has them.
     """
     years = sorted(years)
     units = {unit.code: unit}
-    units.update({u.code: u for u in OrgUnit.objects.filter(code__in=predecessor_codes(unit.code))})
+    if predecessors is None:
+        predecessors = predecessor_codes(unit.code)
+    if predecessors:  # a unit without predecessors needs no reform read at all
+        units.update({u.code: u for u in OrgUnit.objects.filter(code__in=predecessors)})
     values: dict[str, dict[int, dict]] = {}
     for code, u in units.items():
         for year in years:
             figures = figures_of(u, year)
             if figures is not None:
                 values.setdefault(code, {})[year] = figures
-    joined, breaks = with_history(unit.code, values, reforms_of())
+    joined, breaks = with_history(unit.code, values, reforms_of() if predecessors else {})
     by_year = {year: (units[code], figures) for year, (code, figures) in joined.items()}
     if rounds is not None:
         read: dict[tuple[int, int], list[Runde]] = {}

@@ -528,10 +528,14 @@ def test_a_trend_reads_a_predecessors_figures_only_as_published(units, monkeypat
     make("5012", 2019, State.PUBLISHED)
     hitra = make("5056", 2020, State.OPEN)
     read = []
-    monkeypatch.setattr(services, "results_for",
-                        lambda r: read.append(("unsuppressed", r.code)) or {"n": 0})
-    monkeypatch.setattr(services, "published_results",
-                        lambda r: read.append(("published", r.code)) or {"n": 0})
+    def reader(kind):
+        def read_rounds(rounds, *args, **kwargs):
+            read.extend((kind, r.code) for r in rounds)
+            return {r.pk: {"n": 0} for r in rounds}
+        return read_rounds
+
+    monkeypatch.setattr(services, "results_for_rounds", reader("unsuppressed"))
+    monkeypatch.setattr(services, "published_results_for_rounds", reader("published"))
     monkeypatch.setattr(presentation, "key_measures", lambda data: {})
     rows = presentation.trend(hitra)
     assert [r["label"] for r in rows] == ["2019", "2020 |"]
