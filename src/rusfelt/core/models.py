@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .domain.serier import BruddType
 from .domain.sex import Sex
 from .roles import Role
 from .scoping import UnitScopedQuerySet
@@ -78,14 +79,15 @@ class OrgUnit(models.Model):
         return next((u for u in self.ancestors() if u.level == Niva.KOMMUNE), None)
 
 
-class BruddType(models.TextChoices):
-    """Why a series breaks (codes as in ``core.domain.serier.BruddType``)."""
-
-    ALDERSGRUPPER = "aldersgrupper", _("Aldersgruppene endret")
-    POPULASJON = "populasjon", _("Populasjonen utvidet")
-    REGEL = "regel", _("Regelen endret eller vektet om")
-    DEFINISJON = "definisjon", _("Definisjonen endret")
-    ENHET = "enhet", _("Enheten slått sammen, delt eller omnummerert")
+#: The words for ``core.domain.serier.BruddType`` (one enum; these are its labels).
+BRUDD_LABELS = {
+    BruddType.ALDERSGRUPPER: _("Aldersgruppene endret"),
+    BruddType.POPULASJON: _("Populasjonen utvidet"),
+    BruddType.REGEL: _("Regelen endret eller vektet om"),
+    BruddType.DEFINISJON: _("Definisjonen endret"),
+    BruddType.ENHET: _("Enheten slått sammen, delt eller omnummerert"),
+}
+BRUDD_CHOICES = [(kind.value, label) for kind, label in BRUDD_LABELS.items()]
 
 
 class ReformKind(models.TextChoices):

@@ -11,7 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from rusfelt.core.models import SEX_CHOICES, BruddType, OrgUnit
+from rusfelt.core.models import BRUDD_CHOICES, SEX_CHOICES, OrgUnit
 from rusfelt.core.scoping import UnitScopedQuerySet
 
 from .domain.levekarsindeks import DEFAULT_RULE
@@ -115,7 +115,7 @@ class Runde(models.Model):
     )
     levekarsindeks_regel = models.CharField(max_length=40, default=DEFAULT_RULE)
     break_kind = models.CharField(
-        _("brudd i serien"), max_length=20, choices=BruddType.choices, blank=True,
+        _("brudd i serien"), max_length=20, choices=BRUDD_CHOICES, blank=True,
         help_text=_("Sett når tallene ikke kan sammenlignes med årene før (SSBs tegn «|»)."),
     )
     break_reason = models.CharField(

@@ -17,8 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from django.utils.translation import gettext as _
 
 from rusfelt.core.domain.serier import Brudd, BruddType, Series, build_series, with_history
-from rusfelt.core.models import BruddType as BruddLabel
-from rusfelt.core.models import OrgUnit
+from rusfelt.core.models import BRUDD_LABELS, OrgUnit
 from rusfelt.core.services import predecessor_codes, reforms_of
 
 from .models import Runde, State
@@ -28,7 +27,7 @@ def round_break(runde: Runde) -> Brudd | None:
     """The round's own break, with its reason (the kind's label when no reason is written)."""
     if not (runde.break_kind or runde.break_reason):
         return None
-    reason = runde.break_reason or str(BruddLabel(runde.break_kind).label)
+    reason = runde.break_reason or str(BRUDD_LABELS[BruddType(runde.break_kind)])
     return Brudd(runde.year, reason, runde.break_kind)
 
 
