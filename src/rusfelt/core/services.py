@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from . import audit
@@ -19,6 +20,7 @@ from .domain.enheter import (
     validate_units,
 )
 from .domain.rounding import rounded
+from .domain.serier import Reform
 from .domain.tabular import read_table
 from .domain.tilganger import Holding, holdings
 from .models import (
@@ -28,6 +30,7 @@ from .models import (
     OrgUnit,
     Population,
     Profile,
+    ReformKind,
     UnitSuccession,
 )
 from .roles import Role
@@ -269,12 +272,6 @@ def reforms_of(codes=None) -> dict:
     One reform per successor and date; its reason names the predecessors
     («Slått sammen med Finnøy (1141) og Rennesøy (1142) fra 2020»).
     """
-    from django.utils.text import get_text_list
-    from django.utils.translation import gettext as _
-
-    from .domain.serier import Reform
-    from .models import ReformKind, UnitSuccession
-
     links = UnitSuccession.objects.select_related("successor", "predecessor")
     if codes is not None:
         links = links.filter(successor__code__in=list(codes))
@@ -303,8 +300,6 @@ def reforms_of(codes=None) -> dict:
 
 def predecessor_codes(code: str) -> list[str]:
     """Every unit ``code`` took over, through chains of reforms (for fetching their data)."""
-    from .models import UnitSuccession
-
     seen: list[str] = []
     todo = [code]
     while todo and len(seen) < 100:

@@ -18,7 +18,9 @@ from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
 from rusfelt.core import audit
+from rusfelt.core.domain.serier import Brudd, BruddType, build_series, with_history
 from rusfelt.core.models import AuditAction, OrgUnit
+from rusfelt.core.services import predecessor_codes, reforms_of
 
 from .domain.change import (
     PLAN_RULE,
@@ -174,9 +176,6 @@ def status_table(
     ``values`` is a scoped ``Verdi`` queryset (the caller's ``visible_to``);
     ``indicators`` optionally narrows the rows (filters).
     """
-    from rusfelt.core.domain.serier import with_history
-    from rusfelt.core.services import predecessor_codes, reforms_of
-
     # The unit and the units it took over at a reform (Bergen 4601 and 1201).
     codes = [unit.code, *predecessor_codes(unit.code)]
     unit_values = values.filter(indikator__sett=sett, unit__code__in=codes)
@@ -471,9 +470,6 @@ def unit_series(values) -> list[UnitSeries]:
     A predecessor whose history has gone into its successor's row is not
     listed on its own (Bergen 1201 appears as the first years of 4601).
     """
-    from rusfelt.core.domain.serier import Brudd, BruddType, build_series, with_history
-    from rusfelt.core.services import reforms_of
-
     by_code: dict[str, dict[int, Verdi]] = {}
     units: dict[str, OrgUnit] = {}
     for v in values:

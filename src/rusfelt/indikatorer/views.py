@@ -34,6 +34,7 @@ from rusfelt.core.domain.tabular import InvalidRows, TableError
 from rusfelt.core.models import AuditAction, Niva, OrgUnit
 from rusfelt.core.roles import Role
 from rusfelt.core.scoping import has_role, units_for
+from rusfelt.core.services import predecessor_codes, reforms_of
 from rusfelt.core.widgets import FrozenChoices
 
 from . import documents, services
@@ -176,8 +177,6 @@ def _status_context(request, sett, *, filters=True):
     else:
         # The unit's own years with values (the unit is one the user sees), and
         # those of the units it took over that the user sees (Bergen 1201 for 4601).
-        from rusfelt.core.services import predecessor_codes
-
         coverage = services.coverage(sett)
         taken_over = units_for(request.user).filter(
             code__in=predecessor_codes(unit.code)).values_list("pk", flat=True)
@@ -431,8 +430,6 @@ def compare(request, slug, number):
     rows.sort(key=lambda r: r["unit"].path)
     # Units through reforms: a predecessor is named as such, a successor's reform
     # year carries the break (Bergen 1201 until 2019, 4601 from 2020).
-    from rusfelt.core.services import reforms_of
-
     for code, reforms in reforms_of().items():
         for reform in reforms:
             for row in rows:

@@ -13,11 +13,11 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from rusfelt.core.charts import svg_data_uri
+from rusfelt.core.charts import broken_lines, svg_data_uri
 from rusfelt.core.dokumenter import labels
 from rusfelt.core.dokumenter import model as d
 from rusfelt.core.dokumenter.formatting import format_cell
-from rusfelt.core.domain.serier import BREAK_SYMBOL, MISSING
+from rusfelt.core.domain.serier import BREAK_SYMBOL, MISSING, Brudd, build_series
 from rusfelt.core.services import predecessor_codes
 
 from . import results as results_mod
@@ -26,6 +26,7 @@ from .domain.shares import share
 from .domain.suppression import SUPPRESSED
 from .models import Runde, State
 from .texts import ROW_LABELS, TABLE_TITLES
+from .trends import series_for
 
 
 def fmt_count(value):
@@ -204,8 +205,6 @@ def _trend_figures(runde, published):
 
 
 def _trend_rows(runde, rounds, extra, figures):
-    from .trends import series_for
-
     by_key = {(r.unit_id, r.year): r for r in [*rounds, *extra]}
 
     def figures_of(unit, year):
@@ -279,9 +278,6 @@ def _cached_svg(kind: str, values: list, build) -> str:
 
 def trend_chart(rows):
     """Key shares per year; lines stop at gaps and breaks, which a dashed rule marks."""
-    from rusfelt.core.charts import broken_lines
-    from rusfelt.core.domain.serier import Brudd, build_series
-
     present = [r for r in rows if not r.get("missing")]
     values = _chart_values(present, ["indeks_rod_blalys", "bolig_rod", "rus_gronn", "psyk_gronn"],
                            "year")

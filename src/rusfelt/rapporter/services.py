@@ -12,16 +12,19 @@ from __future__ import annotations
 import altair as alt
 from django.utils.translation import gettext as _
 
+from rusfelt.core.charts import broken_lines
 from rusfelt.core.dokumenter import labels
 from rusfelt.core.dokumenter import model as d
 from rusfelt.core.models import Niva, OrgUnit
 from rusfelt.indikatorer.documents import change_cell, judgement_cell, value_cell
-from rusfelt.indikatorer.models import Indikator, Indikatorsett
+from rusfelt.indikatorer.models import Indikator, Indikatorsett, Verdi
 from rusfelt.indikatorer.services import judgements_for
+from rusfelt.kartlegging.models import Runde, State
 from rusfelt.kartlegging.services import key_figures
+from rusfelt.kartlegging.trends import series_for
 from rusfelt.planer import services as plan_services
 from rusfelt.planer.domain import status as st
-from rusfelt.planer.models import Plan
+from rusfelt.planer.models import Plan, Statusoppdatering
 
 TREND_YEARS = 10
 
@@ -101,9 +104,6 @@ def mapping_trend(unit: OrgUnit, year: int):
     each reason and say that no change is read across them. The chart
     draws each continuous piece as its own line and marks every break.
     """
-    from rusfelt.core.charts import broken_lines
-    from rusfelt.kartlegging.trends import series_for
-
     series, by_year = series_for(unit, lambda u, y: key_figures(u, y),
                                  range(year - TREND_YEARS + 1, year + 1))
     if len(by_year) < 2:
@@ -160,10 +160,6 @@ def mapping_trend(unit: OrgUnit, year: int):
 def years_with_data(units, user) -> dict[str, list[int]]:
     """The years with published mapping, indicator values and plan statuses for ``units``
     (a queryset the caller has scoped), by capability."""
-    from rusfelt.indikatorer.models import Verdi
-    from rusfelt.kartlegging.models import Runde, State
-    from rusfelt.planer.models import Statusoppdatering
-
     def years(queryset):
         return sorted(set(queryset.values_list("year", flat=True).distinct()))
 
@@ -309,8 +305,6 @@ def build_report(unit: OrgUnit, year: int, user) -> d.Document:
 
 def _break_notes(indicators, unit: OrgUnit, year: int) -> list[str]:
     """Why a change is «.»: each break in series in the latest value's year, with its reason."""
-    from rusfelt.indikatorer.models import Verdi
-
     latest = {}
     for v in (Verdi.objects.filter(indikator__in=indicators, unit=unit, year__lte=year,
                                    value__isnull=False)
