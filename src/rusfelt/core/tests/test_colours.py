@@ -53,7 +53,10 @@ def test_the_report_trend_draws_each_level_in_its_own_colour(units, monkeypatch)
     monkeypatch.setattr(services, "key_figures", fake_key_figures)
     section = services.mapping_section(units["030104"], 2019, [])
     chart = next(b for b in section.blocks if hasattr(b, "spec"))
-    scale = chart.spec["encoding"]["color"]["scale"]
+    # The trend is layered (lines, then the break rules); the lines carry the colours.
+    layers = chart.spec.get("layer", [chart.spec])
+    scale = next(layer["encoding"]["color"]["scale"] for layer in layers
+                 if "color" in layer.get("encoding", {}))
     colour = dict(zip(scale["domain"], scale["range"], strict=True))
     assert colour["Levekårsindeks grønn"] == labels.TONES["gronn"].chart
     assert colour["Rød + blålys"] == labels.TONES["rod"].chart
