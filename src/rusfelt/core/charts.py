@@ -10,6 +10,7 @@ import base64
 import hashlib
 import json
 
+import altair as alt
 import vl_convert as vlc
 
 from rusfelt.core.dokumenter import labels
@@ -70,7 +71,6 @@ def broken_lines(values, series, *, x, y, color, x_title, y_title, color_title=N
     series as a tick, gaps included. ``scale`` is ``(names, colours)`` from
     ``labels`` (a meaning's colours); without it the lines get the neutral ones.
     """
-    import altair as alt
 
     by_color = series if isinstance(series, dict) else None
 
