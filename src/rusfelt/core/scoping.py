@@ -37,6 +37,7 @@ for the security officer.
 
 from collections import Counter
 from collections.abc import Iterable
+from contextvars import ContextVar
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -76,17 +77,58 @@ def _ancestor_paths(path: str) -> list[str]:
     return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
 
 
+#: The reform links read in this request (``RequestMemoMiddleware`` opens a memo per
+#: request; outside a request every call reads the table).
+_request_memo: ContextVar[dict | None] = ContextVar("rusfelt_request_memo", default=None)
+
+
+class RequestMemoMiddleware:
+    """Gives each request its own memo, so the reform links are read once per request
+    (scoping, the trend and the navigation all need them) and never across requests."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_memo.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_memo.reset(token)
+
+
+def succession_links() -> list[tuple[str, str, str, str, int, str]]:
+    """Every reform link as ``(successor path, predecessor path, successor code,
+    predecessor code, predecessor id, kind)``, in the model's order (reform date,
+    predecessor code). One query per request: a few hundred rows nationally."""
+    memo = _request_memo.get()
+    if memo is not None and "links" in memo:
+        return memo["links"]
+    UnitSuccession = apps.get_model("core", "UnitSuccession")
+    links = list(UnitSuccession.objects.values_list(
+        "successor__path", "predecessor__path", "successor__code", "predecessor__code",
+        "predecessor_id", "kind"))
+    if memo is not None:
+        memo["links"] = links
+    return links
+
+
+def forget_successions() -> None:
+    """Drop this request's memo of the links (after a service has changed them)."""
+    memo = _request_memo.get()
+    if memo is not None:
+        memo.pop("links", None)
+
+
 def _successions():
     """``[(successor path, predecessor path)]`` of the reforms that hand records on.
 
-    One query. A predecessor that more than one successor names was split,
-    whatever kind the links say, so it hands nothing on.
+    A predecessor that more than one successor names was split, whatever kind
+    the links say, so it hands nothing on.
     """
-    UnitSuccession = apps.get_model("core", "UnitSuccession")
-    links = list(UnitSuccession.objects.values_list(
-        "successor__path", "predecessor__path", "predecessor_id", "kind"))
-    named = Counter(pred_id for _s, _p, pred_id, _k in links)
-    return [(succ, pred) for succ, pred, pred_id, kind in links
+    links = succession_links()
+    named = Counter(pred_id for _s, _p, _sc, _pc, pred_id, _k in links)
+    return [(succ, pred) for succ, pred, _sc, _pc, pred_id, kind in links
             if kind in INHERITING_REFORMS and named[pred_id] == 1]
 
 

@@ -34,7 +34,7 @@ from .models import (
     UnitSuccession,
 )
 from .roles import Role
-from .scoping import audit_events_for, grants_covering
+from .scoping import audit_events_for, forget_successions, grants_covering, succession_links
 from .uploads import limits
 
 
@@ -116,6 +116,7 @@ def import_units(data: bytes, filename: str = "", *, user=None, request=None) ->
                 successions += 1
             UnitSuccession.objects.filter(successor=successor).exclude(pk__in=keep).delete()
     _refresh_descendant_paths()
+    forget_successions()  # this request reads the new links, not the ones it began with
     result = {"created": created, "updated": updated, "successions": successions}
     audit.record(AuditAction.IMPORT, request=request, user=user,
                  detail={"import": "enheter", **result})
@@ -300,13 +301,14 @@ def reforms_of(codes=None) -> dict:
 
 def predecessor_codes(code: str) -> list[str]:
     """Every unit ``code`` took over, through chains of reforms (for fetching their data)."""
+    named: dict[str, list[str]] = {}
+    for _sp, _pp, successor, predecessor, _id, _kind in succession_links():
+        named.setdefault(successor, []).append(predecessor)
     seen: list[str] = []
     todo = [code]
     while todo and len(seen) < 100:
         current = todo.pop()
-        for pred in UnitSuccession.objects.filter(successor__code=current).values_list(
-            "predecessor__code", flat=True
-        ):
+        for pred in named.get(current, []):
             if pred not in seen and pred != code:
                 seen.append(pred)
                 todo.append(pred)

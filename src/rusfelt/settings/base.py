@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so everything after it (audit log, axes) sees the client's address.
     "rusfelt.drift.middleware.TrustedProxyMiddleware",
+    "rusfelt.core.scoping.RequestMemoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files with hashed names and far-future cache headers (production).
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -320,3 +320,58 @@ def test_an_administrator_cannot_deactivate_another_municipalitys_user(
     assert response.status_code == 404
     stavanger_planlegger.refresh_from_db()
     assert stavanger_planlegger.is_active
+
+
+def test_a_request_reads_the_reform_links_once(reforms, django_assert_num_queries):
+    from rusfelt.core.scoping import RequestMemoMiddleware, succession_links
+    from rusfelt.core.services import predecessor_codes
+
+    seen = {}
+
+    def view(request):
+        with django_assert_num_queries(1):  # scoping, the trend and the page share one read
+            seen["first"] = succession_links()
+            seen["asker"] = predecessor_codes("3203")
+            succession_links()
+        return None
+
+    RequestMemoMiddleware(view)(object())
+    assert set(seen["asker"]) == {"3025", "0220"}  # through the chain 3203 <- 3025 <- 0220
+
+
+#: A made-up reform: Nyby (5099) takes over Hitra (5056), which was split from 5012.
+NYBY_CSV = """kode,navn,niva,overordnet,gyldig_fra,gyldig_til,forgjengere
+5056,Hitra,kommune,50,2020-01-01,2025-12-31,5012:deling
+5099,Nyby,kommune,50,2026-01-01,,5056:nytt_nummer
+"""
+
+
+def test_the_reform_links_are_read_afresh_by_the_next_request(reforms):
+    from rusfelt.core import services
+    from rusfelt.core.scoping import RequestMemoMiddleware
+    from rusfelt.core.services import predecessor_codes
+
+    found = []
+    middleware = RequestMemoMiddleware(lambda request: found.append(predecessor_codes("5099")))
+    middleware(object())
+    services.import_units(
+        NYBY_CSV.encode(), "reform.csv")
+    middleware(object())
+    assert found == [[], ["5056", "5012"]]
+
+
+def test_a_units_import_forgets_the_links_its_request_read(reforms):
+    from rusfelt.core import services
+    from rusfelt.core.scoping import RequestMemoMiddleware
+    from rusfelt.core.services import predecessor_codes
+
+    found = []
+
+    def view(request):
+        found.append(predecessor_codes("5099"))
+        services.import_units(
+            NYBY_CSV.encode(), "reform.csv")
+        found.append(predecessor_codes("5099"))
+
+    RequestMemoMiddleware(view)(object())
+    assert found == [[], ["5056", "5012"]]
