@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indikatorer', '0004_add_set_data_version'),
+        ('indikatorer', '0006_drop_value_indicator_index'),
     ]
 
     operations = [
