@@ -6,6 +6,7 @@ queries, and that the benchmark measures the code as production runs it.
 """
 
 import io
+import re
 
 import pytest
 from django import forms
@@ -139,3 +140,28 @@ def test_the_comparisons_unit_list_is_djangos_select_multiple(chosen, frozen):
                               choices=FrozenChoices(choices) if frozen else choices)
     assert ours.render("enheter", chosen, {"id": "id_enheter"}) == django.render(
         "enheter", chosen, {"id": "id_enheter"})
+
+
+def test_an_indicator_pages_first_view_reads_only_the_columns_it_shows(
+        client, demo_sett, make_user):
+    """The first view after an import reads every unit's values (~3 600 nationally):
+    not their timestamps or the units' validity dates, and still no query per unit."""
+    client.force_login(make_user("evaluator", ("0", "leser")))
+    sett = Indikatorsett.objects.get(slug=demo.SLUG)
+    Indikatorsett.values_changed(sett.pk)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/indikatorer/{demo.SLUG}/16/")
+    assert response.status_code == 200 and '<th scope="row">Oslo</th>' in (
+        response.content.decode())
+    reads = [q["sql"] for q in queries.captured_queries
+             if q["sql"].startswith("SELECT") and '"indikatorer_verdi"."value"' in q["sql"]]
+    assert reads and not [sql for sql in reads if "updated_at" in sql or "valid_from" in sql]
+    assert len(queries.captured_queries) <= 20
+
+
+def test_the_status_page_gives_each_values_break_reason_below_its_group(
+        client, demo_sett, make_user):
+    client.force_login(make_user("evaluator", ("0", "leser")))
+    html = client.get(f"/indikatorer/{demo.SLUG}/").content.decode()
+    notes = re.findall(r'<p class="muted status-note">(\d+, \d{4} \|: [^<]*)</p>', html)
+    assert any(n.startswith("32, 2018 |: Svarkategoriene endret") for n in notes), notes
