@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from rusfelt.core import audit
-from rusfelt.core.charts import svg_data_uri
+from rusfelt.core.charts import cached_svg_data_uri
 from rusfelt.core.dokumenter import html_writer, labels
 from rusfelt.core.dokumenter import render as render_document
 from rusfelt.core.domain.tabular import InvalidRows, TableError
@@ -100,7 +100,10 @@ def _year_param(request, plan):
 
 
 def _status_chart(over_periods):
-    return svg_data_uri(status_chart_spec(over_periods))
+    # Rendering the chart (vl-convert) took most of the page's time (issue 12); the
+    # spec names everything the chart shows, so it is the cache key.
+    spec = status_chart_spec(over_periods)
+    return cached_svg_data_uri(["planer-status", spec], lambda: spec)
 
 
 @login_required

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
-from rusfelt.core.charts import svg_data_uri
+from rusfelt.core.charts import cached_svg_data_uri
 
 from . import labels
 from .formatting import format_cell
@@ -44,7 +44,8 @@ def _block(block) -> dict:
         return {"type": "facts", "items": [(k, format_cell(v)) for k, v in block.items]}
     if isinstance(block, Chart):
         return {"type": "chart", "title": block.title, "alt": block.alt,
-                "src": svg_data_uri(block.spec), "table": _table(block.table)}
+                "src": cached_svg_data_uri(["dokument-figur", block.spec], lambda: block.spec),
+                "table": _table(block.table)}
     return _table(block)
 
 
