@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import StrIndex
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
@@ -186,17 +187,26 @@ def search(filters: Filters, at: datetime | None = None) -> Result:
     night_ids = night_open_ids(qs) if question.overnight else set()
     if only_open:
         qs = qs.filter(pk__in=open_ids)  # read only the open ones' rows
-    # The texts are only read for matching words: without any, ranking needs none.
-    texts = ("name_index", "search_index") if question.groups else ()
-    rows = []
-    for pk, name, category, groups, low, high, *indexes in qs.values_list(
-            "pk", "name", "category", "target_groups", "age_min", "age_max", *texts):
-        name_index, index = indexes or ("", "")
-        doc = sporsmal.Doc(name_index, index, category, tuple(groups), low, high,
+    # Where each term stands in the name and the texts, asked of the database
+    # rather than reading every candidate's texts (issue 12): " term" is in the
+    # index (" word word ") exactly when a word starts with the term.
+    alternatives = sporsmal.alternatives(question)
+    terms = sorted({t for alt in alternatives for t in alt})
+    positions = {}
+    for i, term in enumerate(terms):
+        positions[f"n{i}"] = StrIndex("name_index", Value(f" {term}"))
+        positions[f"t{i}"] = StrIndex("search_index", Value(f" {term}"))
+    slot = {t: i for i, t in enumerate(terms)}
+    rows, found = [], []
+    for pk, name, category, groups, low, high, *where in qs.annotate(**positions).values_list(
+            "pk", "name", "category", "target_groups", "age_min", "age_max", *positions):
+        doc = sporsmal.Doc("", "", category, tuple(groups), low, high,
                            open_now=pk in open_ids, open_at_night=pk in night_ids)
         rows.append((pk, name, doc))
+        found.append([(all(where[2 * slot[t]] for t in alt),
+                       all(where[2 * slot[t] + 1] for t in alt)) for alt in alternatives])
     # None: the database's prefix match was wider than the rule.
-    keys = sporsmal.rank_keys(question, [doc for _pk, _name, doc in rows])
+    keys = sporsmal.rank_keys(question, [doc for _pk, _name, doc in rows], found)
     docs = [(*key, -ranks.get(pk, 0.0), name, pk)
             for (pk, name, _doc), key in zip(rows, keys, strict=True) if key is not None]
     docs.sort()

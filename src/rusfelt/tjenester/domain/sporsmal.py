@@ -350,18 +350,27 @@ def _with_intents(total: float, q: Question, doc: Doc) -> float:
     return total
 
 
-def rank_keys(q: Question, docs) -> list[tuple[int, float] | None]:
+def alternatives(q: Question) -> list[list[str]]:
+    """Every alternative of every word group, in order: what ``rank_keys``' ``found``
+    holds a (name, text) pair for."""
+    return [alt for group in q.groups for alt in group]
+
+
+def rank_keys(q: Question, docs, found=None) -> list[tuple[int, float] | None]:
     """For each doc: ``rank_key(q, doc, rarity(q, matching))``, or None for a doc that
     matches none of the question's word groups (when it has any).
 
     The same keys as those functions give, in one pass: each alternative is looked
     up once per document instead of once per function, which is what a search
-    with thousands of candidates spends its time on (issue 12).
+    with thousands of candidates spends its time on (issue 12). ``found``, when
+    given, holds for each doc and each of ``alternatives(q)`` whether its name
+    and its texts have every term as a word prefix (what ``_has`` answers), for
+    example as the database computed them; the docs' texts are then not read.
     """
     docs = list(docs)
-    alternatives = [alt for group in q.groups for alt in group]
-    found = [[(_has(d.name_index, alt), _has(d.search_index, alt)) for alt in alternatives]
-             for d in docs]
+    if found is None:
+        found = [[(_has(d.name_index, alt), _has(d.search_index, alt))
+                  for alt in alternatives(q)] for d in docs]
     matched = []
     for hits in found:
         count, k = 0, 0
@@ -372,7 +381,7 @@ def rank_keys(q: Question, docs) -> list[tuple[int, float] | None]:
     keep = [i for i, count in enumerate(matched) if count or not q.groups]
     n = len(keep)
     rare = {}
-    for a, alternative in enumerate(alternatives):  # as ``rarity``, over the kept docs
+    for a, alternative in enumerate(alternatives(q)):  # as ``rarity``, over the kept docs
         df = sum(found[i][a][1] for i in keep)
         rare[tuple(alternative)] = 1.0 + math.log((n + 1) / (df + 1))
     keys: list[tuple[int, float] | None] = [None] * len(docs)

@@ -140,3 +140,17 @@ def test_rank_keys_are_the_keys_of_matched_groups_rarity_and_rank_key(question, 
                                                   sporsmal.matched_groups(q, d)) else None
                 for d in docs]
     assert sporsmal.rank_keys(q, docs) == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(question=st.sampled_from(QUESTIONS), docs=docs_strategy)
+def test_rank_keys_from_found_terms_need_no_texts(question, docs):
+    """The search asks the database where each term stands; with those answers the
+    keys are the same without the documents' texts."""
+    from dataclasses import replace
+
+    q = parse(question)
+    found = [[(sporsmal._has(d.name_index, alt), sporsmal._has(d.search_index, alt))
+              for alt in sporsmal.alternatives(q)] for d in docs]
+    blank = [replace(d, name_index="", search_index="") for d in docs]
+    assert sporsmal.rank_keys(q, blank, found) == sporsmal.rank_keys(q, docs)
