@@ -3,11 +3,14 @@
 * ``rounds``: creating rounds and moving them through their states;
 * ``registrations``: one person in one round, access and correction;
 * ``imports``: registrations from CSV or XLSX, all or nothing;
-* ``results``: computed, stored and published (suppressed) results, area
-  totals and the key figures other apps read;
+* ``stored``: a round's stored results and current publications, the layer
+  both ``results`` and ``publication`` read;
+* ``results``: published (suppressed) results, area totals and the key
+  figures other apps read;
 * ``exports``: the audited pseudonymised record-level export;
 * ``publication``: publishing a round (joint suppression, the intruder,
-  storage) and the outsider's view of what was published;
+  storage), handing its shares to indikatorer, and the outsider's view of
+  what was published;
 * ``retention``: deleting record-level data after the retention period.
 
 Each write runs in a transaction and is audited through ``core.audit``. The
@@ -28,6 +31,8 @@ from .imports import (
 )
 from .publication import (
     footnote,
+    indicator_values,
+    notify_indikatorer,
     preview,
     publish,
     publish_sum,
@@ -51,19 +56,15 @@ from .results import (
     all_bydeler_published,
     area_results,
     area_results_raw,
-    compute_results,
-    indicator_values,
     key_figures,
-    notify_indikatorer,
     published_results,
     published_results_for_rounds,
     results_csv,
-    results_for,
     results_for_rounds,
-    store_result,
 )
 from .retention import apply_retention
 from .rounds import CODE_RE, TRANSITIONS, change_state, create_round, parse_round_code
+from .stored import compute_results, results_for, store_result
 
 __all__ = [
     "CHOICE_COLUMNS", "CODE_RE", "FLAG_COLUMNS", "MULTI_COLUMNS", "OPTIONAL_COLUMNS",

@@ -20,7 +20,8 @@ from ..domain.levels import AREAS
 from ..models import Registrering, Runde
 from .errors import KartleggingError
 from .imports import FLAG_COLUMNS
-from .results import published_results, results_for
+from .results import published_results
+from .stored import results_for
 
 RECORD_FIELDS = ["pseudonym", "tjeneste", "alder", "kjonn", "kategori", *AREAS,
                  "levekarsindeks", "levekarsindeks_regel", "rop", *FLAG_COLUMNS,

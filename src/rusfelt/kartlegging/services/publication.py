@@ -34,6 +34,8 @@ from rusfelt.core import audit
 from rusfelt.core.domain.rounding import rounded
 from rusfelt.core.models import AuditAction, Niva, OrgUnit
 from rusfelt.core.services import adults
+from rusfelt.indikatorer.services import record_kartlegging_values
+from rusfelt.screening.results import indicator_values as screening_indicator_values
 
 from .. import results as results_mod
 from ..domain import intruder
@@ -50,6 +52,13 @@ from ..domain.linked_suppression import (
 from ..domain.suppression import SUPPRESSED
 from ..models import Publisering, Runde, RundeResultat, State
 from .errors import KartleggingError
+from .stored import (
+    current_publication,
+    published_for,
+    results_for,
+    store_result,
+    sum_publication,
+)
 
 
 def threshold() -> int:
@@ -240,15 +249,6 @@ def _round_set_id(runde: Runde) -> str:
     return runde.code
 
 
-def current_publication(runde: Runde) -> Publisering | None:
-    return Publisering.objects.current().filter(runde=runde).first()
-
-
-def sum_publication(unit: OrgUnit, year: int) -> Publisering | None:
-    return Publisering.objects.current().filter(
-        unit=unit, year=year, kind=Publisering.Kind.SUM).first()
-
-
 @transaction.atomic
 def publish(runde: Runde, *, user=None, request=None) -> Publisering:
     """Publish ``runde`` (its results are stored first); refuse if any cell is exposed.
@@ -257,8 +257,6 @@ def publish(runde: Runde, *, user=None, request=None) -> Publisering:
     kommune's sum is published in the same pattern. Runs inside the state
     change's transaction: a refusal leaves nothing behind.
     """
-    from .results import store_result
-
     raw = store_result(runde).data
     # Republishing after a reopening: the earlier figures are withdrawn but may
     # be known, so they bind the new release (linked_suppression, "Republishing").
@@ -290,8 +288,6 @@ def publish(runde: Runde, *, user=None, request=None) -> Publisering:
     for other_id, (unit, _raw, _pop, members) in new.items():
         if other_id != set_id:
             _store(other_id, unit, runde.year, published[other_id], members=members)
-    from .results import notify_indikatorer
-
     notify_indikatorer(runde)
     audit.record(AuditAction.EXPORT, request=request, user=user, obj=runde,
                  username="" if user else "kommandolinje",
@@ -374,14 +370,54 @@ def withdraw(runde: Runde) -> None:
 
 def preview(runde: Runde) -> dict:
     """The round's figures as they would be published alone (not stored)."""
-    from .results import results_for
-
     raw = results_for(runde)
     set_id = _round_set_id(runde)
     problem = build_problem([_table_set(set_id, runde.unit, raw)], threshold())
     suppressed, _ = protect(problem)
     population = _population([(runde.unit, runde.year)]) if raw["n"] else None
     return _published(raw, set_id, suppressed, population)
+
+
+# --- Handing published figures on ------------------------------------------------
+
+
+def indicator_values(data: dict) -> dict:
+    """The indicator values of published figures: a share, or ``:`` where it is suppressed."""
+    def value(name):
+        v = results_mod.andel(data, name)
+        if v in (None, SUPPRESSED):
+            return v
+        return Decimal(v)
+
+    return {
+        "andel_levekarsindeks_gronn": value("indeks_gronn"),
+        "andel_rod_blalys": value("indeks_rod_blalys"),
+        "andel_bostedslos": value("bolig_rod"),
+        "andel_individuell_plan": value("ip"),
+        "rate_per_1000": value(results_mod.RATE_SHARE),
+        **screening_indicator_values(data),
+    }
+
+
+def notify_indikatorer(runde: Runde) -> None:
+    """Hand the round's published key shares to indikatorer.
+
+    When this publication completed a kommune's bydeler for the year, the
+    kommune's published sum is handed on as well.
+    """
+    data = published_for(runde)
+    if data and data["n"]:
+        record_kartlegging_values(unit=runde.unit, year=runde.year,
+                                  values=indicator_values(data),
+                                  rule=runde.levekarsindeks_regel,
+                                  break_reason=runde.break_reason or runde.break_kind)
+    kommune = runde.unit.parent
+    if runde.unit.level == Niva.BYDEL and kommune:
+        total = sum_publication(kommune, runde.year)
+        if total and total.data["n"]:
+            record_kartlegging_values(unit=kommune, year=runde.year,
+                                      values=indicator_values(total.data),
+                                      rule=runde.levekarsindeks_regel)
 
 
 # --- The outsider's view --------------------------------------------------------------
@@ -463,11 +499,6 @@ def published_json(unit: OrgUnit, year: int) -> dict:
                          for k, v in a.items()} for a in data["andeler"]],
         }
     return {"enheter": enheter}
-
-
-def published_for(runde: Runde) -> dict | None:
-    pub = current_publication(runde)
-    return pub.data if pub else None
 
 
 __all__ = ["footnote", "publish", "publish_sum", "withdraw", "preview", "revisjon",

@@ -1,4 +1,4 @@
-"""Results of rounds: computed, stored at publishing, suppressed for leaving the unit.
+"""Results of rounds as they leave the unit (suppressed), and the unit's own.
 
 Also the area totals of a kommune or the country (sums of published rounds)
 and the key figures other apps (planer, rapporter, indikatorer) read.
@@ -14,32 +14,16 @@ from django.db.models import Count, Max, Sum
 from rusfelt.core.dokumenter import sheets
 from rusfelt.core.domain.rounding import rounded
 from rusfelt.core.models import Niva, Population
-from rusfelt.core.services import rate_per_1000_adults
-from rusfelt.indikatorer.services import record_kartlegging_values
-from rusfelt.screening.results import indicator_values as screening_indicator_values
 
 from .. import results as results_mod
-from ..domain.suppression import SUPPRESSED
 from ..models import Publisering, Registrering, Runde, RundeResultat, State
-
-
-def compute_results(runde: Runde) -> dict:
-    """Neutral results of one round, computed in the database."""
-    data = results_mod.compute(Registrering.objects.filter(runde=runde),
-                               rule=runde.levekarsindeks_regel)
-    rate = rate_per_1000_adults(data["n"], runde.unit, runde.year) if data["n"] else None
-    data["rate_per_1000"] = str(rate) if rate is not None else None
-    data["runde"] = runde.code
-    return data
-
-
-def results_for(runde: Runde) -> dict:
-    """Stored aggregates of a published round, otherwise computed now."""
-    if runde.state == State.PUBLISHED or runde.records_deleted_at:
-        stored = RundeResultat.objects.filter(runde=runde).first()
-        if stored:
-            return stored.data
-    return compute_results(runde)
+from .publication import footnote, preview
+from .stored import (
+    compute_results,
+    current_publication,
+    published_for,
+    sum_publication,
+)
 
 
 def results_for_rounds(rounds, known: dict | None = None) -> dict[int, dict]:
@@ -65,8 +49,6 @@ def results_for_rounds(rounds, known: dict | None = None) -> dict[int, dict]:
 
 def published_results_for_rounds(rounds) -> dict[int, dict]:
     """``published_results`` of several rounds: {round pk: figures}, published ones in one query."""
-    from .publication import preview
-
     rounds = list(rounds)
     published = [r.pk for r in rounds if r.state == State.PUBLISHED]
     data = {}
@@ -85,61 +67,11 @@ def published_results(runde: Runde) -> dict:
     never recomputed. Otherwise the pattern the round would get if published
     alone now (for the unit's own export before publishing).
     """
-    from .publication import preview, published_for
-
     if runde.state == State.PUBLISHED:
         data = published_for(runde)
         if data is not None:
             return data
     return preview(runde)
-
-
-def store_result(runde: Runde) -> RundeResultat:
-    data = compute_results(runde)
-    obj, _ = RundeResultat.objects.update_or_create(
-        runde=runde, defaults={"data": data, "levekarsindeks_regel": runde.levekarsindeks_regel})
-    return obj
-
-
-def indicator_values(data: dict) -> dict:
-    """The indicator values of published figures: a share, or ``:`` where it is suppressed."""
-    def value(name):
-        v = results_mod.andel(data, name)
-        if v in (None, SUPPRESSED):
-            return v
-        return Decimal(v)
-
-    return {
-        "andel_levekarsindeks_gronn": value("indeks_gronn"),
-        "andel_rod_blalys": value("indeks_rod_blalys"),
-        "andel_bostedslos": value("bolig_rod"),
-        "andel_individuell_plan": value("ip"),
-        "rate_per_1000": value(results_mod.RATE_SHARE),
-        **screening_indicator_values(data),
-    }
-
-
-def notify_indikatorer(runde: Runde) -> None:
-    """Hand the round's published key shares to indikatorer.
-
-    When this publication completed a kommune's bydeler for the year, the
-    kommune's published sum is handed on as well.
-    """
-    from .publication import published_for, sum_publication
-
-    data = published_for(runde)
-    if data and data["n"]:
-        record_kartlegging_values(unit=runde.unit, year=runde.year,
-                                  values=indicator_values(data),
-                                  rule=runde.levekarsindeks_regel,
-                                  break_reason=runde.break_reason or runde.break_kind)
-    kommune = runde.unit.parent
-    if runde.unit.level == Niva.BYDEL and kommune:
-        total = sum_publication(kommune, runde.year)
-        if total and total.data["n"]:
-            record_kartlegging_values(unit=kommune, year=runde.year,
-                                      values=indicator_values(total.data),
-                                      rule=runde.levekarsindeks_regel)
 
 
 def results_csv(data: dict, stream) -> None:
@@ -158,13 +90,9 @@ def key_figures(unit, year: int) -> dict | None:
     its own round the sum of its bydeler (published once all of them have).
     Values are strings: a number, ``:`` (suppressed) or ``..`` (missing).
     """
-    from .publication import footnote, sum_publication
-
     runde = Runde.objects.filter(unit=unit, year=year, state=State.PUBLISHED).first()
     pub = None
     if runde is not None:
-        from .publication import current_publication
-
         pub = current_publication(runde)
         rule = runde.levekarsindeks_regel
     elif unit.level == Niva.KOMMUNE:
@@ -222,8 +150,6 @@ def area_results(unit, year: int) -> dict | None:
     Only a stored sum is shown: a running total of whatever happens to be
     published would give each new round away as a difference.
     """
-    from .publication import sum_publication
-
     pub = sum_publication(unit, year)
     return pub.data if pub else None
 

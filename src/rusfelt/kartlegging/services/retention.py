@@ -12,7 +12,7 @@ from rusfelt.core import audit
 from rusfelt.core.models import AuditAction
 
 from ..models import Registrering, Runde, RundeResultat, State
-from .results import store_result
+from .stored import store_result
 
 
 @transaction.atomic
