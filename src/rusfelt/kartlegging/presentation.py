@@ -7,6 +7,8 @@ built here. Counts already suppressed stay ``:``; zero is shown as SSB's
 
 from __future__ import annotations
 
+import hashlib
+import json
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -24,7 +26,7 @@ from . import results as results_mod
 from . import services
 from .domain.shares import share
 from .domain.suppression import SUPPRESSED
-from .models import Runde, State
+from .models import Publisering, Runde, State
 from .texts import ROW_LABELS, TABLE_TITLES
 from .trends import series_for
 
@@ -116,8 +118,6 @@ def comparison(runde: Runde, published_only=True) -> list[dict]:
     A fixed number of queries: the unit's ancestors, the peers, and every
     published figure shown (the peers' and the sums) in one query.
     """
-    from .services.publication import Publisering
-
     ancestors = runde.unit.ancestors()
     kommune = next((u for u in ancestors if u.level == "kommune"), None)
     land = next((u for u in ancestors if u.level == "land"), None)
@@ -264,9 +264,6 @@ def _cached_svg(kind: str, values: list, build) -> str:
     is a hash of those: the chart (altair, then vl-convert) is built only when
     the figures changed, e.g. after a publication, not to compute the key.
     """
-    import hashlib
-    import json
-
     key = f"kartlegging:chart:{kind}:" + hashlib.sha256(
         json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
     uri = cache.get(key)
