@@ -9,7 +9,7 @@ from rusfelt.core.dokumenter import model as d
 from . import results as results_mod
 from .models import Runde
 from .presentation import published_footnote
-from .texts import ROW_LABELS, TABLE_TITLES
+from .texts import MISSING_NOTE, ROW_LABELS, TABLE_TITLES
 
 #: Rows that name a level get its colour beside the word (not the areas' own rows).
 LEVEL_ROWS = {"gronn", "gul", "rod", "blalys"}
@@ -28,7 +28,7 @@ def results_document(runde: Runde, data: dict) -> d.Document:
     sections = [about]
     # Published tables carry the note on «:» and the suppression method.
     footnote = published_footnote(data)
-    for t in data["tables"]:
+    for t in results_mod.with_missing(data):
         header = [""]
         for col in t["cols"]:
             label = str(ROW_LABELS.get(col, col))
@@ -41,10 +41,13 @@ def results_document(runde: Runde, data: dict) -> d.Document:
             cells = [d.text(label, tone=tone)]
             for c in row["cells"]:
                 cells += [d.count(c["count"]),
-                          d.share(c["share"]) if c["share"] is not None else d.text("")]
+                          d.share(c["share"]) if c["share"] is not None or c["count"] is None
+                          else d.text("")]
             rows.append(cells)
         title = str(TABLE_TITLES.get(t["name"], t["name"]))
         notes = [footnote] if footnote else []
+        if t.get("missing"):
+            notes.append(str(MISSING_NOTE))
         sections.append(d.Section(title, [d.Table(title, header, rows, notes=notes)],
                                   key=t["name"]))
     return d.Document(

@@ -27,7 +27,7 @@ from . import services
 from .domain.shares import share
 from .domain.suppression import SUPPRESSED
 from .models import Publisering, Runde, State
-from .texts import ROW_LABELS, TABLE_TITLES
+from .texts import MISSING_NOTE, ROW_LABELS, TABLE_TITLES
 from .trends import series_for
 
 
@@ -51,20 +51,22 @@ def published_footnote(data: dict) -> str:
 def display_tables(data: dict) -> list[dict]:
     footnote = published_footnote(data)
     tables = []
-    for t in data["tables"]:
+    for t in results_mod.with_missing(data):
         rows = []
         for row in results_mod.share_rows(data, t):
             rows.append({
                 "label": ROW_LABELS.get(row["key"], row["key"]),
                 "key": row["key"],
                 "cells": [{"count": fmt_count(c["count"]),
-                           "share": fmt_share(c["share"]) if c["share"] is not None else ""}
+                           "share": fmt_share(c["share"])
+                           if c["share"] is not None or c["count"] is None else ""}
                           for c in row["cells"]],
             })
         tables.append({
             "name": t["name"], "title": TABLE_TITLES.get(t["name"], t["name"]),
             "cols": [ROW_LABELS.get(c, c) for c in t["cols"]], "col_keys": t["cols"],
             "rows": rows, "kind": t["kind"], "footnote": footnote,
+            "missing_note": MISSING_NOTE if t.get("missing") else "",
         })
     return tables
 

@@ -33,6 +33,8 @@ from .domain.levels import (
 from .domain.shares import AGE_BANDS, share
 from .domain.suppression import SUPPRESSED, suppress_single, suppress_vector
 
+MISSING = ".."  # SSB's symbol for «data mangler»
+
 FLAG_TABLES = {
     "varighet": ["varighet_over_3_ar"],
     "planer": ["individuell_plan", "tiltaksplan", "kriseplan", "ansvarsgruppe", "koordinator"],
@@ -45,6 +47,15 @@ FLAG_TABLES = {
 GROUPED_COLUMNS = {"kategori": KATEGORIER, "kjonn": ("mann", "kvinne"), "tjeneste": TJENESTER,
                    "fodested": FODESTED, "bosituasjon": BOSITUASJON,
                    "barn_kontakt": BARN_KONTAKT}
+
+
+#: Tables of fields a registration may leave empty, with the rows each shows.
+OPTIONAL_ROWS = {"fodested": FODESTED, "bosituasjon": BOSITUASJON,
+                 "barn_kontakt": BARN_KONTAKT, **FLAG_TABLES}
+#: The order ``compute`` gives the tables (screening's follow in their own order).
+TABLE_ORDER = ["antall", "levekarsomrader", "levekarsindeks", "kategori", "rop", "kjonn",
+               "alder", "tjeneste", "fodested", "bosituasjon", "barn", "barn_kontakt",
+               *FLAG_TABLES]
 
 
 def _column_table(name, keys, counts):
@@ -127,6 +138,32 @@ def compute(queryset, rule: str | None = None) -> dict:
     return {"n": n, "rule": rule, "tables": tables}
 
 
+def with_missing(results: dict) -> list[dict]:
+    """The tables of ``results`` to show, each optional field with all its rows.
+
+    ``compute`` leaves out a field nobody was registered with (its counts
+    would read as zero). Shown, such a row is missing: its counts are None,
+    printed as SSB's «..» (data mangler), never 0 or «-» (issue 15), and its
+    table carries ``"missing": True`` for the footnote saying so.
+    """
+    present = {t["name"]: t for t in results["tables"]}
+    tables = []
+    for name in TABLE_ORDER:
+        t = present.get(name)
+        keys = OPTIONAL_ROWS.get(name)
+        if keys is None or (t is not None and len(t["rows"]) == len(keys)):
+            if t is not None:
+                tables.append(t)
+            continue
+        cols = t["cols"] if t is not None else ["ja" if name in FLAG_TABLES else "antall"]
+        kind = t["kind"] if t is not None else ("flags" if name in FLAG_TABLES else "column")
+        known = dict(zip(t["rows"], t["counts"], strict=True)) if t is not None else {}
+        tables.append({"name": name, "kind": kind, "rows": list(keys), "cols": cols,
+                       "counts": [known.get(k, [None] * len(cols)) for k in keys],
+                       "missing": True})
+    return tables + [t for t in results["tables"] if t["name"] not in TABLE_ORDER]
+
+
 def table(results: dict, name: str) -> dict | None:
     return next((t for t in results["tables"] if t["name"] == name), None)
 
@@ -188,6 +225,8 @@ def share_rows(results: dict, t: dict) -> list[dict]:
                               else Decimal(verdi)})
             elif value == SUPPRESSED:
                 cells.append({"count": SUPPRESSED, "share": SUPPRESSED})
+            elif value is None:  # nobody was registered with the field (with_missing)
+                cells.append({"count": None, "share": None})
             elif t["name"] == "barn" and key == "antall_barn":
                 cells.append({"count": value, "share": None})
             else:
@@ -197,11 +236,11 @@ def share_rows(results: dict, t: dict) -> list[dict]:
 
 
 def csv_rows(results: dict):
-    """``(tabell, rad, kolonne, verdi)`` for every count."""
-    for t in results["tables"]:
+    """``(tabell, rad, kolonne, verdi)`` for every count; ``..`` where a field has no data."""
+    for t in with_missing(results):
         for key, counts in zip(t["rows"], t["counts"], strict=True):
             for col, value in zip(t["cols"], counts, strict=True):
-                yield t["name"], key, col, value
+                yield t["name"], key, col, MISSING if value is None else value
 
 
 # --- Published data: sums, shares ------------------------------------------------

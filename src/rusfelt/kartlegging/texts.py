@@ -89,6 +89,10 @@ ROW_LABELS = {
     "sannsynlig_avhengighet": _("Sannsynlig avhengighet"),
 }
 
+#: Under a results table with a field nobody in the round was registered with
+#: (issue 15, item 1); «..» is Statistics Norway's symbol for missing data.
+MISSING_NOTE = _("«..»: ikke registrert for noen i runden. Tallet mangler; det er ikke null.")
+
 TABLE_TITLES = {
     "antall": _("Antall kartlagte"),
     "levekarsomrader": _("Levekårsområder"),
