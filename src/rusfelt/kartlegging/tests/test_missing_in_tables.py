@@ -129,3 +129,38 @@ def test_the_note_on_missing_figures_is_translated(client, runde, oslo_planlegge
     finally:
         translation.deactivate()  # the request left English active for the next test
     assert "«..»: not registered for anyone in the round" in note_after(body, "planer")
+
+
+@pytest.fixture
+def runde_without_plans(units):
+    runde = services.create_round("030104-2021", hjemmel="Hjemmel X", formal="Formål Y",
+                                  dpia_ref="DPIA-7")
+    for i in range(12):
+        services.register(runde, number(i), dict(VALUES))
+    services.change_state(runde, State.CLOSED)
+    services.change_state(runde, State.PUBLISHED)
+    return runde
+
+
+def test_the_key_figure_tables_show_two_dots_for_individuell_plan_nobody_had(
+        client, runde, runde_without_plans, oslo_planlegger):
+    # «Nøkkeltall per enhet» and «per runde»; the 8th figure is «Individuell plan %»:
+    # 6 of 12 in 2020, nobody registered with it in 2021.
+    client.force_login(oslo_planlegger)
+    body = client.get(reverse("kartlegging:results",
+                              args=[runde_without_plans.code])).content.decode()
+    by_year = key_figure_rows(body, "utvikling")
+    assert (by_year["2020"][7], by_year["2021"][7]) == ("50,0", "..")
+    [mine] = [cells for label, cells in key_figure_rows(body, "sammenligning").items()
+              if "St. Hanshaugen" in label]
+    assert mine[7] == ".."
+
+
+def key_figure_rows(body: str, table: str) -> dict[str, list[str]]:
+    html = body.split(f'id="tabell-{table}"', 1)[1].split("</table>", 1)[0]
+    rows = {}
+    for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S):
+        label = re.search(r'<th scope="row">(.*?)</th>', tr, re.S)
+        if label:
+            rows[label.group(1)] = re.findall(r'<td class="num">(.*?)</td>', tr)
+    return rows
