@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from rusfelt.core.domain.sex import Sex
 from rusfelt.screening.results import compute_tables as screening_tables
 
 from .domain.levekarsindeks import INDEX_KEYS
@@ -44,7 +45,8 @@ FLAG_TABLES = {
 
 
 #: The column tables counted by value, with the values they show.
-GROUPED_COLUMNS = {"kategori": KATEGORIER, "kjonn": ("mann", "kvinne"), "tjeneste": TJENESTER,
+SEXES = tuple(sex.value for sex in Sex)
+GROUPED_COLUMNS = {"kategori": KATEGORIER, "kjonn": SEXES, "tjeneste": TJENESTER,
                    "fodested": FODESTED, "bosituasjon": BOSITUASJON,
                    "barn_kontakt": BARN_KONTAKT}
 
@@ -107,7 +109,7 @@ def compute(queryset, rule: str | None = None) -> dict:
         _column_table("kategori", KATEGORIER, grouped("kategori")),
         {"name": "rop", "kind": "column", "rows": ["rop", "ikke_rop"], "cols": ["antall"],
          "counts": [[agg["rop_ja"]], [n - agg["rop_ja"]]]},
-        _column_table("kjonn", ["mann", "kvinne"], grouped("kjonn")),
+        _column_table("kjonn", SEXES, grouped("kjonn")),
     ]
     band_counts = {label: agg[f"alder_{i}"] for i, (_lo, _hi, label) in enumerate(AGE_BANDS)}
     if agg["alder_under16"]:
