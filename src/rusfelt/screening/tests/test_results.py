@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from rusfelt.indikatorer.models import Verdi
 from rusfelt.kartlegging import demo, services
@@ -47,6 +49,21 @@ def table(tables, name):
 def test_no_screening_no_tables(runde):
     add(runde, 1)
     assert compute_tables(Registrering.objects.filter(runde=runde)) == []
+
+
+def test_the_tables_join_the_registrations_without_a_subquery(runde):
+    """With stale statistics (a bulk import rolled back, a table just filled)
+    PostgreSQL planned ``registrering__in=<subquery>`` as a nested loop over the
+    whole registration index per row: 12-60 s for one demo round (auto_explain,
+    29 Nov 2026). Joined directly, every plan has an index condition."""
+    add(runde, 1, audit=6)
+    add(runde, 2, dudit=25)
+    with CaptureQueriesContext(connection) as queries:
+        tables = compute_tables(Registrering.objects.filter(runde=runde), n=2)
+    assert table(tables, "screening_screenet")["counts"] == [[2]]
+    assert len(queries) == 2
+    for query in queries.captured_queries:
+        assert "IN (SELECT" not in query["sql"].upper()
 
 
 def test_tables_count_categories_per_service_and_sex(runde):
