@@ -53,7 +53,7 @@ NOT_PAGES = {
     "indikatorer:goal_assessment",  # POST only: the assessment form on the goals page
     "planer:eksport", "tjenester:verify", "screening:blank_pdf", "screening:blank_docx",
 }
-NOT_PAGE_NAMESPACES = {"admin", "tjenester_api", "selvtest"}
+NOT_PAGE_NAMESPACES = {"admin", "tjenester_api", "indikatorer_api", "kartlegging_api", "selvtest"}
 SKIP_LINKS = ("/logg-ut/", "/static/", "/media/", "/api/", "/django-admin/", "/i18n/")
 DOWNLOADS = (".csv", ".xlsx", ".pdf", ".docx", ".json")
 
