@@ -12,6 +12,8 @@ import json
 
 import altair as alt
 import vl_convert as vlc
+from django.core.cache import cache
+from django.utils.translation import get_language
 
 from rusfelt.core.dokumenter import labels
 
@@ -45,8 +47,6 @@ def cached_svg_data_uri(key, build) -> str | None:
     costs from a tenth of a second to over a second; a page shows the cached
     SVG of the same figures instead. ``build()`` may return None (no chart).
     """
-    from django.core.cache import cache
-    from django.utils.translation import get_language
 
     text = json.dumps([get_language(), key], sort_keys=True, default=str, ensure_ascii=False)
     cache_key = "charts:svg:" + hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from . import services
 from .domain.enheter import PopulationRow
 from .models import Grant, OrgUnit, Population, Profile
 from .roles import Role
@@ -76,7 +77,6 @@ def population_rows() -> list[PopulationRow]:
 
 @transaction.atomic
 def load(stdout=None) -> None:
-    from . import services
 
     services.import_units((DEMO_DIR / "enheter.csv").read_bytes(), "enheter.csv")
     units = {u.code: u for u in OrgUnit.objects.all()}

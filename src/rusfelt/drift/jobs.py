@@ -34,6 +34,9 @@ from django.utils.crypto import salted_hmac
 from django.utils.module_loading import autodiscover_modules
 from django_tasks import task, task_backends
 from django_tasks.backends.immediate import ImmediateBackend
+from django_tasks_db.models import DBTaskResult
+
+from rusfelt.core.audit import client_ip
 
 from .models import Job, JobHeartbeat, JobState
 
@@ -132,7 +135,6 @@ def start(kind: str, *, user, title: str, request=None, params: dict | None = No
     process; a queued job's payload waits in the database, Fernet-encrypted
     with a key derived from SECRET_KEY (never stored), until the job ends.
     """
-    from rusfelt.core.audit import client_ip
 
     if kind not in HANDLERS:
         load_handlers()
@@ -220,7 +222,6 @@ def _end_task_results(cutoff):
     """Mark django-tasks' own records of the reaped jobs as failed, so its queue agrees."""
     if "django_tasks_db" not in settings.INSTALLED_APPS:
         return
-    from django_tasks_db.models import DBTaskResult
 
     failed = set(map(str, Job.objects.filter(state=JobState.FAILED, message=INTERRUPTED,
                                              finished_at__gte=cutoff)
@@ -243,7 +244,6 @@ def prune(now=None, keep_days: int | None = None) -> int:
     JobHeartbeat.objects.exclude(
         job_id__in=Job.objects.filter(state=JobState.RUNNING).values("pk")).delete()
     if "django_tasks_db" in settings.INSTALLED_APPS:
-        from django_tasks_db.models import DBTaskResult
 
         DBTaskResult.objects.filter(status__in=["SUCCESSFUL", "FAILED"],
                                     finished_at__lt=now - timedelta(days=keep)).delete()

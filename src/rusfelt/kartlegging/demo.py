@@ -31,7 +31,9 @@ from django.utils import timezone
 from stdnum.no import fodselsnummer
 
 from rusfelt.core.models import OrgUnit
+from rusfelt.screening import mapping as screening
 
+from . import services
 from .domain.levels import AREAS
 from .domain.pseudonym import pseudonym
 from .models import Registrering, Runde, State
@@ -316,7 +318,6 @@ def bydel_spec(rng: random.Random, n: int) -> dict:
 
 
 def registrations(runde: Runde, people: list[dict], rng: random.Random) -> list[Registrering]:
-    from . import services
 
     secret = settings.RUSFELT_PSEUDONYM_KEY
     used: set = set()
@@ -338,7 +339,6 @@ SCREENING_ROUNDS = {"030104-2019"}
 
 
 def _make_round(unit, year, people, rng, state, stdout=None, **fields):
-    from . import services
 
     code = f"{unit.code}-{year}"
     if Runde.objects.filter(code=code).exists():
@@ -353,7 +353,6 @@ def _make_round(unit, year, people, rng, state, stdout=None, **fields):
         objects = Registrering.objects.bulk_create(registrations(runde, people, rng),
                                                    batch_size=1000)
         if code in SCREENING_ROUNDS:  # AUDIT/DUDIT results (issue #16), made up
-            from rusfelt.screening import mapping as screening
 
             day = date(year, 11, 15)
             screening.bulk_attach(zip(objects, screening.demo_values(code, day, len(objects)),
@@ -397,7 +396,6 @@ def load(stdout=None) -> None:
     # The country's sum, published once per year after the rounds.
     land = OrgUnit.objects.filter(level="land").first()
     if land is not None:
-        from . import services
 
         years = (Runde.objects.filter(state=State.PUBLISHED).values_list("year", flat=True)
                  .distinct().order_by("year"))

@@ -4,10 +4,12 @@ through domain/person.py and never echoed in an error message."""
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from stdnum.no import fodselsnummer
 
 from rusfelt.core.uploads import UploadField
 from rusfelt.screening import mapping as screening
 
+from . import services
 from .domain.person import InvalidNumber, person_from_number
 from .models import (
     AREA_FIELDS,
@@ -122,7 +124,6 @@ class RegistrationForm(forms.Form):
             raise forms.ValidationError(str(exc)) from None
         # Checked here too, so the user sees every problem at once; the
         # service checks again (and the database constraint backs both).
-        from . import services
 
         holder = services.existing_holder(self.runde, services.pseudonym_for(value, self.runde))
         if holder:
@@ -178,7 +179,6 @@ class LookupForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}))
 
     def clean_fodselsnummer(self):
-        from stdnum.no import fodselsnummer
 
         value = self.cleaned_data["fodselsnummer"]
         if not fodselsnummer.is_valid(value):

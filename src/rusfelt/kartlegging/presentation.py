@@ -11,6 +11,7 @@ import hashlib
 import json
 from decimal import Decimal
 
+import altair as alt
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -309,8 +310,6 @@ def comparison_chart(rows):
     level_names, level_colours = labels.neutral_scale(["bydel", "kommune", "land"])
 
     def build():
-        import altair as alt
-
         return alt.Chart(alt.Data(values=values)).mark_bar().encode(
             y=alt.Y("enhet:N", sort=None, title=None),
             x=alt.X("andel:Q", title="Levekårsindeks rød + blålys (%)"),

@@ -31,6 +31,7 @@ from .domain.levels import (
     LEVEL_KEYS,
     TJENESTER,
 )
+from .domain.linked_suppression import table_sums_to_n
 from .domain.shares import AGE_BANDS, share
 from .domain.suppression import SUPPRESSED, suppress_single, suppress_vector
 
@@ -311,7 +312,6 @@ def share_base(t: dict) -> str:
     Tables that may leave persons out (fødested, bosituasjon, kontakt med
     barn: blank answers) show shares of those who answered.
     """
-    from .domain.linked_suppression import table_sums_to_n
 
     by_rows, by_cols = table_sums_to_n(t)
     if t["kind"] == "column" and not by_cols:

@@ -8,6 +8,7 @@ category is derived from the total and the registration's legal sex.
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 from django import forms
@@ -132,7 +133,7 @@ def attach(registrering, values, *, user=None, request=None) -> list[ScreeningRe
 def register_with_screening(runde, number: str, values: dict, screening, *, user=None,
                             request=None):
     """kartlegging's ``register`` and the screening results, in one transaction."""
-    from rusfelt.kartlegging import services as kartlegging
+    from rusfelt.kartlegging import services as kartlegging  # it imports COLUMNS from here
 
     registrering = kartlegging.register(runde, number, values, user=user, request=request)
     attach(registrering, screening, user=user, request=request)
@@ -157,7 +158,6 @@ def demo_values(code: str, day: date, count: int) -> list[list[tuple[str, int, d
     (no seed gives screening figures). A generator of its own, seeded by the
     round, so the round's other demo figures stay as they were.
     """
-    import random
 
     rng = random.Random(f"screening-{code}")
     out = []

@@ -24,7 +24,7 @@ rebuild may have dropped (SQLite drops triggers when Django remakes a table).
 
 from functools import cache
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
@@ -105,7 +105,6 @@ def drop_schema(schema_editor) -> None:
 
 def ensure_schema(using="default", **kwargs) -> None:
     """post_migrate: put back triggers a table rebuild dropped (SQLite), then resync."""
-    from django.db import connections
 
     conn = connections[using]
     if conn.vendor != "sqlite":
