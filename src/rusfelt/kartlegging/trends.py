@@ -52,12 +52,6 @@ def _rounds_behind(unit: OrgUnit, years: Iterable[int]):
     ).order_by("year", "unit__path")
 
 
-def missing_reason(unit: OrgUnit, year: int) -> str:
-    if Runde.objects.filter(unit=unit, year=year).exclude(state=State.PUBLISHED).exists():
-        return _("Ikke publisert")
-    return _("Ikke kartlagt")
-
-
 def series_for(
     unit: OrgUnit,
     figures_of: Callable[[OrgUnit, int], dict | None],
@@ -89,18 +83,17 @@ def series_for(
                 values.setdefault(code, {})[year] = figures
     joined, breaks = with_history(unit.code, values, reforms_of() if predecessors else {})
     by_year = {year: (units[code], figures) for year, (code, figures) in joined.items()}
+    read: dict[tuple[int, int], list[Runde]] = {}  # (source unit, year) -> its rounds
     if rounds is not None:
-        read: dict[tuple[int, int], list[Runde]] = {}
         for r in rounds:
             read.setdefault((r.unit_id, r.year), []).append(r)
-
-        def behind(source, year):
-            return read.get((source.pk, year), [])
-    else:
-        def behind(source, year):
-            return _rounds_behind(source, [year])
+    else:  # a kommune's sum: the published rounds of it and its bydeler, one query per unit
+        for source in {u for u, _f in by_year.values()}:
+            years_of = [y for y, (u, _f) in by_year.items() if u == source]
+            for r in _rounds_behind(source, years_of):
+                read.setdefault((source.pk, r.year), []).append(r)
     for year, (source, _figures) in by_year.items():
-        for runde in behind(source, year):
+        for runde in read.get((source.pk, year), []):
             brudd = round_break(runde)
             if brudd and brudd.reason not in {b.reason for b in breaks if b.year == year}:
                 breaks.append(brudd)
@@ -111,7 +104,7 @@ def series_for(
         gap_years = [y for y in range(min(present), max(present) + 1) if y not in by_year]
         unpublished = set(Runde.objects.filter(unit=unit, year__in=gap_years).exclude(
             state=State.PUBLISHED).values_list("year", flat=True)) if gap_years else set()
-        for year in gap_years:  # one query for all gaps (missing_reason, year by year)
+        for year in gap_years:  # one query for all gaps
             gaps[year] = _("Ikke publisert") if year in unpublished else _("Ikke kartlagt")
     series = build_series(present, breaks, gaps, first=years[0] if years else None,
                           last=years[-1] if years else None)

@@ -492,6 +492,25 @@ def test_stavanger_trend_shows_the_unmapped_years_and_the_two_breaks(demo_data, 
     assert api["ar"][0]["verdier"]["n"] == "780"  # seed 004 L327
 
 
+def test_a_sums_trend_reads_its_rounds_once_not_once_a_year(demo_data):
+    """The report's trend (no rounds given) finds each year's round breaks with one
+    query for the unit, not one per mapped year (seven years in Stavanger's demo)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rusfelt.kartlegging.trends import series_for
+
+    stavanger = demo_data["1103-2018"].unit
+    figures = {r.year: {} for r in Runde.objects.filter(unit=stavanger)}
+    with CaptureQueriesContext(connection) as queries:
+        series, _by_year = series_for(stavanger, lambda u, y: figures.get(y) if u == stavanger
+                                      else None, range(2010, 2019))
+    assert {b.year for b in series.breaks} == {2015, 2018}
+    reads = [q for q in queries.captured_queries
+             if 'FROM "kartlegging_runde"' in q["sql"] and "state" in q["sql"]]
+    assert len(reads) <= 2  # the rounds behind the figures, and the gaps' rounds
+
+
 def test_a_change_of_levekarsindeks_rule_breaks_the_series():
     # BrukerPlan removed the weighting of rus in its index from 2018 (seed 001 L380, L1270).
     from rusfelt.kartlegging.trends import rule_breaks
