@@ -93,13 +93,15 @@ def filtered(filters: Filters):
             ["barn_parorende", "parorende"])}
         qs = qs.exclude(target_groups__in=only_relatives)
     if filters.sted:
-        unit = OrgUnit.objects.filter(code=filters.sted).first()
-        if unit is None:
+        path = OrgUnit.objects.filter(code=filters.sted).values_list("path", flat=True).first()
+        if path is None:
             return qs.none()
         # The unit's own and its bydeler's services, and those of the units
-        # above it (a kommune-wide service serves every bydel).
-        above = [u.code for u in unit.ancestors() if u.level != Niva.LAND]
-        qs = qs.filter(Q(unit__path__startswith=unit.path) | Q(unit__code__in=above))
+        # above it (a kommune-wide service serves every bydel). The path holds
+        # the codes from the top, so the units above need no query of their own.
+        above = [code for code in path.strip("/").split("/") if code]
+        qs = qs.filter(Q(unit__path__startswith=path)
+                       | (Q(unit__code__in=above) & ~Q(unit__level=Niva.LAND)))
     return qs
 
 
@@ -122,8 +124,10 @@ def open_now_ids(qs, at: datetime) -> list[int]:
         from_yesterday &= Q(tjeneste__open_on_holidays=True)
     running = Apningstid.objects.filter(started_today | from_yesterday).values("tjeneste_id")
     excepted = Unntak.objects.filter(day__in=[yesterday, today]).values("tjeneste_id")
-    ids = list(qs.filter(Q(pk__in=running) | Q(pk__in=excepted)).values_list("pk", flat=True))
-    to_check = list(qs.filter(pk__in=excepted).values_list("pk", flat=True))
+    rows = list(qs.filter(Q(pk__in=running) | Q(pk__in=excepted))
+                .annotate(excepted=Q(pk__in=excepted)).values_list("pk", "excepted"))
+    ids = [pk for pk, _excepted in rows]
+    to_check = [pk for pk, excepted in rows if excepted]
     schedules = schedules_for(to_check)
     closed = {pk for pk in to_check if not apningstider.is_open(schedules[pk], at)}
     return [pk for pk in ids if pk not in closed]
@@ -225,14 +229,17 @@ def night_open_ids(qs) -> set[int]:
                .values_list("tjeneste_id", flat=True))
 
 
-def load(ids, *, hours: bool = True) -> list[Tjeneste]:
+def load(ids, *, hours: bool = True, translations: bool = True) -> list[Tjeneste]:
     """The services ``ids`` with what a list or page shows, in the given order.
 
     ``hours=False`` leaves the periods and exceptions out, for a caller that
-    reads them as domain values (``page_listings``).
+    reads them as domain values (``page_listings``); ``translations=False``
+    the other languages' texts, for a page in bokmål (``_in_bokmal``).
     """
     ids = list(ids)
-    related = ["periods", "exceptions", "translations"] if hours else ["translations"]
+    related = ["periods", "exceptions"] if hours else []
+    if translations:
+        related.append("translations")
     objects = (
         Tjeneste.objects.filter(pk__in=ids)
         .select_related("unit", "provider_unit")
@@ -308,10 +315,15 @@ def listings(objects, at: datetime, schedules=None) -> list[Listing]:
             for o in objects]
 
 
+def _in_bokmal() -> bool:
+    """The page is in bokmål: ``Tjeneste.translated`` then reads no translations."""
+    return (translation.get_language() or "nb").split("-")[0] == "nb"
+
+
 def page_listings(ids, at: datetime) -> list[Listing]:
     """A page of search results: the services, with their hours read as domain
     values instead of a model object per period (``schedules_for``)."""
-    objects = load(ids, hours=False)
+    objects = load(ids, hours=False, translations=not _in_bokmal())
     holidays = {o.pk: o.open_on_holidays for o in objects}
     return listings(objects, at, schedules_for(holidays, holidays=holidays))
 
@@ -324,13 +336,21 @@ def for_municipality(code: str, *, category: str = "", at: datetime | None = Non
     For other capabilities (screening's "matching services", the no-results
     page): a plain list of ``Listing`` (service, status now, stale flag).
     Unknown codes give an empty list.
+
+    The services of one place are few (tens, a few hundred for a whole city),
+    so their hours are read once as domain values and "open now" is the
+    domain rule itself; the page's rows reuse them (issue 12: a search with a
+    place made 19-22 queries).
     """
     at = at or now_local()
     qs = filtered(Filters(sted=code, kategori=category))
-    ids = list(qs.order_by("name", "pk").values_list("pk", flat=True))
-    open_ids = set(open_now_ids(qs, at))
-    ids.sort(key=lambda pk: pk not in open_ids)  # stable: name order within each part
-    return page_listings(ids[:limit] if limit else ids, at)
+    holidays = dict(qs.order_by("name", "pk").values_list("pk", "open_on_holidays"))
+    ids = list(holidays)  # name order (dicts keep insertion order)
+    schedules = schedules_for(ids, holidays=holidays)
+    statuses = {pk: apningstider.status(schedules[pk], at) for pk in ids}
+    ids.sort(key=lambda pk: not statuses[pk].is_open)  # stable: name order within each part
+    objects = load(ids[:limit] if limit else ids, hours=False, translations=not _in_bokmal())
+    return [Listing(o, statuses[o.pk], o.is_stale(at.date())) for o in objects]
 
 
 def emergency_services(code: str, at: datetime | None = None) -> list[Listing]:

@@ -99,3 +99,19 @@ def test_no_results_offers_a_broader_search_and_nearby_services(client, director
     nearby = [n.tjeneste.slug for n in response.context["nearby"]]
     assert "rusteam" in nearby and "legevakt" not in nearby  # Stavanger is elsewhere
     assert 'href="tel:113"' in html
+
+
+def test_a_search_in_a_bydel_with_its_emergency_services_uses_few_queries(
+        client, directory, make_tjeneste, office_hours, django_assert_max_num_queries):
+    """Issue 12: a place made the page read the place, its units and the emergency
+    services' hours again and again (19-22 queries at national scale)."""
+    for i in range(6):
+        make_tjeneste(f"akutt{i}", unit="0301", category="akutt", hours=office_hours)
+        make_tjeneste(f"bolig{i}", unit="030104", category="bolig",
+                      description="Bolig med oppfølging.", hours=office_hours)
+    client.get(INDEX)  # the place list is built once per process
+    with (time_machine.travel(datetime(2026, 11, 25, 10, tzinfo=OSLO), tick=False),
+          django_assert_max_num_queries(13)):
+        response = client.get(INDEX, {"q": "bolig", "sted": "030104", "apen": "on"})
+    assert response.context["total"] == 6
+    assert len(response.context["emergency"]) == 4
