@@ -9,7 +9,7 @@ from rusfelt.core.dokumenter import model as d
 from . import results as results_mod
 from .models import Runde
 from .presentation import published_footnote
-from .texts import MISSING_NOTE, ROW_LABELS, TABLE_TITLES
+from .texts import ROW_LABELS, TABLE_TITLES, missing_notes
 
 #: Rows that name a level get its colour beside the word (not the areas' own rows).
 LEVEL_ROWS = {"gronn", "gul", "rod", "blalys"}
@@ -46,8 +46,7 @@ def results_document(runde: Runde, data: dict) -> d.Document:
             rows.append(cells)
         title = str(TABLE_TITLES.get(t["name"], t["name"]))
         notes = [footnote] if footnote else []
-        if t.get("missing"):
-            notes.append(str(MISSING_NOTE))
+        notes += missing_notes(t)
         sections.append(d.Section(title, [d.Table(title, header, rows, notes=notes)],
                                   key=t["name"]))
     return d.Document(

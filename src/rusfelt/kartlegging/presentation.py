@@ -28,7 +28,7 @@ from . import services
 from .domain.shares import share
 from .domain.suppression import SUPPRESSED
 from .models import Publisering, Runde, State
-from .texts import MISSING_NOTE, ROW_LABELS, TABLE_TITLES
+from .texts import ROW_LABELS, TABLE_TITLES, missing_notes
 from .trends import series_for
 
 
@@ -67,7 +67,7 @@ def display_tables(data: dict) -> list[dict]:
             "name": t["name"], "title": TABLE_TITLES.get(t["name"], t["name"]),
             "cols": [ROW_LABELS.get(c, c) for c in t["cols"]], "col_keys": t["cols"],
             "rows": rows, "kind": t["kind"], "footnote": footnote,
-            "missing_note": MISSING_NOTE if t.get("missing") else "",
+            "missing_notes": missing_notes(t),
         })
     return tables
 

@@ -37,6 +37,13 @@ from .domain.suppression import SUPPRESSED, suppress_single, suppress_vector
 
 MISSING = ".."  # SSB's symbol for «data mangler»
 
+#: Keys of results (neutral and published) saying why a figure is missing.
+#: ``PARTLY``: the flags registered for only some of those mapped (a list);
+#: ``LEFT_OUT``: in a sum, table name -> the units whose figures it lacks
+#: because they did not register the field (their persons are not in it).
+PARTLY = "delvis_registrert"
+LEFT_OUT = "uten"
+
 FLAG_TABLES = {
     "varighet": ["varighet_over_3_ar"],
     "planer": ["individuell_plan", "tiltaksplan", "kriseplan", "ansvarsgruppe", "koordinator"],
@@ -129,41 +136,56 @@ def compute(queryset, rule: str | None = None) -> dict:
     kontakt = grouped("barn_kontakt")
     if any(kontakt.get(k) for k in BARN_KONTAKT):
         tables.append(_column_table("barn_kontakt", BARN_KONTAKT, kontakt))
-    # A flag nobody was registered with (yes or no) is missing, not zero: its row
-    # is left out, so its share is «..» everywhere, never 0,0 % (issue 15).
+    # A flag is a yes-count of everyone mapped, so it is shown only when every
+    # person was registered with it (yes or no). Registered for nobody, or for
+    # only some, its row is left out: «..» everywhere with a note saying which
+    # (issue 15), never 0,0 % and never a share of everyone that counts the
+    # unregistered as «nei».
+    partly = []
     for name, fields in FLAG_TABLES.items():
-        answered = [f for f in fields if agg[f"besvart_{f}"]]
+        answered = [f for f in fields if n and agg[f"besvart_{f}"] == n]
+        partly += [f for f in fields if 0 < agg[f"besvart_{f}"] < n]
         if answered:
             tables.append({"name": name, "kind": "flags", "rows": answered, "cols": ["ja"],
                            "counts": [[agg[f"flag_{f}"]] for f in answered]})
     # AUDIT/DUDIT categories per service and sex (issue #16), when any were screened.
     tables.extend(screening_tables(queryset, n))
-    return {"n": n, "rule": rule, "tables": tables}
+    out = {"n": n, "rule": rule, "tables": tables}
+    if partly:
+        out[PARTLY] = partly
+    return out
 
 
 def with_missing(results: dict) -> list[dict]:
     """The tables of ``results`` to show, each optional field with all its rows.
 
-    ``compute`` leaves out a field nobody was registered with (its counts
-    would read as zero). Shown, such a row is missing: its counts are None,
-    printed as SSB's «..» (data mangler), never 0 or «-» (issue 15), and its
-    table carries ``"missing": True`` for the footnote saying so.
+    ``compute`` leaves out a flag not registered for everyone and a field
+    nobody was registered with (their counts would read as zero, or as a
+    share of people never asked). Shown, such a row is missing: its counts are
+    None, printed as SSB's «..» (data mangler), never 0 or «-» (issue 15), and
+    its table carries ``"missing": True``, ``"delvis"`` (its missing rows that
+    were registered for some) and ``"uten"`` (in a sum, the units left out)
+    for the footnotes saying so.
     """
     present = {t["name"]: t for t in results["tables"]}
+    partly = set(results.get(PARTLY, ()))
+    left_out = results.get(LEFT_OUT, {})
     tables = []
     for name in TABLE_ORDER:
         t = present.get(name)
         keys = OPTIONAL_ROWS.get(name)
+        extra = {LEFT_OUT: left_out[name]} if left_out.get(name) else {}
         if keys is None or (t is not None and len(t["rows"]) == len(keys)):
             if t is not None:
-                tables.append(t)
+                tables.append({**t, **extra} if extra else t)
             continue
         cols = t["cols"] if t is not None else ["ja" if name in FLAG_TABLES else "antall"]
         kind = t["kind"] if t is not None else ("flags" if name in FLAG_TABLES else "column")
         known = dict(zip(t["rows"], t["counts"], strict=True)) if t is not None else {}
         tables.append({"name": name, "kind": kind, "rows": list(keys), "cols": cols,
                        "counts": [known.get(k, [None] * len(cols)) for k in keys],
-                       "missing": True})
+                       "missing": True, **extra,
+                       "delvis": [k for k in keys if k not in known and k in partly]})
     return tables + [t for t in results["tables"] if t["name"] not in TABLE_ORDER]
 
 
@@ -264,12 +286,17 @@ RATE_SHARE = "rate_per_1000"
 NOT_A_SHARE = {("barn", "antall_barn")}  # a number of children, not persons
 
 
-def sum_results(parts: list[dict]) -> dict:
-    """The cell-by-cell sum of neutral results (a table or row missing in a part is zero).
+def sum_results(parts: list[dict], names: list[str] | None = None) -> dict:
+    """The cell-by-cell sum of neutral results (a row missing in a part is zero).
 
-    A flag (a ``flags`` table's row) missing in a part was not registered there:
-    the sum leaves the flag out rather than count those persons as «nei».
+    A field a part was not registered with is not zero there: a flag (a
+    ``flags`` table's row) missing in any part is left out of the sum rather
+    than count those persons as «nei»; an optional column table (fødested
+    ...) missing in a part sums the others' answers. Either way the sum names
+    the parts it lacks under ``LEFT_OUT`` (``names``: the parts' unit names,
+    in order), for the note under the table.
     """
+    names = list(names) if names is not None else [f"#{i + 1}" for i in range(len(parts))]
     tables: dict = {}
     for part in parts:
         for t in part["tables"]:
@@ -283,11 +310,21 @@ def sum_results(parts: list[dict]) -> dict:
             for r, row in zip(t["rows"], t["counts"], strict=True):
                 for c, value in zip(t["cols"], row, strict=True):
                     entry["cells"][(r, c)] = entry["cells"].get((r, c), 0) + value
-    for entry in tables.values():
-        if entry["name"] in FLAG_TABLES:  # the yes/no variables of a registration
-            entry["rows"] = [r for r in entry["rows"] if all(
-                any(t["name"] == entry["name"] and r in t["rows"] for t in part["tables"])
-                for part in parts)]
+    left_out = {}
+    for name, entry in tables.items():
+        if name not in OPTIONAL_ROWS:
+            continue
+        rows_in = [next((t["rows"] for t in part["tables"] if t["name"] == name), [])
+                   for part in parts]
+        if name in FLAG_TABLES:  # the yes/no variables of a registration
+            dropped = [r for r in entry["rows"] if any(r not in rows for rows in rows_in)]
+            entry["rows"] = [r for r in entry["rows"] if r not in dropped]
+            lacking = [nm for nm, rows in zip(names, rows_in, strict=True)
+                       if any(r not in rows for r in dropped)]
+        else:
+            lacking = [nm for nm, rows in zip(names, rows_in, strict=True) if not rows]
+        if lacking:
+            left_out[name] = lacking
     out = []
     for entry in tables.values():
         cells = entry.pop("cells")
@@ -295,8 +332,11 @@ def sum_results(parts: list[dict]) -> dict:
             continue
         entry["counts"] = [[cells.get((r, c), 0) for c in entry["cols"]] for r in entry["rows"]]
         out.append(entry)
-    return {"n": sum(p["n"] for p in parts), "rule": parts[0].get("rule") if parts else None,
-            "tables": out}
+    total = {"n": sum(p["n"] for p in parts), "rule": parts[0].get("rule") if parts else None,
+             "tables": out}
+    if left_out:
+        total[LEFT_OUT] = left_out
+    return total
 
 
 def _cell(data: dict, name: str, row: str, col: str):

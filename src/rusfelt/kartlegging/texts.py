@@ -92,6 +92,36 @@ ROW_LABELS = {
 #: Under a results table with a field nobody in the round was registered with
 #: (issue 15, item 1); «..» is Statistics Norway's symbol for missing data.
 MISSING_NOTE = _("«..»: ikke registrert for noen i runden. Tallet mangler; det er ikke null.")
+PARTLY_NOTE = _("«..» for %(rows)s: registrert for bare noen av dem som er kartlagt. En andel "
+                "av alle ville telle de andre som «nei», så tallet vises ikke.")
+LEFT_OUT_MISSING_NOTE = _("«..»: ikke registrert for alle i %(units)s, så summen kan ikke "
+                          "regnes ut. Tallet mangler; det er ikke null.")
+LEFT_OUT_NOTE = _("Summen omfatter ikke %(units)s, der feltet ikke er registrert; andelene "
+                  "er av dem som er med.")
+
+
+def missing_notes(table: dict) -> list[str]:
+    """The notes under a results table saying why figures are missing or partial.
+
+    ``table`` comes from ``results.with_missing``: ``missing`` (some rows
+    are «..»), ``delvis`` (of those, the ones registered for only some) and
+    ``uten`` (in a sum, the units whose figures it lacks).
+    """
+    units = table.get("uten") or []
+    joined = ", ".join(units)
+    if units:
+        return [str((LEFT_OUT_MISSING_NOTE if table.get("missing") else LEFT_OUT_NOTE)
+                    % {"units": joined})]
+    if not table.get("missing"):
+        return []
+    partly = table.get("delvis") or []
+    notes = []
+    if len(partly) < sum(1 for row in table["counts"] if None in row):
+        notes.append(str(MISSING_NOTE))
+    if partly:
+        rows = ", ".join(str(ROW_LABELS.get(r, r)) for r in partly)
+        notes.append(str(PARTLY_NOTE % {"rows": rows}))
+    return notes
 
 TABLE_TITLES = {
     "antall": _("Antall kartlagte"),

@@ -258,6 +258,7 @@ def build_problem(sets: list[TableSet], threshold: int = DEFAULT_THRESHOLD,
     problem = Problem(threshold=threshold, shares=list(shares or []))
     shape = _shape(sets)
     by_id = {ts.id: ts for ts in sets}
+    shown = set()  # keys of cells a set has in its own tables
     for ts in sets:
         given = {}
         for t in ts.tables:
@@ -272,6 +273,8 @@ def build_problem(sets: list[TableSet], threshold: int = DEFAULT_THRESHOLD,
                     cell = (name, r, c)
                     key = (ts.id, *cell)
                     present = cell in given
+                    if present:
+                        shown.add(key)
                     problem.values[key] = given.get(cell, 0)
                     problem.weight[key] = max(1, len(ts.members))
                     if not present:  # not in the set's tables: known to be zero
@@ -322,7 +325,10 @@ def build_problem(sets: list[TableSet], threshold: int = DEFAULT_THRESHOLD,
         missing = [m for m in ts.members if m not in by_id]
         if missing:
             raise ValueError(f"Aggregate {ts.id} lacks its members {missing}")
-        for key in [k for k in problem.values if k[0] == ts.id]:
+        # A cell the aggregate does not have is not a zero to solve for: a sum
+        # leaves out a flag some member did not register (results.sum_results),
+        # so no relation ties the members' counts of it together.
+        for key in [k for k in problem.values if k[0] == ts.id and k in shown]:
             eq = {key: 1}
             for m in ts.members:
                 eq[(m, *key[1:])] = -1

@@ -88,8 +88,9 @@ def raw_data(pub: Publisering) -> dict:
     """The unsuppressed counts behind a publication (never shown; for the next pattern)."""
     if pub.runde_id:
         return RundeResultat.objects.get(runde_id=pub.runde_id).data
-    members = Publisering.objects.filter(set_id__in=pub.members)
-    return results_mod.sum_results([raw_data(m) for m in members])
+    members = list(Publisering.objects.filter(set_id__in=pub.members).select_related("unit"))
+    return results_mod.sum_results([raw_data(m) for m in members],
+                                   [m.unit.name for m in members])
 
 
 def _suppressed_cells(published: dict) -> frozenset:
@@ -173,6 +174,10 @@ def _published(raw: dict, set_id: str, suppressed: set, population: int | None,
     data = {"n": n, "rule": raw.get("rule"), "tables": tables, "rate_per_1000": rate,
             "suppressed": True, "metode": METHOD_NAME, "terskel": threshold(),
             "set_id": set_id, "members": list(members)}
+    # Why a figure is missing (names of flags and units, never a count).
+    for key in (results_mod.PARTLY, results_mod.LEFT_OUT):
+        if raw.get(key):
+            data[key] = raw[key]
     data["andeler"] = results_mod.andeler(data)
     return data
 
@@ -276,7 +281,8 @@ def publish(runde: Runde, *, user=None, request=None) -> Publisering:
             raws.append(sibling_raw)
             sets.append(_table_set(pub.set_id, pub.unit, sibling_raw, pub=pub))
         members = [set_id, *sorted(p.set_id for p in siblings)]
-        total = results_mod.sum_results(raws)
+        total = results_mod.sum_results(raws, [runde.unit.name,
+                                               *[p.unit.name for p in siblings]])
         total_id = _next_id(sum_set_id(kommune, runde.year))
         units = [(runde.unit, runde.year), *[(p.unit, p.year) for p in siblings]]
         sets.append(_table_set(total_id, kommune, total, members,
@@ -339,7 +345,7 @@ def publish_sum(unit: OrgUnit, year: int, *, user=None) -> Publisering:
         if pub.members and set(pub.members) <= ids:
             sets.append(_table_set(pub.set_id, pub.unit, raw_data(pub), pub.members, pub=pub))
     members = sorted(ids)
-    total = results_mod.sum_results(raws)
+    total = results_mod.sum_results(raws, [p.unit.name for p in pubs])
     set_id = _next_id(sum_set_id(unit, year))
     sets.append(_table_set(set_id, unit, total, members,
                            earlier=_withdrawn(unit=unit, year=year, kind=Publisering.Kind.SUM)))

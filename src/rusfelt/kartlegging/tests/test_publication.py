@@ -16,7 +16,6 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from rusfelt.core.models import OrgUnit
 from rusfelt.kartlegging import services
 from rusfelt.kartlegging.domain import intruder
 from rusfelt.kartlegging.domain.levels import AREAS
@@ -26,18 +25,6 @@ from rusfelt.kartlegging.models import Publisering, Registrering, Runde, State
 BASE = {"tjeneste": "nav", "kategori": "rus_psykisk", "kjonn": "mann", "alder": 40,
         "levekarsindeks": "gul", "rop": True, "fodested": "norge", "bosituasjon": "alene",
         **{a: "gul" for a in AREAS}}
-
-
-@pytest.fixture
-def testkommune(units):
-    """A kommune with three bydeler (9901, 990101-990103)."""
-    from rusfelt.core import services as core_services
-
-    csv = ("kode,navn,niva,overordnet,gyldig_fra,gyldig_til\n"
-           "9901,Testkommune,kommune,03,,\n"
-           "990101,Nord,bydel,9901,,\n990102,Midt,bydel,9901,,\n990103,Sør,bydel,9901,,\n")
-    core_services.import_units(csv.encode(), "enheter.csv")
-    return {u.code: u for u in OrgUnit.objects.filter(code__startswith="9901")}
 
 
 def make_round(unit, year, people: list[dict], state=State.CLOSED) -> Runde:
@@ -225,7 +212,9 @@ def test_a_share_is_suppressed_with_its_count(testkommune):
 @pytest.mark.django_db
 def test_revisjon_prints_each_suppressed_cell_and_exits_0_when_safe(testkommune, capsys):
     for i, code in enumerate(["990101", "990102", "990103"]):
-        make_round(testkommune[code], 2019, people(25 + 7 * i, overdose=(True, 2 + 5 * i)))
+        # Overdose registered for everyone (a flag registered for some is not shown).
+        make_round(testkommune[code], 2019,
+                   [{"overdose": j < 2 + 5 * i} for j in range(25 + 7 * i)])
     for runde in Runde.objects.filter(unit__parent=testkommune["9901"]).order_by("code"):
         publish(runde)
     call_command("kartlegging", "revisjon", "--enhet", "9901", "--ar", "2019")
