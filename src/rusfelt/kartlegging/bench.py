@@ -1,7 +1,7 @@
 """National-scale benchmark of kartlegging, on ``core.bench``'s harness.
 
     rusfelt bench kartlegging [--registreringer 300000] [--ar 10] [--gjentak 10]
-                              [--kun-publisering] [--json] [--verbose]
+                              [--kun-publisering] [--vekst] [--json] [--verbose]
 
 Runs in a throwaway database created like a test database (``core.bench``:
 a temporary SQLite file, or test_<name> on PostgreSQL), with the national
@@ -20,7 +20,11 @@ Each operation is measured beside its limit in the same run:
   figures for every year (the page's table and trend);
 * publishing a kommune of 15 bydeler with joint suppression and auditing
   it (``revisjon``), beside the unsuppressed computation of the same
-  figures (``--kun-publisering`` runs only this).
+  figures (``--kun-publisering`` runs only this);
+* with ``--vekst``, the national results of the year at 1×, 2× and 4× its
+  registrations (copies of the year's rows under new pseudonyms), each
+  beside the scan at the same size, with the cost ratio to 1× (issue 12,
+  item 3: growth at most linear).
 
 Targets (issue 12): import >= 30 000 rows/s on SQLite and >= 40 000 on
 PostgreSQL; national results <= 1.5 x the scan; the results page <= 8
@@ -40,7 +44,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from rusfelt.core.bench import Bench, load_national_units, run_sql, scratch_database
+from rusfelt.core.bench import Bench, analyze, load_national_units, run_sql, scratch_database
 from rusfelt.core.models import Grant, OrgUnit, Population
 
 from . import results as results_mod
@@ -70,10 +74,13 @@ def add_arguments(parser):
                         help="Målinger per operasjon (standard 10).")
     parser.add_argument("--kun-publisering", action="store_true",
                         help="Bare publisering og revisjon av en kommune med 15 bydeler.")
+    parser.add_argument("--vekst", action="store_true",
+                        help="Mål også nasjonale resultater ved 1×, 2× og 4× årets "
+                             "registreringer.")
 
 
 def run(stdout, registreringer=DEFAULT_TOTAL, ar=DEFAULT_YEARS, gjentak=DEFAULT_REPEAT,
-        kun_publisering=False, json=False, verbose=False, **options):
+        kun_publisering=False, vekst=False, json=False, verbose=False, **options):
     bench = Bench("kartlegging", stdout, json=json, verbose=verbose, repeat=gjentak)
     # DEBUG off as in production: with it, Django keeps the text of every query.
     with scratch_database(bench.log), override_settings(ALLOWED_HOSTS=["*"], DEBUG=False):
@@ -88,6 +95,8 @@ def run(stdout, registreringer=DEFAULT_TOTAL, ar=DEFAULT_YEARS, gjentak=DEFAULT_
             measure_national(bench)
             measure_page(bench)
         measure_publication(bench)
+        if vekst and not kun_publisering:
+            measure_growth(bench)
         result = bench.write()
     return result
 
@@ -232,6 +241,42 @@ def measure_national(bench: Bench) -> None:
         "the limit counts other figures than results.compute"
     bench.measure(f"nasjonale resultater, {YEAR}", lambda: results_mod.compute(qs), sql,
                   params, registreringer=data["n"])
+
+
+def measure_growth(bench: Bench, factors=(1, 2, 4)) -> None:
+    """The national results of ``YEAR`` at each factor of its registrations.
+
+    The year's rows are copied under new pseudonyms (``<pseudonym>~<k>``) by one
+    ``INSERT … SELECT`` per copy, then ANALYZE, so the scan and the project's
+    queries read ``factor`` times the rows of the year.
+    """
+    table = Registrering._meta.db_table
+    columns = [f.column for f in Registrering._meta.concrete_fields if not f.primary_key]
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    copied = ", ".join(connection.ops.quote_name(c) if c != "pseudonym" else "pseudonym || %s"
+                       for c in columns)
+    ids = list(Runde.objects.filter(year=YEAR).values_list("pk", flat=True))
+    marks = ", ".join(["%s"] * len(ids))
+    originals = Registrering.objects.filter(runde__year=YEAR).exclude(pseudonym__contains="~")
+    have = {"copies": 1}
+
+    def grow(factor: int) -> int:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for k in range(have["copies"], factor):
+                cursor.execute(
+                    f"INSERT INTO {table} ({quoted}) SELECT {copied} FROM {table} "
+                    f"WHERE runde_id IN ({marks}) AND pseudonym NOT LIKE %s",
+                    [f"~{k}", *ids, "%~%"])
+        have["copies"] = max(have["copies"], factor)
+        analyze()
+        return Registrering.objects.filter(runde__year=YEAR).count()
+
+    qs = Registrering.objects.filter(runde__year=YEAR)
+    bench.log.write(f"Vekst: {originals.count():,} registreringer i {YEAR} × "
+                    f"{', '.join(map(str, factors))} …".replace(",", " "))
+    bench.growth(factors, grow, [(
+        f"nasjonale resultater, {YEAR}", lambda: results_mod.compute(qs),
+        lambda: limit_sql("u.year = %s", [YEAR]))])
 
 
 def measure_page(bench: Bench) -> None:

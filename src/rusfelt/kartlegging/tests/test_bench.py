@@ -63,3 +63,24 @@ def test_the_limit_of_the_national_results_counts_the_same_figures(filled):
         assert row[:len(counts)] == counts, name
         del row[:len(counts)]
     assert row.pop(0) == results.count(data, "rop", "rop")
+
+
+def test_growth_measures_the_national_results_at_each_factor_of_the_year(filled):
+    bench.measure_import(Bench("kartlegging", io.StringIO(), repeat=1), filled,
+                         10 * len(filled))
+    Runde.objects.update(state="published")
+    year = Registrering.objects.filter(runde__year=bench.YEAR)
+    before = year.count()
+    out = io.StringIO()
+    b = Bench("kartlegging", out, json=True, repeat=1)
+    bench.measure_growth(b)
+    b.write()
+    ops = json.loads(out.getvalue())["operations"]
+    assert [op["data_faktor"] for op in ops] == [1, 2, 4]
+    assert [op["rader"] for op in ops] == [before, 2 * before, 4 * before]
+    assert year.count() == 4 * before
+    # The copies are persons of their own: the results count every one of them.
+    assert results.compute(year)["n"] == 4 * before
+    for op in ops:
+        assert FIELDS | {"kostnad_mot_1x", "grense_mot_1x"} <= set(op)
+    assert ops[0]["kostnad_mot_1x"] == 1.0
