@@ -356,7 +356,7 @@ def alternatives(q: Question) -> list[list[str]]:
     return [alt for group in q.groups for alt in group]
 
 
-def rank_keys(q: Question, docs, found=None) -> list[tuple[int, float] | None]:
+def rank_keys(q: Question, docs, found=None, counts=None) -> list[tuple[int, float] | None]:
     """For each doc: ``rank_key(q, doc, rarity(q, matching))``, or None for a doc that
     matches none of the question's word groups (when it has any).
 
@@ -366,8 +366,13 @@ def rank_keys(q: Question, docs, found=None) -> list[tuple[int, float] | None]:
     given, holds for each doc and each of ``alternatives(q)`` whether its name
     and its texts have every term as a word prefix (what ``_has`` answers), for
     example as the database computed them; the docs' texts are then not read.
+    ``counts``, when given, says how many documents each doc stands for: many
+    services of a search look alike to the rule (the same words found, no
+    intent), so the search ranks each kind once, weighing it by its number.
     """
     docs = list(docs)
+    if counts is None:
+        counts = [1] * len(docs)
     if found is None:
         found = [[(_has(d.name_index, alt), _has(d.search_index, alt))
                   for alt in alternatives(q)] for d in docs]
@@ -379,10 +384,10 @@ def rank_keys(q: Question, docs, found=None) -> list[tuple[int, float] | None]:
             k += len(group)
         matched.append(count)
     keep = [i for i, count in enumerate(matched) if count or not q.groups]
-    n = len(keep)
+    n = sum(counts[i] for i in keep)
     rare = {}
     for a, alternative in enumerate(alternatives(q)):  # as ``rarity``, over the kept docs
-        df = sum(found[i][a][1] for i in keep)
+        df = sum(counts[i] for i in keep if found[i][a][1])
         rare[tuple(alternative)] = 1.0 + math.log((n + 1) / (df + 1))
     keys: list[tuple[int, float] | None] = [None] * len(docs)
     for i in keep:

@@ -154,3 +154,17 @@ def test_rank_keys_from_found_terms_need_no_texts(question, docs):
               for alt in sporsmal.alternatives(q)] for d in docs]
     blank = [replace(d, name_index="", search_index="") for d in docs]
     assert sporsmal.rank_keys(q, blank, found) == sporsmal.rank_keys(q, docs)
+
+
+@settings(max_examples=40, deadline=None)
+@given(question=st.sampled_from(QUESTIONS), docs=docs_strategy)
+def test_rank_keys_of_alike_docs_counted_once_are_the_same(question, docs):
+    """The search ranks each kind of document once with its number (issue 12)."""
+    from dataclasses import astuple
+
+    q = parse(question)
+    kinds = {astuple(d): d for d in docs}
+    counts = [sum(astuple(d) == kind for d in docs) for kind in kinds]
+    keys = sporsmal.rank_keys(q, list(kinds.values()), counts=counts)
+    by_kind = dict(zip(kinds, keys, strict=True))
+    assert [by_kind[astuple(d)] for d in docs] == sporsmal.rank_keys(q, docs)
