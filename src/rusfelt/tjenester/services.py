@@ -5,12 +5,15 @@ The public search is not scoped: published services are public. Changes go
 through ``save_tjeneste`` / ``mark_verified``, which audit every write.
 """
 
+import functools
+import operator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
-from django.db.models import F, Q, Value
-from django.db.models.functions import StrIndex
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, transaction
+from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models.functions import Cast, StrIndex
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
@@ -22,7 +25,7 @@ from rusfelt.core.models import AuditAction, Niva, OrgUnit
 
 from .domain import apningstider, kvalitet, sporsmal
 from .domain.helligdager import is_public_holiday
-from .fields import contains_value
+from .fields import as_list, contains_value
 from .models import (
     PARORENDE_GROUPS,
     Apningstid,
@@ -191,30 +194,83 @@ def search(filters: Filters, at: datetime | None = None) -> Result:
     night_ids = night_open_ids(qs) if question.overnight else set()
     if only_open:
         qs = qs.filter(pk__in=open_ids)  # read only the open ones' rows
-    # Where each term stands in the name and the texts, asked of the database
-    # rather than reading every candidate's texts (issue 12): " term" is in the
-    # index (" word word ") exactly when a word starts with the term.
+    return Result(_ranked(qs, question, open_ids, night_ids, ranks), question)
+
+
+#: Alternatives per bit mask column (the masks are 64-bit integers in SQL).
+MASK_BITS = 60
+
+
+def _ranked(qs, question, open_ids, night_ids, ranks) -> list[int]:
+    """Ids of ``qs`` in the order of ``domain.sporsmal.rank_keys``.
+
+    The database says where each term stands (" term" is in the index
+    " word word " exactly when a word starts with the term) as one bit per
+    alternative in a name mask and a text mask, so a row is a few integers
+    rather than a list of flags built in Python. Rows alike to the rule (the
+    same masks, and the same of what the question's intents look at) are
+    ranked once, weighed by their number (``counts``): a search with
+    thousands of candidates has a handful of kinds (issue 12).
+    """
     alternatives = sporsmal.alternatives(question)
     terms = sorted({t for alt in alternatives for t in alt})
+    slot = {t: i for i, t in enumerate(terms)}
     positions = {}
     for i, term in enumerate(terms):
         positions[f"n{i}"] = StrIndex("name_index", Value(f" {term}"))
         positions[f"t{i}"] = StrIndex("search_index", Value(f" {term}"))
-    slot = {t: i for i, t in enumerate(terms)}
-    rows, found = [], []
-    for pk, name, category, groups, low, high, *where in qs.annotate(**positions).values_list(
-            "pk", "name", "category", "target_groups", "age_min", "age_max", *positions):
-        doc = sporsmal.Doc("", "", category, tuple(groups), low, high,
-                           open_now=pk in open_ids, open_at_night=pk in night_ids)
-        rows.append((pk, name, doc))
-        found.append([(all(where[2 * slot[t]] for t in alt),
-                       all(where[2 * slot[t] + 1] for t in alt)) for alt in alternatives])
+    masks = {}
+    for c in range(0, len(alternatives), MASK_BITS):
+        chunk = list(enumerate(alternatives[c:c + MASK_BITS]))
+        for side in "nt":
+            masks[f"{side}m{c}"] = functools.reduce(operator.add, [
+                Case(When(Q(**{f"{side}{slot[t]}__gt": 0 for t in alt}), then=Value(1 << bit)),
+                     default=Value(0)) for bit, alt in chunk])
+    # What the intents look at (``sporsmal._with_intents``); the rest is left out
+    # of a row's kind so that alike rows share one.
+    q = question
+    categories = {"akutt"} if q.urgent else set()
+    categories |= {"parorende"} if q.relatives else set()
+    needs_groups = q.relatives or q.young
+    needs_ages = q.young or q.age is not None
+    kinds: dict[tuple, int] = {}
+    rows = []
+    query = qs.annotate(**positions).annotate(**masks).values_list(
+        "pk", "name", "category", Cast("target_groups", CharField()),  # the stored ",a,b,"
+        "age_min", "age_max", *masks).query
+    # The plain rows, without Django's converter calls per value: every column
+    # here is an integer or a text as the database gives it.
+    try:
+        sql, params = query.sql_with_params()
+    except EmptyResultSet:  # nothing can match (say "open now" and none is)
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        result = cursor.fetchall()
+    for pk, name, category, groups, low, high, *bits in result:
+        kind = (*bits, category if category in categories else "",
+                groups if needs_groups else "", *((low, high) if needs_ages else ()),
+                q.urgent and pk in open_ids, q.overnight and pk in night_ids)
+        rows.append((pk, name, kinds.setdefault(kind, len(kinds))))
+    docs, found = [], []
+    for kind in kinds:
+        n_masks, t_masks = kind[0:len(masks):2], kind[1:len(masks):2]
+        category, groups = kind[len(masks)], kind[len(masks) + 1]
+        low, high = kind[len(masks) + 2:len(masks) + 4] if needs_ages else (None, None)
+        docs.append(sporsmal.Doc("", "", category, tuple(as_list(groups)), low, high,
+                                 open_now=kind[-2], open_at_night=kind[-1]))
+        found.append([(bool(n_masks[a // MASK_BITS] >> (a % MASK_BITS) & 1),
+                       bool(t_masks[a // MASK_BITS] >> (a % MASK_BITS) & 1))
+                      for a in range(len(alternatives))])
+    counts = [0] * len(kinds)
+    for _pk, _name, k in rows:
+        counts[k] += 1
     # None: the database's prefix match was wider than the rule.
-    keys = sporsmal.rank_keys(question, [doc for _pk, _name, doc in rows], found)
-    docs = [(*key, -ranks.get(pk, 0.0), name, pk)
-            for (pk, name, _doc), key in zip(rows, keys, strict=True) if key is not None]
-    docs.sort()
-    return Result([d[-1] for d in docs], question)
+    keys = sporsmal.rank_keys(question, docs, found, counts)
+    ordered = [(*keys[k], -ranks.get(pk, 0.0), name, pk)
+               for pk, name, k in rows if keys[k] is not None]
+    ordered.sort()
+    return [row[-1] for row in ordered]
 
 
 def search_ids(filters: Filters, at: datetime | None = None):
