@@ -325,3 +325,22 @@ class Publisering(models.Model):
 
     def __str__(self):
         return self.set_id
+
+
+class Diagram(models.Model):
+    """A chart of published figures, rendered once (SVG data URI), found by its content.
+
+    Rendering a chart (altair, then vl-convert) takes from a tenth of a second
+    to over a second; publishing a round renders its page's charts here, so the
+    first view after a publication reads them instead (issue 12). The key is a
+    digest of the chart's kind and every value it shows: new figures give a new
+    key, so a stored chart is never out of date and is never changed.
+    """
+
+    key = models.CharField(max_length=100, primary_key=True,
+                           db_comment="Chart kind and version, then SHA-256 of its values")
+    uri = models.TextField(db_comment="data:image/svg+xml;base64,... of aggregated figures")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.key

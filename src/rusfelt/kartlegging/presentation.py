@@ -14,6 +14,9 @@ from decimal import Decimal
 import altair as alt
 from django.core.cache import cache
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from rusfelt.core.charts import broken_lines, svg_data_uri
@@ -27,7 +30,7 @@ from . import results as results_mod
 from . import services
 from .domain.shares import share
 from .domain.suppression import SUPPRESSED
-from .models import Publisering, Runde, State
+from .models import Diagram, Publisering, Runde, State
 from .texts import ROW_LABELS, TABLE_TITLES, missing_notes
 from .trends import series_for
 
@@ -260,24 +263,44 @@ def _chart_values(rows, keys, label_key):
     return values
 
 
-def _cached_svg(kind: str, values: list, build) -> str:
-    """The data URI of chart ``kind`` of ``values``, cached by the values themselves.
-
-    A chart is a pure function of its kind and its few dozen values, so the key
-    is a hash of those: the chart (altair, then vl-convert) is built only when
-    the figures changed, e.g. after a publication, not to compute the key.
-    """
-    key = f"kartlegging:chart:{kind}:" + hashlib.sha256(
+def _chart_key(kind: str, values) -> str:
+    """The stored chart's key: its kind (with a layout version) and a digest of its values."""
+    return f"{kind}:" + hashlib.sha256(
         json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
-    uri = cache.get(key)
-    if uri is None:
-        uri = svg_data_uri(build())
-        cache.set(key, uri, 3600)
-    return uri
+
+
+def charts(*specs) -> list[str | None]:
+    """The data URIs of the charts ``specs`` (``(key, build)`` or None), in one query.
+
+    A chart is a pure function of its kind and its few dozen values, so its
+    key is a digest of those: it is built (altair, then vl-convert) only when
+    the figures changed, and then stored (``Diagram``), where publishing a
+    round puts its page's charts (``prerender``), so no view has to build them.
+    """
+    keys = [spec[0] for spec in specs if spec is not None]
+    stored = dict(Diagram.objects.filter(key__in=keys).values_list("key", "uri")) if keys else {}
+    new = []
+    for spec in specs:
+        if spec is not None and spec[0] not in stored:
+            stored[spec[0]] = svg_data_uri(spec[1]())
+            new.append(Diagram(key=spec[0], uri=stored[spec[0]]))
+    if new:  # another process may have stored the same chart meanwhile: the same bytes
+        Diagram.objects.bulk_create(new, ignore_conflicts=True)
+    return [stored[spec[0]] if spec is not None else None for spec in specs]
+
+
+def _rendered(spec) -> str | None:
+    """The chart of ``spec`` rendered now, not stored (pages use ``charts``)."""
+    return svg_data_uri(spec[1]()) if spec is not None else None
 
 
 def trend_chart(rows):
     """Key shares per year; lines stop at gaps and breaks, which a dashed rule marks."""
+    return _rendered(trend_chart_spec(rows))
+
+
+def trend_chart_spec(rows):
+    """``(key, build)`` of ``trend_chart(rows)``, or None when there is no chart."""
     present = [r for r in rows if not r.get("missing")]
     values = _chart_values(present, ["indeks_rod_blalys", "bolig_rod", "rus_gronn", "psyk_gronn"],
                            "year")
@@ -296,10 +319,16 @@ def trend_chart(rows):
         return broken_lines(values, series, x="year", y="andel", color="mål", x_title="År",
                             y_title="Andel (%)", color_title="Mål", scale=(names, colours))
 
-    return _cached_svg("trend-brudd-v2", [values, shape], build)  # v2: the levels' colours
+    return _chart_key("trend-brudd-v2", [values, shape]), build  # v2: the levels' colours
 
 
 def comparison_chart(rows):
+    """The share with levekårsindeks rød or blålys per unit, as bars."""
+    return _rendered(comparison_chart_spec(rows))
+
+
+def comparison_chart_spec(rows):
+    """``(key, build)`` of ``comparison_chart(rows)``, or None when there is no chart."""
     values = [{"enhet": r["label"], "andel": float(r["indeks_rod_blalys"]),
                "nivå": r["level"]}
               for r in rows if r["indeks_rod_blalys"] not in (None, SUPPRESSED)]
@@ -317,4 +346,54 @@ def comparison_chart(rows):
                             scale=alt.Scale(domain=level_names, range=level_colours)),
         ).properties(width=480, height=alt.Step(18))
 
-    return _cached_svg("comparison-v2", values, build)  # v2: greys, no judgement colours
+    return _chart_key("comparison-v2", values), build  # v2: greys, no judgement colours
+
+
+#: Bump when ``_results_body.html`` or what it shows changes: cached bodies of the
+#: old layout are then never read again.
+RESULTS_BODY_VERSION = "v1"
+RESULTS_BODY_SECONDS = 24 * 60 * 60
+
+
+def results_body(runde: Runde) -> str:
+    """The results page's content (the unit's own figures), rendered once per figures.
+
+    The figures, the trend and the comparison are read every time (a fixed
+    number of queries); the HTML of the same figures is cached under a digest
+    of everything it shows, so new figures (a publication, a registration in
+    an open round, a reopening) give a new key and never a stale page, and
+    the tables are formatted once per figures, not per view (issue 12).
+    """
+    data, trend_rows = results_and_trend(runde)
+    comparison_rows = comparison(runde)
+    footnote = services.footnote()
+    rate = fmt_rate(data.get("rate_per_1000"))
+    shown = [RESULTS_BODY_VERSION, get_language(), runde.code, runde.unit.name, runde.year,
+             runde.state, runde.levekarsindeks_regel, data, comparison_rows, trend_rows,
+             footnote, rate]
+    key = "kartlegging:resultatside:" + hashlib.sha256(
+        json.dumps(shown, sort_keys=True, default=str).encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        comparison_uri, trend_uri = charts(comparison_chart_spec(comparison_rows),
+                                           trend_chart_spec(trend_rows))
+        body = render_to_string("kartlegging/_results_body.html", {
+            "runde": runde, "data": data, "tables": display_tables(data),
+            "comparison": comparison_rows, "comparison_chart": comparison_uri,
+            "trend": trend_rows, "trend_chart": trend_uri,
+            "trend_notes": trend_notes(trend_rows), "published": False,
+            "rate": rate, "footnote": footnote,
+        })
+        cache.set(key, body, RESULTS_BODY_SECONDS)
+    return mark_safe(body)  # noqa: S308 -- rendered by our template, autoescaped
+
+
+def prerender(runde: Runde) -> None:
+    """Render and store the charts of ``runde``'s results page (after publishing).
+
+    The trend of every published round of the unit and the comparison of its
+    published sibling bydeler show the same figures, so their pages find
+    these charts too.
+    """
+    _data, trend_rows = results_and_trend(runde)
+    charts(comparison_chart_spec(comparison(runde)), trend_chart_spec(trend_rows))

@@ -63,7 +63,14 @@ from .results import (
     results_for_rounds,
 )
 from .retention import apply_retention
-from .rounds import CODE_RE, TRANSITIONS, change_state, create_round, parse_round_code
+from .rounds import (
+    CODE_RE,
+    TRANSITIONS,
+    change_state,
+    create_round,
+    parse_round_code,
+    prerender_charts,
+)
 from .stored import compute_results, results_for, store_result
 
 __all__ = [
@@ -73,7 +80,8 @@ __all__ = [
     "area_results_raw", "change_state", "check_open_for", "clean_row", "compute_results",
     "create_round", "delete_registration", "derived", "existing_holder",
     "export_records_csv", "find_person", "import_registrations", "indicator_values",
-    "key_figures", "notify_indikatorer", "parse_round_code", "pseudonym_for", "pseudonym_key",
+    "key_figures", "notify_indikatorer", "parse_round_code", "prerender_charts",
+    "pseudonym_for", "pseudonym_key",
     "published_results", "published_results_for_rounds", "register",
     "results_for_rounds", "results_csv", "results_for", "results_for_export",
     "store_result",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -112,6 +113,9 @@ def change_state(runde: Runde, new_state: str, *, user=None, reason: str = "",
         runde.published_at = timezone.now()
         runde.save(update_fields=["published_at"])
         publish(runde, user=user, request=request)  # joint suppression + intruder
+        # The results page's charts, once the figures are committed: its first view
+        # reads them (issue 12). A failure here loses no publication.
+        transaction.on_commit(partial(prerender_charts, runde), robust=True)
     elif old == State.PUBLISHED:
         runde.published_at = None
         runde.save(update_fields=["published_at"])
@@ -122,3 +126,11 @@ def change_state(runde: Runde, new_state: str, *, user=None, reason: str = "",
     audit.record(AuditAction.UPDATE, request=request, user=user, obj=runde,
                  username="" if user else "kommandolinje", detail=detail)
     return runde
+
+
+def prerender_charts(runde: Runde) -> None:
+    """Render the charts of ``runde``'s results page (``presentation.prerender``)."""
+    # Imported here: presentation reads the results through this package.
+    from ..presentation import prerender
+
+    prerender(runde)

@@ -20,15 +20,8 @@ from . import ANY_ROLE, load_round
 def results(request, code):
     """The owning unit's planners: full counts, comparisons and trends."""
     runde = load_round(request, code, [Role.PLANLEGGER])
-    data, trend = presentation.results_and_trend(runde)
-    comparison = presentation.comparison(runde)
     return render(request, "kartlegging/results.html", {
-        "runde": runde, "data": data, "tables": presentation.display_tables(data),
-        "comparison": comparison, "comparison_chart": presentation.comparison_chart(comparison),
-        "trend": trend, "trend_chart": presentation.trend_chart(trend),
-        "trend_notes": presentation.trend_notes(trend), "published": False,
-        "rate": presentation.fmt_rate(data.get("rate_per_1000")),
-        "footnote": services.footnote(),
+        "runde": runde, "body": presentation.results_body(runde),
     })
 
 
