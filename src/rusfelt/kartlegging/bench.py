@@ -1,7 +1,8 @@
 """National-scale benchmark of kartlegging, on ``core.bench``'s harness.
 
     rusfelt bench kartlegging [--registreringer 300000] [--ar 10] [--gjentak 10]
-                              [--kun-publisering] [--vekst] [--json] [--verbose]
+                              [--kun-import | --kun-publisering] [--vekst] [--json]
+                              [--verbose]
 
 Runs in a throwaway database created like a test database (``core.bench``:
 a temporary SQLite file, or test_<name> on PostgreSQL), with the national
@@ -25,6 +26,8 @@ Each operation is measured beside its limit in the same run:
   registrations (copies of the year's rows under new pseudonyms), each
   beside the scan at the same size, with the cost ratio to 1× (issue 12,
   item 3: growth at most linear).
+
+``--kun-import`` runs only the import beside its limit.
 
 Targets (issue 12): import >= 30 000 rows/s on SQLite and >= 40 000 on
 PostgreSQL; national results <= 1.5 x the scan; the results page <= 8
@@ -74,13 +77,16 @@ def add_arguments(parser):
                         help="Målinger per operasjon (standard 10).")
     parser.add_argument("--kun-publisering", action="store_true",
                         help="Bare publisering og revisjon av en kommune med 15 bydeler.")
+    parser.add_argument("--kun-import", action="store_true",
+                        help="Bare importen (med grensen), uten resultater og publisering.")
     parser.add_argument("--vekst", action="store_true",
                         help="Mål også nasjonale resultater ved 1×, 2× og 4× årets "
                              "registreringer.")
 
 
 def run(stdout, registreringer=DEFAULT_TOTAL, ar=DEFAULT_YEARS, gjentak=DEFAULT_REPEAT,
-        kun_publisering=False, vekst=False, json=False, verbose=False, **options):
+        kun_publisering=False, kun_import=False, vekst=False, json=False, verbose=False,
+        **options):
     bench = Bench("kartlegging", stdout, json=json, verbose=verbose, repeat=gjentak)
     # DEBUG off as in production: with it, Django keeps the text of every query.
     with scratch_database(bench.log), override_settings(ALLOWED_HOSTS=["*"], DEBUG=False):
@@ -91,11 +97,13 @@ def run(stdout, registreringer=DEFAULT_TOTAL, ar=DEFAULT_YEARS, gjentak=DEFAULT_
             bench.log.write(f"Importerer {registreringer:,} registreringer i {len(rounds):,} "
                             f"runder …".replace(",", " "))
             bench.scale["registreringer"] = measure_import(bench, rounds, registreringer)
-            publish_all()
-            measure_national(bench)
-            measure_page(bench)
-        measure_publication(bench)
-        if vekst and not kun_publisering:
+            if not kun_import:
+                publish_all()
+                measure_national(bench)
+                measure_page(bench)
+        if not kun_import:
+            measure_publication(bench)
+        if vekst and not (kun_publisering or kun_import):
             measure_growth(bench)
         result = bench.write()
     return result
