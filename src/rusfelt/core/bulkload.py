@@ -9,9 +9,11 @@ module plain tuples:
 * PostgreSQL: ``COPY … FROM STDIN`` through psycopg 3's ``cursor.copy()``
   (https://www.psycopg.org/psycopg3/docs/basic/copy.html), the bulk path the
   PostgreSQL manual recommends for loading ("Populating a Database", 14.4.2);
-* SQLite: multi-row ``INSERT`` statements as large as the connection allows
-  (``SQLITE_LIMIT_VARIABLE_NUMBER``, 32 766 by default since SQLite 3.32,
-  read from the connection rather than assumed).
+* SQLite: one single-row ``INSERT`` run for every row by ``executemany``, so
+  SQLite compiles it once. Statements of as many rows as the connection's
+  variable limit allows were tried first: each was compiled anew, after Django
+  had rewritten its thousands of ``%s`` (in a profile of issue 12's benchmark
+  the rewriting alone was 43 % of the insert's time).
 
 Values that are the same on every row (the round, the time, the user) are
 given once as ``constants`` and prepared by their field as Django would; the
@@ -28,24 +30,15 @@ two years of registrations it chose a full scan for one year's results.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 
-from django.db import connection, models
+from django.db import OperationalError, connection, models
 
-#: Rows per SQLite statement at most (memory of one statement's parameters).
-MAX_ROWS_PER_STATEMENT = 5_000
 #: ANALYZE when a load adds at least this share of the table's rows.
 ANALYZE_GROWTH = 0.10
 #: Rows SQLite's ANALYZE samples per index (``PRAGMA analysis_limit``), as
 #: SQLite's documentation recommends for ``PRAGMA optimize``: bounded cost.
 SQLITE_ANALYSIS_LIMIT = 1_000
-
-
-def sqlite_max_variables() -> int:
-    """The connection's limit on ``?`` parameters in one statement."""
-    connection.ensure_connection()
-    return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
 
 
 def _columns(model, fields: Sequence[str], constants: dict) -> tuple[list, list]:
@@ -95,23 +88,15 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[tuple],
         return count
     if connection.vendor != "sqlite":  # pragma: no cover - only the two engines are supported
         raise NotImplementedError(connection.vendor)
-    per_statement = max(1, min(MAX_ROWS_PER_STATEMENT, sqlite_max_variables() // len(columns)))
+    # One single-row INSERT prepared once and run for every row (executemany):
+    # SQLite compiles a statement of 800 rows' placeholders anew each time and
+    # Django rewrites its 32 000 ``%s`` into ``?`` first, which cost more than
+    # the rows' own binding (measured in issue 12's benchmark).
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    head = f"INSERT INTO {table} ({column_list}) VALUES "
-    full_sql = head + ", ".join([one] * per_statement)
-    batch: list = []
+    params = [row + tail for row in rows]
     with connection.cursor() as cursor:
-        for row in rows:
-            batch.extend(row)
-            batch.extend(tail)
-            count += 1
-            if count % per_statement == 0:
-                cursor.execute(full_sql, batch)
-                batch = []
-        left = count % per_statement
-        if left:
-            cursor.execute(head + ", ".join([one] * left), batch)
-    return count
+        cursor.executemany(f"INSERT INTO {table} ({column_list}) VALUES {one}", params)
+    return len(params)
 
 
 def table_rows_estimate(model) -> int | None:
@@ -122,10 +107,12 @@ def table_rows_estimate(model) -> int | None:
             cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
             row = cursor.fetchone()
             return None if row is None or row[0] < 0 else int(row[0])
-        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
-        if cursor.fetchone() is None:
+        # One statement: SQLite has no sqlite_stat1 before its first ANALYZE, and a
+        # failed statement leaves SQLite's transaction as it was.
+        try:
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+        except OperationalError:
             return None
-        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
         row = cursor.fetchone()
         return None if row is None else int(row[0].split()[0])
 

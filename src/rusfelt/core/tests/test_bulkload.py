@@ -1,4 +1,4 @@
-"""core.bulkload: COPY on PostgreSQL, full-size statements on SQLite, ANALYZE after loads."""
+"""core.bulkload: COPY on PostgreSQL, one prepared statement on SQLite, ANALYZE after loads."""
 
 import pytest
 from django.db import connection, transaction
@@ -31,18 +31,19 @@ def test_rows_constants_and_defaults_arrive_as_the_orm_reads_them(unit):
     assert stored == [(unit.pk, *row, False) for row in _rows(7)]
 
 
-def test_sqlite_writes_as_few_statements_as_its_variable_limit_allows(unit, monkeypatch):
+def test_sqlite_prepares_one_insert_and_runs_it_for_every_row(unit):
+    """One single-row statement run by ``executemany``, however many rows: SQLite
+    compiles it once. A statement of thousands of rows was compiled anew for each
+    batch, after Django had rewritten its placeholders (issue 12)."""
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL loads with COPY")
-    limit = bulkload.sqlite_max_variables()
-    # 999 is Django's assumption (21 rows of a registration); modern builds allow 32 766.
-    assert limit >= 32_766
-    monkeypatch.setattr(bulkload, "MAX_ROWS_PER_STATEMENT", 3)
+    rows = [(2000 + i % 100, "mann", i // 100, None, i) for i in range(5_001)]
     with CaptureQueriesContext(connection) as queries, transaction.atomic():
-        bulkload.insert_rows(Population, FIELDS, _rows(10), constants={"unit": unit})
-    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "core_population"')]
-    assert len(inserts) == 4  # 3 + 3 + 3 + 1
-    assert Population.objects.count() == 10
+        assert bulkload.insert_rows(Population, FIELDS, rows, constants={"unit": unit}) == 5_001
+    inserts = [q["sql"] for q in queries if 'INSERT INTO "core_population"' in q["sql"]]
+    assert len(inserts) == 1
+    assert inserts[0].startswith("5001 times: ")  # Django's record of an executemany
+    assert Population.objects.count() == 5_001
 
 
 def test_a_column_without_value_or_default_is_refused(unit):
