@@ -28,6 +28,26 @@ def pseudonym_with_key(number: str, key: bytes, version: str = KEY_VERSION) -> s
     return f"{version}:{hmac.digest(key, number.encode(), 'sha256').hex()}"
 
 
+class RoundHasher:
+    """``pseudonym()`` for many numbers of one round, for imports.
+
+    The round's keyed HMAC (SHA-256 already fed the key's inner and outer
+    pads) is built once; each number costs a copy of it and one update
+    (``hmac.HMAC.copy``), not a new key schedule.
+    """
+
+    __slots__ = ("_keyed", "_prefix")
+
+    def __init__(self, round_code: str, secret: str, version: str = KEY_VERSION):
+        self._keyed = hmac.new(round_key(round_code, secret), digestmod="sha256")
+        self._prefix = f"{version}:"
+
+    def __call__(self, number: str) -> str:
+        h = self._keyed.copy()
+        h.update(number.encode())
+        return self._prefix + h.hexdigest()
+
+
 def pseudonym(number: str, round_code: str, secret: str, version: str = KEY_VERSION) -> str:
     """``k1:<64 hex>`` for the compact ``number`` in round ``round_code``."""
     return pseudonym_with_key(number, round_key(round_code, secret), version)

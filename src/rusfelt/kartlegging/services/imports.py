@@ -17,7 +17,7 @@ from rusfelt.core.domain.tabular import (
     read_table,
     require_columns,
 )
-from rusfelt.core.locking import Busy, lock_rows
+from rusfelt.core.locking import Busy, lock_row
 from rusfelt.core.models import AuditAction
 from rusfelt.core.uploads import limits
 from rusfelt.screening import mapping as screening
@@ -38,7 +38,7 @@ from ..domain.levels import (
     parse_yes_no,
 )
 from ..domain.person import InvalidNumber, compact, person_from_number
-from ..domain.pseudonym import pseudonym_with_key, round_key
+from ..domain.pseudonym import RoundHasher
 from ..models import Registrering, Runde, State
 from .errors import KartleggingError
 from .registrations import derived, pseudonym_key
@@ -112,6 +112,18 @@ class RowCleaner:
         self.rule = runde.levekarsindeks_regel
         # Without any screening column the screening check finds nothing on any row.
         self.screening = header is None or any(c in header for c in screening.COLUMNS)
+        # The optional columns after the levels, in the order of INSERT_FIELDS and of
+        # the errors. A column the file does not have is blank on every row: its value
+        # is parsed once here, and a row reads only the columns the file has.
+        optional = [*self.flags, *self.choices, *self.multis,
+                    ("antall_barn", self.antall_barn), ("informert", self.informert)]
+        self.rest_template = []
+        self.rest_read = []  # (slot, column, parsed) of the columns read on every row
+        for slot, (column, parsed) in enumerate(optional):
+            ok, blank = parsed[""]
+            self.rest_template.append(blank if ok else None)
+            if header is None or column in header or not ok:
+                self.rest_read.append((slot, column, parsed))
 
     def derived(self, levels: tuple) -> tuple:
         return _derived_for(self.rule, levels)
@@ -148,19 +160,12 @@ class RowCleaner:
             if not ok:
                 errors.append(RowError(line, area, level))
             levels.append(level)
-        rest = []
-        for group in (self.flags, self.choices, self.multis):
-            for column, parsed in group:
-                ok, item = parsed[get(column) or ""]
-                if not ok:
-                    errors.append(RowError(line, column, item))
-                rest.append(item)
-        ok, antall_barn = self.antall_barn[get("antall_barn") or ""]
-        if not ok:
-            errors.append(RowError(line, "antall_barn", antall_barn))
-        ok, informert = self.informert[get("informert") or ""]
-        if not ok:
-            errors.append(RowError(line, "informert", informert))
+        rest = self.rest_template.copy()
+        for slot, column, parsed in self.rest_read:
+            ok, item = parsed[get(column) or ""]
+            if not ok:
+                errors.append(RowError(line, column, item))
+            rest[slot] = item
         grunn = (get("ikke_informert_grunn") or "")[:300]
         row_screening = (screening.clean_import_row(row, person.sex if person else None, errors)
                          if self.screening else [])
@@ -169,7 +174,7 @@ class RowCleaner:
         levels = tuple(levels)
         return (value, person,
                 (person.age, person.sex, tjeneste, kategori, *levels, *self.derived(levels),
-                 *rest, antall_barn, informert, grunn),
+                 *rest, grunn),
                 row_screening)
 
 
@@ -215,7 +220,7 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
     rows_out = []  # (pseudonym, values...) in the order of INSERT_FIELDS
     screenings = []  # (pseudonym, sex, screening results) of rows that have any
     seen: dict[str, int] = {}
-    key = round_key(runde.code, pseudonym_key())
+    hasher = RoundHasher(runde.code, pseudonym_key())
     cleaner = RowCleaner(runde, header)
     for i, row in enumerate(rows, start=1):
         if progress and i % 1000 == 0:
@@ -224,7 +229,7 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
         if cleaned is None:
             continue
         value, person, values, row_screening = cleaned
-        pseudo = pseudonym_with_key(value, key)
+        pseudo = hasher(value)
         if pseudo in seen:
             errors.append(RowError(row.line, "fodselsnummer",
                                    f"samme person som på linje {seen[pseudo]}"))
@@ -241,11 +246,11 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
         raise InvalidRows([RowError(2, "", "filen har ingen registreringer")])
     with transaction.atomic():
         try:
-            [current] = lock_rows(Runde.objects.filter(pk=runde.pk), "state")
+            state = lock_row(Runde, runde.pk, "state")
         except Busy:
             raise KartleggingError(
                 "Runden er opptatt med en annen import. Prøv igjen om litt.") from None
-        if current.state != State.OPEN:
+        if state != State.OPEN:
             raise KartleggingError("Runden er ikke åpen for registrering (den ble lukket "
                                    "mens filen ble kontrollert). Ingenting er lagret.")
         existing = set(Registrering.objects.filter(runde=runde)
@@ -258,11 +263,12 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
         if dry_run:
             return len(rows_out)
         now = timezone.now()
+        # No savepoint of its own: an IntegrityError leaves this block and rolls back
+        # the whole import, which is what all or nothing asks.
         try:
-            with transaction.atomic():
-                bulkload.insert_rows(Registrering, INSERT_FIELDS, rows_out, constants={
-                    "runde": runde, "levekarsindeks_regel": cleaner.rule,
-                    "created_by": user, "created_at": now, "updated_at": now})
+            bulkload.insert_rows(Registrering, INSERT_FIELDS, rows_out, constants={
+                "runde": runde, "levekarsindeks_regel": cleaner.rule,
+                "created_by": user, "created_at": now, "updated_at": now})
         except IntegrityError:  # a registration of one of them committed meanwhile
             raise KartleggingError(
                 "Noen av personene ble registrert i runden mens filen ble lest inn. "

@@ -13,7 +13,7 @@ from rusfelt.kartlegging.domain.classification import counts_as_rus_rop, is_rop
 from rusfelt.kartlegging.domain.levekarsindeks import RULE_V1, levekarsindeks
 from rusfelt.kartlegging.domain.levels import Level, parse_level
 from rusfelt.kartlegging.domain.person import InvalidNumber, person_from_number
-from rusfelt.kartlegging.domain.pseudonym import pseudonym
+from rusfelt.kartlegging.domain.pseudonym import RoundHasher, pseudonym
 from rusfelt.kartlegging.domain.shares import age_band, share
 
 G, Y, R = Level.GRONN, Level.GUL, Level.ROD
@@ -35,6 +35,19 @@ def test_pseudonym_is_versioned_hmac_and_differs_per_round():
     assert a == pseudonym(FNR_WOMAN, "030104-2019", "secret")
     assert a != pseudonym(FNR_WOMAN, "030104-2019", "other secret")
     assert FNR_WOMAN not in a
+
+
+def test_the_import_hasher_is_hmac_sha256_keyed_per_round():
+    """The keyed HMAC copied per number gives what the standard library gives for
+    the round's key (itself HMAC(secret, "rusfelt.kartlegging:" + round code))."""
+    import hashlib
+    import hmac
+
+    key = hmac.new(b"secret", b"rusfelt.kartlegging:030104-2019", hashlib.sha256).digest()
+    hasher = RoundHasher("030104-2019", "secret")
+    for number in (FNR_WOMAN, "01017000027"):
+        expected = hmac.new(key, number.encode(), hashlib.sha256).hexdigest()
+        assert hasher(number) == f"k1:{expected}" == pseudonym(number, "030104-2019", "secret")
 
 
 def test_pseudonym_refuses_an_empty_key():
