@@ -33,4 +33,6 @@ def status_chart_spec(over_periods) -> dict:
         )
         .properties(width=420, height=220, title="Status ved utgangen av hvert år")
     )
-    return chart.to_dict()
+    # Not validated against the Vega-Lite schema on every call (a tenth of a second
+    # of the report's time, issue 12): the layout is fixed, and the tests render it.
+    return chart.to_dict(validate=False)

@@ -53,8 +53,10 @@ def _share_of(part: int, total: int) -> d.Cell:
 
 def build(plan: Plan, year: int) -> d.Document:
     """The report of ``plan`` for the period ``year`` (status at the end of the year)."""
-    counts = status_counts(plan, year)
-    before = status_counts(plan, year - 1)  # the same as at the end of ``since``
+    periods = dict(status_over_periods(plan))  # every reported year in one query
+    counts = periods.get(year) or status_counts(plan, year)
+    # The same as at the end of ``since``.
+    before = periods.get(year - 1) or status_counts(plan, year - 1)
     since = previous_reported_year(plan, year)
     total = sum(counts.values())
     measures = list(
@@ -79,7 +81,7 @@ def build(plan: Plan, year: int) -> d.Document:
                 notes=status_notes),
     ], key="status"))
 
-    over_periods = [(y, c) for y, c in status_over_periods(plan) if y <= year]
+    over_periods = [(y, c) for y, c in periods.items() if y <= year]
     if over_periods:
         gaps = [str(y) for y, c in over_periods if c is None]
         sections.append(d.Section("Status over periodene", [d.Chart(

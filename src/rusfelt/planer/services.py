@@ -78,15 +78,26 @@ def reported_years(plan: Plan) -> list[int]:
     return list(years)
 
 
-def status_over_periods(plan: Plan) -> list[tuple[int, dict[str, int] | None]]:
+def status_over_periods(plan: Plan, years: list[int] | None = None
+                        ) -> list[tuple[int, dict[str, int] | None]]:
     """(year, counts) for every year from the first to the last report, for the chart
     and its table. A year between them without reports of its own has ``None``: a gap
-    the chart and table show, not a status carried forward as if reported."""
-    years = reported_years(plan)
+    the chart and table show, not a status carried forward as if reported.
+
+    One query for every year (each measure's status at the end of each reported
+    year, chosen in the database by ``status_subquery``), not one per year: on
+    PostgreSQL each round trip costs more than the work (issue 12). ``years``:
+    ``reported_years(plan)``, when the caller has them.
+    """
+    years = reported_years(plan) if years is None else years
     if not years:
         return []
-    reported = set(years)
-    return [(year, status_counts(plan, year) if year in reported else None)
+    columns = {f"ar_{year}": status_subquery(perioder.end_of_year_key(year)) for year in years}
+    counted: dict[int, dict[str | None, int]] = {year: {} for year in years}
+    for statuses in Tiltak.objects.filter(plan=plan).annotate(**columns).values_list(*columns):
+        for year, status in zip(years, statuses, strict=True):
+            counted[year][status] = counted[year].get(status, 0) + 1
+    return [(year, st.summary_from_counts(counted[year]) if year in counted else None)
             for year in range(years[0], years[-1] + 1)]
 
 
@@ -103,8 +114,9 @@ def current_year(plan: Plan, today: date | None = None) -> int:
     return min(max(today.year, plan.period_from), plan.period_to)
 
 
-def default_year(plan: Plan) -> int:
-    years = reported_years(plan)
+def default_year(plan: Plan, years: list[int] | None = None) -> int:
+    """The last reported year, else the plan's current one (``years``: ``reported_years``)."""
+    years = reported_years(plan) if years is None else years
     return years[-1] if years else current_year(plan)
 
 

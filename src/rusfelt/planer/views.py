@@ -71,9 +71,12 @@ def index(request):
 @login_required
 def plan_detail(request, slug):
     plan = _plan(request, slug)
-    year = _year_param(request, plan)
-    over_periods = services.status_over_periods(plan)
-    counts = services.status_counts(plan, year)
+    reported = services.reported_years(plan)
+    year = _year_param(request, plan, reported)
+    over_periods = services.status_over_periods(plan, reported)
+    # A reported year's counts are in the periods already; a gap or a later year
+    # carries the last status forward.
+    counts = dict(over_periods).get(year) or services.status_counts(plan, year)
     context = {
         "plan": plan,
         "year": year,
@@ -92,18 +95,20 @@ def plan_detail(request, slug):
     return render(request, "planer/plan_detail.html", context)
 
 
-def _year_param(request, plan):
+def _year_param(request, plan, reported=None):
     try:
         return int(request.GET.get("ar", ""))
     except ValueError:
-        return services.default_year(plan)
+        return services.default_year(plan, reported)
 
 
 def _status_chart(over_periods):
-    # Rendering the chart (vl-convert) took most of the page's time (issue 12); the
-    # spec names everything the chart shows, so it is the cache key.
-    spec = status_chart_spec(over_periods)
-    return cached_svg_data_uri(["planer-status", spec], lambda: spec)
+    # Rendering the chart (vl-convert) took most of the page's time (issue 12), and
+    # building its spec to compute the key most of the rest: the figures and the
+    # layout's version name everything the chart shows (its words are in the
+    # language the key holds), so they are the key.
+    return cached_svg_data_uri(["planer-status-v2", over_periods],
+                               lambda: status_chart_spec(over_periods))
 
 
 @login_required

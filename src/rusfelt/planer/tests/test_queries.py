@@ -44,3 +44,43 @@ def test_plan_pages_do_not_query_per_measure(client, units, stavanger_planlegger
         Endring.objects.create(plan=plan, tiltak=t, decision_ref="sak 1/26", description="x",
                                date=date(2026, 1, 1))
     assert _count(client, url) == before
+
+
+def _report_years(plan, years):
+    """A status report for every measure of ``plan`` in each of ``years``."""
+    from rusfelt.planer.domain import perioder
+    from rusfelt.planer.models import Statusoppdatering
+
+    Statusoppdatering.objects.bulk_create(
+        Statusoppdatering(tiltak=t, year=year, tertial=0, period_key=perioder.period_key(year),
+                          status="pagar", comment="")
+        for t in plan.tiltak.all() for year in years)
+
+
+@pytest.mark.parametrize(("name", "query"), [("planer:plan_detail", ""),
+                                             ("planer:rapport", "?periode=2030")])
+def test_plan_pages_do_not_query_per_reported_year(client, units, stavanger_planlegger,
+                                                   name, query):
+    """Status over the periods is one query, however many years have reports."""
+    demo.load(slugs=[SLUG])
+    plan = Plan.objects.get(slug=SLUG)
+    client.force_login(stavanger_planlegger)
+    url = reverse(name, args=[SLUG]) + query
+    _report_years(plan, [2025])
+    before = _count(client, url)
+    _report_years(plan, [2026, 2027, 2028])
+    assert _count(client, url) == before
+
+
+def test_status_over_periods_counts_each_year_as_status_counts_does(units):
+    """The one query gives each year exactly the counts of ``status_counts``."""
+    from rusfelt.planer import services
+
+    demo.load(slugs=[SLUG])
+    plan = Plan.objects.get(slug=SLUG)
+    _report_years(plan, [2024])
+    periods = services.status_over_periods(plan)
+    assert len(periods) > 1
+    for year, counts in periods:
+        if counts is not None:
+            assert counts == services.status_counts(plan, year), year
