@@ -14,11 +14,14 @@ import zlib
 from decimal import Decimal
 
 import pytest
+from django.utils import numberformat
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from rusfelt.core.dokumenter import labels, render
 from rusfelt.core.dokumenter import model as d
-from rusfelt.core.dokumenter.formatting import format_cell, format_number
+from rusfelt.core.dokumenter.formatting import format_cell, format_number, rounded
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -159,6 +162,21 @@ def test_format_number_agrees_with_djangos_norwegian_locale():
         django_text = formats.number_format(Decimal("1234567.8"), 1, use_l10n=True,
                                             force_grouping=True)
     assert format_number(Decimal("1234567.8"), 1) == django_text
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"),
+                         allow_nan=False, allow_infinity=False, places=4),
+       decimals=st.integers(min_value=0, max_value=3), signed=st.booleans())
+def test_format_number_writes_what_djangos_numberformat_writes(value, decimals, signed):
+    """The fast path (Python's grouping, then the Norwegian marks) against Django's own
+    ``numberformat`` on the same rounded figure."""
+    figure = rounded(value, decimals)
+    figure = abs(figure) if figure == 0 else figure
+    django_text = numberformat.format(figure, ",", decimal_pos=decimals, grouping=3,
+                                      thousand_sep="\xa0", force_grouping=True)
+    expected = f"+{django_text}" if signed and figure > 0 else django_text
+    assert format_number(value, decimals, signed=signed) == expected
 
 
 # --- Labels and colours -----------------------------------------------------------------

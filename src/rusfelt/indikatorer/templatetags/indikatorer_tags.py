@@ -5,7 +5,7 @@ import functools
 from django import template
 from django.urls import get_script_prefix, reverse
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -60,6 +60,19 @@ def judgement_cell(change):
 _STATUS_MISSING = mark_safe('<td class="num"><span class="muted">..</span></td>')
 
 
+@functools.lru_cache(maxsize=16)
+def _marks(language: str) -> dict[str, str]:
+    """The cells' fixed, escaped markup, translated once per language: a value cell is
+    then joined from plain strings, where ``format_html`` escaped every part of each of
+    thousands of cells (issue 12)."""
+    return {
+        "status_brudd": format_html('<span title="{}"> |</span>', _("brudd i serien")),
+        "foreløpig": format_html('<sup title="{}">*</sup>', _("foreløpig")),
+        "brudd": format_html('<abbr class="brudd" title="{}">|</abbr> ', _("Brudd i serien")),
+        "mangler": escape(_("mangler")),
+    }
+
+
 def status_value_td(v, indikator, *, brudd=None) -> SafeString:
     """A status table's value cell: «..» without a row, the reason on a missing value,
     else the value with the provisional (*) and break (|) marks. ``brudd``: the
@@ -69,15 +82,14 @@ def status_value_td(v, indikator, *, brudd=None) -> SafeString:
         return _STATUS_MISSING
     if brudd is None:
         brudd = v.break_in_series
-    mark = format_html('<span title="{}"> |</span>', _("brudd i serien")) if brudd else ""
+    marks = _marks(get_language() or "")
+    mark = marks["status_brudd"] if brudd else ""
     if v.value is None:
-        return format_html('<td class="num"><abbr title="{}">..</abbr>{}</td>',
-                           v.missing_reason, mark)
-    return format_html(
-        '<td class="num">{}{}{}</td>', verdi(v.value, indikator),
-        format_html('<sup title="{}">*</sup>', _("foreløpig")) if v.provisional else "",
-        mark,
-    )
+        return mark_safe(f'<td class="num"><abbr title="{escape(v.missing_reason)}">..</abbr>'
+                         f'{mark}</td>')
+    provisional = marks["foreløpig"] if v.provisional else ""
+    return mark_safe(f'<td class="num">{escape(verdi(v.value, indikator))}{provisional}'
+                     f'{mark}</td>')
 
 
 def detail_value_td(v, indikator, *, brudd=False, kilde="") -> SafeString:
@@ -85,28 +97,30 @@ def detail_value_td(v, indikator, *, brudd=False, kilde="") -> SafeString:
     (SSB's symbol, never N/A); a break in series (the value's own or a reform)
     before it as «|», and the unit the value comes from after it when that is a
     predecessor («(1201)»)."""
-    mark = format_html('<abbr class="brudd" title="{}">|</abbr> ',
-                       _("Brudd i serien")) if brudd else ""
-    source = format_html(' <span class="muted">({})</span>', kilde) if kilde else ""
+    marks = _marks(get_language() or "")
+    mark = marks["brudd"] if brudd else ""
+    source = f' <span class="muted">({escape(kilde)})</span>' if kilde else ""
     if v is None:
-        return format_html('<td class="num">{}..{}</td>', mark, source)
-    if v.value is None:
-        return format_html('<td class="num">{}<abbr title="{}">..</abbr>{}</td>',
-                           mark, v.missing_reason or _("mangler"), source)
-    return format_html('<td class="num">{}{}{}</td>', mark, verdi(v.value, indikator),
-                       source)
+        body = ".."
+    elif v.value is None:
+        reason = escape(v.missing_reason) if v.missing_reason else marks["mangler"]
+        body = f'<abbr title="{reason}">..</abbr>'
+    else:
+        body = escape(verdi(v.value, indikator))
+    return mark_safe(f'<td class="num">{mark}{body}{source}</td>')
 
 
 def compare_value_td(v, indikator, *, brudd=False) -> SafeString:
     """The comparison's value cell: «..» with the reason for a missing value; «|»
     before it where the series breaks in the year compared (the value's own break
     or a reform)."""
-    mark = format_html('<abbr class="brudd" title="{}">|</abbr> ',
-                       _("Brudd i serien")) if brudd else ""
+    marks = _marks(get_language() or "")
+    mark = marks["brudd"] if brudd else ""
     if v is None or v.value is None:
-        return format_html('<td class="num">{}<abbr title="{}">..</abbr></td>', mark,
-                           (v.missing_reason if v is not None else "") or _("mangler"))
-    return format_html('<td class="num">{}{}</td>', mark, verdi(v.value, indikator))
+        reason = v.missing_reason if v is not None else ""
+        reason = escape(reason) if reason else marks["mangler"]
+        return mark_safe(f'<td class="num">{mark}<abbr title="{reason}">..</abbr></td>')
+    return mark_safe(f'<td class="num">{mark}{escape(verdi(v.value, indikator))}</td>')
 
 
 @functools.lru_cache(maxsize=64)
