@@ -60,11 +60,21 @@ def _role_values(roles: Iterable[str] | str | None) -> list[str] | None:
 
 
 def _granted_paths(user, roles) -> list[str]:
-    grants = user.grants.all()
     role_values = _role_values(roles)
+    # A read (GET, HEAD) asks for the same grants from the filters, the unit check and
+    # the navigation: read once per request and roles (issue 12). A write may change
+    # grants, so it reads them afresh every time.
+    memo = _request_memo.get()
+    key = ("grants", user.pk, None if role_values is None else tuple(role_values))
+    if memo is not None and memo.get("read_only") and key in memo:
+        return list(memo[key])
+    grants = user.grants.all()
     if role_values is not None:
         grants = grants.filter(role__in=role_values)
-    return list(grants.values_list("unit__path", flat=True).distinct())
+    paths = list(grants.values_list("unit__path", flat=True).distinct())
+    if memo is not None and memo.get("read_only"):
+        memo[key] = tuple(paths)
+    return paths
 
 
 #: Reforms at which the successor takes over the whole predecessor, records
@@ -83,14 +93,16 @@ _request_memo: ContextVar[dict | None] = ContextVar("rusfelt_request_memo", defa
 
 
 class RequestMemoMiddleware:
-    """Gives each request its own memo, so the reform links are read once per request
-    (scoping, the trend and the navigation all need them) and never across requests."""
+    """Gives each request its own memo, so the reform links (and, on a read, the user's
+    grants) are read once per request (scoping, the trend and the navigation all need
+    them) and never across requests."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _request_memo.set({})
+        read_only = getattr(request, "method", None) in ("GET", "HEAD")
+        token = _request_memo.set({"read_only": read_only})
         try:
             return self.get_response(request)
         finally:

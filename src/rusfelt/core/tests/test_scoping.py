@@ -339,6 +339,29 @@ def test_a_request_reads_the_reform_links_once(reforms, django_assert_num_querie
     assert set(seen["asker"]) == {"3025", "0220"}  # through the chain 3203 <- 3025 <- 0220
 
 
+@pytest.mark.parametrize(("method", "queries"), [("GET", 3), ("HEAD", 3), ("POST", 6)])
+def test_a_read_reads_the_users_grants_once_a_write_every_time(
+        make_user, django_assert_num_queries, method, queries):
+    """The status page asked for the same grants five times (filters, unit, years,
+    import link, navigation); a write may change grants, so it asks afresh."""
+    from django.test import RequestFactory
+
+    from rusfelt.core.scoping import RequestMemoMiddleware
+
+    user = make_user("leser", ("0301", "leser"))
+    counts = []
+
+    def view(request):
+        list(units_for(user, Role.LESER))  # the grants and the reform links, read once
+        # Three counts of the units: on a read only the counts, on a write the grants too.
+        with django_assert_num_queries(queries):
+            counts.extend(units_for(user, Role.LESER).count() for _ in range(3))
+        return None
+
+    RequestMemoMiddleware(view)(RequestFactory().generic(method, "/"))
+    assert len(set(counts)) == 1 and counts[0] >= 16  # Oslo and its bydeler, every time
+
+
 #: A made-up reform: Nyby (5099) takes over Hitra (5056), which was split from 5012.
 NYBY_CSV = """kode,navn,niva,overordnet,gyldig_fra,gyldig_til,forgjengere
 5056,Hitra,kommune,50,2020-01-01,2025-12-31,5012:deling
