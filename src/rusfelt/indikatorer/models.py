@@ -12,6 +12,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -291,3 +293,12 @@ class Maalvurdering(models.Model):
 
     def __str__(self):
         return f"{self.gruppe.code} {self.unit.code} {self.year}"
+
+
+@receiver([post_save, post_delete], sender=Indikator)
+@receiver([post_save, post_delete], sender=Gruppe)
+def _definitions_changed(sender, instance, **kwargs):
+    """An indicator or group written or deleted (definitions import, admin) changes what
+    the set's pages show from their cache (the status tables' titles, units, groups):
+    a new data version, as a written value is."""
+    Indikatorsett.values_changed(instance.sett_id)

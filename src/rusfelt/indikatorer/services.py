@@ -111,6 +111,9 @@ def coverage(sett: Indikatorsett) -> dict[int, tuple[int, ...]]:
     every request. Callers narrow it to the units the user may see.
     """
     key = f"indikatorer:dekning:{sett.pk}:{sett.data_version}"
+    found = _coverage_memo.get(key)
+    if found is not None:
+        return found
     found = cache.get(key)
     if found is None:
         years: dict[int, set[int]] = defaultdict(set)
@@ -119,7 +122,15 @@ def coverage(sett: Indikatorsett) -> dict[int, tuple[int, ...]]:
             years[unit_id].add(year)
         found = {unit_id: tuple(sorted(ys)) for unit_id, ys in years.items()}
         cache.set(key, found, COVERAGE_SECONDS)
+    if len(_coverage_memo) > 100:
+        _coverage_memo.clear()
+    _coverage_memo[key] = found
     return found
+
+
+#: This process's copy of the coverage per set and data version (read by every status
+#: page, twice): a data version is never written again, so the copy cannot go stale.
+_coverage_memo: dict[str, dict[int, tuple[int, ...]]] = {}
 
 
 # --- Status tables -----------------------------------------------------------
@@ -252,17 +263,32 @@ class GoalOverview:
     rule: str = PLAN_RULE
 
 
-def goal_overview(table: StatusTable, assessments) -> GoalOverview:
-    """Counts per goal on the status year's change, and the L285 suggestion."""
+@dataclass(frozen=True)
+class GoalCounts:
+    """What a goal overview takes from the status table: the year, the change column
+    and each group's counts (plain data, kept per data version by the goals page)."""
+
+    year: int
+    column: tuple[int, int]
+    goals: list[tuple[Gruppe, GoalSummary]]
+
+
+def goal_counts(table: StatusTable) -> GoalCounts:
+    """Counts per goal on the status year's change."""
     column = table.latest_column
-    by_group = {a.gruppe_id: a for a in assessments}
-    goals = [
-        GoalStatus(g.gruppe, g.summary(column), by_group.get(g.gruppe.pk)) for g in table.groups
-    ]
-    suggestion = plan_suggestion(s.summary.trend for s in goals if s.gruppe.is_goal)
     year = table.years[-1]
     span = table.columns[column] if table.columns else (year - 1, year)
-    return GoalOverview(year, span, goals, suggestion)
+    return GoalCounts(year, span, [(g.gruppe, g.summary(column)) for g in table.groups])
+
+
+def goal_overview(table: StatusTable | GoalCounts, assessments) -> GoalOverview:
+    """Counts per goal on the status year's change, and the L285 suggestion."""
+    counts = table if isinstance(table, GoalCounts) else goal_counts(table)
+    by_group = {a.gruppe_id: a for a in assessments}
+    goals = [GoalStatus(gruppe, summary, by_group.get(gruppe.pk))
+             for gruppe, summary in counts.goals]
+    suggestion = plan_suggestion(s.summary.trend for s in goals if s.gruppe.is_goal)
+    return GoalOverview(counts.year, counts.column, goals, suggestion)
 
 
 @transaction.atomic
@@ -454,11 +480,9 @@ class UnitSeries:
     @property
     def points(self) -> dict:
         """Change points: a year after a break or a gap counts as a break in series."""
-        return {
-            y: Point(v.value, v.break_in_series or (self.series.get(y) is not None
-                                                    and self.series.get(y).has_break))
-            for y, v in self.values.items()
-        }
+        broken = {y.year for y in self.series if y.breaks}
+        return {y: Point(v.value, v.break_in_series or y in broken)
+                for y, v in self.values.items()}
 
     def notes(self) -> list[str]:
         return [f"{self.unit.name}: {note}" for note in self.series.footnotes()]

@@ -21,7 +21,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Max, Min
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
 from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -35,7 +36,7 @@ from rusfelt.core.dokumenter import render as render_document
 from rusfelt.core.domain.tabular import InvalidRows, TableError
 from rusfelt.core.models import AuditAction, Niva, OrgUnit
 from rusfelt.core.roles import Role
-from rusfelt.core.scoping import has_role, units_for
+from rusfelt.core.scoping import has_role, holds_any_role, units_for
 from rusfelt.core.services import predecessor_codes, reforms_of
 from rusfelt.core.widgets import FrozenChoices
 
@@ -144,32 +145,30 @@ def index(request):
     return render(request, "indikatorer/index.html", {"sets": sets})
 
 
-def _status_context(request, sett, *, filters=True):
+def _status_context(request, sett, *, filters=True, build=True):
     """Filter form, unit and the filtered status table (shared by HTML, PDF, XLSX).
 
     With ``filters`` False only the unit and year apply (goal summaries count
-    every indicator of every goal).
+    every indicator of every goal). With ``build`` False the table is left out
+    and ``table_key`` names it in the cache instead (``_table_key``), for the
+    views that keep what they make of it per data version.
     """
-    values = _values(request.user)
     choices = _filter_choices(request.user, sett)
     default_code = choices.default
-    sources = sorted(set(sett.indikatorer.values_list("source", flat=True)) - {""})
+    groups, sources = _definitions(sett)
     form = StatusFilterForm(
         request.GET or None, units=choices.units, years=choices.years,
-        groups=sett.grupper.all(), sources=sources,
+        groups=groups, sources=sources,
     )
     data = form.cleaned_data if form.is_valid() else {}
     if not filters:
         data = {k: v for k, v in data.items() if k in ("enhet", "til")}
     code = data.get("enhet") or request.GET.get("enhet") or default_code
     unit = _unit(request.user, code)
-    indicators = sett.indikatorer.all()
-    if data.get("gruppe"):
-        indicators = indicators.filter(gruppe__code=data["gruppe"])
-    if data.get("type"):
-        indicators = indicators.filter(type=data["type"])
-    if data.get("kilde"):
-        indicators = indicators.filter(source=data["kilde"])
+    # The units the unit took over (Bergen 1201 for 4601) whose values the user sees:
+    # their values join the unit's table.
+    taken_over = sorted(units_for(request.user, READ_ROLES).filter(
+        code__in=predecessor_codes(unit.code)).values_list("pk", flat=True))
     last = data.get("til")
     first = None
     if last:
@@ -178,16 +177,57 @@ def _status_context(request, sett, *, filters=True):
             first = last - 1
     else:
         # The unit's own years with values (the unit is one the user sees), and
-        # those of the units it took over that the user sees (Bergen 1201 for 4601).
+        # those of the units it took over that the user sees.
         coverage = services.coverage(sett)
-        taken_over = units_for(request.user).filter(
-            code__in=predecessor_codes(unit.code)).values_list("pk", flat=True)
         present = sorted({y for pk in [unit.pk, *taken_over] for y in coverage.get(pk, ())})
         found = services.span_of(sett, present[0], present[-1]) if present else None
         if found is not None:
             first, last = found
+    context = {
+        "sett": sett, "form": form, "unit": unit,
+        "empty_note": _empty_note(sett, unit),
+        "legend": [(j, labels.label(j), labels.JUDGEMENT_MEANINGS[j])
+                   for j in labels.JUDGEMENTS],
+        "query": request.GET.urlencode(),
+    }
+    if build:
+        context["table"] = _build_table(request.user, sett, unit, first, last, data)
+    else:
+        context["table_key"] = _table_key(sett, unit, taken_over, first, last, data)
+        context["build_table"] = lambda: _build_table(request.user, sett, unit, first,
+                                                      last, data)
+    return context
+
+
+#: What ``_definitions`` keeps: (set, data version) -> (groups, sources).
+_definitions_cache: dict[tuple[int, int], tuple[list, list[str]]] = {}
+
+
+def _definitions(sett) -> tuple[list, list[str]]:
+    """The groups and sources the filters offer, read once per data version in each
+    process (a written indicator or group is a new data version, ``models``)."""
+    key = (sett.pk, sett.data_version)
+    found = _definitions_cache.get(key)
+    if found is None:
+        if len(_definitions_cache) > 100:
+            _definitions_cache.clear()
+        found = _definitions_cache[key] = (
+            list(sett.grupper.all()),
+            sorted(set(sett.indikatorer.values_list("source", flat=True)) - {""}))
+    return found
+
+
+def _build_table(user, sett, unit, first, last, data) -> services.StatusTable:
+    """The status table of ``unit`` from the values ``user`` sees, filtered by ``data``."""
+    indicators = sett.indikatorer.all()
+    if data.get("gruppe"):
+        indicators = indicators.filter(gruppe__code=data["gruppe"])
+    if data.get("type"):
+        indicators = indicators.filter(type=data["type"])
+    if data.get("kilde"):
+        indicators = indicators.filter(source=data["kilde"])
     table = services.status_table(
-        sett, unit, values, first_year=first, last_year=last, indicators=indicators
+        sett, unit, _values(user), first_year=first, last_year=last, indicators=indicators
     )
     if data.get("vurdering"):
         column = table.latest_column
@@ -196,14 +236,27 @@ def _status_context(request, sett, *, filters=True):
                 r for r in group.rows if r.changes[column].judgement == data["vurdering"]
             ]
         table.groups = [g for g in table.groups if g.rows]
-    return {
-        "sett": sett, "form": form, "unit": unit, "table": table,
-        "empty_note": _empty_note(sett, unit),
-        "legend": [(j, labels.label(j), labels.JUDGEMENT_MEANINGS[j])
-                   for j in labels.JUDGEMENTS],
-        "query": request.GET.urlencode(),
-        "can_import": units_for(request.user, WRITE_ROLES).exists(),
-    }
+    return table
+
+
+#: Seconds a status table's markup or goal counts stay cached. The key holds the set's
+#: data version (every write of a value or definition is a new one), the unit and its
+#: name, the years, the filters and the language; this bounds how long a reform's new
+#: wording or a predecessor's renaming stays in the notes.
+STATUS_TABLE_SECONDS = 10 * 60
+
+
+def _table_key(sett, unit, taken_over, first, last, data) -> str:
+    """The cache key of what a status table shows. SECURITY: the table is built from the
+    published values of ``unit`` (which the user may read, ``_unit``) and of the units it
+    took over that the user sees (``taken_over``); both are in the key, so users who see
+    different values never share a table."""
+    return "indikatorer:status:" + hashlib.sha256(json.dumps([
+        sett.pk, sett.data_version, str(sett.share_threshold), str(sett.number_threshold),
+        sett.baseline_year, unit.pk, unit.code, unit.name, taken_over, first, last,
+        {k: data.get(k) for k in ("gruppe", "type", "kilde", "vurdering")},
+        get_language(), get_script_prefix(),
+    ], default=str).encode()).hexdigest()
 
 
 def _empty_note(sett, unit) -> str:
@@ -225,20 +278,37 @@ def _empty_note(sett, unit) -> str:
 @login_required
 def sett_detail(request, slug):
     sett = get_object_or_404(Indikatorsett, slug=slug)
-    context = _status_context(request, sett)
-    for group in context["table"].groups:
+    context = _status_context(request, sett, build=False)
+    key = context["table_key"] + ":html"
+    section = cache.get(key)
+    if section is None:
+        section = _status_section(request, context["build_table"]())
+        cache.set(key, section, STATUS_TABLE_SECONDS)
+    context.update(section)
+    # A grant with a write role always covers its own unit: one look-up of the grants.
+    context["can_import"] = holds_any_role(request.user, WRITE_ROLES)
+    return render(request, "indikatorer/sett.html", context)
+
+
+def _status_section(request, table) -> dict:
+    """The status table's years and its tables' markup, formatted once (then cached)."""
+    for group in table.groups:
         for row in group.rows:  # formatted once here, not per cell in the template
             row.value_cells = [cells.status_value_td(v, row.indikator, brudd=brudd)
                                for v, brudd in row.cells]
             row.change_cells = [cells.judgement_td(c) for c in row.changes]
-            row.html = cells.status_row_tr(row, links=True, slug=sett.slug)
+            row.html = cells.status_row_tr(row, links=True, slug=table.sett.slug)
         # The group's break notes («32, 2018 |: reason»), gathered here rather than
         # by a template loop over every cell.
         group.break_notes = [
             f"{localize(row.indikator.number)}, {v.year} |: {v.break_reason}"
             for row in group.rows for v in row.values
             if v is not None and v.break_in_series and v.break_reason]
-    return render(request, "indikatorer/sett.html", context)
+    html = render_to_string("indikatorer/_status_tables.html",
+                            {"table": table, "sett": table.sett, "links": True},
+                            request=request)
+    return {"first_year": table.years[0], "last_year": table.years[-1],
+            "tables_html": mark_safe(html)}  # noqa: S308 - rendered by our template
 
 
 def _status_export(request, slug, fmt):
@@ -351,18 +421,15 @@ def _indicator_page(user, sett, indikator) -> dict:
     for entry in unit_rows:
         last = max(entry.values)
         change = change_between(spec, entry.points, last - 1, last, thresholds)
-        row_cells = [
-            {"verdi": entry.values.get(y),
-             "brudd": bool(entry.series.get(y) and entry.series.get(y).has_break),
-             "kilde": entry.sources.get(y) if entry.sources.get(y) != entry.unit.code
-             else ""}
-            for y in years
-        ]
+        broken = {y.year for y in entry.series if y.breaks}
+        code, sources, found = entry.unit.code, entry.sources, entry.values
         rows.append({  # plain values and markup only: the page is cached
             "unit": {"name": entry.unit.name},
             "cells_html": mark_safe("".join(  # each cell is escaped markup
-                cells.detail_value_td(c["verdi"], indikator, brudd=c["brudd"],
-                                      kilde=c["kilde"]) for c in row_cells)),
+                cells.detail_value_td(found.get(y), indikator, brudd=y in broken,
+                                      kilde="" if sources.get(y) in (None, code)
+                                      else sources[y])
+                for y in years)),
             "change_cell": cells.judgement_td(change),
             "why_no_change": entry.series.why_not_comparable(last - 1, last)
             if change.value is None and entry.series.get(last - 1) else "",
@@ -530,14 +597,18 @@ def compare(request, slug, number):
 @login_required
 def goals(request, slug):
     sett = get_object_or_404(Indikatorsett, slug=slug)
-    context = _status_context(request, sett, filters=False)
-    table = context["table"]
+    context = _status_context(request, sett, filters=False, build=False)
+    key = context["table_key"] + ":mal"
+    counts = cache.get(key)
+    if counts is None:
+        counts = services.goal_counts(context["build_table"]())
+        cache.set(key, counts, STATUS_TABLE_SECONDS)
     unit = context["unit"]
-    year = table.years[-1]
+    # The written assessments are read afresh: they are not part of the data version.
     assessments = Maalvurdering.objects.for_user(request.user).filter(
-        gruppe__sett=sett, unit=unit, year=year
+        gruppe__sett=sett, unit=unit, year=counts.year
     )
-    overview = services.goal_overview(table, list(assessments))
+    overview = services.goal_overview(counts, list(assessments))
     can_edit = has_role(request.user, unit, WRITE_ROLES)
     forms = {
         g.gruppe.pk: AssessmentForm(prefix=g.gruppe.code, initial={

@@ -165,3 +165,71 @@ def test_the_status_page_gives_each_values_break_reason_below_its_group(
     html = client.get(f"/indikatorer/{demo.SLUG}/").content.decode()
     notes = re.findall(r'<p class="muted status-note">(\d+, \d{4} \|: [^<]*)</p>', html)
     assert any(n.startswith("32, 2018 |: Svarkategoriene endret") for n in notes), notes
+
+
+# --- A status page read again: from the cache, in a handful of queries (issue 12) -------
+
+
+@pytest.mark.parametrize("query", ["", "?enhet=0301", "?enhet=0301&gruppe=HM3&vurdering=rod",
+                                   "mal/?enhet=0301"])
+def test_a_status_page_read_again_takes_a_handful_of_queries(
+        client, demo_sett, make_user, query):
+    """The table (or the goals' counts) is kept per data version, unit and filters, and
+    the grants are read once per request: 19-26 queries before, most of them the same
+    grants and the same set's groups again."""
+    client.force_login(make_user("evaluator", ("0", "leser")))
+    url = f"/indikatorer/{demo.SLUG}/{query}"
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert len(queries.captured_queries) <= 12, [q["sql"] for q in queries.captured_queries]
+
+
+def test_a_status_page_shows_an_imported_value_at_once(client, demo_sett, make_user):
+    client.force_login(make_user("evaluator", ("0", "leser")))
+    sett = Indikatorsett.objects.get(slug=demo.SLUG)
+    base = f"/indikatorer/{demo.SLUG}/"
+    response = client.get(base)
+    assert "98\xa0765" not in response.content.decode()
+    year = response.context["last_year"]
+    services.import_values(sett, f"indikator,enhet,ar,verdi\n16,0,{year},98765\n"
+                           .encode(), "ny.csv")
+    assert "98\xa0765" in client.get(base).content.decode()
+
+
+def test_a_status_page_shows_a_renamed_indicator_at_once(client, demo_sett, make_user):
+    client.force_login(make_user("evaluator", ("0", "leser")))
+    sett = Indikatorsett.objects.get(slug=demo.SLUG)
+    base = f"/indikatorer/{demo.SLUG}/"
+    client.get(base)
+    indikator = sett.indikatorer.get(number=16)
+    indikator.title = "Et nytt navn på indikatoren"
+    indikator.save()
+    assert "Et nytt navn på indikatoren" in client.get(base).content.decode()
+
+
+def test_the_goals_page_counts_an_imported_value_at_once(client, demo_sett, make_user):
+    """The goals' counts are kept per data version: a value that turns an indicator
+    from grey to another colour is counted on the next view."""
+    client.force_login(make_user("evaluator", ("0", "leser")))
+    sett = Indikatorsett.objects.get(slug=demo.SLUG)
+    url = f"/indikatorer/{demo.SLUG}/mal/"
+    before = client.get(url).context["overview"]
+    Verdi.objects.filter(indikator__sett=sett, unit__code="0", year=before.year).delete()
+    Indikatorsett.values_changed(sett.pk)
+    after = client.get(url).context["overview"]
+    assert before.year == after.year
+    assert sum(g.summary.gra for g in after.goals) > sum(g.summary.gra for g in before.goals)
+
+
+def test_a_written_goal_assessment_shows_at_once(client, demo_sett, make_user):
+    """Assessments are not part of the data version: read on every view."""
+    user = make_user("planlegger", ("0", "planlegger"))
+    client.force_login(user)
+    url = f"/indikatorer/{demo.SLUG}/mal/"
+    overview = client.get(url).context["overview"]
+    gruppe = overview.goals[0].gruppe
+    services.save_assessment(gruppe=gruppe, unit=OrgUnit.objects.get(code="0"),
+                             year=overview.year, text="Godt arbeid i året", version=0,
+                             user=user)
+    assert "Godt arbeid i året" in client.get(url).content.decode()
