@@ -111,9 +111,6 @@ def coverage(sett: Indikatorsett) -> dict[int, tuple[int, ...]]:
     every request. Callers narrow it to the units the user may see.
     """
     key = f"indikatorer:dekning:{sett.pk}:{sett.data_version}"
-    found = _coverage_memo.get(key)
-    if found is not None:
-        return found
     found = cache.get(key)
     if found is None:
         years: dict[int, set[int]] = defaultdict(set)
@@ -122,15 +119,7 @@ def coverage(sett: Indikatorsett) -> dict[int, tuple[int, ...]]:
             years[unit_id].add(year)
         found = {unit_id: tuple(sorted(ys)) for unit_id, ys in years.items()}
         cache.set(key, found, COVERAGE_SECONDS)
-    if len(_coverage_memo) > 100:
-        _coverage_memo.clear()
-    _coverage_memo[key] = found
     return found
-
-
-#: This process's copy of the coverage per set and data version (read by every status
-#: page, twice): a data version is never written again, so the copy cannot go stale.
-_coverage_memo: dict[str, dict[int, tuple[int, ...]]] = {}
 
 
 # --- Status tables -----------------------------------------------------------

@@ -95,7 +95,7 @@ FILTER_TOKEN_KEY = "indikatorer:valg"
 _filter_cache: dict[tuple, tuple[float, FilterChoices]] = {}
 
 
-def _filter_choices(user, sett) -> FilterChoices:
+def _filter_choices(user, sett, token=None) -> FilterChoices:
     """The units and years the filters offer, from small tables and the set's cached
     coverage (``services.coverage``), not from the values themselves; built once per
     data version and set of units in each process and kept as ``FrozenChoices``, so a
@@ -108,8 +108,7 @@ def _filter_choices(user, sett) -> FilterChoices:
     unit (by path) that has.
     """
     own = frozenset(units_for(user, READ_ROLES).values_list("pk", flat=True))
-    key = (sett.pk, sett.data_version, cache.get_or_set(FILTER_TOKEN_KEY, _new_token, None),
-           own)
+    key = (sett.pk, sett.data_version, token or _token(), own)
     now = time.monotonic()
     kept = _filter_cache.get(key)
     if kept is not None and now - kept[0] <= FILTER_CHOICES_SECONDS:
@@ -139,6 +138,12 @@ def _new_token() -> str:
     return uuid.uuid4().hex
 
 
+def _token() -> str:
+    """The shared cache's token that keys what a process keeps per data version: a
+    cleared cache (or a database restored to an earlier version) starts afresh."""
+    return cache.get_or_set(FILTER_TOKEN_KEY, _new_token, None)
+
+
 @login_required
 def index(request):
     sets = Indikatorsett.objects.all()
@@ -153,9 +158,10 @@ def _status_context(request, sett, *, filters=True, build=True):
     and ``table_key`` names it in the cache instead (``_table_key``), for the
     views that keep what they make of it per data version.
     """
-    choices = _filter_choices(request.user, sett)
+    token = _token()
+    choices = _filter_choices(request.user, sett, token)
     default_code = choices.default
-    groups, sources = _definitions(sett)
+    groups, sources = _definitions(sett, token)
     form = StatusFilterForm(
         request.GET or None, units=choices.units, years=choices.years,
         groups=groups, sources=sources,
@@ -169,6 +175,7 @@ def _status_context(request, sett, *, filters=True, build=True):
     # their values join the unit's table.
     taken_over = sorted(units_for(request.user, READ_ROLES).filter(
         code__in=predecessor_codes(unit.code)).values_list("pk", flat=True))
+    coverage = services.coverage(sett)
     last = data.get("til")
     first = None
     if last:
@@ -178,14 +185,13 @@ def _status_context(request, sett, *, filters=True, build=True):
     else:
         # The unit's own years with values (the unit is one the user sees), and
         # those of the units it took over that the user sees.
-        coverage = services.coverage(sett)
         present = sorted({y for pk in [unit.pk, *taken_over] for y in coverage.get(pk, ())})
         found = services.span_of(sett, present[0], present[-1]) if present else None
         if found is not None:
             first, last = found
     context = {
         "sett": sett, "form": form, "unit": unit,
-        "empty_note": _empty_note(sett, unit),
+        "empty_note": _empty_note(sett, unit, coverage),
         "legend": [(j, labels.label(j), labels.JUDGEMENT_MEANINGS[j])
                    for j in labels.JUDGEMENTS],
         "query": request.GET.urlencode(),
@@ -193,20 +199,20 @@ def _status_context(request, sett, *, filters=True, build=True):
     if build:
         context["table"] = _build_table(request.user, sett, unit, first, last, data)
     else:
-        context["table_key"] = _table_key(sett, unit, taken_over, first, last, data)
+        context["table_key"] = _table_key(sett, unit, taken_over, first, last, data, token)
         context["build_table"] = lambda: _build_table(request.user, sett, unit, first,
                                                       last, data)
     return context
 
 
-#: What ``_definitions`` keeps: (set, data version) -> (groups, sources).
-_definitions_cache: dict[tuple[int, int], tuple[list, list[str]]] = {}
+#: What ``_definitions`` keeps: (set, data version, token) -> (groups, sources).
+_definitions_cache: dict[tuple[int, int, str], tuple[list, list[str]]] = {}
 
 
-def _definitions(sett) -> tuple[list, list[str]]:
+def _definitions(sett, token) -> tuple[list, list[str]]:
     """The groups and sources the filters offer, read once per data version in each
     process (a written indicator or group is a new data version, ``models``)."""
-    key = (sett.pk, sett.data_version)
+    key = (sett.pk, sett.data_version, token)
     found = _definitions_cache.get(key)
     if found is None:
         if len(_definitions_cache) > 100:
@@ -246,7 +252,7 @@ def _build_table(user, sett, unit, first, last, data) -> services.StatusTable:
 STATUS_TABLE_SECONDS = 10 * 60
 
 
-def _table_key(sett, unit, taken_over, first, last, data) -> str:
+def _table_key(sett, unit, taken_over, first, last, data, token) -> str:
     """The cache key of what a status table shows. SECURITY: the table is built from the
     published values of ``unit`` (which the user may read, ``_unit``) and of the units it
     took over that the user sees (``taken_over``); both are in the key, so users who see
@@ -255,13 +261,13 @@ def _table_key(sett, unit, taken_over, first, last, data) -> str:
         sett.pk, sett.data_version, str(sett.share_threshold), str(sett.number_threshold),
         sett.baseline_year, unit.pk, unit.code, unit.name, taken_over, first, last,
         {k: data.get(k) for k in ("gruppe", "type", "kilde", "vurdering")},
-        get_language(), get_script_prefix(),
+        get_language(), get_script_prefix(), token,
     ], default=str).encode()).hexdigest()
 
 
-def _empty_note(sett, unit) -> str:
-    """Why a unit's table is all «..»: the levels the set has figures for (issue 15)."""
-    present = services.coverage(sett)
+def _empty_note(sett, unit, present) -> str:
+    """Why a unit's table is all «..»: the levels the set has figures for (issue 15);
+    ``present`` is the set's coverage (``services.coverage``)."""
     if present.get(unit.pk):
         return ""
     levels = set(OrgUnit.objects.filter(pk__in=list(present)).order_by()
