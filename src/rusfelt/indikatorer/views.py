@@ -18,7 +18,7 @@ import altair as alt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db.models import Avg, Max, Min
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -514,13 +514,52 @@ def compare(request, slug, number):
     sett = get_object_or_404(Indikatorsett, slug=slug)
     indikator = get_object_or_404(sett.indikatorer, number=number)
     values = _values(request.user).filter(indikator=indikator).select_related("unit")
-    years = _years(values)
+    token = _token()
+    # SECURITY: the user's units as the SQL that limits the values (the covering paths,
+    # no query): users who see different values never share a comparison.
+    base = _compare_key(sett, indikator, _scope_of(request.user), token)
+    years = cache.get(base + ":ar")
+    if years is None:
+        years = _years(values)
+        cache.set(base + ":ar", years, STATUS_TABLE_SECONDS)
     form = CompareForm(request.GET or None, years=years,
-                       units=_filter_choices(request.user, sett).unit_names)
+                       units=_filter_choices(request.user, sett, token).unit_names)
     year = (form.cleaned_data.get("ar") if form.is_valid() else None) or (
         years[0] if years else None
     )
     chosen = form.cleaned_data.get("enheter") if form.is_valid() else []
+    key = base + ":" + hashlib.sha256(json.dumps([year, sorted(chosen)]).encode()).hexdigest()
+    page = cache.get(key)
+    if page is None:
+        page = _compare_page(request, sett, indikator, values, year, chosen)
+        cache.set(key, page, STATUS_TABLE_SECONDS)
+    return render(request, "indikatorer/compare.html", {
+        "sett": sett, "indikator": indikator, "form": form, "year": year, **page,
+    })
+
+
+def _scope_of(user) -> str:
+    """The user's readable units as the SQL that selects them (no query: the grants are
+    read once per request); '' for none."""
+    try:
+        return str(units_for(user, READ_ROLES).query)
+    except EmptyResultSet:
+        return ""
+
+
+def _compare_key(sett, indikator, scope: str, token: str) -> str:
+    """The cache key of an indicator's comparisons: the set's data version, what of the
+    indicator and set the page shows, the user's units (``scope``) and the language."""
+    return "indikatorer:sammenlign:" + hashlib.sha256(json.dumps([
+        indikator.pk, sett.data_version, indikator.title, indikator.kind, indikator.decimals,
+        indikator.direction, indikator.baseline_year, indikator.compute_change,
+        indikator.unit_label, str(sett.share_threshold), str(sett.number_threshold), scope,
+        get_language(), get_script_prefix(), token,
+    ], default=str).encode()).hexdigest()
+
+
+def _compare_page(request, sett, indikator, values, year, chosen) -> dict:
+    """The comparison's rows (for the tests and the API's readers), their markup and chart."""
     if chosen:
         values = values.filter(unit__code__in=chosen)
     spec = services.spec_of(indikator)
@@ -594,10 +633,10 @@ def compare(request, slug, number):
                         domain=[national, _("Enhetene")], range=list(labels.NEUTRAL[:2]))))
             .properties(width=560, height=60),
         )
-    return render(request, "indikatorer/compare.html", {
-        "sett": sett, "indikator": indikator, "form": form, "year": year, "rows": rows,
-        "chart": chart,
-    })
+    rows_html = render_to_string("indikatorer/_compare_rows.html", {"rows": rows},
+                                 request=request)
+    return {"rows": rows, "rows_html": mark_safe(rows_html),  # noqa: S308 - our template
+            "chart": chart}
 
 
 @login_required

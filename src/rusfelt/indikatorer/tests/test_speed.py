@@ -234,3 +234,27 @@ def test_a_written_goal_assessment_shows_at_once(client, demo_sett, make_user):
                              year=overview.year, text="Godt arbeid i året", version=0,
                              user=user)
     assert "Godt arbeid i året" in client.get(url).content.decode()
+
+
+def test_a_comparison_read_again_takes_a_handful_of_queries(client, demo_sett, make_user):
+    """Kept per data version, year, chosen units and the user's units: 14 queries and
+    every unit's values in two years read and compared on each view before."""
+    client.force_login(make_user("evaluator", ("0", "leser")))
+    url = f"/indikatorer/{demo.SLUG}/16/sammenlign/"
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert len(queries.captured_queries) <= 11, [q["sql"] for q in queries.captured_queries]
+    assert not [q for q in queries.captured_queries
+                if '"indikatorer_verdi"' in q["sql"]]
+
+
+def test_users_who_see_different_units_never_share_a_comparison(client, demo_sett, make_user):
+    year = Verdi.objects.filter(indikator__sett__slug=demo.SLUG, indikator__number=16,
+                                unit__code="0301").latest("year").year
+    url = f"/indikatorer/{demo.SLUG}/16/sammenlign/?ar={year}"
+    client.force_login(make_user("evaluator", ("0", "leser")))
+    everyone = {r["unit"].code for r in client.get(url).context["rows"]}
+    client.force_login(make_user("bergen-leser", ("4601", "leser")))
+    bergen = {r["unit"].code for r in client.get(url).context["rows"]}
+    assert "0301" in everyone and "0301" not in bergen and "0" in bergen
