@@ -424,6 +424,7 @@ def _indicator_page(user, sett, indikator) -> dict:
     years = list(range(min(present), max(present) + 1)) if present else []
     unit_rows = services.unit_series(_page_values(values))
     rows, notes = [], []
+    marks = cells.cell_marks()
     for entry in unit_rows:
         last = max(entry.values)
         change = change_between(spec, entry.points, last - 1, last, thresholds)
@@ -434,7 +435,7 @@ def _indicator_page(user, sett, indikator) -> dict:
             "cells_html": mark_safe("".join(  # each cell is escaped markup
                 cells.detail_value_td(found.get(y), indikator, brudd=y in broken,
                                       kilde="" if sources.get(y) in (None, code)
-                                      else sources[y])
+                                      else sources[y], marks=marks)
                 for y in years)),
             "change_cell": cells.judgement_td(change),
             "why_no_change": entry.series.why_not_comparable(last - 1, last)

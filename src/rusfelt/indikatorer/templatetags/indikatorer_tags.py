@@ -1,20 +1,22 @@
 """Indicator values, changes and judgements on the pages, written as the documents write them."""
 
 import functools
+from decimal import Decimal
+from html import escape  # Django's escape() is this, wrapped for lazy strings
 
 from django import template
 from django.urls import get_script_prefix, reverse
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from rusfelt.core.dokumenter import labels
-from rusfelt.core.dokumenter.formatting import format_cell
+from rusfelt.core.dokumenter.formatting import NBSP, format_cell, format_number
 
-from ..documents import change_cell, value_cell
-from ..models import IndicatorType
+from ..documents import change_cell, value_cell, value_decimals
+from ..models import IndicatorType, Kind
 
 register = template.Library()
 
@@ -29,7 +31,14 @@ def format_change(change) -> str:
 @register.filter
 def verdi(value, indikator):
     """``{{ v.value|verdi:indikator }}``: formatted by the indicator's kind and decimals."""
-    return "" if value is None else format_cell(value_cell(value, indikator))
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        # A stored figure, as format_cell(value_cell(...)) writes it (tested equal) without
+        # building two cells for each of an indicator page's thousands (issue 12).
+        text = format_number(value, value_decimals(value, indikator))
+        return f"{text}{NBSP}%" if indikator.kind == Kind.ANDEL else text
+    return format_cell(value_cell(value, indikator))
 
 
 @register.filter
@@ -92,12 +101,17 @@ def status_value_td(v, indikator, *, brudd=None) -> SafeString:
                      f'{mark}</td>')
 
 
-def detail_value_td(v, indikator, *, brudd=False, kilde="") -> SafeString:
+def cell_marks() -> dict[str, str]:
+    """The fixed markup of the value cells in the active language (``marks`` below)."""
+    return _marks(get_language() or "")
+
+
+def detail_value_td(v, indikator, *, brudd=False, kilde="", marks=None) -> SafeString:
     """An indicator page's value cell: «..» without a row, «..» with the reason
     (SSB's symbol, never N/A); a break in series (the value's own or a reform)
     before it as «|», and the unit the value comes from after it when that is a
-    predecessor («(1201)»)."""
-    marks = _marks(get_language() or "")
+    predecessor («(1201)»). ``marks``: ``cell_marks()``, looked up once per page."""
+    marks = marks or _marks(get_language() or "")
     mark = marks["brudd"] if brudd else ""
     source = f' <span class="muted">({escape(kilde)})</span>' if kilde else ""
     if v is None:

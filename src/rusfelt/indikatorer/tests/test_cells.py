@@ -5,7 +5,11 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from rusfelt.core.dokumenter.formatting import format_cell
+from rusfelt.indikatorer.documents import value_cell
 from rusfelt.indikatorer.domain.change import Change, Judgement, Measure
 from rusfelt.indikatorer.models import Indikator, Indikatorsett, Kind, Verdi
 from rusfelt.indikatorer.services import StatusRow
@@ -106,3 +110,14 @@ def test_status_rows_are_the_templates_rows(ind, rule_met, links, language):
     with translation.override(language):
         old = OLD_ROW.render(Context({"rows": [row], "links": links}))
         assert cells.status_row_tr(row, links=links, slug=ind.sett.slug) == old
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.decimals(min_value=Decimal("-1e9"), max_value=Decimal("1e9"), places=4,
+                         allow_nan=False, allow_infinity=False),
+       kind=st.sampled_from([k.value for k in Kind]),
+       decimals=st.one_of(st.none(), st.integers(min_value=0, max_value=3)))
+def test_a_stored_value_is_written_as_its_document_cell(value, kind, decimals):
+    """``verdi``'s short way for stored figures writes what the documents' cell writes."""
+    indikator = Indikator(kind=kind, decimals=decimals)
+    assert cells.verdi(value, indikator) == format_cell(value_cell(value, indikator))
