@@ -1,6 +1,7 @@
 """The 85 indicators for the 356 kommuner over 10 years: import and page times.
 
-    rusfelt bench indikatorer [--ar 10] [--gjentak 10] [--vekst] [--json] [--verbose]
+    rusfelt bench indikatorer [--ar 10] [--gjentak 10] [--vekst | --kun-import] [--json]
+                              [--verbose]
 
 Runs in a throwaway database created like a test database (a temporary
 SQLite file, or test_<name> on PostgreSQL), migrated, filled and dropped
@@ -12,7 +13,8 @@ the long-format import in files of at most ``RUSFELT_IMPORT_MAX_ROWS`` rows
 status table for the country and for one kommune, filtered, goal
 achievement, indicator 16's page with its chart, the comparison of all
 kommuner, the XLSX export and the CLI's ``endringer``. ``--vekst`` also
-measures the status tables at 1×, 2× and 4× the years of data.
+measures the status tables at 1×, 2× and 4× the years of data;
+``--kun-import`` measures only the import.
 """
 
 from __future__ import annotations
@@ -47,16 +49,19 @@ def add_arguments(parser):
                         help="Målinger per operasjon (standard 10).")
     parser.add_argument("--vekst", action="store_true",
                         help="Mål også statustabellene ved 1×, 2× og 4× så mange år.")
+    parser.add_argument("--kun-import", action="store_true",
+                        help="Bare importen (med grensen), uten sidene.")
 
 
 def run(stdout, kommuner=None, ar=DEFAULT_YEARS, gjentak=DEFAULT_REPEAT, vekst=False,
-        json=False, verbose=False, **options):
+        kun_import=False, json=False, verbose=False, **options):
     bench = Bench("indikatorer", stdout, json=json, verbose=verbose, repeat=gjentak)
     with scratch_database(bench.log):
         bench.log.write("Fyller databasen …")
         fill(bench, kommuner, ar)
-        measure(bench)
-        if vekst:
+        if not kun_import:
+            measure(bench)
+        if vekst and not kun_import:
             measure_growth(bench, ar)
         result = bench.write()
     return result
