@@ -25,7 +25,6 @@ from .models import Endring, Plan, Tiltak
 from .services import (
     area_progress,
     overdue,
-    previous_reported_year,
     status_counts,
     status_over_periods,
     with_status,
@@ -57,7 +56,9 @@ def build(plan: Plan, year: int) -> d.Document:
     counts = periods.get(year) or status_counts(plan, year)
     # The same as at the end of ``since``.
     before = periods.get(year - 1) or status_counts(plan, year - 1)
-    since = previous_reported_year(plan, year)
+    # The latest year before ``year`` with reports (``previous_reported_year``): the
+    # periods hold every reported year with its counts, a gap with None.
+    since = max((y for y, c in periods.items() if c is not None and y < year), default=None)
     total = sum(counts.values())
     measures = list(
         with_status(plan.tiltak.select_related("area", "responsible_unit"), year)
