@@ -17,7 +17,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from rusfelt.core.models import OrgUnit
+from rusfelt.core.models import OrgUnit, UnitSuccession
 from rusfelt.core.scoping import UnitScopedQuerySet
 
 
@@ -302,3 +302,12 @@ def _definitions_changed(sender, instance, **kwargs):
     the set's pages show from their cache (the status tables' titles, units, groups):
     a new data version, as a written value is."""
     Indikatorsett.values_changed(instance.sett_id)
+
+
+@receiver([post_save, post_delete], sender=OrgUnit)
+@receiver([post_save, post_delete], sender=UnitSuccession)
+def _units_changed(sender, instance, **kwargs):
+    """A unit renamed or moved, or a reform link written (the units import, admin),
+    changes every set's cached pages (unit names, series reaching back through a
+    predecessor): a new data version of every set, one UPDATE."""
+    Indikatorsett.objects.update(data_version=F("data_version") + 1)

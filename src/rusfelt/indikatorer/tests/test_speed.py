@@ -13,6 +13,7 @@ from django import forms
 from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext, override_settings
 
+from rusfelt.core import services as core_services
 from rusfelt.core.bench import Bench, run_sql
 from rusfelt.core.models import OrgUnit
 from rusfelt.core.widgets import FrozenChoices
@@ -258,3 +259,18 @@ def test_users_who_see_different_units_never_share_a_comparison(client, demo_set
     client.force_login(make_user("bergen-leser", ("4601", "leser")))
     bergen = {r["unit"].code for r in client.get(url).context["rows"]}
     assert "0301" in everyone and "0301" not in bergen and "0" in bergen
+
+
+def test_a_comparison_shows_a_renamed_unit_at_once(client, demo_sett, make_user):
+    """Unit names are in the cached comparison: a units import that renames one
+    shows on the next view, not when the cache runs out."""
+    year = Verdi.objects.filter(indikator__sett__slug=demo.SLUG, indikator__number=16,
+                                unit__code="0301").latest("year").year
+    url = f"/indikatorer/{demo.SLUG}/16/sammenlign/?ar={year}"
+    client.force_login(make_user("evaluator", ("0", "leser")))
+    names = {r["unit"].code: r["unit"].name for r in client.get(url).context["rows"]}
+    assert names["0301"] == "Oslo"
+    renamed = "kode,navn,niva,overordnet,gyldig_fra,gyldig_til\n0301,Christiania,kommune,03,,\n"
+    core_services.import_units(renamed.encode(), "enheter.csv")
+    names = {r["unit"].code: r["unit"].name for r in client.get(url).context["rows"]}
+    assert names["0301"] == "Christiania"
