@@ -97,6 +97,11 @@ def is_exposed(low: float, high: float) -> bool:
     return high - low < MIN_WIDTH or high < MIN_MAX
 
 
+def _wide(low: float, high: float) -> bool:
+    """True when values from ``low`` to ``high`` are possible enough to be safe."""
+    return high - low >= MIN_WIDTH and high >= MIN_MAX
+
+
 def _constraints(problem, suppressed: set):
     """Linear constraints on the suppressed cells, as (coefs, rhs, kind) triples.
 
@@ -295,7 +300,10 @@ def _solve_component(keys, constraints, truth, only=None, exact=True,
         if only is not None and k not in only:
             continue
         i = index[k]
-        if not exact and not is_exposed(seen_low[i], seen_high[i]):
+        # Only a range wide enough proves a cell safe unseen: a range of [0, 0] seen
+        # at the true point alone is not a proof that the cell is 0 (is_exposed's
+        # «proven zero» needs the cell's true largest value).
+        if not exact and _wide(seen_low[i], seen_high[i]):
             out[k] = Interval(k, math.ceil(seen_low[i] - _EPS), math.floor(seen_high[i] + _EPS),
                               exact=False)
             continue

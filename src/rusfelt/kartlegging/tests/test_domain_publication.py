@@ -203,6 +203,16 @@ def test_no_cell_is_exposed_in_random_kommuner(seed, sizes, with_screening):
     assert not exposed_cells(problem, suppressed)
 
 
+def test_a_hidden_zero_seen_only_at_its_true_value_is_audited_exactly():
+    # Found by the property test above (seed 5943, bydeler of 1, 9 and 61, screening):
+    # the fast audit took a hidden zero's range [0, 0], seen at the true point alone,
+    # for «proven to be 0», so protect() stopped while the exact intruder narrowed
+    # three such cells to [0, 4].
+    problem = build_problem(kommune(5943, [1, 9, 61], True))
+    suppressed, _ = protect(problem)
+    assert not exposed_cells(problem, suppressed)
+
+
 def test_a_new_table_joins_by_declaring_that_its_column_sums_to_n():
     # The extension point for new tables (e.g. screening categories).
     tables = [
