@@ -94,7 +94,7 @@ def is_exposed(low: float, high: float) -> bool:
     # Only a true zero can have a largest possible value of 0.
     if high == 0:
         return False
-    return high - low < MIN_WIDTH or high < MIN_MAX
+    return not _wide(low, high)
 
 
 def _wide(low: float, high: float) -> bool:
