@@ -324,6 +324,17 @@ class Listing:
     stale: bool
 
     @cached_property
+    def card_key(self) -> tuple:
+        """Everything a result card's fixed parts can show: the page's language, the
+        service's stored values, its units' and, on a page in another language
+        than bokmål, its translations (``tjenester_tags.result_card``)."""
+        t = self.tjeneste
+        language = translation.get_language() or "nb"
+        texts = () if _in_bokmal() else tuple(_row(r) for r in t.translations.all())
+        return (language, _row(t), _row(t.unit),
+                _row(t.provider_unit) if t.provider_unit_id else None, texts)
+
+    @cached_property
     def url(self) -> str:
         return self.tjeneste.get_absolute_url()
 
@@ -364,6 +375,14 @@ class Listing:
         elif t.age_min is not None:
             parts.append(gettext("fra %(a)s år") % {"a": t.age_min})
         return " · ".join(parts)
+
+
+def _row(obj) -> tuple:
+    """An instance's loaded column values, hashable (lists as tuples; deferred
+    columns are not read)."""
+    loaded = obj.__dict__
+    values = (loaded.get(f.attname) for f in obj._meta.concrete_fields)
+    return tuple(tuple(v) if isinstance(v, list) else v for v in values)
 
 
 def listings(objects, at: datetime, schedules=None) -> list[Listing]:

@@ -1,0 +1,97 @@
+"""The search results' cards: rendered once per content, never shown stale (issue 12)."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from rusfelt.core.models import OrgUnit
+from rusfelt.tjenester.models import Tjeneste, TjenesteOversettelse
+from rusfelt.tjenester.templatetags import tjenester_tags
+
+OSLO = ZoneInfo("Europe/Oslo")
+pytestmark = pytest.mark.django_db
+INDEX = reverse("tjenester:index")
+CARD_TEMPLATES = {"tjenester/_result_top.html", "tjenester/_result_bottom.html"}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memo():
+    tjenester_tags._cards.clear()
+    yield
+    tjenester_tags._cards.clear()
+
+
+def card_templates(response) -> set[str]:
+    return {t.name for t in response.templates} & CARD_TEMPLATES
+
+
+def results_list(response) -> str:
+    html = response.content.decode()
+    return html[html.index('<ol class="tj-results">'):html.index("</ol>")]
+
+
+def card_of(html: str, name: str) -> str:
+    """The <li> of the result called ``name``."""
+    start = html.index(f">{name}</a></h3>")
+    end = min(i for i in (html.find('<li class="tj-result">', start), html.index("</ol>", start))
+              if i >= 0)
+    return html[html.rindex('<li class="tj-result">', 0, start):end]
+
+
+def test_a_repeated_search_renders_no_card_template_again(client, make_tjeneste):
+    for i in range(3):
+        make_tjeneste(f"t{i}", name=f"Tilbud {i}")
+    first = client.get(INDEX)
+    assert card_templates(first) == CARD_TEMPLATES
+    again = client.get(INDEX)
+    assert card_templates(again) == set()
+    assert results_list(again) == results_list(first)
+
+
+def test_a_changed_service_shows_at_once_even_without_a_new_version(client, make_tjeneste):
+    obj = make_tjeneste("k46", name="K46", phone="51 00 00 00", description="Et sted å være.")
+    client.get(INDEX)
+    # A bulk update: neither the version nor updated_at changes.
+    Tjeneste.objects.filter(pk=obj.pk).update(phone="22 22 22 22", description="Nytt innhold.")
+    html = client.get(INDEX).content.decode()
+    card = card_of(html, "K46")
+    assert "Ring 22 22 22 22" in card and "51 00 00 00" not in card
+    assert "Nytt innhold." in card
+
+
+def test_a_renamed_unit_shows_in_the_cards(client, make_tjeneste):
+    make_tjeneste("k46", name="K46", unit="0301")
+    assert "· Oslo" in card_of(client.get(INDEX).content.decode(), "K46")
+    OrgUnit.objects.filter(code="0301").update(name="Christiania")
+    card = card_of(client.get(INDEX).content.decode(), "K46")
+    assert "· Christiania" in card and "· Oslo" not in card
+
+
+def test_status_and_stale_flag_are_of_the_moment_not_of_the_memo(client, make_tjeneste):
+    make_tjeneste("k46", name="K46", hours=[(0, "08:00", "15:00")],
+                  verified_on=date(2025, 11, 20))
+    with time_machine.travel(datetime(2026, 11, 16, 10, tzinfo=OSLO), tick=False):
+        card = card_of(client.get(INDEX).content.decode(), "K46")
+    assert "Åpent nå til 15.00" in card and "Ikke kontrollert" not in card
+    with time_machine.travel(datetime(2026, 11, 23, 16, tzinfo=OSLO), tick=False):
+        card = card_of(client.get(INDEX).content.decode(), "K46")
+    assert "Stengt nå – åpner mandag kl. 08.00" in card
+    assert "Ikke kontrollert siste 12 måneder" in card
+
+
+def test_each_language_and_translation_has_its_own_card(client, make_tjeneste):
+    obj = make_tjeneste("legevakt", name="Legevakt", description="Hjelp når det haster.")
+    assert card_of(client.get(INDEX).content.decode(), "Legevakt")
+    TjenesteOversettelse.objects.create(tjeneste=obj, language="en", name="Emergency clinic")
+    en = client.get(INDEX, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    card = card_of(en, "Emergency clinic")
+    assert '<p class="tj-result__desc" lang="nb">Hjelp når det haster.</p>' in card
+    TjenesteOversettelse.objects.filter(tjeneste=obj).update(description="Help when it is urgent.")
+    card = card_of(client.get(INDEX, HTTP_ACCEPT_LANGUAGE="en").content.decode(),
+                   "Emergency clinic")
+    assert '<p class="tj-result__desc">Help when it is urgent.</p>' in card
+    nb = card_of(client.get(INDEX).content.decode(), "Legevakt")  # bokmål: its own card
+    assert "Hjelp når det haster." in nb and "Emergency" not in nb
