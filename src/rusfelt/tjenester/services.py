@@ -187,6 +187,10 @@ def search(filters: Filters, at: datetime | None = None) -> Result:
     if not ranked and not only_open:
         return Result(qs.order_by("name", "pk").values_list("pk", flat=True), question)
     at = at or now_local()
+    if not ranked:
+        # Only "open now": nothing to rank, so the name order of the query that
+        # finds the open ones (issue 12: not a second query over every open id).
+        return Result(open_now_ids(qs.order_by("name", "pk"), at), question)
     ranks: dict[int, float] = {}
     if question.groups:
         backend = search_backend()

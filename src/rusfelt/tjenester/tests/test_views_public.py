@@ -7,7 +7,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from rusfelt.tjenester.models import TjenesteOversettelse
+from rusfelt.tjenester import services
+from rusfelt.tjenester.models import Tjeneste, TjenesteOversettelse
 
 OSLO = ZoneInfo("Europe/Oslo")
 pytestmark = pytest.mark.django_db
@@ -180,3 +181,17 @@ def test_bokmal_fallback_is_marked_for_screen_readers_on_english_pages(client, m
     assert "Christmas Day" in html  # holiday names are translated
     nb = client.get(reverse("tjenester:detail", args=["legevakt"])).content.decode()
     assert 'lang="nb">' not in nb.split("<main", 1)[1]
+
+
+def test_open_now_without_text_is_one_query_in_name_order(make_tjeneste, office_hours,
+                                                          django_assert_num_queries):
+    """Issue 12: with nothing to rank, the open services come in the name order of
+    the one query that finds them, not from a second query over every open id."""
+    make_tjeneste("b", name="Bravo", hours=office_hours)
+    make_tjeneste("a", name="Alfa", hours=office_hours)
+    make_tjeneste("c", name="Charlie", hours=[(0, "18:00", "21:00")])
+    make_tjeneste("d", name="Delta")
+    with django_assert_num_queries(1):
+        ids = services.search_ids(services.Filters(apen=True),
+                                  datetime(2026, 11, 23, 10))
+    assert [Tjeneste.objects.get(pk=i).name for i in ids] == ["Alfa", "Bravo"]
