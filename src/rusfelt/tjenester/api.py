@@ -130,8 +130,10 @@ def service_list(request):
                  % {"n": paginator.num_pages}, "errors": {"side": [_("For høyt sidenummer.")]}},
                 status=404, json_dumps_params={"ensure_ascii": False})
         page = paginator.page(number)
+        # A page in bokmål reads no translations (``Tjeneste.translated``).
+        objects = services.load(page.object_list, translations=not services.in_bokmal())
         items = [schema_org(item.tjeneste, request, item)
-                 for item in services.listings(services.load(page.object_list), now)]
+                 for item in services.listings(objects, now)]
         next_url = None
         if page.has_next():
             query = request.GET.copy()

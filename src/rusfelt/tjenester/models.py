@@ -99,6 +99,14 @@ class Weekday(models.IntegerChoices):
 TRANSLATED_FIELDS = ("name", "description", "target_text", "access_text", "hours_note")
 
 
+# The codes of each choice list, built once: ``Choices.values`` builds a new
+# list per call, and the API asks for them per service and per code (issue 12).
+CATEGORY_CODES = frozenset(Category.values)
+TARGET_GROUP_CODES = frozenset(TargetGroup.values)
+ACCESS_ROUTE_CODES = frozenset(AccessRoute.values)
+LANGUAGE_CODES = frozenset(Language.values)
+
+
 class TjenesteQuerySet(UnitScopedQuerySet):
     unit_lookup = "unit"
 
@@ -273,7 +281,7 @@ class Tjeneste(models.Model):
     @property
     def category_label(self) -> str:
         """``get_category_display()`` without building a dict of every category per call."""
-        if self.category in Category.values:
+        if self.category in CATEGORY_CODES:
             return str(Category(self.category).label)
         return self.category
 
@@ -284,13 +292,13 @@ class Tjeneste(models.Model):
         return self.provider_unit.name if self.provider_unit_id else ""
 
     def get_target_group_labels(self):
-        return [TargetGroup(g).label for g in self.target_groups if g in TargetGroup.values]
+        return [TargetGroup(g).label for g in self.target_groups if g in TARGET_GROUP_CODES]
 
     def get_access_route_labels(self):
-        return [AccessRoute(r).label for r in self.access_routes if r in AccessRoute.values]
+        return [AccessRoute(r).label for r in self.access_routes if r in ACCESS_ROUTE_CODES]
 
     def get_language_labels(self):
-        return [Language(c).label for c in self.languages if c in Language.values]
+        return [Language(c).label for c in self.languages if c in LANGUAGE_CODES]
 
 
 class TjenesteOversettelse(models.Model):

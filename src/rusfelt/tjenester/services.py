@@ -297,7 +297,7 @@ def load(ids, *, hours: bool = True, translations: bool = True) -> list[Tjeneste
 
     ``hours=False`` leaves the periods and exceptions out, for a caller that
     reads them as domain values (``page_listings``); ``translations=False``
-    the other languages' texts, for a page in bokmål (``_in_bokmal``).
+    the other languages' texts, for a page in bokmål (``in_bokmal``).
     """
     ids = list(ids)
     related = ["periods", "exceptions"] if hours else []
@@ -334,7 +334,7 @@ class Listing:
         than bokmål, its translations (``tjenester_tags.result_card``)."""
         t = self.tjeneste
         language = translation.get_language() or "nb"
-        texts = () if _in_bokmal() else tuple(_row(r) for r in t.translations.all())
+        texts = () if in_bokmal() else tuple(_row(r) for r in t.translations.all())
         return (language, _row(t), _row(t.unit),
                 _row(t.provider_unit) if t.provider_unit_id else None, texts)
 
@@ -397,7 +397,7 @@ def listings(objects, at: datetime, schedules=None) -> list[Listing]:
             for o in objects]
 
 
-def _in_bokmal() -> bool:
+def in_bokmal() -> bool:
     """The page is in bokmål: ``Tjeneste.translated`` then reads no translations."""
     return (translation.get_language() or "nb").split("-")[0] == "nb"
 
@@ -405,7 +405,7 @@ def _in_bokmal() -> bool:
 def page_listings(ids, at: datetime) -> list[Listing]:
     """A page of search results: the services, with their hours read as domain
     values instead of a model object per period (``schedules_for``)."""
-    objects = load(ids, hours=False, translations=not _in_bokmal())
+    objects = load(ids, hours=False, translations=not in_bokmal())
     holidays = {o.pk: o.open_on_holidays for o in objects}
     return listings(objects, at, schedules_for(holidays, holidays=holidays))
 
@@ -431,7 +431,7 @@ def for_municipality(code: str, *, category: str = "", at: datetime | None = Non
     schedules = schedules_for(ids, holidays=holidays)
     statuses = {pk: apningstider.status(schedules[pk], at) for pk in ids}
     ids.sort(key=lambda pk: not statuses[pk].is_open)  # stable: name order within each part
-    objects = load(ids[:limit] if limit else ids, hours=False, translations=not _in_bokmal())
+    objects = load(ids[:limit] if limit else ids, hours=False, translations=not in_bokmal())
     return [Listing(o, statuses[o.pk], o.is_stale(at.date())) for o in objects]
 
 

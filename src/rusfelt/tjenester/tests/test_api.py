@@ -105,3 +105,21 @@ def test_hsds_export_is_audited_and_its_ids_are_stable(client, services):
     assert client.get(reverse("tjenester_api:hsds")).json()["contents"][0]["id"] == \
         data["contents"][0]["id"]
     assert AuditEvent.objects.filter(action="export", detail__format="hsds-3.0").count() == 2
+
+
+def test_the_list_in_bokmal_reads_no_translations_and_in_english_uses_them(client, services):
+    """Issue 12: the bokmål list does not read the translation table; English still
+    gets its texts."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rusfelt.tjenester.models import TjenesteOversettelse
+
+    TjenesteOversettelse.objects.create(tjeneste=services[0], language="en",
+                                        name="K46 for young people")
+    with CaptureQueriesContext(connection) as queries:
+        data = client.get(LIST, {"kategori": "behandling"}).json()
+    assert data["results"][0]["name"] == "K46"
+    assert not [q for q in queries if "tjenesteoversettelse" in q["sql"]]
+    english = client.get(LIST, {"kategori": "behandling", "lang": "en"}).json()
+    assert english["results"][0]["name"] == "K46 for young people"
