@@ -106,3 +106,31 @@ def test_an_object_is_logged_with_its_unit(units, oslo_planlegger):
     assert event.unit == units["030104"]
     assert event.object_type == "core.population"
     assert event.object_id == str(cell.pk)
+
+
+def test_an_event_is_one_plain_insert_stored_as_the_orm_stores_it(units, oslo_planlegger, rf):
+    """``record()`` writes its row with one statement (issue 12: an import of many
+    small files writes one event per file), and the row reads back exactly as a
+    row written by the ORM's own ``create()`` from the same values."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    request = rf.get("/", REMOTE_ADDR="10.1.2.3")
+    request.user = oslo_planlegger
+    detail = {"import": "registreringer", "rows": 83, "nested": {"a": [1, "ø"]}}
+    with CaptureQueriesContext(connection) as queries:
+        event = audit.record(AuditAction.IMPORT, request=request, unit=units["0301"],
+                             detail=detail)
+    assert len(queries) == 1 and queries[0]["sql"].startswith("INSERT")
+    reference = AuditEvent.objects.create(
+        action=AuditAction.IMPORT, user=oslo_planlegger,
+        username=oslo_planlegger.get_username(), unit=units["0301"],
+        ip_address="10.1.2.3", detail=detail)
+    fields = [f.attname for f in AuditEvent._meta.concrete_fields if f.name not in ("id", "at")]
+    stored = AuditEvent.objects.values(*fields, "at").get(pk=event.pk)
+    assert {k: stored[k] for k in fields} == AuditEvent.objects.values(*fields).get(
+        pk=reference.pk)
+    assert stored["at"] == event.at and reference.at >= event.at
+    assert event.pk is not None and event.pk != reference.pk
+    with pytest.raises(PermissionError):  # still append-only
+        event.save()

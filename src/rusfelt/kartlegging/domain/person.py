@@ -137,3 +137,83 @@ def person_from_number(number: str, reference_date: date, *,
     # get_gender() would compact it again (the test compares the two).
     sex = "mann" if int(value[8]) % 2 else "kvinne"
     return Person(age=age_on(birth, reference_date), sex=sex)
+
+
+class NumberCheck:
+    """``person_from_number`` for the many numbers of one import (one reference date).
+
+    The same rules and the same messages; what is faster is that the reference
+    date's bounds are computed once, and that a number of eleven ASCII digits
+    is checked in one pass of integer arithmetic (the check digits with
+    stdnum's weights, the century from the individual number, the D-, H- and
+    synthetic offsets) without building a ``Person``. Anything that pass does
+    not accept (any refusal, any other form) goes through ``person_from_number``
+    itself, so a refused number gets exactly its message. The tests compare
+    this pass with ``person_from_number`` (python-stdnum) on many generated
+    numbers, valid and invalid.
+    """
+
+    __slots__ = ("reference_date", "allow_synthetic", "_oldest", "_ref_md")
+
+    def __init__(self, reference_date: date, *, allow_synthetic: bool = False):
+        self.reference_date = reference_date
+        self.allow_synthetic = allow_synthetic
+        self._oldest = _years_before(reference_date, MAX_AGE_YEARS)
+        self._ref_md = (reference_date.month, reference_date.day)
+
+    def __call__(self, number: str) -> tuple[int, str]:
+        """(age at the reference date, legal sex); raises InvalidNumber as
+        ``person_from_number`` does."""
+        result = self.fast(number)
+        if result is None:
+            person = person_from_number(number, self.reference_date,
+                                        allow_synthetic=self.allow_synthetic)
+            return person.age, person.sex
+        return result
+
+    def fast(self, number: str) -> tuple[int, str] | None:
+        """(age, sex) of a valid number of eleven ASCII digits; None for anything else."""
+        if len(number) != 11 or not number.isascii() or not number.isdigit():
+            return None
+        d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, d10 = number.encode()  # ASCII codes
+        # stdnum's calc_check_digit1/2: (11 - Σ weight × digit) mod 11, where 10
+        # matches no digit. Codes are digit + 48; the weights sum to 45 and 41.
+        if (11 - (3 * d0 + 7 * d1 + 6 * d2 + d3 + 8 * d4 + 9 * d5 + 4 * d6 + 5 * d7
+                  + 2 * d8 - 48 * 45)) % 11 != d9 - 48:
+            return None
+        if (11 - (5 * d0 + 4 * d1 + 3 * d2 + 2 * d3 + 7 * d4 + 6 * d5 + 5 * d6 + 4 * d7
+                  + 3 * d8 + 2 * d9 - 48 * 41)) % 11 != d10 - 48:
+            return None
+        day = 10 * d0 + d1 - 528  # 528 = 11 × 48
+        month = 10 * d2 + d3 - 528
+        year = 10 * d4 + d5 - 528
+        individual = 100 * d6 + 10 * d7 + d8 - 5328  # 5328 = 111 × 48
+        if day >= 80:  # FH-nummer
+            return None
+        if month > SYNTHETIC_MONTH_OFFSET:
+            if not self.allow_synthetic:
+                return None
+            month -= SYNTHETIC_MONTH_OFFSET
+        if day > 40:  # d-nummer
+            day -= 40
+        if month > H_MONTH_OFFSET:  # H-nummer
+            month -= H_MONTH_OFFSET
+        # stdnum's get_birth_date: the century from the individual number.
+        if individual < 500:
+            year += 1900
+        elif individual < 750 and year >= 54:
+            year += 1800
+        elif year < 40:
+            year += 2000
+        elif individual >= 900:
+            year += 1900
+        else:
+            return None
+        try:
+            birth = date(year, month, day)
+        except ValueError:
+            return None
+        if birth > self.reference_date or birth < self._oldest:
+            return None
+        age = self.reference_date.year - year - (self._ref_md < (month, day))
+        return age, ("mann" if d8 % 2 else "kvinne")
