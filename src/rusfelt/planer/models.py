@@ -262,6 +262,13 @@ class Statusoppdatering(models.Model):
 
     class Meta:
         ordering = ["tiltak", "period_key", "created_at", "id"]
+        indexes = [
+            # A measure's status at a period is its latest row up to the period
+            # (``services.status_subquery``): in this order the subquery reads one
+            # index entry backwards instead of sorting the measure's rows (issue 12).
+            models.Index(fields=["tiltak", "period_key", "created_at", "id"],
+                         name="planer_status_siste_idx"),
+        ]
         verbose_name = _("statusoppdatering")
         verbose_name_plural = _("statusoppdateringer")
 
