@@ -62,6 +62,7 @@ def build(plan: Plan, year: int) -> d.Document:
     total = sum(counts.values())
     measures = list(
         with_status(plan.tiltak.select_related("area", "responsible_unit"), year)
+        .order_by("order", "id")  # one plan: its own order, without joining the owner
     )
     sections = [_about(plan, year, total)]
 
@@ -102,7 +103,7 @@ def build(plan: Plan, year: int) -> d.Document:
     area_rows = [
         [p["area"].title if p["area"] else "Uten område"]
         + [d.count(p["counts"][s]) for s in st.SUMMARY_ORDER] + [d.count(p["total"])]
-        for p in area_progress(plan, year)
+        for p in area_progress(plan, year, measures)
     ]
     sections.append(d.Section("Status per innsatsområde", [d.Table(
         "Antall tiltak per område og status",
@@ -140,7 +141,10 @@ def build(plan: Plan, year: int) -> d.Document:
     today = timezone.localdate()
     closed = today.year > year
     day = date(year, 12, 31) if closed else today
-    late = overdue(plan, day, year_closed=closed)
+    # The measures' status is at the end of ``year``, the day's year but for a report
+    # of a year still to come (then the status today is read).
+    late = overdue(plan, day, year_closed=closed,
+                   measures=measures if day.year == year else None)
     overdue_section = d.Section(
         f"Forfalte tiltak ved utgangen av {year}" if closed
         else f"Forfalte tiltak per {format_date(day)}", [d.Paragraph(

@@ -84,3 +84,25 @@ def test_status_over_periods_counts_each_year_as_status_counts_does(units):
     for year, counts in periods:
         if counts is not None:
             assert counts == services.status_counts(plan, year), year
+
+
+def test_yearly_report_counts_areas_and_overdue_from_the_measures_it_read(units):
+    """The report reads the plan's measures with their status once; the area table and
+    the overdue list come from them and agree with the database's own counts."""
+    from rusfelt.planer import report, services
+
+    demo.load(slugs=[SLUG])
+    plan = Plan.objects.select_related("owner").get(slug=SLUG)  # as the views read it
+    _more_measures(plan, 3)  # deadline 1.1.2020, no status: overdue in the 2021 report
+    with CaptureQueriesContext(connection) as queries:
+        built = report.build(plan, 2021)
+    assert len(queries) <= 9, "\n".join(q["sql"][:90] for q in queries)
+    sections = {s.key: s for s in built.sections}
+    areas = sections["omrader"].tables()[0].rows
+    expected = services.area_progress(plan, 2021)
+    assert [str(row[0]) for row in areas] == [p["area"].title if p["area"] else "Uten område"
+                                         for p in expected]
+    assert [str(row[-1]) for row in areas] == [str(p["total"]) for p in expected]
+    late = services.overdue(plan, date(2021, 12, 31), year_closed=True)
+    assert {"X0", "X1", "X2"} <= {t.number for t in late}
+    assert [str(row[0]) for row in sections["forfalt"].tables()[0].rows] == [t.number for t in late]
