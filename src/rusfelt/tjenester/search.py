@@ -25,7 +25,7 @@ rebuild may have dropped (SQLite drops triggers when Django remakes a table).
 from functools import cache
 
 from django.db import connection, connections
-from django.db.models import Q
+from django.db.models import FloatField, Q
 from django.db.models.expressions import RawSQL
 
 SQLITE_SCHEMA = [
@@ -168,6 +168,10 @@ class SqliteBackend:
                            "WHERE tjenester_fts MATCH %s", [fts5_query(groups)])
             return dict(cursor.fetchall())
 
+    def rank_expression(self, groups):
+        """None: bm25 is only known to a query of the FTS5 table itself (``ranks``)."""
+        return None
+
     def known_prefix(self, term: str) -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM tjenester_fts WHERE tjenester_fts MATCH %s LIMIT 1",
@@ -200,6 +204,14 @@ class PostgresBackend:
                 "SELECT id, ts_rank(search_vector, q, 2) FROM tjenester_tjeneste, "
                 "to_tsquery('norwegian', %s) AS q WHERE search_vector @@ q", [tsquery(groups)])
             return dict(cursor.fetchall())
+
+    def rank_expression(self, groups):
+        """``ranks``' ts_rank as a column of the service's row: computed in the query
+        that reads the candidates, for them only (issue 12: not a second scan of
+        every match in the country)."""
+        return RawSQL('ts_rank("tjenester_tjeneste"."search_vector", '
+                      "to_tsquery('norwegian', %s), 2)", [tsquery(groups)],
+                      output_field=FloatField())
 
     def known_prefix(self, term: str) -> bool:
         with connection.cursor() as cursor:

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models import Case, CharField, Expression, F, Q, Value, When
 from django.db.models.functions import Cast, StrIndex
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
@@ -191,16 +191,21 @@ def search(filters: Filters, at: datetime | None = None) -> Result:
         # Only "open now": nothing to rank, so the name order of the query that
         # finds the open ones (issue 12: not a second query over every open id).
         return Result(open_now_ids(qs.order_by("name", "pk"), at), question)
-    ranks: dict[int, float] = {}
+    ranks: dict[int, float] | Expression = Value(0.0)
     if question.groups:
         backend = search_backend()
         question = sporsmal.with_corrections(question, backend.known_prefix, backend.near)
         qs = backend.matching(qs, question.groups)
-        ranks = backend.ranks(question.groups)
+        # The text rank as a column of the ranking's own query where the database
+        # can (PostgreSQL), else by id from the text index (SQLite's bm25).
+        ranks = backend.rank_expression(question.groups) or backend.ranks(question.groups)
+    qs = qs.order_by()  # the ranking orders: no sort in SQL
     open_ids = set(open_now_ids(qs, at)) if (only_open or question.urgent) else set()
-    night_ids = night_open_ids(qs) if question.overnight else set()
     if only_open:
         qs = qs.filter(pk__in=open_ids)  # read only the open ones' rows
+    # After the open filter: whether a service is open at night matters only for
+    # the rows that are ranked.
+    night_ids = night_open_ids(qs) if question.overnight else set()
     return Result(_ranked(qs, question, open_ids, night_ids, ranks), question)
 
 
@@ -209,7 +214,8 @@ MASK_BITS = 60
 
 
 def _ranked(qs, question, open_ids, night_ids, ranks) -> list[int]:
-    """Ids of ``qs`` in the order of ``domain.sporsmal.rank_keys``.
+    """Ids of ``qs`` in the order of ``domain.sporsmal.rank_keys``, then of the text
+    rank (``ranks``: by id, or an expression of the row), name and id.
 
     The database says where each term stands (" term" is in the index
     " word word " exactly when a word starts with the term) as one bit per
@@ -242,9 +248,11 @@ def _ranked(qs, question, open_ids, night_ids, ranks) -> list[int]:
     needs_ages = q.young or q.age is not None
     kinds: dict[tuple, int] = {}
     rows = []
-    query = qs.annotate(**positions).annotate(**masks).values_list(
+    by_id = isinstance(ranks, dict)
+    query = qs.annotate(**positions).annotate(**masks).annotate(
+        text_rank=Value(0.0) if by_id else ranks).values_list(
         "pk", "name", "category", Cast("target_groups", CharField()),  # the stored ",a,b,"
-        "age_min", "age_max", *masks).query
+        "age_min", "age_max", "text_rank", *masks).query
     # The plain rows, without Django's converter calls per value: every column
     # here is an integer or a text as the database gives it.
     try:
@@ -254,11 +262,12 @@ def _ranked(qs, question, open_ids, night_ids, ranks) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         result = cursor.fetchall()
-    for pk, name, category, groups, low, high, *bits in result:
+    for pk, name, category, groups, low, high, rank, *bits in result:
         kind = (*bits, category if category in categories else "",
                 groups if needs_groups else "", *((low, high) if needs_ages else ()),
                 q.urgent and pk in open_ids, q.overnight and pk in night_ids)
-        rows.append((pk, name, kinds.setdefault(kind, len(kinds))))
+        rows.append((pk, name, kinds.setdefault(kind, len(kinds)),
+                     ranks.get(pk, 0.0) if by_id else rank))
     docs, found = [], []
     for kind in kinds:
         n_masks, t_masks = kind[0:len(masks):2], kind[1:len(masks):2]
@@ -270,12 +279,12 @@ def _ranked(qs, question, open_ids, night_ids, ranks) -> list[int]:
                        bool(t_masks[a // MASK_BITS] >> (a % MASK_BITS) & 1))
                       for a in range(len(alternatives))])
     counts = [0] * len(kinds)
-    for _pk, _name, k in rows:
+    for _pk, _name, k, _rank in rows:
         counts[k] += 1
     # None: the database's prefix match was wider than the rule.
     keys = sporsmal.rank_keys(question, docs, found, counts)
-    ordered = [(*keys[k], -ranks.get(pk, 0.0), name, pk)
-               for pk, name, k in rows if keys[k] is not None]
+    ordered = [(*keys[k], -rank, name, pk)
+               for pk, name, k, rank in rows if keys[k] is not None]
     ordered.sort()
     return [row[-1] for row in ordered]
 
@@ -289,7 +298,7 @@ def night_open_ids(qs) -> set[int]:
     """Services in ``qs`` open some night: hours past midnight, all day, or at 02:00."""
     at_night = Q(closes__lte=F("opens")) | Q(opens__lte=time(2), closes__gt=time(2))
     return set(Apningstid.objects.filter(at_night, tjeneste__in=qs.values("pk"))
-               .values_list("tjeneste_id", flat=True))
+               .order_by().values_list("tjeneste_id", flat=True))
 
 
 def load(ids, *, hours: bool = True, translations: bool = True) -> list[Tjeneste]:

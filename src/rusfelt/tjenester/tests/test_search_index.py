@@ -58,3 +58,24 @@ def test_typos_find_the_vocabulary_of_the_index(make_tjeneste):
     assert not backend.known_prefix("behandlng")
     assert "behandling" in backend.near("behandlng")
     assert "behandling" in backend.near("rusbehandlng")  # a part after a known first part
+
+
+def test_the_text_rank_orders_and_on_postgresql_is_read_with_the_candidates(make_tjeneste):
+    """Issue 12: PostgreSQL's ts_rank is a column of the query that reads the
+    candidates, not a second scan of every match in the country; SQLite asks its
+    FTS5 table for bm25. Either way the service named after the word comes first."""
+    from django.test.utils import CaptureQueriesContext
+
+    from rusfelt.tjenester import services
+
+    make_tjeneste("b", name="Rusteam", description="Oppfølging.")
+    make_tjeneste("a", name="Alfa", description="Hjelp for deg med rus, rus og rus.")
+    make_tjeneste("c", name="Bergen", unit="4601", description="Rus.")
+    with CaptureQueriesContext(connection) as queries:
+        ids = services.search_ids(services.Filters(q="rus", sted="0301"))
+    assert [Tjeneste.objects.get(pk=i).name for i in ids] == ["Rusteam", "Alfa"]
+    ranking = [q["sql"] for q in queries if "ts_rank" in q["sql"] or "bm25" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert len(ranking) == 1 and "STRPOS" in ranking[0]
+    else:
+        assert len(ranking) == 1 and "tjenester_fts MATCH" in ranking[0]
