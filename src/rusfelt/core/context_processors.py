@@ -1,16 +1,25 @@
 """The navigation: the five capabilities of DESIGN.md, in order."""
 
-from django.apps import apps
-from django.urls import NoReverseMatch, reverse
+import functools
 
-from .scoping import GRANT_PAIRS_ATTR
+from django.apps import apps
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+
+from .scoping import grant_pairs
 
 CAPABILITY_APPS = ["kartlegging", "indikatorer", "planer", "tjenester", "rapporter"]
 
 
 def capabilities():
     """The label, name, description and url of each capability app (its AppConfig's
-    ``nav_label`` and ``nav_description``)."""
+    ``nav_label`` and ``nav_description``): built once per URL configuration and
+    script prefix, as the names are translated where they are shown (lazily)."""
+    return _capabilities(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@functools.lru_cache(maxsize=16)
+def _capabilities(_urlconf, _prefix):
     items = []
     for label in CAPABILITY_APPS:
         config = apps.get_app_config(label)
@@ -26,21 +35,17 @@ def capabilities():
                 "url": url,
             }
         )
-    return items
+    return tuple(items)
 
 
 def navigation(request):
     user = getattr(request, "user", None)
-    # The grants a view read through get_for_user_or_404 in this request, if any:
-    # the menu needs no query of its own (the admin pages check access themselves).
-    # Otherwise one query of the roles the user holds, for both links.
-    pairs = getattr(user, GRANT_PAIRS_ATTR, None) if user is not None else None
+    # The grants the view read in this request (scoping keeps them for a read): the
+    # menu needs no query of its own (the admin pages check access themselves).
     if not (user and user.is_authenticated and user.is_active):
         roles = set()
-    elif pairs is not None:
-        roles = {role for role, _path in pairs}
     else:
-        roles = set(user.grants.values_list("role", flat=True))
+        roles = {role for role, _path in grant_pairs(user)}
     is_admin = bool(user and user.is_authenticated
                     and (user.is_superuser or "administrator" in roles))
     is_dpo = "personvernombud" in roles

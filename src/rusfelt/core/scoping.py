@@ -59,22 +59,33 @@ def _role_values(roles: Iterable[str] | str | None) -> list[str] | None:
     return sorted(values)
 
 
-def _granted_paths(user, roles) -> list[str]:
-    role_values = _role_values(roles)
-    # A read (GET, HEAD) asks for the same grants from the filters, the unit check and
-    # the navigation: read once per request and roles (issue 12). A write may change
-    # grants, so it reads them afresh every time.
+def grant_pairs(user) -> tuple[tuple[str, str], ...]:
+    """``(role, unit path)`` of every grant ``user`` holds, in one query.
+
+    A read (GET, HEAD) asks for the grants from the filters, the unit check, the
+    links a page offers and the navigation, each with its own roles: all of them
+    are read once per request and the roles picked out here (issue 12). A write
+    may change grants, so it reads them afresh every time.
+    """
     memo = _request_memo.get()
-    key = ("grants", user.pk, None if role_values is None else tuple(role_values))
-    if memo is not None and memo.get("read_only") and key in memo:
-        return list(memo[key])
-    grants = user.grants.all()
-    if role_values is not None:
-        grants = grants.filter(role__in=role_values)
-    paths = list(grants.values_list("unit__path", flat=True).distinct())
-    if memo is not None and memo.get("read_only"):
-        memo[key] = tuple(paths)
-    return paths
+    read_only = memo is not None and memo.get("read_only")
+    key = ("grants", user.pk)
+    if read_only and key in memo:
+        return memo[key]
+    pairs = tuple(user.grants.values_list("role", "unit__path").distinct())
+    if read_only:
+        memo[key] = pairs
+    return pairs
+
+
+def _granted_paths(user, roles) -> list[str]:
+    """The paths of the units ``user`` holds one of ``roles`` on (any role when None)."""
+    role_values = _role_values(roles)
+    pairs = grant_pairs(user)
+    if role_values is None:
+        return list(dict.fromkeys(path for _role, path in pairs))
+    wanted = set(role_values)
+    return list(dict.fromkeys(path for role, path in pairs if role in wanted))
 
 
 #: Reforms at which the successor takes over the whole predecessor, records
@@ -182,6 +193,18 @@ def units_for(user, roles: Iterable[str] | str | None = None) -> models.QuerySet
     return OrgUnit.objects.filter(covered)
 
 
+def scope_of(user, roles: Iterable[str] | str | None = None) -> tuple[str, ...] | None:
+    """What ``units_for(user, roles)`` selects, as the sorted unit paths whose units it
+    covers (with those taken over at reforms); None for every unit (a superuser), ()
+    for none. SECURITY: a key for what is kept per user's units: two users with the
+    same scope see the same units, as long as the unit tree is the same."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ()
+    if user.is_superuser:
+        return None
+    return tuple(sorted(_with_taken_over(_granted_paths(user, roles))))
+
+
 def _covering(paths) -> models.Q | None:
     """The units at or below any of ``paths`` or taken over by one of them (None when
     there are none). SECURITY: the reform rule of the module docstring applies here."""
@@ -217,17 +240,32 @@ def users_for(admin, *, home_only: bool = False) -> models.QuerySet:
 
 
 def holds_any_role(user, roles: Iterable[str] | str) -> bool:
-    """True if ``user`` holds one of ``roles`` on any unit (one query; superusers always)."""
+    """True if ``user`` holds one of ``roles`` on any unit (from ``grant_pairs``;
+    superusers always)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
         return True
-    return user.grants.filter(role__in=_role_values(roles)).exists()
+    return bool(_granted_paths(user, roles))
 
 
 def has_role(user, unit, roles: Iterable[str] | str) -> bool:
-    """True if ``user`` holds one of ``roles`` on ``unit`` or a unit above it."""
-    return units_for(user, roles).filter(pk=unit.pk).exists()
+    """True if ``user`` holds one of ``roles`` on ``unit`` or a unit above it.
+
+    SECURITY: the same rule as ``units_for(user, roles)`` (its paths and the units
+    taken over at reforms), checked on ``unit.path`` without a query of its own.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return covers(_granted_paths(user, roles), unit)
+
+
+def covers(paths: Iterable[str], unit) -> bool:
+    """True if ``unit`` is at or below one of ``paths`` or was taken over whole by a unit
+    there (the rule ``units_for`` writes as SQL)."""
+    return any(unit.path.startswith(path) for path in _with_taken_over(list(paths)))
 
 
 class UnitScopedQuerySet(models.QuerySet):
@@ -243,11 +281,6 @@ class UnitScopedQuerySet(models.QuerySet):
         user's units.
         """
         return self.filter(**{f"{self.unit_lookup}__in": units_for(user, roles)})
-
-
-#: Attribute of a user object holding the (role, unit path) pairs read by
-#: ``get_for_user_or_404`` in this request; only the navigation reads it back.
-GRANT_PAIRS_ATTR = "_rusfelt_grant_pairs"
 
 
 def get_for_user_or_404(queryset, user, roles=None, **lookup):
@@ -268,8 +301,7 @@ def get_for_user_or_404(queryset, user, roles=None, **lookup):
         if roles is not None and not queryset.for_user(user, roles).filter(pk=obj.pk).exists():
             raise PermissionDenied
         return obj
-    pairs = list(user.grants.values_list("role", "unit__path").distinct())
-    setattr(user, GRANT_PAIRS_ATTR, pairs)
+    pairs = grant_pairs(user)
     covered = _covering({path for _role, path in pairs})
     if covered is None:
         raise Http404

@@ -398,3 +398,62 @@ def test_a_units_import_forgets_the_links_its_request_read(reforms):
 
     RequestMemoMiddleware(view)(object())
     assert found == [[], ["5056", "5012"]]
+
+
+# --- has_role on the unit's path, the grants read once per read (issue 12) ----------
+
+
+@pytest.mark.parametrize("grants", [
+    [("0301", "planlegger")], [("030104", "kartlegger")], [("4601", "leser")],
+    [("3203", "leser")], [("0220", "leser")], [("5056", "planlegger")],
+    [("0", "leser"), ("4601", "administrator")], [],
+])
+def test_has_role_answers_as_the_database_does_for_every_unit(make_user, reforms, grants):
+    """has_role reads the user's grants and checks the unit's path in Python: for every
+    unit, role and reform of the fixtures it must agree with units_for's SQL."""
+    user = make_user("bruker", *grants)
+    for roles in ([Role.LESER], [Role.PLANLEGGER], [Role.KARTLEGGER], Role.ADMINISTRATOR):
+        in_sql = set(units_for(user, roles).values_list("pk", flat=True))
+        for unit in OrgUnit.objects.all():
+            assert has_role(user, unit, roles) == (unit.pk in in_sql), (grants, roles, unit)
+
+
+def test_has_role_is_false_for_inactive_users_and_true_for_superusers(oslo_planlegger, units):
+    from django.contrib.auth import get_user_model
+
+    boss = get_user_model().objects.create_superuser("sjef")
+    assert has_role(boss, units["1103"], Role.PLANLEGGER)
+    oslo_planlegger.is_active = False
+    assert not has_role(oslo_planlegger, units["0301"], Role.PLANLEGGER)
+
+
+def test_a_read_asks_for_the_grants_once_whatever_the_roles(
+        make_user, units, django_assert_num_queries):
+    """The status page asked the grants table five times in one read (its filters, the
+    unit, the unit's role, the import link and the navigation), each for other roles."""
+    from django.test import RequestFactory
+
+    from rusfelt.core.context_processors import navigation
+    from rusfelt.core.scoping import RequestMemoMiddleware, holds_any_role, succession_links
+
+    user = make_user("leser", ("0301", "leser"), ("030104", "administrator"))
+    seen = {}
+
+    def view(request):
+        request.user = user
+        succession_links()  # the reform links: one read of their own
+        with django_assert_num_queries(1):
+            seen["units"] = units_for(user, [Role.LESER]).query  # no query of the units
+            seen["any"] = units_for(user).query
+            seen["write"] = holds_any_role(user, [Role.PLANLEGGER])
+            seen["oslo"] = has_role(user, units["0301"], Role.LESER)
+            seen["bergen"] = has_role(user, units["4601"], Role.LESER)
+            seen["nav"] = navigation(request)
+        return None
+
+    request = RequestFactory().get("/")
+    request.resolver_match = None
+    RequestMemoMiddleware(view)(request)
+    assert seen["write"] is True  # the administrator on St. Hanshaugen holds every role
+    assert (seen["oslo"], seen["bergen"]) == (True, False)
+    assert seen["nav"]["nav_is_admin"] is True
