@@ -69,7 +69,15 @@ class OrgUnit(models.Model):
         super().save(*args, **kwargs)
 
     def ancestors(self):
-        """This unit and those above it, from the top (one query)."""
+        """This unit and those above it, from the top: no query when the parents were
+        loaded with the unit (``select_related("unit__parent__parent__parent")``),
+        else one."""
+        chain, unit = [self], self
+        while unit.parent_id is not None and OrgUnit.parent.is_cached(unit):
+            unit = unit.parent
+            chain.append(unit)
+        if unit.parent_id is None:
+            return chain[::-1]
         codes = [c for c in self.path.strip("/").split("/") if c]
         units = {u.code: u for u in OrgUnit.objects.filter(code__in=codes)}
         return [units[c] for c in codes if c in units]

@@ -40,6 +40,20 @@ def test_import_builds_the_tree_in_any_row_order(tmp_path):
     assert [u.code for u in bergenhus.ancestors()] == ["0", "46", "4601", "460102"]
 
 
+@pytest.mark.parametrize("related", ["parent__parent__parent", "parent__parent", "parent", ""])
+def test_ancestors_loaded_with_the_unit_are_the_ancestors_by_path(
+        tmp_path, related, django_assert_num_queries):
+    """A page that loads a unit's parents with it (select_related) reads no more for its
+    ancestors; parents loaded only part of the way up are completed by one query."""
+    call_command("enheter", "import", str(write(tmp_path, GOOD)), stdout=io.StringIO())
+    units = OrgUnit.objects.select_related(related) if related else OrgUnit.objects
+    bergenhus = units.get(code="460102")
+    with django_assert_num_queries(0 if related == "parent__parent__parent" else 1):
+        found = [(u.code, u.name, u.level) for u in bergenhus.ancestors()]
+    assert found == [("0", "Norge", "land"), ("46", "Vestland", "fylke"),
+                     ("4601", "Bergen", "kommune"), ("460102", "Bergenhus", "bydel")]
+
+
 def test_a_second_import_changes_nothing(tmp_path):
     path = write(tmp_path, GOOD)
     call_command("enheter", "import", str(path), stdout=io.StringIO())

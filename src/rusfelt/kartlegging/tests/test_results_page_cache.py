@@ -73,6 +73,22 @@ def test_a_warm_view_of_a_kommune_stays_within_eight_queries(
         assert client.get(url).status_code == 200
 
 
+def test_a_warm_view_of_a_kommune_reads_its_ancestors_with_the_round(
+        client, oslo_planlegger, django_assert_max_num_queries):
+    """Seven queries besides the shared cache's read (one query with the database cache,
+    as the benchmark runs, so eight in all): the session, the user, the grants, the
+    reform links, the round with its unit and the units above it, the published
+    rounds and the publications compared; the units above were a query of their own."""
+    client.force_login(oslo_planlegger)
+    for year in (2019, 2020):
+        _published_round(f"0301-{year}")
+    url = reverse("kartlegging:results", args=["0301-2020"])
+    client.get(url)
+    with django_assert_max_num_queries(7):
+        html = client.get(url).content.decode()
+    assert "Oslo" in html
+
+
 def _shown_count(client, url):
     html = client.get(url).content.decode()
     return html.split("<dt>Kartlagte</dt><dd>", 1)[1].split("</dd>", 1)[0]

@@ -12,7 +12,8 @@ from ..models import Runde
 ANY_ROLE = [Role.PLANLEGGER, Role.KARTLEGGER, Role.LESER, Role.PERSONVERNOMBUD]
 
 
-def load_round(request, code, roles):
-    """SECURITY APPLIED HERE: the round ``code`` if the user holds one of ``roles`` on it."""
-    return get_for_user_or_404(Runde.objects.select_related("unit"), request.user,
+def load_round(request, code, roles, related=("unit",)):
+    """SECURITY APPLIED HERE: the round ``code`` if the user holds one of ``roles`` on it
+    (with ``related`` loaded in the same query)."""
+    return get_for_user_or_404(Runde.objects.select_related(*related), request.user,
                                roles=roles, code=code)

@@ -19,7 +19,8 @@ from . import ANY_ROLE, load_round
 @never_cache
 def results(request, code):
     """The owning unit's planners: full counts, comparisons and trends."""
-    runde = load_round(request, code, [Role.PLANLEGGER])
+    # The unit's ancestors (land, fylke, kommune) for the comparison, in the same query.
+    runde = load_round(request, code, [Role.PLANLEGGER], related=["unit__parent__parent__parent"])
     return render(request, "kartlegging/results.html", {
         "runde": runde, "body": presentation.results_body(runde),
     })
