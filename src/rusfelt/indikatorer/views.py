@@ -18,8 +18,9 @@ import altair as alt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Max, Min
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
@@ -36,7 +37,7 @@ from rusfelt.core.dokumenter import render as render_document
 from rusfelt.core.domain.tabular import InvalidRows, TableError
 from rusfelt.core.models import AuditAction, Niva, OrgUnit
 from rusfelt.core.roles import Role
-from rusfelt.core.scoping import has_role, holds_any_role, units_for
+from rusfelt.core.scoping import has_role, holds_any_role, scope_of, units_for
 from rusfelt.core.services import predecessor_codes, reforms_of
 from rusfelt.core.widgets import FrozenChoices
 
@@ -59,9 +60,12 @@ def _unit(user, code: str, roles=READ_ROLES, *, national_open=True) -> OrgUnit:
     """The unit ``code`` if ``user`` may act on it with ``roles``: 404 if not theirs, 403
     without the role. The country's published figures are open to every signed-in user
     when ``national_open``."""
+    unit = get_object_or_404(OrgUnit, code=code)
     if national_open and code == services.NATIONAL_CODE:
-        return get_object_or_404(OrgUnit, code=code)
-    unit = get_object_or_404(units_for(user), code=code)
+        return unit
+    # SECURITY: the rule of units_for, on the unit's path (the grants are read once).
+    if not has_role(user, unit, None):
+        raise Http404
     if not has_role(user, unit, roles):
         raise PermissionDenied
     return unit
@@ -107,14 +111,16 @@ def _filter_choices(user, sett, token=None) -> FilterChoices:
     default unit: the country when it has figures in the set, else the first
     unit (by path) that has.
     """
-    own = frozenset(units_for(user, READ_ROLES).values_list("pk", flat=True))
-    key = (sett.pk, sett.data_version, token or _token(), own)
+    # The user's units as the paths that select them: a changed unit tree is a new data
+    # version (models), so the same paths name the same units within one.
+    key = (sett.pk, sett.data_version, token or _token(), scope_of(user, READ_ROLES))
     now = time.monotonic()
     kept = _filter_cache.get(key)
     if kept is not None and now - kept[0] <= FILTER_CHOICES_SECONDS:
         return kept[1]
+    own = frozenset(units_for(user, READ_ROLES).values_list("pk", flat=True))
     national = dict(OrgUnit.objects.filter(level=Niva.LAND).values_list("pk", "code"))
-    present = services.coverage(sett)
+    present = _coverage(sett, key[2])
     with_values = {pk for pk in present if pk in own or pk in national}
     years = tuple(sorted({y for pk in with_values for y in present[pk]}, reverse=True))
     units = list(OrgUnit.objects.filter(pk__in=with_values | own).order_by("path")
@@ -142,6 +148,34 @@ def _token() -> str:
     """The shared cache's token that keys what a process keeps per data version: a
     cleared cache (or a database restored to an earlier version) starts afresh."""
     return cache.get_or_set(FILTER_TOKEN_KEY, _new_token, None)
+
+
+#: What ``_fields_html`` keeps: (page, what the choices are built from, language, script
+#: prefix, the query) -> (built at, the fields' markup); this process's.
+_fields_cache: dict[tuple, tuple[float, str]] = {}
+
+
+def _fields_html(request, form, fields, key, sep="") -> str:
+    """``fields`` of ``form`` as ``core/_field.html`` writes them, kept in each process.
+
+    SECURITY: ``key`` must name everything the choices are built from (the set, its
+    data version, the token and the user's units, as ``_filter_choices``); the bound
+    values and their errors come from the query, which is in the key with the language.
+    The same few filters are shown again and again: their labels, errors and a select
+    of every unit cost a warm page more than its cached table (issue 12).
+    """
+    key = (*key, tuple(fields), sep, get_language(), get_script_prefix(),
+           request.GET.urlencode())
+    now = time.monotonic()
+    kept = _fields_cache.get(key)
+    if kept is not None and now - kept[0] <= FILTER_CHOICES_SECONDS:
+        return kept[1]
+    html = mark_safe(sep.join(  # noqa: S308 - rendered by our template, autoescaped
+        render_to_string("core/_field.html", {"field": form[name]}) for name in fields))
+    if len(_fields_cache) > 500:
+        _fields_cache.clear()
+    _fields_cache[key] = (now, html)
+    return html
 
 
 @login_required
@@ -175,7 +209,7 @@ def _status_context(request, sett, *, filters=True, build=True):
     # their values join the unit's table.
     taken_over = sorted(units_for(request.user, READ_ROLES).filter(
         code__in=predecessor_codes(unit.code)).values_list("pk", flat=True))
-    coverage = services.coverage(sett)
+    coverage = _coverage(sett, token)
     last = data.get("til")
     first = None
     if last:
@@ -191,6 +225,9 @@ def _status_context(request, sett, *, filters=True, build=True):
             first, last = found
     context = {
         "sett": sett, "form": form, "unit": unit,
+        # What the filters' choices are built from (``_fields_html``).
+        "filter_key": ("status", sett.pk, sett.data_version, token,
+                       scope_of(request.user, READ_ROLES)),
         "empty_note": _empty_note(sett, unit, coverage),
         "legend": [(j, labels.label(j), labels.JUDGEMENT_MEANINGS[j])
                    for j in labels.JUDGEMENTS],
@@ -203,6 +240,22 @@ def _status_context(request, sett, *, filters=True, build=True):
         context["build_table"] = lambda: _build_table(request.user, sett, unit, first,
                                                       last, data)
     return context
+
+
+#: What ``_coverage`` keeps: (set, data version, token) -> the set's coverage.
+_coverage_cache: dict[tuple[int, int, str], dict[int, tuple[int, ...]]] = {}
+
+
+def _coverage(sett, token) -> dict[int, tuple[int, ...]]:
+    """``services.coverage(sett)``, kept in each process per data version: read from the
+    shared cache once, not on every request (callers only read it)."""
+    key = (sett.pk, sett.data_version, token)
+    found = _coverage_cache.get(key)
+    if found is None:
+        if len(_coverage_cache) > 100:
+            _coverage_cache.clear()
+        found = _coverage_cache[key] = services.coverage(sett)
+    return found
 
 
 #: What ``_definitions`` keeps: (set, data version, token) -> (groups, sources).
@@ -293,6 +346,8 @@ def sett_detail(request, slug):
     context.update(section)
     # A grant with a write role always covers its own unit: one look-up of the grants.
     context["can_import"] = holds_any_role(request.user, WRITE_ROLES)
+    context["filter_fields"] = _fields_html(request, context["form"], list(context["form"].fields),
+                                            context["filter_key"])
     return render(request, "indikatorer/sett.html", context)
 
 
@@ -516,9 +571,9 @@ def compare(request, slug, number):
     indikator = get_object_or_404(sett.indikatorer, number=number)
     values = _values(request.user).filter(indikator=indikator).select_related("unit")
     token = _token()
-    # SECURITY: the user's units as the SQL that limits the values (the covering paths,
-    # no query): users who see different values never share a comparison.
-    base = _compare_key(sett, indikator, _scope_of(request.user), token)
+    # SECURITY: the user's units as the paths that limit the values (no query): users
+    # who see different values never share a comparison.
+    base = _compare_key(sett, indikator, scope_of(request.user, READ_ROLES), token)
     years = cache.get(base + ":ar")
     if years is None:
         years = _years(values)
@@ -536,19 +591,12 @@ def compare(request, slug, number):
         cache.set(key, page, STATUS_TABLE_SECONDS)
     return render(request, "indikatorer/compare.html", {
         "sett": sett, "indikator": indikator, "form": form, "year": year, **page,
+        # The years and units offered are those of ``base`` (the user's units in it).
+        "filter_fields": _fields_html(request, form, list(form.fields), ("sammenlign", base)),
     })
 
 
-def _scope_of(user) -> str:
-    """The user's readable units as the SQL that selects them (no query: the grants are
-    read once per request); '' for none."""
-    try:
-        return str(units_for(user, READ_ROLES).query)
-    except EmptyResultSet:
-        return ""
-
-
-def _compare_key(sett, indikator, scope: str, token: str) -> str:
+def _compare_key(sett, indikator, scope: tuple[str, ...] | None, token: str) -> str:
     """The cache key of an indicator's comparisons: the set's data version, what of the
     indicator and set the page shows, the user's units (``scope``) and the language."""
     return "indikatorer:sammenlign:" + hashlib.sha256(json.dumps([
@@ -644,11 +692,14 @@ def _compare_page(request, sett, indikator, values, year, chosen) -> dict:
 def goals(request, slug):
     sett = get_object_or_404(Indikatorsett, slug=slug)
     context = _status_context(request, sett, filters=False, build=False)
-    key = context["table_key"] + ":mal"
-    counts = cache.get(key)
-    if counts is None:
+    key = context["table_key"] + ":mal-v2"  # v2: (counts, chart)
+    found = cache.get(key)
+    if found is None:
         counts = services.goal_counts(context["build_table"]())
-        cache.set(key, counts, STATUS_TABLE_SECONDS)
+        # The chart shows the counts alone (not the written assessments): kept with them.
+        found = (counts, _goals_chart(services.goal_overview(counts, [])))
+        cache.set(key, found, STATUS_TABLE_SECONDS)
+    counts, chart = found
     unit = context["unit"]
     # The written assessments are read afresh: they are not part of the data version.
     assessments = Maalvurdering.objects.for_user(request.user).filter(
@@ -664,8 +715,10 @@ def goals(request, slug):
         for g in overview.goals
     } if can_edit else {}
     context.update({
-        "overview": overview, "can_edit": can_edit, "chart": _goals_chart(overview),
+        "overview": overview, "can_edit": can_edit, "chart": chart,
         "goal_rows": [(g, forms.get(g.gruppe.pk)) for g in overview.goals],
+        "filter_fields": _fields_html(request, context["form"], ["enhet", "til"],
+                                      context["filter_key"], sep="\n  "),
     })
     return render(request, "indikatorer/goals.html", context)
 
