@@ -19,6 +19,7 @@ from rusfelt.core import audit
 from rusfelt.core.models import AuditAction
 
 from . import hsds, services
+from .domain import apningstider
 from .forms import ApiSokForm, HsdsPageForm
 from .models import AccessRoute, Category, Kind, Tjeneste
 
@@ -38,8 +39,14 @@ def hhmm(value: time) -> str:
 # --- schema.org ---------------------------------------------------------------
 
 
-def schema_org(obj: Tjeneste, request, listing: services.Listing) -> dict:
-    """One service as a schema.org Service (GovernmentService for public bodies)."""
+def schema_org(obj: Tjeneste, request, listing: services.Listing,
+               schedule: apningstider.Schedule | None = None) -> dict:
+    """One service as a schema.org Service (GovernmentService for public bodies).
+
+    ``schedule``: its hours as domain values (``services.schedules_for``), when
+    they were not loaded as model objects with it."""
+    if schedule is None:
+        schedule = obj.schedule()
     public = obj.kind in (Kind.KOMMUNAL, Kind.STATLIG)
     address = {
         "@type": "PostalAddress", "streetAddress": obj.street_address,
@@ -53,7 +60,7 @@ def schema_org(obj: Tjeneste, request, listing: services.Listing) -> dict:
         {"@type": "OpeningHoursSpecification",
          "dayOfWeek": f"https://schema.org/{DAY_URIS[p.weekday]}",
          "opens": hhmm(p.opens), "closes": hhmm(p.closes)}
-        for p in obj.periods.all()
+        for p in schedule.periods
     ]
     hours += [
         {"@type": "OpeningHoursSpecification", "validFrom": e.day.isoformat(),
@@ -61,7 +68,7 @@ def schema_org(obj: Tjeneste, request, listing: services.Listing) -> dict:
          **({"opens": "00:00", "closes": "00:00"} if e.closed
             else {"opens": hhmm(e.opens), "closes": hhmm(e.closes)}),
          "description": e.note}
-        for e in obj.exceptions.all()
+        for e in schedule.exceptions
     ]
     return {
         "@type": "GovernmentService" if public else "Service",
@@ -130,10 +137,14 @@ def service_list(request):
                  % {"n": paginator.num_pages}, "errors": {"side": [_("For høyt sidenummer.")]}},
                 status=404, json_dumps_params={"ensure_ascii": False})
         page = paginator.page(number)
-        # A page in bokmål reads no translations (``Tjeneste.translated``).
-        objects = services.load(page.object_list, translations=not services.in_bokmal())
-        items = [schema_org(item.tjeneste, request, item)
-                 for item in services.listings(objects, now)]
+        # A page in bokmål reads no translations (``Tjeneste.translated``); the
+        # hours are read as domain values, not as a model object per period.
+        objects = services.load(page.object_list, hours=False,
+                                translations=not services.in_bokmal())
+        schedules = services.schedules_for([o.pk for o in objects],
+                                           holidays={o.pk: o.open_on_holidays for o in objects})
+        items = [schema_org(item.tjeneste, request, item, schedules[item.tjeneste.pk])
+                 for item in services.listings(objects, now, schedules)]
         next_url = None
         if page.has_next():
             query = request.GET.copy()

@@ -155,10 +155,10 @@ def schedules_for(ids, holidays: dict[int, bool] | None = None,
         "tjeneste_id", "weekday", "opens", "closes"
     ):
         periods[tid].append(apningstider.Period(weekday, opens, closes))
-    for tid, day, closed, opens, closes in Unntak.objects.filter(tjeneste_id__in=ids).values_list(
-        "tjeneste_id", "day", "closed", "opens", "closes"
+    for tid, day, closed, opens, closes, note in Unntak.objects.filter(
+        tjeneste_id__in=ids).values_list("tjeneste_id", "day", "closed", "opens", "closes", "note"
     ):
-        exceptions[tid].append(apningstider.DayException(day, closed, opens, closes))
+        exceptions[tid].append(apningstider.DayException(day, closed, opens, closes, note))
     return {
         i: apningstider.Schedule(tuple(periods[i]), tuple(exceptions[i]), holidays.get(i, False))
         for i in ids

@@ -123,3 +123,21 @@ def test_the_list_in_bokmal_reads_no_translations_and_in_english_uses_them(clien
     assert not [q for q in queries if "tjenesteoversettelse" in q["sql"]]
     english = client.get(LIST, {"kategori": "behandling", "lang": "en"}).json()
     assert english["results"][0]["name"] == "K46 for young people"
+
+
+def test_the_list_gives_every_period_and_exception_with_its_note(client, make_tjeneste):
+    """The list reads the hours as domain values (issue 12), notes included."""
+    make_tjeneste("k46", name="K46", hours=[(0, "10:00", "15:00"), (2, "18:00", "21:00")],
+                  exceptions=[(date(2026, 12, 24), True, None, None),
+                              (date(2026, 12, 31), False, "10:00", "13:00")])
+    from rusfelt.tjenester.models import Unntak
+
+    Unntak.objects.filter(day=date(2026, 12, 31)).update(note="Nyttårsaften")
+    item = client.get(LIST).json()["results"][0]
+    assert [(h.get("dayOfWeek"), h.get("validFrom"), h["opens"], h["closes"],
+             h.get("description")) for h in item["hoursAvailable"]] == [
+        ("https://schema.org/Monday", None, "10:00", "15:00", None),
+        ("https://schema.org/Wednesday", None, "18:00", "21:00", None),
+        (None, "2026-12-24", "00:00", "00:00", ""),
+        (None, "2026-12-31", "10:00", "13:00", "Nyttårsaften"),
+    ]
