@@ -16,6 +16,7 @@ from rusfelt.kartlegging.domain.levels import TJENESTER
 from rusfelt.kartlegging.domain.suppression import SUPPRESSED
 
 from .domain import tables as domain_tables
+from .models import ScreeningResultat
 
 
 def compute_tables(registreringer, n: int | None = None) -> list[dict]:
@@ -26,7 +27,15 @@ def compute_tables(registreringer, n: int | None = None) -> list[dict]:
     ``registrering__in=<subquery>``: with stale statistics PostgreSQL planned
     that subquery as a nested loop over the whole registration index for
     every row, 12-60 s for one demo round.
+
+    Nothing is asked of the registrations while no screening result exists at
+    all (most kommuner never screen). Without rows in the results table,
+    SQLite's statistics say nothing of it, and its planner scanned every
+    registration of every year to find none: a third of the national results'
+    time in ``rusfelt bench kartlegging`` (issue 12).
     """
+    if not ScreeningResultat.objects.exists():
+        return []
     screened_rows = registreringer.order_by().filter(screeninger__isnull=False)
     groups = {}
     for code, tjeneste, kjonn, kategori, c in (

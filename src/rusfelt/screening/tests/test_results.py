@@ -51,6 +51,16 @@ def test_no_screening_no_tables(runde):
     assert compute_tables(Registrering.objects.filter(runde=runde)) == []
 
 
+def test_without_any_screening_the_registrations_are_not_read(runde):
+    """No screening result anywhere: one look at the results table, none at the
+    registrations (SQLite planned that join as a scan of every registration)."""
+    add(runde, 1)
+    with CaptureQueriesContext(connection) as queries:
+        assert compute_tables(Registrering.objects.filter(runde=runde), n=1) == []
+    assert len(queries) == 1
+    assert "kartlegging_registrering" not in queries.captured_queries[0]["sql"]
+
+
 def test_the_tables_join_the_registrations_without_a_subquery(runde):
     """With stale statistics (a bulk import rolled back, a table just filled)
     PostgreSQL planned ``registrering__in=<subquery>`` as a nested loop over the
@@ -61,7 +71,7 @@ def test_the_tables_join_the_registrations_without_a_subquery(runde):
     with CaptureQueriesContext(connection) as queries:
         tables = compute_tables(Registrering.objects.filter(runde=runde), n=2)
     assert table(tables, "screening_screenet")["counts"] == [[2]]
-    assert len(queries) == 2
+    assert len(queries) == 3  # whether any result exists, the groups, those screened
     for query in queries.captured_queries:
         assert "IN (SELECT" not in query["sql"].upper()
 
