@@ -142,3 +142,54 @@ def analyze_after_load(model, added: int) -> bool:
         return False
     analyze(model)
     return True
+
+
+def update_rows(model, fields: Sequence[str], rows: Iterable[tuple],
+                constants: dict | None = None) -> int:
+    """Update rows of ``model`` by primary key: ``rows`` are (pk, *values of ``fields``).
+
+    The bulk path for many changed rows, where ``bulk_update`` writes one
+    ``CASE WHEN`` per field and row: on PostgreSQL the rows are copied
+    (``COPY``) into a temporary table shaped like the model's and applied by
+    one ``UPDATE … FROM``; on SQLite one single-row ``UPDATE … WHERE pk``
+    prepared once and run for every row (``executemany``). ``constants`` are
+    set on every row, prepared by their field; the values must already be
+    what the column stores, as for ``insert_rows``. Call inside
+    ``transaction.atomic()``; no signals are sent. Returns the number of rows.
+    """
+    qn = connection.ops.quote_name
+    meta = model._meta
+    table, pk = qn(meta.db_table), qn(meta.pk.column)
+    columns = [qn(meta.get_field(name).column) for name in fields]
+    fixed, fixed_values = [], []
+    for name, value in (constants or {}).items():
+        field = meta.get_field(name)
+        if field.remote_field is not None and isinstance(value, models.Model):
+            value = value.pk
+        fixed.append(qn(field.column))
+        fixed_values.append(field.get_db_prep_save(value, connection))
+    if connection.vendor == "postgresql":
+        temp = qn(f"_update_{meta.db_table}")
+        sets = [f"{c} = u.{c}" for c in columns] + [f"{c} = %s" for c in fixed]
+        count = 0
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMPORARY TABLE {temp} ON COMMIT DROP AS "
+                           f"SELECT {pk}, {', '.join(columns)} FROM {table} WITH NO DATA")
+            with cursor.cursor.copy(f"COPY {temp} ({pk}, {', '.join(columns)}) FROM STDIN"
+                                    ) as copy:
+                write = copy.write_row
+                for row in rows:
+                    write(row)
+                    count += 1
+            cursor.execute(f"UPDATE {table} AS t SET {', '.join(sets)} FROM {temp} AS u "
+                           f"WHERE t.{pk} = u.{pk}", fixed_values)
+            cursor.execute(f"DROP TABLE {temp}")
+        return count
+    if connection.vendor != "sqlite":  # pragma: no cover - only the two engines are supported
+        raise NotImplementedError(connection.vendor)
+    tail = tuple(fixed_values)
+    params = [(*row[1:], *tail, row[0]) for row in rows]
+    sets = ", ".join(f"{c} = %s" for c in columns + fixed)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", params)
+    return len(params)

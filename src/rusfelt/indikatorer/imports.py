@@ -6,6 +6,8 @@ the entry points.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,6 +16,7 @@ from rusfelt.core.domain.tabular import (
     InvalidRows,
     ParsedColumn,
     RowError,
+    read_records,
     read_table,
     require_columns,
 )
@@ -29,129 +32,166 @@ NATIONAL_CODE = "0"
 
 # --- Import of values -------------------------------------------------------
 
+#: The columns ``store_values`` writes for a new value, in the order of its rows:
+#: (indikator pk, unit pk, year, value as text, missing reason, merknad,
+#: provisional, break, break reason).
+VALUE_FIELDS = ["indikator", "unit", "year", "value", "missing_reason", "merknad",
+                "provisional", "break_in_series", "break_reason"]
+#: The columns an import changes in a value already stored (``updated_by`` is set
+#: beside them).
+CHANGED_FIELDS = VALUE_FIELDS[3:]
 
-def _value_and_places(text: str) -> tuple:
-    """(value, missing reason, decimal places up to two) of a value cell; the places
-    are counted once per distinct text, for ``_settle_decimals`` (-1 for no value)."""
-    value, missing = parsing.parse_value(text)
-    places = -1 if value is None else min(2, max(0, -value.as_tuple().exponent))
-    return value, missing, places
 
+def _value_cell(text: str) -> tuple:
+    """(value as stored, missing reason, decimal places up to two) of a value cell, read
+    once per distinct text (-1 places for no value: it settles nothing).
 
-def _parse_values(header, rows, sett, default_unit_code, allowed_units):
-    """Check every row; returns (parsed values, {number: most decimal places written}).
-
-    Each column's distinct texts are parsed once (``ParsedColumn``): a national
-    file repeats few indicator numbers, unit codes and years, and its values
-    repeat too, so a row costs a few dict look-ups. Raises ``InvalidRows``
-    with every bad cell.
+    The value is stored as ``str(Decimal)``: the text Django's SQLite adapter
+    writes for a Decimal and PostgreSQL's ``numeric`` reads, given once per
+    distinct text rather than converted on each of 300 000 rows.
     """
-    numbers = set(sett.indikatorer.values_list("number", flat=True))
-    unit_codes = set(OrgUnit.objects.values_list("code", flat=True))
+    value, missing = parsing.parse_value(text)
+    if value is None:
+        return None, missing, -1
+    return str(value), missing, min(2, max(0, -value.as_tuple().exponent))
+
+
+def _parse_values(header, records, sett, default_unit_code, allowed_units):
+    """Check every row; returns (rows to store, {indicator number: most decimal places}).
+
+    ``records`` are (line, cells) in the header's order (``read_records``);
+    each row to store is a tuple in the order of ``VALUE_FIELDS``, the
+    indicator and unit already their keys. Each column's distinct texts are
+    read once (``ParsedColumn``): a national file repeats few indicator
+    numbers, unit codes and years, and its values repeat too, so a row costs
+    a few dict look-ups. Raises ``InvalidRows`` with every bad cell.
+    """
+    indicator_pks = dict(sett.indikatorer.values_list("number", "pk"))
+    unit_pks = dict(OrgUnit.objects.values_list("code", "pk"))
     errors: list[RowError] = []
-    parsed: list[parsing.ParsedValue] = []
+    stored: list[tuple] = []
     seen: dict[tuple, int] = {}
     typed: dict[int, int] = {}
 
     def known_indicator(text):
         number = parsing.indicator_number(text)
-        if number not in numbers:
+        if number not in indicator_pks:
             raise parsing.CellError(f"indikator {number} finnes ikke i settet")
-        return number
+        return number, indicator_pks[number]
 
-    def known_unit(code):
-        if code not in unit_codes:
+    def known_unit(text):
+        code = text.strip() or default_unit_code
+        if not code:
+            raise parsing.CellError("enhetskoden mangler")
+        if code not in unit_pks:
             raise parsing.CellError(f"ukjent enhet «{code}»")
         if allowed_units is not None and code not in allowed_units:
             raise parsing.CellError(f"du kan ikke registrere for enhet {code}")
-        return code
+        return unit_pks[code]
+
+    def year(text):
+        return parsing.parse_year(text.strip())
+
+    def flag(text):
+        return parsing.parse_bool(text.strip())
 
     indicators = ParsedColumn(known_indicator, parsing.CellError)
     units = ParsedColumn(known_unit, parsing.CellError)
-    years = ParsedColumn(parsing.parse_year, parsing.CellError)
-    flags = ParsedColumn(parsing.parse_bool, parsing.CellError)
-    values = ParsedColumn(_value_and_places, parsing.CellError)
-    new_value = parsing.ParsedValue
+    years = ParsedColumn(year, parsing.CellError)
+    flags = ParsedColumn(flag, parsing.CellError)
+    values = ParsedColumn(_value_cell, parsing.CellError)
     row_error = errors.append
-
-    def add(line, number, code, year, cell_column, text, merknad="", reason="",
-            provisional=False, break_in_series=False, break_reason=""):
-        ok, result = values[text]
-        if not ok:
-            row_error(RowError(line, cell_column, result))
-            return
-        key = (number, code, year)
-        first = seen.setdefault(key, line)
-        if first != line:
-            row_error(RowError(line, cell_column, f"gjentar verdien fra linje {first}"))
-            return
-        value, missing, places = result
-        if places > typed.get(number, -1):  # a missing value (-1) settles nothing
-            typed[number] = places
-        # A break's reason (brudd_arsak) marks a break even where brudd is empty.
-        parsed.append(new_value(number, code, year, value, reason or missing, merknad,
-                                provisional, break_in_series or bool(break_reason), line,
-                                break_reason))
+    store = stored.append
 
     wide = parsing.is_wide(header)
     if not wide:
         require_columns(header, parsing.LONG_COLUMNS)
-    # Long files without the flag columns: no flags to read on any row.
-    has_flags = "forelopig" in header or "brudd" in header
-    year_columns = [(column, int(column)) for column in parsing.year_columns(header)]
-    for row in rows:
-        get = row.values.get
-        line = row.line
-        ok, number = indicators[get("indikator") or ""]
+        default_unit_code = ""  # a long row names its unit
+    # Each column's position (as a dict of the row would keep the last of a repeated name).
+    column = {name: i for i, name in enumerate(header) if name}
+    at_indicator, at_unit = column["indikator"], column.get("enhet")
+
+    if wide:
+        year_columns = [(column[name], name, int(name)) for name in parsing.year_columns(header)]
+        for line, cells in records:
+            ok, result = indicators[cells[at_indicator]]
+            if not ok:
+                row_error(RowError(line, "indikator", result))
+                continue
+            number, indikator = result
+            ok, unit = units[cells[at_unit] if at_unit is not None else ""]
+            if not ok:
+                row_error(RowError(line, "enhet", unit))
+                continue
+            for at, name, year_ in year_columns:
+                text = cells[at].strip()
+                if not text:
+                    continue
+                ok, result = values[text]
+                if not ok:
+                    row_error(RowError(line, name, result))
+                    continue
+                key = (indikator, unit, year_)
+                first = seen.setdefault(key, line)
+                if first != line:
+                    row_error(RowError(line, name, f"gjentar verdien fra linje {first}"))
+                    continue
+                value, missing, places = result
+                if places > typed.get(number, -1):
+                    typed[number] = places
+                store((*key, value, missing, "", False, False, ""))
+        if errors:
+            raise InvalidRows(errors)
+        return stored, typed
+
+    at_year, at_value = column["ar"], column["verdi"]
+    at_provisional, at_break = column.get("forelopig"), column.get("brudd")
+    has_flags = at_provisional is not None or at_break is not None
+    at_reason, at_merknad = column.get("mangler_arsak"), column.get("merknad")
+    at_why = column.get("brudd_arsak")
+    for line, cells in records:
+        ok, result = indicators[cells[at_indicator]]
         if not ok:
-            row_error(RowError(line, "indikator", number))
+            row_error(RowError(line, "indikator", result))
             continue
-        code = get("enhet") or (default_unit_code if wide else "")
-        if not code:
-            row_error(RowError(line, "enhet", "enhetskoden mangler"))
-            continue
-        ok, message = units[code]
+        number, indikator = result
+        ok, unit = units[cells[at_unit]]
         if not ok:
-            row_error(RowError(line, "enhet", message))
+            row_error(RowError(line, "enhet", unit))
             continue
-        if wide:
-            for column, year in year_columns:
-                text = get(column)
-                if text:
-                    add(line, number, code, year, column, text)
-            continue
-        ok, year = years[get("ar") or ""]
+        ok, year_ = years[cells[at_year]]
         if not ok:
-            row_error(RowError(line, "ar", year))
+            row_error(RowError(line, "ar", year_))
             continue
         provisional = break_in_series = False
         if has_flags:
-            ok_f, provisional = flags[get("forelopig") or ""]
-            ok_b, break_in_series = flags[get("brudd") or ""]
+            ok_f, provisional = flags[cells[at_provisional] if at_provisional is not None else ""]
+            ok_b, break_in_series = flags[cells[at_break] if at_break is not None else ""]
             if not (ok_f and ok_b):
                 row_error(RowError(line, "forelopig/brudd",
                                    provisional if not ok_f else break_in_series))
                 continue
-        # add() written out for the long layout: one call less on each of 300 000 rows.
-        ok, result = values[get("verdi") or ""]
+        ok, result = values[cells[at_value]]
         if not ok:
             row_error(RowError(line, "verdi", result))
             continue
-        key = (number, code, year)
+        key = (indikator, unit, year_)
         first = seen.setdefault(key, line)
         if first != line:
             row_error(RowError(line, "verdi", f"gjentar verdien fra linje {first}"))
             continue
         value, missing, places = result
-        if places > typed.get(number, -1):
+        if places > typed.get(number, -1):  # a missing value (-1) settles nothing
             typed[number] = places
-        break_reason = get("brudd_arsak") or ""
-        parsed.append(new_value(number, code, year, value, get("mangler_arsak") or missing,
-                                get("merknad") or "", provisional,
-                                break_in_series or bool(break_reason), line, break_reason))
+        # A break's reason (brudd_arsak) marks a break even where brudd is empty.
+        why = cells[at_why].strip() if at_why is not None else ""
+        store((*key, value,
+               (cells[at_reason].strip() if at_reason is not None else "") or missing,
+               cells[at_merknad].strip() if at_merknad is not None else "",
+               provisional, break_in_series or bool(why), why))
     if errors:
         raise InvalidRows(errors)
-    return parsed, typed
+    return stored, typed
 
 
 @transaction.atomic
@@ -165,17 +205,17 @@ def import_values(
     ``TableError``; then nothing is stored. ``allowed_units``: the codes the
     user may write for (None on the command line).
     """
-    header, rows = read_table(data, filename, limits())
-    parsed, places = _parse_values(header, rows, sett, default_unit_code, allowed_units)
-    result = store_values(sett, parsed, user=user, places=places)
+    header, records = read_records(data, filename, limits())
+    rows, places = _parse_values(header, records, sett, default_unit_code, allowed_units)
+    result = _store(sett, rows, user=user, places=places)
     result["layout"] = "bred" if parsing.is_wide(header) else "lang"
     if dry_run:
         transaction.set_rollback(True)
         return result
-    codes = {p.unit_code for p in parsed}
+    units = {row[1] for row in rows}
     audit.record(
         AuditAction.IMPORT, request=request, user=user,
-        unit=OrgUnit.objects.get(code=codes.pop()) if len(codes) == 1 else None,
+        unit=OrgUnit.objects.get(pk=units.pop()) if len(units) == 1 else None,
         detail={"import": "indikatorverdier", "sett": sett.slug,
                 "created": result["created"], "updated": result["updated"]},
     )
@@ -183,71 +223,73 @@ def import_values(
     return result
 
 
-#: The columns ``store_values`` writes for a new value, in the order of its tuples.
-VALUE_FIELDS = ["indikator", "unit", "year", "value", "missing_reason", "merknad",
-                "provisional", "break_in_series", "break_reason"]
-
-
 def store_values(sett, parsed: list[parsing.ParsedValue], *, user=None,
                  places: dict[int, int] | None = None) -> dict:
-    """Upsert parsed values: two reads, the new values in one bulk load, one bulk update.
+    """Upsert parsed values: one read, the new values in one bulk load, the changed in one.
 
-    New values go through ``core.bulkload`` (COPY on PostgreSQL, full-size
-    batches on SQLite); values already stored are compared and only the
-    changed ones updated. ``places``: {indicator number: the most decimal places
-    any of its values was written with}, when the caller has counted them.
+    ``places``: {indicator number: the most decimal places any of its values
+    was written with}, when the caller has counted them.
     """
     indicators = dict(sett.indikatorer.values_list("number", "pk"))
     units = dict(OrgUnit.objects.filter(code__in={p.unit_code for p in parsed})
                  .values_list("code", "pk"))
-    existing = {
-        (v.indikator_id, v.unit_id, v.year): v
-        for v in Verdi.objects.filter(
-            indikator__sett=sett, unit__in=list(units.values()),
-            year__in={p.year for p in parsed},
-        )
-    } if parsed else {}
-    new, changed = [], []
-    fields = ["value", "missing_reason", "merknad", "provisional", "break_in_series",
-              "break_reason", "updated_by"]
-    # Unpacked, not read by name: a national file is 300 000 of them.
-    for number, code, year, value, reason, merknad, provisional, brk, _line, why in parsed:
-        ind, unit = indicators[number], units[code]
-        verdi = existing.get((ind, unit, year)) if existing else None
-        if verdi is None:
-            new.append((ind, unit, year, value, reason, merknad, provisional, brk, why))
-            continue
-        attrs = {
-            "value": value, "missing_reason": reason, "merknad": merknad,
-            "provisional": provisional, "break_in_series": brk, "break_reason": why,
-        }
-        if any(getattr(verdi, k) != v for k, v in attrs.items()):
-            for k, v in attrs.items():
-                setattr(verdi, k, v)
-            verdi.updated_by = user
-            changed.append(verdi)
+    rows = [(indicators[p.number], units[p.unit_code], p.year,
+             None if p.value is None else str(p.value), p.missing_reason, p.merknad,
+             p.provisional, p.break_in_series, p.break_reason) for p in parsed]
+    if places is None:
+        places = {}
+        for p in parsed:
+            if p.value is not None:
+                written = min(2, max(0, -p.value.as_tuple().exponent))
+                places[p.number] = max(places.get(p.number, 0), written)
+    return _store(sett, rows, user=user, places=places)
+
+
+def _store(sett, rows: list[tuple], *, user, places: dict[int, int]) -> dict:
+    """Upsert ``rows`` (tuples in the order of ``VALUE_FIELDS``): one read of the values
+    already stored, the new ones in one bulk load, the changed ones in one bulk update.
+
+    New values go through ``core.bulkload`` (COPY on PostgreSQL, one prepared
+    INSERT on SQLite); values already stored are compared and only the
+    changed ones written (COPY to a temporary table and one UPDATE on
+    PostgreSQL). The cached pages of the set are invalidated once.
+    """
+    existing = {}
+    if rows:
+        stored = Verdi.objects.filter(
+            indikator__sett=sett, unit__in={row[1] for row in rows},
+            year__in={row[2] for row in rows},
+        ).values_list("indikator_id", "unit_id", "year", "pk", *CHANGED_FIELDS)
+        existing = {(ind, unit, year): rest for ind, unit, year, *rest in stored.iterator()}
+    if existing:
+        new, changed = [], []
+        for row in rows:
+            old = existing.get(row[:3])
+            if old is None:
+                new.append(row)
+                continue
+            pk, *was = old
+            given = [None if row[3] is None else Decimal(row[3]), *row[4:]]
+            if was != given:  # Decimal("9.3000") == Decimal("9.3"): only real changes
+                changed.append((pk, *row[3:]))
+    else:
+        new, changed = rows, []
     if new:
         with transaction.atomic():
             bulkload.insert_rows(Verdi, VALUE_FIELDS, new, constants={
                 "updated_by": user, "updated_at": timezone.now()})
-    if changed:
-        Verdi.objects.bulk_update(changed, fields)
-    _settle_decimals(indicators, parsed if places is None else None, places)
+    if changed:  # updated_by only, as bulk_update wrote them: updated_at is left as it was
+        with transaction.atomic():
+            bulkload.update_rows(Verdi, CHANGED_FIELDS, changed, constants={"updated_by": user})
+    _settle_decimals(dict(sett.indikatorer.values_list("number", "pk")), places)
     Indikatorsett.values_changed(sett.pk)
-    return {"created": len(new), "updated": len(changed), "rows": len(parsed)}
+    return {"created": len(new), "updated": len(changed), "rows": len(rows)}
 
 
-def _settle_decimals(indicators: dict, parsed, typed: dict[int, int] | None = None) -> None:
+def _settle_decimals(indicators: dict, typed: dict[int, int]) -> None:
     """Give each indicator without decimals the most any of its values was written with
     (at most two), so every year and unit prints alike: «9,0 %» beside «9,3 %», never
     «9 %» (issue 15). An indicator whose decimals are set keeps them."""
-    if typed is None:
-        typed = {}
-        for p in parsed:
-            if p.value is None:
-                continue
-            places = min(2, max(0, -p.value.as_tuple().exponent))
-            typed[p.number] = max(typed.get(p.number, 0), places)
     by_places: dict[int, list[int]] = {}
     for number, places in typed.items():
         by_places.setdefault(places, []).append(indicators[number])  # number -> pk

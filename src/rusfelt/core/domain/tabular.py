@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 MB = 1024 * 1024
@@ -101,6 +101,25 @@ def read_table(data: bytes, filename: str = "", limits: Limits | None = None
     return _read_csv(data, limits)
 
 
+def read_records(data: bytes, filename: str = "", limits: Limits | None = None
+                 ) -> tuple[list[str], Iterable[tuple[int, list[str]]]]:
+    """``read_table`` for imports of many rows: each row as (line, cells), no ``Row``.
+
+    The cells are in the header's order; CSV cells are as the file has them
+    (not stripped: an import that keeps each distinct text's answer strips once
+    per text), XLSX cells as ``read_table`` gives them. Blank rows are skipped,
+    short rows padded, and every limit and message is ``read_table``'s. CSV
+    rows are read as they are asked for, so a broken row or one past the row
+    limit raises while they are read.
+    """
+    limits = limits or DEFAULT_LIMITS
+    check_size(len(data), limits)
+    if filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
+        header, rows = _read_xlsx(data, limits)
+        return header, [(row.line, [row.values.get(h, "") for h in header]) for row in rows]
+    return _csv_records(data, limits)
+
+
 def _too_many_rows(limits: Limits) -> TooLarge:
     return TooLarge(
         f"Filen har mer enn {limits.max_rows} rader. Del den i flere filer. "
@@ -140,6 +159,24 @@ def _clean_header(cells) -> list[str]:
 
 
 def _read_csv(data: bytes, limits: Limits) -> tuple[list[str], list[Row]]:
+    header, records = _csv_records(data, limits)
+    rows = []
+    width = len(header)
+    # Columns with a name, by position (a blank header cell names no column).
+    named = [(i, h) for i, h in enumerate(header) if h]
+    if len(named) == width:
+        for line, values in records:
+            rows.append(Row(line, dict(zip(header, map(str.strip, values), strict=False))))
+    else:
+        for line, values in records:
+            rows.append(Row(line, {h: values[i].strip() for i, h in named}))
+    return header, rows
+
+
+def _csv_records(data: bytes, limits: Limits
+                 ) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header, decoded and checked at once, and the rows as (line, cells), read as
+    they are asked for (a broken row or one past the row limit raises there)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -156,27 +193,23 @@ def _read_csv(data: bytes, limits: Limits) -> tuple[list[str], list[Row]]:
     except csv.Error as exc:
         raise TableError("Filen kan ikke leses som CSV.") from exc
     _check_header(header, limits)
-    rows = []
-    width = len(header)
-    # Columns with a name, by position (a blank header cell names no column).
-    named = [(i, h) for i, h in enumerate(header) if h]
-    all_named = len(named) == width
+    return header, _csv_rows(reader, len(header), limits)
+
+
+def _csv_rows(reader, width: int, limits: Limits) -> Iterator[tuple[int, list[str]]]:
+    count, max_rows = 0, limits.max_rows
     try:
         for values in reader:
             if not "".join(values).strip():
                 continue
-            if len(rows) >= limits.max_rows:
+            count += 1
+            if count > max_rows:
                 raise _too_many_rows(limits)
             if len(values) < width:
                 values += [""] * (width - len(values))
-            if all_named:
-                cells = dict(zip(header, map(str.strip, values), strict=False))
-            else:
-                cells = {h: values[i].strip() for i, h in named}
-            rows.append(Row(reader.line_num, cells))
+            yield reader.line_num, values
     except csv.Error as exc:
         raise TableError(f"Filen kan ikke leses som CSV (linje {reader.line_num}).") from exc
-    return header, rows
 
 
 def _read_xlsx(data: bytes, limits: Limits) -> tuple[list[str], list[Row]]:

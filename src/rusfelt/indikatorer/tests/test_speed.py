@@ -7,6 +7,7 @@ queries, and that the benchmark measures the code as production runs it.
 
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django import forms
@@ -329,3 +330,39 @@ def test_kept_filter_fields_follow_the_language(client, demo_sett, make_user):
     client.post("/i18n/setlang/", {"language": "en", "next": url})
     english = _filter_form(client.get(url).content.decode())
     assert "Up to and including year" in english and "Til og med år" not in english
+
+
+def test_a_corrected_file_writes_its_changed_values_in_one_bulk_update(sett, make_user):
+    """A national file sent again with corrections changes only what differs, in one
+    statement by primary key (``bulkload.update_rows``): ``bulk_update`` wrote a
+    ``CASE WHEN`` per row and field and took minutes for a national file."""
+    user = make_user("importer", ("0", "planlegger"))
+    first = ("indikator,enhet,ar,verdi,merknad,forelopig\n"
+             "16,0301,2011,61.5,,nei\n16,0301,2012,62,,nei\n16,0301,2013,N/A,,nei\n"
+             "30,0301,2011,7,,nei\n")
+    services.import_values(sett, first.encode(), "v.csv")
+    stored = {v.year: v for v in Verdi.objects.filter(indikator__number=16, unit__code="0301",
+                                                      year__lt=2014)}
+    again = ("indikator,enhet,ar,verdi,merknad,forelopig\n"
+             "16,0301,2011,61.50,,nei\n"           # the same figure written otherwise
+             "16,0301,2012,63.25,revidert,ja\n"    # corrected, with a note, provisional
+             "16,0301,2013,12,,nei\n"              # a missing value delivered
+             "30,0301,2011,N/A,,nei\n"             # a value withdrawn
+             "30,0301,2012,8,,nei\n")              # new
+    with CaptureQueriesContext(connection) as queries:
+        result = services.import_values(sett, again.encode(), "v.csv", user=user)
+    assert (result["created"], result["updated"], result["rows"]) == (1, 3, 5)
+    updates = [q["sql"] for q in queries.captured_queries
+               if 'UPDATE "indikatorer_verdi"' in q["sql"]]  # SQLite: "3 times: UPDATE …"
+    assert len(updates) == 1 and "CASE" not in updates[0], updates
+    now = {(v.indikator.number, v.year): v for v in Verdi.objects.filter(
+        indikator__sett=sett, unit__code="0301", year__in=[2011, 2012, 2013],
+        indikator__number__in=[16, 30])}
+    assert now[16, 2011].value == Decimal("61.5") and now[16, 2011].updated_by is None
+    assert now[16, 2011].updated_at == stored[2011].updated_at
+    assert (now[16, 2012].value, now[16, 2012].merknad, now[16, 2012].provisional) == (
+        Decimal("63.25"), "revidert", True)
+    assert now[16, 2012].updated_by == user
+    assert (now[16, 2013].value, now[16, 2013].missing_reason) == (Decimal("12"), "")
+    assert now[30, 2011].value is None and "N/A" in now[30, 2011].missing_reason
+    assert now[30, 2012].value == Decimal("8") and now[30, 2012].updated_by == user
