@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from itertools import repeat
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -14,8 +15,9 @@ from rusfelt.core.domain.tabular import (
     InvalidRows,
     ParsedColumn,
     RowError,
-    read_table,
+    read_records,
     require_columns,
+    rows_of,
 )
 from rusfelt.core.locking import Busy, lock_row
 from rusfelt.core.models import AuditAction
@@ -137,6 +139,68 @@ class RowCleaner:
     def derived(self, levels: tuple) -> tuple:
         return _derived_for(self.rule, levels)
 
+    def clean_columns(self, header: list[str], records: list, hasher) -> tuple | None:
+        """The rows of ``records`` (``read_records``) checked column by column:
+        (rows in the order of ``INSERT_FIELDS``, {pseudonym: line}), or None.
+
+        None as soon as anything is refused (a cell, a number, a person twice)
+        or the file has screening columns: the caller then checks the rows one by
+        one with ``clean``, which gives the messages. So this path decides nothing
+        of its own; it only finds faster that a file is clean: each column's
+        distinct texts are parsed once and every cell is a look-up, and the
+        numbers go through ``NumberCheck.fast`` (a tenth of a row's work before).
+        """
+        if self.screening or not records:
+            return None
+        n = len(records)
+        position = {h: i for i, h in enumerate(header) if h}
+        # Rows may be longer than the header (cells past it belong to no column).
+        columns = list(zip(*[cells for _line, cells in records], strict=False))
+
+        def texts(column):
+            i = position.get(column)
+            return [""] * n if i is None else list(map(str.strip, columns[i]))
+
+        def parse(column, parsed):
+            column_texts = texts(column)
+            table = {}
+            for text in set(column_texts):
+                ok, value = parsed[text]
+                if not ok or isinstance(value, _NotInRound):
+                    return None
+                table[text] = value
+            return list(map(table.__getitem__, column_texts))
+
+        check, ages, sexes, pseudonyms = self.check_number.fast, [], [], []
+        for number in texts("fodselsnummer"):
+            value = compact(number)
+            person = check(value)
+            if person is None:
+                return None
+            ages.append(person[0])
+            sexes.append(person[1])
+            pseudonyms.append(hasher(value))
+        seen = dict(zip(pseudonyms, [line for line, _cells in records], strict=True))
+        if len(seen) < n:
+            return None
+        parsed = [parse("tjeneste", self.tjeneste), parse("kategori", self.kategori),
+                  *(parse(area, level) for area, level in self.areas)]
+        rest = [repeat(value, n) for value in self.rest_template]
+        for slot, column, parser in self.rest_read:
+            rest[slot] = parse(column, parser)
+        if any(values is None for values in (*parsed, *rest)):
+            return None
+        levels = list(zip(*parsed[2:], strict=True))
+        derived = dict.fromkeys(levels)
+        for key in derived:
+            derived[key] = self.derived(key)
+        derived_values = list(zip(*map(derived.__getitem__, levels), strict=True))
+        grunn = [text[:300] for text in texts("ikke_informert_grunn")]
+        # ``rest`` holds repeat() for the columns the file does not have.
+        rows = list(zip(pseudonyms, ages, sexes, *parsed, *derived_values, *rest, grunn,
+                        strict=False))
+        return rows, seen
+
     def clean(self, row, errors: list):
         """(compact number, sex, values tuple without the pseudonym, screening) or None.
 
@@ -234,7 +298,8 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
     """
     if runde.state != State.OPEN:
         raise KartleggingError("Runden er ikke åpen for registrering.")
-    header, rows = read_table(data, filename, limits())
+    header, records = read_records(data, filename, limits())
+    records = list(records)  # every row read (and every limit checked) first
     require_columns(header, REQUIRED_COLUMNS)
     errors: list = []
     rows_out = []  # (pseudonym, values...) in the order of INSERT_FIELDS
@@ -242,9 +307,24 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
     seen: dict[str, int] = {}
     hasher = RoundHasher(runde.code, pseudonym_key())
     cleaner = RowCleaner(runde, header)
+    total = len(records)
+    # First by column, a thousand rows at a time (the progress steps); at the
+    # first refusal, every row again by ``clean`` for the messages.
+    reported = 0
+    for start in range(0, total, 1000):
+        if progress and start:
+            progress(start, total)
+            reported = start
+        cleaned = cleaner.clean_columns(header, records[start:start + 1000], hasher)
+        if cleaned is None or not seen.keys().isdisjoint(cleaned[1]):
+            rows_out, seen = [], {}
+            break
+        rows_out += cleaned[0]
+        seen.update(cleaned[1])
+    rows = rows_of(header, records) if not rows_out else []
     for i, row in enumerate(rows, start=1):
-        if progress and i % 1000 == 0:
-            progress(i, len(rows))
+        if progress and i % 1000 == 0 and i > reported:
+            progress(i, total)
         cleaned = cleaner.clean(row, errors)
         if cleaned is None:
             continue
@@ -259,7 +339,7 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
         if row_screening:
             screenings.append((pseudo, sex, row_screening))
     if progress:
-        progress(len(rows), len(rows))
+        progress(total, total)
     if errors:
         raise InvalidRows(errors)
     if not rows_out:
