@@ -25,11 +25,15 @@ NULL here.
 After a load, ``analyze_after_load`` refreshes the planner's statistics when
 the load grew the table by a tenth or more (PostgreSQL's autovacuum uses the
 same 10 % for ANALYZE). Without statistics SQLite's planner guesses, and at
-two years of registrations it chose a full scan for one year's results.
+two years of registrations it chose a full scan for one year's results. The
+planner's row count it compares with is kept in this process for a minute
+(``ESTIMATE_SECONDS``), so that an import of many small files (one per
+kommune) does not read it again for every file.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 
 from django.db import OperationalError, connection, models
@@ -39,6 +43,10 @@ ANALYZE_GROWTH = 0.10
 #: Rows SQLite's ANALYZE samples per index (``PRAGMA analysis_limit``), as
 #: SQLite's documentation recommends for ``PRAGMA optimize``: bounded cost.
 SQLITE_ANALYSIS_LIMIT = 1_000
+#: How long a table's planner row count read here is trusted without reading it again.
+ESTIMATE_SECONDS = 60.0
+#: (database alias, table) -> (planner row count, monotonic time it was read).
+_estimates: dict[tuple[str, str], tuple[int | None, float]] = {}
 
 
 def _columns(model, fields: Sequence[str], constants: dict) -> tuple[list, list]:
@@ -118,26 +126,35 @@ def table_rows_estimate(model) -> int | None:
 
 
 def analyze(model) -> None:
-    """Refresh the planner's statistics of ``model``'s table."""
+    """Refresh the planner's statistics of ``model``'s table (and the count kept here)."""
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {table}")
-            return
-        cursor.execute("PRAGMA analysis_limit")
-        (old_limit,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_LIMIT:d}")
-        try:
-            cursor.execute(f"ANALYZE {table}")
-        finally:
-            cursor.execute(f"PRAGMA analysis_limit = {int(old_limit):d}")
+        else:
+            cursor.execute("PRAGMA analysis_limit")
+            (old_limit,) = cursor.fetchone()
+            cursor.execute(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_LIMIT:d}")
+            try:
+                cursor.execute(f"ANALYZE {table}")
+            finally:
+                cursor.execute(f"PRAGMA analysis_limit = {int(old_limit):d}")
+    _estimates[connection.alias, model._meta.db_table] = (table_rows_estimate(model),
+                                                          time.monotonic())
 
 
 def analyze_after_load(model, added: int) -> bool:
     """ANALYZE ``model``'s table if ``added`` rows are a tenth of it or more; True if run."""
     if added <= 0:
         return False
+    key = (connection.alias, model._meta.db_table)
+    known, read_at = _estimates.get(key, (None, -ESTIMATE_SECONDS))
+    if (known is not None and added < ANALYZE_GROWTH * known
+            and time.monotonic() - read_at < ESTIMATE_SECONDS):
+        return False  # a small load into a large table, by the count read here lately
+    # Read the count afresh before deciding: an ANALYZE elsewhere may have raised it.
     known = table_rows_estimate(model)
+    _estimates[key] = (known, time.monotonic())
     if known is not None and added < ANALYZE_GROWTH * known:
         return False
     analyze(model)

@@ -44,7 +44,8 @@ def lock_row(model, pk, field: str):
     fresh (None if there is no such row). Call inside ``transaction.atomic()``.
 
     One ``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite the no-op ``UPDATE``
-    of ``lock_rows`` and a ``SELECT``.
+    of ``lock_rows``, which returns the value itself (``RETURNING``, SQLite
+    3.35 and later; before, a ``SELECT`` after it).
     """
     meta = model._meta
     quote = connection.ops.quote_name
@@ -52,7 +53,10 @@ def lock_row(model, pk, field: str):
     key = quote(meta.pk.column)
     try:
         with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
+            if connection.vendor == "sqlite" and connection.features.can_return_columns_from_insert:
+                cursor.execute(f"UPDATE {table} SET {column} = {column} WHERE {key} = %s "
+                               f"RETURNING {column}", [pk])
+            elif connection.vendor == "sqlite":  # pragma: no cover - SQLite before 3.35
                 cursor.execute(f"UPDATE {table} SET {column} = {column} WHERE {key} = %s",
                                [pk])
                 cursor.execute(f"SELECT {column} FROM {table} WHERE {key} = %s", [pk])

@@ -67,3 +67,26 @@ def test_analyze_waits_until_a_tenth_of_the_table_is_new(unit):
     bulkload.analyze(Population)
     assert not bulkload.analyze_after_load(Population, 4)
     assert bulkload.analyze_after_load(Population, 5)
+
+
+def test_a_small_load_does_not_read_the_table_size_again_within_the_minute(unit):
+    """An import of many small files (one per kommune) checks the planner's row count
+    once, not once per file (issue 12); after ``ESTIMATE_SECONDS`` it reads it again,
+    and a count kept here that is lower than the database's never causes an ANALYZE."""
+    import time
+
+    with transaction.atomic():
+        bulkload.insert_rows(Population, FIELDS, _rows(50), constants={"unit": unit})
+    bulkload.analyze(Population)
+    key = (connection.alias, Population._meta.db_table)
+    with CaptureQueriesContext(connection) as queries:
+        assert not bulkload.analyze_after_load(Population, 4)
+    assert queries.captured_queries == []
+    bulkload._estimates[key] = (50, time.monotonic() - bulkload.ESTIMATE_SECONDS - 1)
+    with CaptureQueriesContext(connection) as queries:
+        assert not bulkload.analyze_after_load(Population, 4)
+    assert len(queries) == 1 and "ANALYZE" not in queries[0]["sql"]
+    bulkload._estimates[key] = (10, time.monotonic())  # lower than the database's 50
+    with CaptureQueriesContext(connection) as queries:
+        assert not bulkload.analyze_after_load(Population, 4)
+    assert len(queries) == 1 and "ANALYZE" not in queries[0]["sql"]

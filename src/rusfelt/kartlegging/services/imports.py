@@ -171,15 +171,12 @@ class RowCleaner:
                 table[text] = value
             return list(map(table.__getitem__, column_texts))
 
-        check, ages, sexes, pseudonyms = self.check_number.fast, [], [], []
-        for number in texts("fodselsnummer"):
-            value = compact(number)
-            person = check(value)
-            if person is None:
-                return None
-            ages.append(person[0])
-            sexes.append(person[1])
-            pseudonyms.append(hasher(value))
+        numbers = list(map(compact, texts("fodselsnummer")))
+        people = list(map(self.check_number.fast, numbers))
+        if None in people:
+            return None
+        ages, sexes = zip(*people, strict=True)
+        pseudonyms = list(map(hasher, numbers))
         seen = dict(zip(pseudonyms, [line for line, _cells in records], strict=True))
         if len(seen) < n:
             return None

@@ -107,3 +107,48 @@ def test_the_column_path_gives_the_row_paths_rows_or_gives_way(seed, settings):
             assert all(len(row) == len(INSERT_FIELDS) for row in by_column[0])
             outcomes["clean"] += 1
     assert min(outcomes.values()) > 20, outcomes
+
+
+@pytest.mark.parametrize("extra_column", ["", ",audit_sum"])  # by column; row by row
+def test_an_error_report_from_inside_the_check_shows_no_number(extra_column, settings,
+                                                               monkeypatch):
+    """Neither path's frames show the file's numbers in Django's error report: both run
+    below ``import_registrations``' ``sensitive_variables``, and the filter hides the
+    locals of every frame below it (``clean`` has no wrapper of its own)."""
+    import sys
+
+    from django.views.debug import ExceptionReporter
+
+    from rusfelt.kartlegging.models import State
+    from rusfelt.kartlegging.services import imports
+
+    settings.RUSFELT_ALLOW_SYNTHETIC_NUMBERS = True
+    rng, used = random.Random(5), set()
+    people = [demo.synthetic_number(rng, date(1970, 1, 1 + i), True, used) for i in range(3)]
+    header = "fodselsnummer,tjeneste,kategori," + ",".join(AREAS) + extra_column
+    lines = [f"{n},nav,rus," + ",".join(["gul"] * len(AREAS)) + ("," if extra_column else "")
+             for n in people]
+    data = "\n".join([header, *lines]).encode()
+    real_compact = imports.compact
+
+    def failing_compact(number):
+        real_compact(number)
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(imports, "compact", failing_compact)
+    runde = Runde(code=RUNDE.code, year=2020, reference_date=RUNDE.reference_date,
+                  tjenester=RUNDE.tjenester, state=State.OPEN)
+    with pytest.raises(RuntimeError):
+        try:
+            imports.import_registrations(runde, data, "x.csv")
+        except RuntimeError:
+            frames = ExceptionReporter(None, *sys.exc_info()).get_traceback_frames()
+            raise
+    # Every frame below this test's own (which holds the numbers it wrote).
+    shown = {frame["function"]: frame["vars"] for frame in frames
+             if not frame["function"].startswith("test_")}
+    assert {"import_registrations", "failing_compact"} <= shown.keys()
+    assert ("clean_columns" if not extra_column else "clean") in shown
+    for function, variables in shown.items():
+        for _name, value in variables:
+            assert all(number not in str(value) for number in people), function
