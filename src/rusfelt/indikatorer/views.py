@@ -207,8 +207,9 @@ def _status_context(request, sett, *, filters=True, build=True):
     unit = _unit(request.user, code)
     # The units the unit took over (Bergen 1201 for 4601) whose values the user sees:
     # their values join the unit's table.
+    predecessors = predecessor_codes(unit.code)  # from the reform links read once
     taken_over = sorted(units_for(request.user, READ_ROLES).filter(
-        code__in=predecessor_codes(unit.code)).values_list("pk", flat=True))
+        code__in=predecessors).values_list("pk", flat=True)) if predecessors else []
     coverage = _coverage(sett, token)
     last = data.get("til")
     first = None
