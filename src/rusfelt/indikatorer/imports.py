@@ -7,6 +7,8 @@ the entry points.
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import repeat
+from operator import itemgetter
 
 from django.db import transaction
 from django.utils import timezone
@@ -63,8 +65,8 @@ def _parse_values(header, records, sett, default_unit_code, allowed_units):
     each row to store is a tuple in the order of ``VALUE_FIELDS``, the
     indicator and unit already their keys. Each column's distinct texts are
     read once (``ParsedColumn``): a national file repeats few indicator
-    numbers, unit codes and years, and its values repeat too, so a row costs
-    a few dict look-ups. Raises ``InvalidRows`` with every bad cell.
+    numbers, unit codes and years, and its values repeat too. Raises
+    ``InvalidRows`` with every bad cell.
     """
     indicator_pks = dict(sett.indikatorer.values_list("number", "pk"))
     unit_pks = dict(OrgUnit.objects.values_list("code", "pk"))
@@ -149,49 +151,104 @@ def _parse_values(header, records, sett, default_unit_code, allowed_units):
     has_flags = at_provisional is not None or at_break is not None
     at_reason, at_merknad = column.get("mangler_arsak"), column.get("merknad")
     at_why = column.get("brudd_arsak")
+
+    # The long layout column by column: each column's cells taken out and mapped through
+    # its distinct texts' answers by ``map`` and ``zip``, so no Python runs per row.
+    # Where any cell cannot be read or a value repeats, the rows are walked one by one
+    # (``_long_errors``) for every message in line order.
+    records = list(records)
+    cells = list(map(itemgetter(1), records))
+
+    def cells_of(at):
+        return list(map(itemgetter(at), cells)) if at is not None else [""] * len(cells)
+
+    def answers(memo, texts):
+        """{text: answer} of the distinct ``texts``, or None if one cannot be read."""
+        found = {text: memo[text] for text in set(texts)}
+        if all(ok for ok, _ in found.values()):
+            return {text: answer for text, (_ok, answer) in found.items()}
+        return None
+
+    indicator_texts, unit_texts = cells_of(at_indicator), cells_of(at_unit)
+    year_texts, value_texts = cells_of(at_year), cells_of(at_value)
+    flag_texts = (cells_of(at_provisional), cells_of(at_break)) if has_flags else ()
+    indicator, unit = answers(indicators, indicator_texts), answers(units, unit_texts)
+    year_, value = answers(years, year_texts), answers(values, value_texts)
+    flag = answers(flags, flag_texts[0] + flag_texts[1]) if has_flags else {}
+    if None in (indicator, unit, year_, value, flag):
+        raise InvalidRows(_long_errors(records, column, indicators, units, years, flags,
+                                       values, has_flags))
+    indicator_keys = list(map({t: pk for t, (_n, pk) in indicator.items()}.__getitem__,
+                             indicator_texts))
+    unit_keys = list(map(unit.__getitem__, unit_texts))
+    year_list = list(map(year_.__getitem__, year_texts))
+    if len(set(zip(indicator_keys, unit_keys, year_list, strict=True))) < len(cells):
+        raise InvalidRows(_long_errors(records, column, indicators, units, years, flags,
+                                       values, has_flags))
+    number_of = {t: number for t, (number, _pk) in indicator.items()}
+    places_of = {t: places for t, (_v, _m, places) in value.items()}
+    for number, places in set(zip(map(number_of.__getitem__, indicator_texts),
+                                  map(places_of.__getitem__, value_texts), strict=True)):
+        if places > typed.get(number, -1):  # a missing value (-1) settles nothing
+            typed[number] = places
+    reasons = map({t: missing for t, (_v, missing, _p) in value.items()}.__getitem__,
+                  value_texts)
+    if at_reason is not None:  # a reason written in the file wins over the marker's
+        reasons = map(_either, map(str.strip, cells_of(at_reason)), reasons)
+    provisional = map(flag.__getitem__, flag_texts[0]) if has_flags else repeat(False)
+    breaks = map(flag.__getitem__, flag_texts[1]) if has_flags else repeat(False)
+    why = repeat("")
+    if at_why is not None:  # a break's reason marks a break even where brudd is empty
+        why = list(map(str.strip, cells_of(at_why)))
+        breaks = map(_either, breaks, map(bool, why))
+    stored = list(zip(
+        indicator_keys, unit_keys, year_list,
+        map({t: text for t, (text, _m, _p) in value.items()}.__getitem__, value_texts),
+        reasons,
+        map(str.strip, cells_of(at_merknad)) if at_merknad is not None else repeat(""),
+        provisional, breaks, why, strict=False,  # repeat(): the columns a file leaves out
+    ))
+    return stored, typed
+
+
+def _either(first, second):
+    return first or second
+
+
+def _long_errors(records, column, indicators, units, years, flags, values, has_flags):
+    """Every bad cell of a long file, row by row, each row's first fault as ``RowError``."""
+    at_indicator, at_unit, at_year, at_value = (column[c] for c in parsing.LONG_COLUMNS)
+    at_provisional, at_break = column.get("forelopig"), column.get("brudd")
+    errors: list[RowError] = []
+    seen: dict[tuple, int] = {}
     for line, cells in records:
         ok, result = indicators[cells[at_indicator]]
         if not ok:
-            row_error(RowError(line, "indikator", result))
+            errors.append(RowError(line, "indikator", result))
             continue
-        number, indikator = result
         ok, unit = units[cells[at_unit]]
         if not ok:
-            row_error(RowError(line, "enhet", unit))
+            errors.append(RowError(line, "enhet", unit))
             continue
-        ok, year_ = years[cells[at_year]]
+        ok, year = years[cells[at_year]]
         if not ok:
-            row_error(RowError(line, "ar", year_))
+            errors.append(RowError(line, "ar", year))
             continue
-        provisional = break_in_series = False
         if has_flags:
             ok_f, provisional = flags[cells[at_provisional] if at_provisional is not None else ""]
             ok_b, break_in_series = flags[cells[at_break] if at_break is not None else ""]
             if not (ok_f and ok_b):
-                row_error(RowError(line, "forelopig/brudd",
-                                   provisional if not ok_f else break_in_series))
+                errors.append(RowError(line, "forelopig/brudd",
+                                       provisional if not ok_f else break_in_series))
                 continue
-        ok, result = values[cells[at_value]]
+        ok, message = values[cells[at_value]]
         if not ok:
-            row_error(RowError(line, "verdi", result))
+            errors.append(RowError(line, "verdi", message))
             continue
-        key = (indikator, unit, year_)
-        first = seen.setdefault(key, line)
+        first = seen.setdefault((result[1], unit, year), line)
         if first != line:
-            row_error(RowError(line, "verdi", f"gjentar verdien fra linje {first}"))
-            continue
-        value, missing, places = result
-        if places > typed.get(number, -1):  # a missing value (-1) settles nothing
-            typed[number] = places
-        # A break's reason (brudd_arsak) marks a break even where brudd is empty.
-        why = cells[at_why].strip() if at_why is not None else ""
-        store((*key, value,
-               (cells[at_reason].strip() if at_reason is not None else "") or missing,
-               cells[at_merknad].strip() if at_merknad is not None else "",
-               provisional, break_in_series or bool(why), why))
-    if errors:
-        raise InvalidRows(errors)
-    return stored, typed
+            errors.append(RowError(line, "verdi", f"gjentar verdien fra linje {first}"))
+    return errors
 
 
 @transaction.atomic
