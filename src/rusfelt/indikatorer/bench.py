@@ -9,7 +9,8 @@ afterwards; the configured database is not touched. Loads the national unit
 tree (``core.bench.load_national_units``) and the demo set, then measures,
 each beside one hand-written SQL query of the same figures (``core.bench``):
 the long-format import in files of at most ``RUSFELT_IMPORT_MAX_ROWS`` rows
-(beside an ``executemany`` of the same rows), the
+(beside the database's bulk path for the same rows: ``COPY`` on PostgreSQL,
+``executemany`` on SQLite), the
 status table for the country and for one kommune, filtered, goal
 achievement, indicator 16's page with its chart, the comparison of all
 kommuner, the XLSX export and the CLI's ``endringer``. ``--vekst`` also
@@ -89,8 +90,8 @@ def _rows(kinds: dict, kommuner: list[tuple[int, str]], years: range, seed: int)
 @override_settings(DEBUG=False)
 def fill(bench: Bench, kommuner: int | None, years: int, seed: int = 20261122):
     """National units, the demo set and one long file of values for every kommune,
-    imported through ``services.import_values`` beside an ``executemany`` of the
-    same rows into the same table (inserted, timed, deleted again).
+    imported through ``services.import_values`` beside the database's bulk path for
+    the same rows into the same table (``_bulk_path``: inserted, timed, deleted again).
 
     With DEBUG off, as in production and as the pages are measured: with it on,
     Django logs every statement with its parameters quoted one by one, which
@@ -118,13 +119,18 @@ def fill(bench: Bench, kommuner: int | None, years: int, seed: int = 20261122):
         out.writelines(f"{n},{c},{y},{v}\n" for n, c, y, v in rows[start:start + size])
         files.append(out.getvalue().encode())
 
+    # The limit's rows as the columns store them, as the import hands them to the
+    # database: the value as text (what Django's SQLite adapter makes of a Decimal),
+    # the time prepared once.
     now = datetime.now(UTC)
-    params = [(ids[n], unit_ids[c], y, Decimal(v), False, False, "", "", now)
+    stamp = now if connection.vendor == "postgresql" else (
+        connection.ops.adapt_datetimefield_value(now))
+    params = [(ids[n], unit_ids[c], y, str(Decimal(v)), False, False, "", "", stamp, "")
               for n, c, y, v in rows]
     before = Verdi.objects.aggregate(last=Max("pk"))["last"] or 0
     with transaction.atomic():
         started = time.perf_counter()
-        _insert(params)
+        _bulk_path(params)
         limit_seconds = time.perf_counter() - started
     Verdi.objects.filter(pk__gt=before).delete()
 
@@ -140,8 +146,24 @@ def fill(bench: Bench, kommuner: int | None, years: int, seed: int = 20261122):
     return len(rows), seconds
 
 
+def _bulk_path(params) -> None:
+    """The limit of an import: the rows, ids resolved, by the database's own bulk path:
+    ``COPY`` on PostgreSQL (its manual's "Populating a Database"), one prepared
+    ``INSERT`` run for every row (``executemany``) on SQLite, which has no COPY."""
+    columns = ("indikator_id, unit_id, year, value, provisional, break_in_series, "
+               "missing_reason, merknad, updated_at, break_reason")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY indikatorer_verdi ({columns}) FROM STDIN") as copy:
+                for row in params:
+                    copy.write_row(row)
+            return
+        cursor.executemany(f"INSERT INTO indikatorer_verdi ({columns}) VALUES "
+                           f"({', '.join(['%s'] * 10)})", params)
+
+
 def _insert(params) -> None:
-    """The limit of an import: the rows, ids resolved, in one ``executemany``."""
+    """Older years for the growth steps: the rows, ids resolved, in one ``executemany``."""
     with connection.cursor() as cursor:
         cursor.executemany(
             "INSERT INTO indikatorer_verdi (indikator_id, unit_id, year, value, provisional, "

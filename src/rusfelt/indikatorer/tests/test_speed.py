@@ -366,3 +366,27 @@ def test_a_corrected_file_writes_its_changed_values_in_one_bulk_update(sett, mak
     assert (now[16, 2013].value, now[16, 2013].missing_reason) == (Decimal("12"), "")
     assert now[30, 2011].value is None and "N/A" in now[30, 2011].missing_reason
     assert now[30, 2012].value == Decimal("8") and now[30, 2012].updated_by == user
+
+
+def test_the_import_limit_stores_what_the_import_stores(sett):
+    """The benchmark's limit (COPY on PostgreSQL, executemany on SQLite) must write the
+    same values as the import it is measured beside, or its ratio means nothing."""
+    from datetime import UTC, datetime
+
+    ids = dict(sett.indikatorer.values_list("number", "pk"))
+    oslo = OrgUnit.objects.get(code="0301")
+    lines = [(16, 2001, "61.5"), (30, 2001, "7"), (16, 2002, "0.25")]
+    text = "indikator,enhet,ar,verdi\n" + "".join(f"{n},0301,{y},{v}\n" for n, y, v in lines)
+    services.import_values(sett, text.encode(), "v.csv")
+    fields = ("indikator_id", "unit_id", "year", "value", "provisional", "break_in_series",
+              "missing_reason", "merknad", "break_reason")
+    mine = Verdi.objects.filter(unit=oslo, year__lt=2003)
+    imported = sorted(mine.values_list(*fields))
+    mine.delete()
+    now = datetime.now(UTC)
+    stamp = now if connection.vendor == "postgresql" else (
+        connection.ops.adapt_datetimefield_value(now))
+    bench._bulk_path([(ids[n], oslo.pk, y, v, False, False, "", "", stamp, "")
+                      for n, y, v in lines])
+    assert sorted(mine.values_list(*fields)) == imported
+    assert len(imported) == 3 and imported[0][3] == Decimal("61.5")
