@@ -316,3 +316,27 @@ def test_wide_layout_errors_name_the_year_column(sett, tmp_path):
         call_command("indikatorer", "import", "--sett", SLUG, path)
     assert "Linje 2, kolonne 2019: er ikke et tall" in str(exc.value)
     assert "Linje 3, kolonne indikator: indikator 99 finnes ikke i settet" in str(exc.value)
+
+
+def test_every_optional_long_column_is_read_as_written(sett):
+    """The long layout's optional columns, read column by column: a written reason for a
+    missing value wins over the marker's, a break's reason marks a break where brudd is
+    empty, cells are stripped and a blank line is skipped."""
+    text = ("indikator;enhet;ar;verdi;mangler_arsak;brudd;brudd_arsak;merknad;forelopig\n"
+            " 16 ; 0301 ;2001; 61,5 ;;nei;;  en merknad ;ja\n"
+            "16;0301;2002;..;Ikke levert av kommunen;;;;\n"
+            ";;;;;;;;\n"
+            "16;0301;2003;62;;;Ny definisjon;;nei\n"
+            "16;0301;2004;63;;ja;;;\n")
+    result = services.import_values(sett, text.encode(), "v.csv")
+    assert (result["created"], result["rows"]) == (4, 4)
+    got = {v.year: (v.value, v.missing_reason, v.break_in_series, v.break_reason, v.merknad,
+                    v.provisional)
+           for v in Verdi.objects.filter(indikator__sett=sett, indikator__number=16,
+                                         unit__code="0301", year__lt=2005)}
+    assert got == {
+        2001: (Decimal("61.5"), "", False, "", "en merknad", True),
+        2002: (None, "Ikke levert av kommunen", False, "", "", False),
+        2003: (Decimal("62"), "", True, "Ny definisjon", "", False),
+        2004: (Decimal("63"), "", True, "", "", False),
+    }
