@@ -128,10 +128,11 @@ def fill(bench: Bench, kommuner: int | None, years: int, seed: int = 20261122):
     params = [(ids[n], unit_ids[c], y, str(Decimal(v)), False, False, "", "", stamp, "")
               for n, c, y, v in rows]
     before = Verdi.objects.aggregate(last=Max("pk"))["last"] or 0
+    # Timed with its commit, as each file's import is: both are loads that are kept.
+    started = time.perf_counter()
     with transaction.atomic():
-        started = time.perf_counter()
         _bulk_path(params)
-        limit_seconds = time.perf_counter() - started
+    limit_seconds = time.perf_counter() - started
     Verdi.objects.filter(pk__gt=before).delete()
 
     started = time.perf_counter()
