@@ -390,3 +390,25 @@ def test_the_import_limit_stores_what_the_import_stores(sett):
                       for n, y, v in lines])
     assert sorted(mine.values_list(*fields)) == imported
     assert len(imported) == 3 and imported[0][3] == Decimal("61.5")
+
+
+def test_a_comparison_read_again_unpickles_no_unit_or_value(
+        client, demo_sett, make_user, monkeypatch):
+    """A warm comparison read back every unit's unit, value and change objects from the
+    cache (~400 nationally) only to write their markup, kept beside them."""
+    from django.db.models import base
+
+    client.force_login(make_user("evaluator", ("0", "leser")))
+    url = f"/indikatorer/{demo.SLUG}/16/sammenlign/"
+    first = client.get(url)
+    expected = [(r["unit"].code, r["verdi"] and r["verdi"].value) for r in first.context["rows"]]
+    loaded = []
+    real = base.model_unpickle
+    monkeypatch.setattr(base, "model_unpickle", lambda *a: loaded.append(a) or real(*a))
+    again = client.get(url)
+    assert again.status_code == 200 and loaded == []
+    main = [r.content.decode().split('<main', 1)[1] for r in (first, again)]
+    assert main[0] == main[1]  # the same page (the header's form tokens differ)
+    # The rows are still there for whoever asks, from their own entry.
+    assert [(r["unit"].code, r["verdi"] and r["verdi"].value)
+            for r in again.context["rows"]] == expected and loaded
