@@ -82,6 +82,13 @@ class Interval:
     def exposed(self) -> bool:
         return is_exposed(self.low, self.high)
 
+    @property
+    def settled(self) -> bool:
+        """Safe whatever more is hidden. Hiding cells only widens a range, so a wide
+        range stays wide; a proven zero (largest value 0) can widen into an
+        exposed [0, 4] and must be audited again."""
+        return _wide(self.low, self.high)
+
     def text(self) -> str:
         high = "∞" if math.isinf(self.high) else str(int(self.high))
         prefix = "" if self.exact else "minst "

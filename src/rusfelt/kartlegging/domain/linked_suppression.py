@@ -541,7 +541,9 @@ def protect(problem: Problem, max_rounds: int = 1000) -> tuple[set, list[Interva
     """The suppression pattern and the intruder's intervals of its cells.
 
     Suppressing a cell only widens the others' intervals, so a cell found
-    safe stays safe: each round audits only the cells not yet found safe.
+    with a wide interval stays safe: each round audits only the cells not
+    yet settled (``Interval.settled``). A proven zero is audited again, as
+    widening can turn its [0, 0] into an exposed [0, 4].
     An exposed cell gets the published cell nearest to it hidden too; a
     *secondary* cell that nothing can give room is published instead (its
     value was not small), and the audit starts over. Raises
@@ -558,7 +560,7 @@ def protect(problem: Problem, max_rounds: int = 1000) -> tuple[set, list[Interva
     cost = _publish_order(problem)
     known: dict = {}
     for _ in range(max_rounds):
-        unchecked = suppressed - {k for k, i in known.items() if not i.exposed}
+        unchecked = suppressed - {k for k, i in known.items() if i.settled}
         for interval in audit(problem, suppressed, only=unchecked, exact=False):
             known[interval.key] = interval
         exposed = [known[k] for k in sorted(suppressed, key=repr) if known[k].exposed]

@@ -190,6 +190,16 @@ def _skewed_sizes():
                     min_size=2, max_size=15)
 
 
+def test_a_proven_zero_is_audited_again_when_more_cells_are_hidden():
+    """Found by the property test below in CI (seed 0, bydeler of 1 and 17). The
+    first audit proved a hidden zero of the one-person bydel to be 0 ([0, 0], not
+    exposed); cells hidden afterwards widened it to [0, 4], and protect() had
+    kept its first verdict."""
+    problem = build_problem(kommune(0, [1, 17], False))
+    suppressed, _ = protect(problem)
+    assert not exposed_cells(problem, suppressed)
+
+
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), sizes=_skewed_sizes(), with_screening=st.booleans())
 def test_no_cell_is_exposed_in_random_kommuner(seed, sizes, with_screening):
