@@ -161,16 +161,19 @@ class SqliteBackend:
                      [fts5_query(groups)])
         return qs.filter(pk__in=ids)
 
-    def ranks(self, groups) -> dict[int, float]:
-        """FTS5's bm25 (names weigh 3, texts 1), negated so that higher is better."""
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT rowid, -bm25(tjenester_fts, 3.0, 1.0) FROM tjenester_fts "
-                           "WHERE tjenester_fts MATCH %s", [fts5_query(groups)])
-            return dict(cursor.fetchall())
-
     def rank_expression(self, groups):
-        """None: bm25 is only known to a query of the FTS5 table itself (``ranks``)."""
+        """None: bm25 is only known to a query of the FTS5 table itself (``with_rank``)."""
         return None
+
+    def with_rank(self, sql: str, params, groups) -> tuple[str, list]:
+        """The candidates' query ``sql`` with FTS5's bm25 (names weigh 3, texts 1,
+        negated so that higher is better) as one more, last column: the FTS5 table
+        joined to the candidates by rowid, so that bm25 is computed for them only
+        and in the same query (issue 12: not a second query scoring every match
+        in the country). ``sql`` must select the service's id as ``pk``."""
+        return (f"SELECT d.*, -bm25(tjenester_fts, 3.0, 1.0) FROM ({sql}) d "
+                "JOIN tjenester_fts ON tjenester_fts.rowid = d.pk "
+                "WHERE tjenester_fts MATCH %s", [*params, fts5_query(groups)])
 
     def known_prefix(self, term: str) -> bool:
         with connection.cursor() as cursor:
@@ -196,19 +199,12 @@ class PostgresBackend:
     def matching(self, qs, groups):
         return qs.filter(pk__in=RawSQL(self.MATCH, [tsquery(groups)]))
 
-    def ranks(self, groups) -> dict[int, float]:
-        """ts_rank with the names' weight A above the texts' B, divided by the
-        document's length (normalization 2) as FTS5's bm25 also favours short texts."""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT id, ts_rank(search_vector, q, 2) FROM tjenester_tjeneste, "
-                "to_tsquery('norwegian', %s) AS q WHERE search_vector @@ q", [tsquery(groups)])
-            return dict(cursor.fetchall())
-
     def rank_expression(self, groups):
-        """``ranks``' ts_rank as a column of the service's row: computed in the query
-        that reads the candidates, for them only (issue 12: not a second scan of
-        every match in the country)."""
+        """ts_rank with the names' weight A above the texts' B, divided by the
+        document's length (normalization 2) as FTS5's bm25 also favours short
+        texts; a column of the service's row, computed in the query that reads
+        the candidates, for them only (issue 12: not a second scan of every
+        match in the country)."""
         return RawSQL('ts_rank("tjenester_tjeneste"."search_vector", '
                       "to_tsquery('norwegian', %s), 2)", [tsquery(groups)],
                       output_field=FloatField())

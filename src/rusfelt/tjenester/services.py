@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Expression, F, Q, Value, When
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.db.models.functions import Cast, StrIndex
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
@@ -191,31 +191,31 @@ def search(filters: Filters, at: datetime | None = None) -> Result:
         # Only "open now": nothing to rank, so the name order of the query that
         # finds the open ones (issue 12: not a second query over every open id).
         return Result(open_now_ids(qs.order_by("name", "pk"), at), question)
-    ranks: dict[int, float] | Expression = Value(0.0)
+    backend = None
     if question.groups:
         backend = search_backend()
         question = sporsmal.with_corrections(question, backend.known_prefix, backend.near)
         qs = backend.matching(qs, question.groups)
-        # The text rank as a column of the ranking's own query where the database
-        # can (PostgreSQL), else by id from the text index (SQLite's bm25).
-        ranks = backend.rank_expression(question.groups) or backend.ranks(question.groups)
     qs = qs.order_by()  # the ranking orders: no sort in SQL
     open_ids = set(open_now_ids(qs, at)) if (only_open or question.urgent) else set()
     if only_open:
-        qs = qs.filter(pk__in=open_ids)  # read only the open ones' rows
+        # The open ones are the candidates: read their rows by id, without the
+        # text and place conditions again (they are already among them).
+        qs = Tjeneste.objects.filter(pk__in=open_ids).order_by()
     # After the open filter: whether a service is open at night matters only for
     # the rows that are ranked.
     night_ids = night_open_ids(qs) if question.overnight else set()
-    return Result(_ranked(qs, question, open_ids, night_ids, ranks), question)
+    return Result(_ranked(qs, question, open_ids, night_ids, backend), question)
 
 
 #: Alternatives per bit mask column (the masks are 64-bit integers in SQL).
 MASK_BITS = 60
 
 
-def _ranked(qs, question, open_ids, night_ids, ranks) -> list[int]:
+def _ranked(qs, question, open_ids, night_ids, backend) -> list[int]:
     """Ids of ``qs`` in the order of ``domain.sporsmal.rank_keys``, then of the text
-    rank (``ranks``: by id, or an expression of the row), name and id.
+    rank (``backend``'s, in the same query: a column of the row on PostgreSQL,
+    FTS5's bm25 joined by id on SQLite), name and id.
 
     The database says where each term stands (" term" is in the index
     " word word " exactly when a word starts with the term) as one bit per
@@ -248,26 +248,30 @@ def _ranked(qs, question, open_ids, night_ids, ranks) -> list[int]:
     needs_ages = q.young or q.age is not None
     kinds: dict[tuple, int] = {}
     rows = []
-    by_id = isinstance(ranks, dict)
-    query = qs.annotate(**positions).annotate(**masks).annotate(
-        text_rank=Value(0.0) if by_id else ranks).values_list(
-        "pk", "name", "category", Cast("target_groups", CharField()),  # the stored ",a,b,"
-        "age_min", "age_max", "text_rank", *masks).query
+    # The text rank is the last column: an expression of the row (PostgreSQL,
+    # none without words), or added by ``with_rank`` (SQLite's bm25).
+    rank = backend.rank_expression(q.groups) if backend else Value(0.0)
+    columns = ["pk", "name", "category", Cast("target_groups", CharField()),  # ",a,b,"
+               "age_min", "age_max", *masks]
+    if rank is not None:
+        qs, columns = qs.annotate(text_rank=rank), [*columns, "text_rank"]
+    query = qs.annotate(**positions).annotate(**masks).values_list(*columns).query
     # The plain rows, without Django's converter calls per value: every column
     # here is an integer or a text as the database gives it.
     try:
         sql, params = query.sql_with_params()
     except EmptyResultSet:  # nothing can match (say "open now" and none is)
         return []
+    if rank is None:
+        sql, params = backend.with_rank(sql, params, q.groups)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         result = cursor.fetchall()
-    for pk, name, category, groups, low, high, rank, *bits in result:
+    for pk, name, category, groups, low, high, *bits, text_rank in result:
         kind = (*bits, category if category in categories else "",
                 groups if needs_groups else "", *((low, high) if needs_ages else ()),
                 q.urgent and pk in open_ids, q.overnight and pk in night_ids)
-        rows.append((pk, name, kinds.setdefault(kind, len(kinds)),
-                     ranks.get(pk, 0.0) if by_id else rank))
+        rows.append((pk, name, kinds.setdefault(kind, len(kinds)), text_rank))
     docs, found = [], []
     for kind in kinds:
         n_masks, t_masks = kind[0:len(masks):2], kind[1:len(masks):2]
@@ -283,8 +287,8 @@ def _ranked(qs, question, open_ids, night_ids, ranks) -> list[int]:
         counts[k] += 1
     # None: the database's prefix match was wider than the rule.
     keys = sporsmal.rank_keys(question, docs, found, counts)
-    ordered = [(*keys[k], -rank, name, pk)
-               for pk, name, k, rank in rows if keys[k] is not None]
+    ordered = [(*keys[k], -text_rank, name, pk)
+               for pk, name, k, text_rank in rows if keys[k] is not None]
     ordered.sort()
     return [row[-1] for row in ordered]
 
