@@ -23,12 +23,16 @@ would give it, so a new model field with a default does not silently become
 NULL here.
 
 After a load, ``analyze_after_load`` refreshes the planner's statistics when
-the load grew the table by a tenth or more (PostgreSQL's autovacuum uses the
-same 10 % for ANALYZE). Without statistics SQLite's planner guesses, and at
-two years of registrations it chose a full scan for one year's results. The
-planner's row count it compares with is kept in this process for a minute
-(``ESTIMATE_SECONDS``), so that an import of many small files (one per
-kommune) does not read it again for every file.
+the rows loaded since the last ANALYZE are a tenth of the table or more
+(PostgreSQL's autovacuum counts the same way, changes since the last ANALYZE
+against 10 % of the table). Without statistics SQLite's planner guesses, and
+at two years of registrations it chose a full scan for one year's results.
+The rows are added up over loads: an import of many small files (one per
+kommune) grows the table by far less than a tenth per file, and comparing
+each file alone stopped ANALYZE after about the tenth file. The planner's row
+count it compares with is kept in this process for a minute
+(``ESTIMATE_SECONDS``), so that such an import does not read it again for
+every file.
 """
 
 from __future__ import annotations
@@ -45,8 +49,9 @@ ANALYZE_GROWTH = 0.10
 SQLITE_ANALYSIS_LIMIT = 1_000
 #: How long a table's planner row count read here is trusted without reading it again.
 ESTIMATE_SECONDS = 60.0
-#: (database alias, table) -> (planner row count, monotonic time it was read).
-_estimates: dict[tuple[str, str], tuple[int | None, float]] = {}
+#: (database alias, table) -> (planner row count, monotonic time it was read, rows
+#: this process has loaded since that count: by its own ANALYZE, or unseen by it).
+_estimates: dict[tuple[str, str], tuple[int | None, float, int]] = {}
 
 
 def _columns(model, fields: Sequence[str], constants: dict) -> tuple[list, list]:
@@ -140,22 +145,29 @@ def analyze(model) -> None:
             finally:
                 cursor.execute(f"PRAGMA analysis_limit = {int(old_limit):d}")
     _estimates[connection.alias, model._meta.db_table] = (table_rows_estimate(model),
-                                                          time.monotonic())
+                                                          time.monotonic(), 0)
 
 
 def analyze_after_load(model, added: int) -> bool:
-    """ANALYZE ``model``'s table if ``added`` rows are a tenth of it or more; True if run."""
+    """ANALYZE ``model``'s table once the rows loaded since its last ANALYZE, ``added``
+    with those of earlier loads in this process, are a tenth of it or more; True if run.
+    """
     if added <= 0:
         return False
     key = (connection.alias, model._meta.db_table)
-    known, read_at = _estimates.get(key, (None, -ESTIMATE_SECONDS))
-    if (known is not None and added < ANALYZE_GROWTH * known
+    known, read_at, pending = _estimates.get(key, (None, -ESTIMATE_SECONDS, 0))
+    pending += added
+    if (known is not None and pending < ANALYZE_GROWTH * known
             and time.monotonic() - read_at < ESTIMATE_SECONDS):
-        return False  # a small load into a large table, by the count read here lately
-    # Read the count afresh before deciding: an ANALYZE elsewhere may have raised it.
-    known = table_rows_estimate(model)
-    _estimates[key] = (known, time.monotonic())
-    if known is not None and added < ANALYZE_GROWTH * known:
+        _estimates[key] = (known, read_at, pending)
+        return False  # small loads into a large table, by the count read here lately
+    # Read the count afresh before deciding. If it moved, an ANALYZE elsewhere counted
+    # the rows loaded before it; only this load is surely new to it.
+    fresh = table_rows_estimate(model)
+    if fresh != known:
+        pending = added
+    _estimates[key] = (fresh, time.monotonic(), pending)
+    if fresh is not None and pending < ANALYZE_GROWTH * fresh:
         return False
     analyze(model)
     return True

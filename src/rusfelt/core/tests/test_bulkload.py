@@ -69,6 +69,27 @@ def test_analyze_waits_until_a_tenth_of_the_table_is_new(unit):
     assert bulkload.analyze_after_load(Population, 5)
 
 
+def test_small_loads_add_up_until_a_tenth_of_the_table_is_new(unit):
+    """An import of many small files into a growing table (one per kommune): each file
+    is far less than a tenth of the table, but their rows add up, so the statistics
+    never miss a tenth of the table. Before, each load was compared alone and ANALYZE
+    stopped after about the tenth file (issue 12)."""
+    with transaction.atomic():
+        bulkload.insert_rows(Population, FIELDS, _rows(100), constants={"unit": unit})
+    bulkload.analyze(Population)
+    ran = []
+    for i in range(12):
+        rows = [(3000 + 3 * i + j, "mann", 16, None, j) for j in range(3)]
+        with transaction.atomic():
+            bulkload.insert_rows(Population, FIELDS, rows, constants={"unit": unit})
+        ran.append(bulkload.analyze_after_load(Population, 3))
+        known = bulkload.table_rows_estimate(Population)
+        assert Population.objects.count() - known < bulkload.ANALYZE_GROWTH * known, i
+    # 100 rows, then 12 more (a tenth of 100 passed at the 4th load), 12 more (of 112).
+    assert ran == [False, False, False, True] * 2 + [False] * 4
+    assert bulkload.table_rows_estimate(Population) == 124
+
+
 def test_a_small_load_does_not_read_the_table_size_again_within_the_minute(unit):
     """An import of many small files (one per kommune) checks the planner's row count
     once, not once per file (issue 12); after ``ESTIMATE_SECONDS`` it reads it again,
@@ -82,11 +103,11 @@ def test_a_small_load_does_not_read_the_table_size_again_within_the_minute(unit)
     with CaptureQueriesContext(connection) as queries:
         assert not bulkload.analyze_after_load(Population, 4)
     assert queries.captured_queries == []
-    bulkload._estimates[key] = (50, time.monotonic() - bulkload.ESTIMATE_SECONDS - 1)
+    bulkload._estimates[key] = (50, time.monotonic() - bulkload.ESTIMATE_SECONDS - 1, 0)
     with CaptureQueriesContext(connection) as queries:
         assert not bulkload.analyze_after_load(Population, 4)
     assert len(queries) == 1 and "ANALYZE" not in queries[0]["sql"]
-    bulkload._estimates[key] = (10, time.monotonic())  # lower than the database's 50
+    bulkload._estimates[key] = (10, time.monotonic(), 0)  # lower than the database's 50
     with CaptureQueriesContext(connection) as queries:
         assert not bulkload.analyze_after_load(Population, 4)
     assert len(queries) == 1 and "ANALYZE" not in queries[0]["sql"]
