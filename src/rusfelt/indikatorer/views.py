@@ -340,17 +340,61 @@ def _empty_note(sett, unit, present) -> str:
 def sett_detail(request, slug):
     sett = get_object_or_404(Indikatorsett, slug=slug)
     context = _status_context(request, sett, build=False)
-    key = context["table_key"] + ":html"
-    section = cache.get(key)
-    if section is None:
-        section = _status_section(request, context["build_table"]())
-        cache.set(key, section, STATUS_TABLE_SECONDS)
-    context.update(section)
     # A grant with a write role always covers its own unit: one look-up of the grants.
     context["can_import"] = holds_any_role(request.user, WRITE_ROLES)
-    context["filter_fields"] = _fields_html(request, context["form"], list(context["form"].fields),
-                                            context["filter_key"])
+
+    def content():
+        key = context["table_key"] + ":html"
+        section = cache.get(key)
+        if section is None:
+            section = _status_section(request, context["build_table"]())
+            cache.set(key, section, STATUS_TABLE_SECONDS)
+        fields = _fields_html(request, context["form"], list(context["form"].fields),
+                              context["filter_key"])
+        return {"first_year": section["first_year"], "last_year": section["last_year"],
+                "content": _render_content("indikatorer/_sett_content.html", {
+                    **context, **section, "filter_fields": fields})}
+
+    # SECURITY: the table's key names the unit the user may read, the units taken over
+    # that they see and the data version; the filters' key names the user's units.
+    context.update(_kept_content(
+        (context["table_key"], context["filter_key"], context["query"],
+         context["can_import"], sett.slug, sett.name, sett.description), content))
     return render(request, "indikatorer/sett.html", context)
+
+
+#: Seconds a process keeps a page's content (``_kept_content``): as the shared cache keeps
+#: the markup it is made from.
+CONTENT_SECONDS = STATUS_TABLE_SECONDS
+#: (key) -> (built at, what ``build`` returned): this process's pages' content.
+_content_cache: dict[tuple, tuple[float, dict]] = {}
+
+
+def _kept_content(key: tuple, build) -> dict:
+    """``build()`` (a page's content, rendered), kept in this process under ``key``.
+
+    SECURITY: ``key`` must name everything the content shows: the set's data version and
+    the shared cache's token (a new import or a cleared cache starts afresh), the user's
+    units and the unit shown, the query and the language, as the keys of the shared
+    cache's parts do. A warm page then renders only its frame (menu, user, CSRF token)
+    instead of reading its markup from the shared cache and rendering it again (issue 12).
+    """
+    key = (*key, get_language(), get_script_prefix())
+    now = time.monotonic()
+    kept = _content_cache.get(key)
+    if kept is not None and now - kept[0] <= CONTENT_SECONDS:
+        return kept[1]
+    built = build()
+    if len(_content_cache) > 100:
+        _content_cache.clear()  # older versions and other users' pages are built anew
+    _content_cache[key] = (now, built)
+    return built
+
+
+def _render_content(template: str, context: dict) -> str:
+    """A page's content without the request: it must show nothing of the user's but
+    what its key in ``_kept_content`` names (no CSRF token, no messages)."""
+    return mark_safe(render_to_string(template, context))  # noqa: S308 - our template
 
 
 def _status_section(request, table) -> dict:
@@ -576,10 +620,15 @@ def compare(request, slug, number):
     # SECURITY: the user's units as the paths that limit the values (no query): users
     # who see different values never share a comparison.
     base = _compare_key(sett, indikator, scope_of(request.user, READ_ROLES), token)
-    years = cache.get(base + ":ar")
-    if years is None:
-        years = _years(values)
-        cache.set(base + ":ar", years, STATUS_TABLE_SECONDS)
+
+    def years_of():
+        found = cache.get(base + ":ar")
+        if found is None:
+            found = _years(values)
+            cache.set(base + ":ar", found, STATUS_TABLE_SECONDS)
+        return {"years": found}
+
+    years = _kept_content((base, "ar"), years_of)["years"]
     form = CompareForm(request.GET or None, years=years,
                        units=_filter_choices(request.user, sett, token).unit_names)
     year = (form.cleaned_data.get("ar") if form.is_valid() else None) or (
@@ -590,25 +639,33 @@ def compare(request, slug, number):
     # The page keeps its markup and chart (text); its rows (a unit, value and change
     # object per unit, for the tests and the API's readers) are kept apart and read only
     # when asked for: unpickling every unit's objects cost a warm view more than the rest.
-    page = cache.get(key + ":v2")
-    if page is None:
-        built = _compare_page(request, sett, indikator, values, year, chosen)
-        page = {"rows_html": built["rows_html"], "chart": built["chart"]}
-        cache.set(key + ":v2", page, STATUS_TABLE_SECONDS)
-        cache.set(key + ":rader", built["rows"], STATUS_TABLE_SECONDS)
-        page["rows"] = built["rows"]
-    else:
-        def rows():
-            found = cache.get(key + ":rader")
-            if found is None:
-                found = _compare_page(request, sett, indikator, values, year, chosen)["rows"]
-            return found
 
-        page["rows"] = SimpleLazyObject(rows)
+    def content():
+        page = cache.get(key + ":v2")
+        if page is None:
+            built = _compare_page(request, sett, indikator, values, year, chosen)
+            page = {"rows_html": built["rows_html"], "chart": built["chart"]}
+            cache.set(key + ":v2", page, STATUS_TABLE_SECONDS)
+            cache.set(key + ":rader", built["rows"], STATUS_TABLE_SECONDS)
+        return {"content": _render_content("indikatorer/_compare_content.html", {
+            "sett": sett, "indikator": indikator, "year": year, **page,
+            # The years and units offered are those of ``base`` (the user's units in it).
+            "filter_fields": _fields_html(request, form, list(form.fields),
+                                          ("sammenlign", base))})}
+
+    def rows():
+        found = cache.get(key + ":rader")
+        if found is None:
+            found = _compare_page(request, sett, indikator, values, year, chosen)["rows"]
+        return found
+
+    # SECURITY: ``key`` names the user's units, the data version and the year and units
+    # compared; the query gives the form's bound values.
+    page = _kept_content((key, request.GET.urlencode(), sett.slug, indikator.number),
+                         content)
     return render(request, "indikatorer/compare.html", {
-        "sett": sett, "indikator": indikator, "form": form, "year": year, **page,
-        # The years and units offered are those of ``base`` (the user's units in it).
-        "filter_fields": _fields_html(request, form, list(form.fields), ("sammenlign", base)),
+        "sett": sett, "indikator": indikator, "form": form, "year": year,
+        "content": page["content"], "rows": SimpleLazyObject(rows),
     })
 
 
@@ -709,13 +766,28 @@ def goals(request, slug):
     sett = get_object_or_404(Indikatorsett, slug=slug)
     context = _status_context(request, sett, filters=False, build=False)
     key = context["table_key"] + ":mal-v2"  # v2: (counts, chart)
-    found = cache.get(key)
-    if found is None:
-        counts = services.goal_counts(context["build_table"]())
-        # The chart shows the counts alone (not the written assessments): kept with them.
-        found = (counts, _goals_chart(services.goal_overview(counts, [])))
-        cache.set(key, found, STATUS_TABLE_SECONDS)
-    counts, chart = found
+
+    def content():
+        found = cache.get(key)
+        if found is None:
+            counts = services.goal_counts(context["build_table"]())
+            # The chart shows the counts alone (not the written assessments): kept with them.
+            found = (counts, _goals_chart(services.goal_overview(counts, [])))
+            cache.set(key, found, STATUS_TABLE_SECONDS)
+        counts, chart = found
+        fields = _fields_html(request, context["form"], ["enhet", "til"],
+                              context["filter_key"], sep="\n  ")
+        return {"counts": counts, "content": _render_content(
+            "indikatorer/_goals_content.html", {
+                **context, "chart": chart, "filter_fields": fields,
+                # What the counts show: the written assessments are left to the page.
+                "overview": services.goal_overview(counts, [])})}
+
+    # SECURITY: the table's key names the unit (which the user may read) and the data
+    # version, the filters' key the user's units; the written assessments are not kept.
+    page = _kept_content((key, context["filter_key"], context["query"], sett.slug,
+                          sett.name), content)
+    counts = page["counts"]
     unit = context["unit"]
     # The written assessments are read afresh: they are not part of the data version.
     assessments = Maalvurdering.objects.for_user(request.user).filter(
@@ -731,10 +803,8 @@ def goals(request, slug):
         for g in overview.goals
     } if can_edit else {}
     context.update({
-        "overview": overview, "can_edit": can_edit, "chart": chart,
+        "overview": overview, "can_edit": can_edit, "content": page["content"],
         "goal_rows": [(g, forms.get(g.gruppe.pk)) for g in overview.goals],
-        "filter_fields": _fields_html(request, context["form"], ["enhet", "til"],
-                                      context["filter_key"], sep="\n  "),
     })
     return render(request, "indikatorer/goals.html", context)
 

@@ -412,3 +412,95 @@ def test_a_comparison_read_again_unpickles_no_unit_or_value(
     # The rows are still there for whoever asks, from their own entry.
     assert [(r["unit"].code, r["verdi"] and r["verdi"].value)
             for r in again.context["rows"]] == expected and loaded
+
+
+# --- A page's content, kept in each process (issue 12) ---------------------------------
+
+#: (page, a heading of its kept content in bokmål, the same in English).
+KEPT_PAGES = [("", "Måloppnåelse per mål", "Goal attainment per goal"),
+              ("mal/", "Beregnet forslag", "Computed suggestion"),
+              ("16/sammenlign/", "Sammenlign enheter", "Compare units")]
+
+
+@pytest.mark.parametrize("page", [p for p, _nb, _en in KEPT_PAGES])
+def test_a_warm_page_reads_only_the_token_from_the_shared_cache(
+        client, demo_sett, make_user, monkeypatch, page):
+    """A warm status, goals or comparison page read its markup (a status table is ~100 kB
+    nationally) from the shared cache, a query on the database cache, and rendered it
+    again; now the process keeps the page's content and reads only the token that keys it."""
+    from django.core.cache import cache
+
+    from rusfelt.indikatorer import views
+
+    client.force_login(make_user("evaluator", ("0", "leser")))
+    url = f"/indikatorer/{demo.SLUG}/{page}"
+    first = client.get(url)
+    read = []
+    real = cache.get
+    monkeypatch.setattr(cache, "get", lambda key, *a, **k: read.append(key) or real(key, *a, **k))
+    again = client.get(url)
+    assert again.status_code == 200
+    assert read == [views.FILTER_TOKEN_KEY]
+    main = [r.content.decode().split("<main", 1)[1] for r in (first, again)]
+    assert main[0] == main[1]
+
+
+@pytest.mark.parametrize("page,nb,en", KEPT_PAGES)
+def test_kept_content_follows_the_language(client, demo_sett, make_user, page, nb, en):
+    client.force_login(make_user("evaluator", ("0", "leser")))
+    url = f"/indikatorer/{demo.SLUG}/{page}"
+    assert nb in client.get(url).content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": url})
+    english = client.get(url).content.decode()
+    assert en in english and nb not in english
+    client.post("/i18n/setlang/", {"language": "nb", "next": url})
+    assert nb in client.get(url).content.decode()
+
+
+def test_kept_status_content_is_each_users_own(client, demo_sett, make_user):
+    """A reader and a planner of the same units share the table and the filters, never the
+    page: only the planner is offered the import."""
+    url = f"/indikatorer/{demo.SLUG}/"
+    importer = f'href="/indikatorer/{demo.SLUG}/import/"'
+    client.force_login(make_user("leser", ("0", "leser")))
+    assert importer not in client.get(url).content.decode()
+    client.force_login(make_user("planlegger", ("0", "planlegger")))
+    assert importer in client.get(url).content.decode()
+    client.force_login(make_user("leser2", ("0", "leser")))
+    assert importer not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("page", [p for p, _nb, _en in KEPT_PAGES])
+def test_kept_content_shows_a_renamed_set_at_once(client, demo_sett, make_user, page):
+    """A set's name is not part of its data version: it is in the kept content's key."""
+    client.force_login(make_user("evaluator", ("0", "leser")))
+    url = f"/indikatorer/{demo.SLUG}/{page}"
+    client.get(url)
+    sett = Indikatorsett.objects.get(slug=demo.SLUG)
+    sett.name = "Et nytt navn på settet"
+    sett.description = "Ny beskrivelse"
+    sett.save()
+    html = client.get(url).content.decode()
+    if page == "16/sammenlign/":  # the comparison shows the indicator, not the set
+        assert client.get(url).status_code == 200
+    else:
+        assert "Et nytt navn på settet" in html.split("<main", 1)[1]
+
+
+def test_kept_content_is_built_anew_after_a_cleared_cache(client, demo_sett, make_user):
+    """A cleared shared cache (or a database restored to an earlier data version) gives a
+    new token: no process shows what it kept before."""
+    from django.core.cache import cache
+
+    client.force_login(make_user("evaluator", ("0", "leser")))
+    sett = Indikatorsett.objects.get(slug=demo.SLUG)
+    base = f"/indikatorer/{demo.SLUG}/"
+    year = client.get(base).context["last_year"]
+    version = Indikatorsett.objects.get(pk=sett.pk).data_version
+    Verdi.objects.filter(indikator__sett=sett, indikator__number=16, unit__code="0",
+                         year=year).update(value=Decimal("98765"))
+    # The same data version (a restored database), but the cache was cleared.
+    assert Indikatorsett.objects.get(pk=sett.pk).data_version == version
+    assert "98\xa0765" not in client.get(base).content.decode()
+    cache.clear()
+    assert "98\xa0765" in client.get(base).content.decode()
