@@ -4,14 +4,17 @@ A registration stores no fødselsnummer: only a per-round HMAC pseudonym, age
 at the reference date and legal sex (domain/pseudonym.py, domain/person.py).
 """
 
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from rusfelt.core.models import BRUDD_CHOICES, SEX_CHOICES, OrgUnit
+from rusfelt.core.models import BRUDD_CHOICES, SEX_CHOICES, OrgUnit, UnitSuccession
 from rusfelt.core.scoping import UnitScopedQuerySet
 
 from .domain.levekarsindeks import DEFAULT_RULE
@@ -344,3 +347,55 @@ class Diagram(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class Resultatstand(models.Model):
+    """The version of everything published rounds' results pages show (one row).
+
+    A results page of a published round shows stored figures only: the
+    round's stored results, the unit's and its predecessors' published
+    rounds, its sibling bydeler's publications and the published sums, with
+    unit names. Every write of those (a round, its stored results, a
+    publication or its withdrawal, a unit, a reform link) gives ``token`` a
+    new random value in the writing transaction (``results_changed``), so
+    the page's cached body is keyed by the token, not by a digest of figures
+    read on every view (issue 12). Random, not a counter: a database restored
+    to an earlier state (every test) never meets a body cached under a token
+    it has not given out itself.
+    """
+
+    token = models.CharField(max_length=32, db_comment="Random; new at every write of "
+                             "what a published round's results page shows")
+
+    class Meta:
+        verbose_name = _("resultatstand")
+        verbose_name_plural = _("resultatstand")
+
+    def __str__(self):
+        return self.token
+
+
+#: The primary key of the one ``Resultatstand`` row.
+RESULTATSTAND_PK = 1
+
+
+def results_changed() -> None:
+    """Give the results pages' version a new token (one UPDATE; the row made if missing).
+
+    Called in the writing transaction, so a page that reads the new token
+    also reads the new figures.
+    """
+    token = uuid.uuid4().hex
+    if not Resultatstand.objects.filter(pk=RESULTATSTAND_PK).update(token=token):
+        Resultatstand.objects.update_or_create(pk=RESULTATSTAND_PK, defaults={"token": token})
+
+
+@receiver([post_save, post_delete], sender=Runde)
+@receiver([post_save, post_delete], sender=RundeResultat)
+@receiver([post_save, post_delete], sender=Publisering)
+@receiver([post_save, post_delete], sender=OrgUnit)
+@receiver([post_save, post_delete], sender=UnitSuccession)
+def _results_changed(sender, instance, **kwargs):
+    """A saved or deleted round, stored result, publication, unit or reform link may
+    change what a published round's results page shows: a new ``Resultatstand``."""
+    results_changed()

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import altair as alt
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -30,7 +30,7 @@ from . import results as results_mod
 from . import services
 from .domain.shares import share
 from .domain.suppression import SUPPRESSED
-from .models import Diagram, Publisering, Runde, State
+from .models import RESULTATSTAND_PK, Diagram, Publisering, Resultatstand, Runde, State
 from .texts import ROW_LABELS, TABLE_TITLES, missing_notes
 from .trends import series_for
 
@@ -351,41 +351,69 @@ def comparison_chart_spec(rows):
 
 #: Bump when ``_results_body.html`` or what it shows changes: cached bodies of the
 #: old layout are then never read again.
-RESULTS_BODY_VERSION = "v1"
+RESULTS_BODY_VERSION = "v2"
 RESULTS_BODY_SECONDS = 24 * 60 * 60
+
+
+def resultatstand() -> Subquery:
+    """The token of ``Resultatstand``, to annotate the round's own query with (no query
+    of its own); None when the row is missing."""
+    return Subquery(Resultatstand.objects.filter(pk=RESULTATSTAND_PK).values("token")[:1])
+
+
+def _body_key(shown) -> str:
+    return "kartlegging:resultatside:" + hashlib.sha256(
+        json.dumps(shown, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def results_body(runde: Runde) -> str:
     """The results page's content (the unit's own figures), rendered once per figures.
 
-    The figures, the trend and the comparison are read every time (a fixed
-    number of queries); the HTML of the same figures is cached under a digest
-    of everything it shows, so new figures (a publication, a registration in
-    an open round, a reopening) give a new key and never a stale page, and
-    the tables are formatted once per figures, not per view (issue 12).
+    A published round shows stored figures only, so its body is kept under
+    the version of those (``Resultatstand``, read with the round as
+    ``runde.resultatstand``): a kept page is read without reading or
+    comparing its figures, and any write of what it shows (a publication, a
+    withdrawal, a unit renamed, a reform link) gives a new version and so a
+    new key. Other rounds' figures change with every registration: they are
+    read every time (a fixed number of queries) and the body is kept under a
+    digest of everything it shows. Either way the tables are formatted once
+    per figures, not per view (issue 12). The language is in both keys.
     """
+    footnote = services.footnote()
+    stand = getattr(runde, "resultatstand", None)
+    if runde.state == State.PUBLISHED and stand is not None:
+        key = _body_key([RESULTS_BODY_VERSION, "stand", stand, get_language(), runde.pk,
+                         runde.code, footnote])
+        body = cache.get(key)
+        if body is None:
+            data, trend_rows = results_and_trend(runde)
+            body = _render_body(runde, data, trend_rows, comparison(runde), footnote)
+            cache.set(key, body, RESULTS_BODY_SECONDS)
+        return mark_safe(body)  # noqa: S308 -- rendered by our template, autoescaped
     data, trend_rows = results_and_trend(runde)
     comparison_rows = comparison(runde)
-    footnote = services.footnote()
     rate = fmt_rate(data.get("rate_per_1000"))
     shown = [RESULTS_BODY_VERSION, get_language(), runde.code, runde.unit.name, runde.year,
              runde.state, runde.levekarsindeks_regel, data, comparison_rows, trend_rows,
              footnote, rate]
-    key = "kartlegging:resultatside:" + hashlib.sha256(
-        json.dumps(shown, sort_keys=True, default=str).encode()).hexdigest()
+    key = _body_key(shown)
     body = cache.get(key)
     if body is None:
-        comparison_uri, trend_uri = charts(comparison_chart_spec(comparison_rows),
-                                           trend_chart_spec(trend_rows))
-        body = render_to_string("kartlegging/_results_body.html", {
-            "runde": runde, "data": data, "tables": display_tables(data),
-            "comparison": comparison_rows, "comparison_chart": comparison_uri,
-            "trend": trend_rows, "trend_chart": trend_uri,
-            "trend_notes": trend_notes(trend_rows), "published": False,
-            "rate": rate, "footnote": footnote,
-        })
+        body = _render_body(runde, data, trend_rows, comparison_rows, footnote)
         cache.set(key, body, RESULTS_BODY_SECONDS)
     return mark_safe(body)  # noqa: S308 -- rendered by our template, autoescaped
+
+
+def _render_body(runde, data, trend_rows, comparison_rows, footnote) -> str:
+    comparison_uri, trend_uri = charts(comparison_chart_spec(comparison_rows),
+                                       trend_chart_spec(trend_rows))
+    return render_to_string("kartlegging/_results_body.html", {
+        "runde": runde, "data": data, "tables": display_tables(data),
+        "comparison": comparison_rows, "comparison_chart": comparison_uri,
+        "trend": trend_rows, "trend_chart": trend_uri,
+        "trend_notes": trend_notes(trend_rows), "published": False,
+        "rate": fmt_rate(data.get("rate_per_1000")), "footnote": footnote,
+    })
 
 
 def prerender(runde: Runde) -> None:

@@ -50,7 +50,7 @@ from ..domain.linked_suppression import (
     table_sums_to_n,
 )
 from ..domain.suppression import SUPPRESSED
-from ..models import Publisering, Runde, RundeResultat, State
+from ..models import Publisering, Runde, RundeResultat, State, results_changed
 from .errors import KartleggingError
 from .stored import (
     current_publication,
@@ -367,6 +367,7 @@ def withdraw(runde: Runde) -> None:
     pubs = Publisering.objects.current().filter(runde=runde)
     ids = list(pubs.values_list("set_id", flat=True))
     pubs.update(withdrawn_at=now)
+    results_changed()  # update() sends no post_save (models.Resultatstand)
     for pub in Publisering.objects.current().filter(kind=Publisering.Kind.SUM,
                                                     year=runde.year):
         if set(pub.members) & set(ids):

@@ -16,7 +16,7 @@ from rusfelt.core.roles import Role
 from rusfelt.core.scoping import has_role
 
 from ..domain.levels import TJENESTER
-from ..models import Runde, State
+from ..models import Runde, State, results_changed
 from .errors import KartleggingError
 from .publication import publish, withdraw
 
@@ -109,6 +109,7 @@ def change_state(runde: Runde, new_state: str, *, user=None, reason: str = "",
     if not changed:
         raise KartleggingError("Runden ble endret av noen andre. Last siden på nytt.")
     runde.state = new_state
+    results_changed()  # update() sends no post_save (models.Resultatstand)
     if new_state == State.PUBLISHED:
         runde.published_at = timezone.now()
         runde.save(update_fields=["published_at"])

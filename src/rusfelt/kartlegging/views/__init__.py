@@ -12,8 +12,10 @@ from ..models import Runde
 ANY_ROLE = [Role.PLANLEGGER, Role.KARTLEGGER, Role.LESER, Role.PERSONVERNOMBUD]
 
 
-def load_round(request, code, roles, related=("unit",)):
+def load_round(request, code, roles, related=("unit",), **annotations):
     """SECURITY APPLIED HERE: the round ``code`` if the user holds one of ``roles`` on it
-    (with ``related`` loaded in the same query)."""
-    return get_for_user_or_404(Runde.objects.select_related(*related), request.user,
-                               roles=roles, code=code)
+    (with ``related`` and ``annotations`` loaded in the same query)."""
+    rounds = Runde.objects.select_related(*related)
+    if annotations:
+        rounds = rounds.annotate(**annotations)
+    return get_for_user_or_404(rounds, request.user, roles=roles, code=code)

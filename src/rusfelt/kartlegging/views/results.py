@@ -19,8 +19,10 @@ from . import ANY_ROLE, load_round
 @never_cache
 def results(request, code):
     """The owning unit's planners: full counts, comparisons and trends."""
-    # The unit's ancestors (land, fylke, kommune) for the comparison, in the same query.
-    runde = load_round(request, code, [Role.PLANLEGGER], related=["unit__parent__parent__parent"])
+    # The unit's ancestors (land, fylke, kommune) for the comparison and the version of
+    # what a published round's page shows (the key of its kept body), in the same query.
+    runde = load_round(request, code, [Role.PLANLEGGER], related=["unit__parent__parent__parent"],
+                       resultatstand=presentation.resultatstand())
     return render(request, "kartlegging/results.html", {
         "runde": runde, "body": presentation.results_body(runde),
     })
