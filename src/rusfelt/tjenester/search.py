@@ -155,6 +155,8 @@ def tsquery(groups) -> str:
 
 class SqliteBackend:
     vendor = "sqlite"
+    #: ``with_rank`` joins the text index, so its candidates need no ``matching``.
+    rank_keeps_matches = True
 
     def matching(self, qs, groups):
         ids = RawSQL("SELECT rowid FROM tjenester_fts WHERE tjenester_fts MATCH %s",
@@ -170,7 +172,8 @@ class SqliteBackend:
         negated so that higher is better) as one more, last column: the FTS5 table
         joined to the candidates by rowid, so that bm25 is computed for them only
         and in the same query (issue 12: not a second query scoring every match
-        in the country). ``sql`` must select the service's id as ``pk``."""
+        in the country). ``sql`` must select the service's id as ``pk``; the join
+        keeps only its rows that match (``rank_keeps_matches``)."""
         return (f"SELECT d.*, -bm25(tjenester_fts, 3.0, 1.0) FROM ({sql}) d "
                 "JOIN tjenester_fts ON tjenester_fts.rowid = d.pk "
                 "WHERE tjenester_fts MATCH %s", [*params, fts5_query(groups)])
@@ -191,6 +194,7 @@ class SqliteBackend:
 
 class PostgresBackend:
     vendor = "postgresql"
+    rank_keeps_matches = False  # the rank is a column: the candidates must match
     # Its own subquery on the bare table, so that it works wherever Django
     # aliases the outer table (subqueries of open now, paging).
     MATCH = ("SELECT id FROM tjenester_tjeneste "

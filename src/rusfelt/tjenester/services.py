@@ -192,11 +192,12 @@ def search(filters: Filters, at: datetime | None = None) -> Result:
         # finds the open ones (issue 12: not a second query over every open id).
         return Result(open_now_ids(qs.order_by("name", "pk"), at), question)
     backend = None
+    qs = qs.order_by()  # the ranking orders: no sort in SQL
+    unmatched = qs
     if question.groups:
         backend = search_backend()
         question = sporsmal.with_corrections(question, backend.known_prefix, backend.near)
         qs = backend.matching(qs, question.groups)
-    qs = qs.order_by()  # the ranking orders: no sort in SQL
     open_ids = set(open_now_ids(qs, at)) if (only_open or question.urgent) else set()
     if only_open:
         # The open ones are the candidates: read their rows by id, without the
@@ -205,6 +206,8 @@ def search(filters: Filters, at: datetime | None = None) -> Result:
     # After the open filter: whether a service is open at night matters only for
     # the rows that are ranked.
     night_ids = night_open_ids(qs) if question.overnight else set()
+    if backend is not None and backend.rank_keeps_matches and not only_open:
+        qs = unmatched  # the rank's join with the text index keeps only the matches
     return Result(_ranked(qs, question, open_ids, night_ids, backend), question)
 
 
