@@ -32,7 +32,15 @@ kommune) grows the table by far less than a tenth per file, and comparing
 each file alone stopped ANALYZE after about the tenth file. The planner's row
 count it compares with is kept in this process for a minute
 (``ESTIMATE_SECONDS``), so that such an import does not read it again for
-every file.
+every file. A caller may name the columns its queries choose rows by
+(``columns``): on PostgreSQL a table that already has statistics is then
+analysed for those columns only (``ANALYZE t (c)``, which also renews the
+row count). A whole ANALYZE of the registrations (44 columns, 30 000 sampled
+rows) took 1.5 s at 90 000 rows, that of their round column 0.09 s, and a
+national import crosses a tenth of the table some 60 times. The other
+columns' statistics are shares of the rows, which a load of rows like the
+table's does not change, and autovacuum renews them by the same 10 % rule.
+SQLite's ANALYZE reads only the indexes, bounded by ``analysis_limit``.
 """
 
 from __future__ import annotations
@@ -130,12 +138,18 @@ def table_rows_estimate(model) -> int | None:
         return None if row is None else int(row[0].split()[0])
 
 
-def analyze(model) -> None:
-    """Refresh the planner's statistics of ``model``'s table (and the count kept here)."""
-    table = connection.ops.quote_name(model._meta.db_table)
+def analyze(model, columns: Sequence[str] = ()) -> None:
+    """Refresh the planner's statistics of ``model``'s table (and the count kept here).
+
+    ``columns`` (field names): on PostgreSQL only these columns' statistics, with
+    the table's row count; SQLite analyses its indexes either way.
+    """
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {table}")
+            only = ", ".join(quote(model._meta.get_field(name).column) for name in columns)
+            cursor.execute(f"ANALYZE {table} ({only})" if only else f"ANALYZE {table}")
         else:
             cursor.execute("PRAGMA analysis_limit")
             (old_limit,) = cursor.fetchone()
@@ -148,9 +162,12 @@ def analyze(model) -> None:
                                                           time.monotonic(), 0)
 
 
-def analyze_after_load(model, added: int) -> bool:
+def analyze_after_load(model, added: int, columns: Sequence[str] = ()) -> bool:
     """ANALYZE ``model``'s table once the rows loaded since its last ANALYZE, ``added``
     with those of earlier loads in this process, are a tenth of it or more; True if run.
+
+    ``columns``: the fields the table's queries choose rows by; on PostgreSQL a table
+    with statistics is analysed for these only (see the module's text).
     """
     if added <= 0:
         return False
@@ -169,7 +186,7 @@ def analyze_after_load(model, added: int) -> bool:
     _estimates[key] = (fresh, time.monotonic(), pending)
     if fresh is not None and pending < ANALYZE_GROWTH * fresh:
         return False
-    analyze(model)
+    analyze(model, columns if fresh is not None else ())
     return True
 
 

@@ -90,6 +90,24 @@ def test_small_loads_add_up_until_a_tenth_of_the_table_is_new(unit):
     assert bulkload.table_rows_estimate(Population) == 124
 
 
+def test_a_table_with_statistics_is_analysed_for_the_named_columns(unit):
+    """On PostgreSQL a caller's ``columns`` limit the ANALYZE to them (a whole one of
+    the registrations took 1.5 s at 90 000 rows, issue 12); the row count is renewed
+    all the same. SQLite analyses its indexes either way."""
+    with transaction.atomic():
+        bulkload.insert_rows(Population, FIELDS, _rows(50), constants={"unit": unit})
+    bulkload.analyze(Population)
+    rows = [(3000 + i, "mann", 16, None, i) for i in range(10)]
+    with transaction.atomic():
+        bulkload.insert_rows(Population, FIELDS, rows, constants={"unit": unit})
+    with CaptureQueriesContext(connection) as queries:
+        assert bulkload.analyze_after_load(Population, 10, columns=["year", "unit"])
+    analyzes = [q["sql"] for q in queries if q["sql"].startswith("ANALYZE")]
+    assert analyzes == ({"postgresql": ['ANALYZE "core_population" ("year", "unit_id")'],
+                         "sqlite": ['ANALYZE "core_population"']}[connection.vendor])
+    assert bulkload.table_rows_estimate(Population) == 60
+
+
 def test_a_small_load_does_not_read_the_table_size_again_within_the_minute(unit):
     """An import of many small files (one per kommune) checks the planner's row count
     once, not once per file (issue 12); after ``ESTIMATE_SECONDS`` it reads it again,
