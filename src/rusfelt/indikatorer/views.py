@@ -520,12 +520,26 @@ def _indicator_page(user, sett, indikator) -> dict:
     values = _values(user).filter(indikator=indikator)
     spec = services.spec_of(indikator)
     thresholds = services.thresholds_of(sett)
-    present = _years(values)
+    page_values = _page_values(values)
+    present = {v.year for v in page_values}  # the years of the rows read, not a query more
     # Every year from the first to the last: a year nobody has is shown as «..».
     years = list(range(min(present), max(present) + 1)) if present else []
-    unit_rows = services.unit_series(_page_values(values))
+    unit_rows = services.unit_series(page_values)
     rows, notes = [], []
     marks = cells.cell_marks()
+    written: dict[tuple, str] = {}
+
+    def cell(v, brudd, kilde):
+        """A value cell's markup, written once per distinct figure, mark and source: a
+        national page repeats most of its ~3 600 figures (its shares have one decimal).
+        A figure's markup depends on its number only (``value_decimals`` normalises)."""
+        key = (None if v is None else v.value,
+               None if v is None or v.value is not None else v.missing_reason, brudd, kilde)
+        html = written.get(key)
+        if html is None:
+            html = written[key] = cells.detail_value_td(v, indikator, brudd=brudd, kilde=kilde,
+                                                        marks=marks)
+        return html
     for entry in unit_rows:
         last = max(entry.values)
         change = change_between(spec, entry.points, last - 1, last, thresholds)
@@ -534,9 +548,8 @@ def _indicator_page(user, sett, indikator) -> dict:
         rows.append({  # plain values and markup only: the page is cached
             "unit": {"name": entry.unit.name},
             "cells_html": mark_safe("".join(  # each cell is escaped markup
-                cells.detail_value_td(found.get(y), indikator, brudd=y in broken,
-                                      kilde="" if sources.get(y) in (None, code)
-                                      else sources[y], marks=marks)
+                cell(found.get(y), y in broken,
+                     "" if sources.get(y) in (None, code) else sources[y])
                 for y in years)),
             "change_cell": cells.judgement_td(change),
             "why_no_change": entry.series.why_not_comparable(last - 1, last)

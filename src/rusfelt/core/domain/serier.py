@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 #: SSB's table symbols used here (DESIGN.md, "Small numbers are never published").
 BREAK_SYMBOL = "|"
@@ -145,12 +146,28 @@ def build_series(
     first year with data cuts nothing and is dropped. Several breaks in one
     year are all kept.
     """
-    present = sorted(
+    present = tuple(sorted(
         {y for y in data_years if (first is None or y >= first) and (last is None or y <= last)}
-    )
+    ))
     if not present:
         return Series(())
-    reasons = dict(missing_reasons or {})
+    return _placed(present, tuple(breaks), tuple(sorted((missing_reasons or {}).items())),
+                   default_missing_reason)
+
+
+#: Distinct (years, breaks, reasons) kept by ``_placed``: a national indicator page asks
+#: for ~360 units' series, nearly all with the same years and no break.
+SERIES_KEPT = 1024
+
+
+@lru_cache(maxsize=SERIES_KEPT)
+def _placed(present: tuple[int, ...], breaks: tuple[Brudd, ...],
+            missing_reasons: tuple[tuple[int, str], ...], default_missing_reason: str
+            ) -> Series:
+    """``build_series`` of the years in the window, built once per distinct question:
+    a ``Series`` and its ``SeriesYear`` rows are frozen, so units with the same years,
+    breaks and reasons share one (a national page built ten objects per unit)."""
+    reasons = dict(missing_reasons)
     by_year: dict[int, list[Brudd]] = {}
     for b in sorted(breaks, key=lambda b: b.year):
         if b.year <= present[0] or b.year > present[-1]:

@@ -85,6 +85,27 @@ def test_an_empty_series():
     assert len(build_series([])) == 0
 
 
+def test_units_with_the_same_years_and_breaks_share_one_series():
+    """A national indicator page asks for ~360 units' series, nearly all alike: equal
+    questions get the one frozen ``Series``, different ones their own (issue 12)."""
+    one = build_series({2017: "a", 2018: "b", 2020: "c"}, [], {},
+                       default_missing_reason="Ingen verdi")
+    again = build_series([2020, 2018, 2017, 2018], (), default_missing_reason="Ingen verdi")
+    assert again is one
+    assert [(y.year, y.present, y.segment, y.missing_reason) for y in one] == [
+        (2017, True, 0, ""), (2018, True, 0, ""), (2019, False, None, "Ingen verdi"),
+        (2020, True, 1, "")]
+    broken = build_series([2017, 2018, 2020], [Brudd(2018, "Ny definisjon")],
+                          default_missing_reason="Ingen verdi")
+    assert broken is not one and broken.segments == [[2017], [2018], [2020]]
+    told = build_series([2017, 2018, 2020], [], {2019: "Ikke levert"},
+                        default_missing_reason="Ingen verdi")
+    assert told.get(2019).missing_reason == "Ikke levert" and one.get(2019).missing_reason == (
+        "Ingen verdi")
+    assert build_series([2017, 2018, 2020], default_missing_reason="..").get(2019) != (
+        one.get(2019))
+
+
 # --- Units through reforms ------------------------------------------------------
 
 BERGEN = Reform(2020, "4601", ("1201",), "Ny kode fra 2020, før Bergen (1201)")

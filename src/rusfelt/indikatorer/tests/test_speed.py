@@ -504,3 +504,40 @@ def test_kept_content_is_built_anew_after_a_cleared_cache(client, demo_sett, mak
     assert "98\xa0765" not in client.get(base).content.decode()
     cache.clear()
     assert "98\xa0765" in client.get(base).content.decode()
+
+
+def test_an_indicator_page_writes_each_distinct_figure_once(
+        client, demo_sett, make_user, monkeypatch):
+    """The first view after an import wrote ~3 600 value cells one by one; a national
+    page's shares repeat (one decimal), so each distinct figure, mark and source is
+    written once, and the page is the same as cell by cell (no query for its years)."""
+    from rusfelt.indikatorer.templatetags import indikatorer_tags as cells
+
+    client.force_login(make_user("evaluator", ("0", "leser")))
+    sett = Indikatorsett.objects.get(slug=demo.SLUG)
+    oslo = OrgUnit.objects.get(code="0301")
+    sixteen = sett.indikatorer.get(number=16)
+    # The same figure written otherwise in two units and years, and a missing value.
+    for unit, year, value in ((oslo, 2001, "87.4"), (oslo, 2002, "87.40"),
+                              (OrgUnit.objects.get(code="0"), 2001, "87.4000")):
+        Verdi.objects.create(indikator=sixteen, unit=unit, year=year, value=Decimal(value))
+    Verdi.objects.create(indikator=sixteen, unit=oslo, year=2003, value=None,
+                         missing_reason="Ikke levert")
+    written = []
+    real = cells.detail_value_td
+
+    def counted(v, *args, **kwargs):
+        written.append((None if v is None else (v.value, v.missing_reason), args, kwargs))
+        return real(v, *args, **kwargs)
+
+    monkeypatch.setattr(cells, "detail_value_td", counted)
+    Indikatorsett.values_changed(sett.pk)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(f"/indikatorer/{demo.SLUG}/16/").content.decode()
+    keys = [(v if v is None else (v[0], v[1] if v[0] is None else ""), kwargs["brudd"],
+             kwargs["kilde"]) for v, _a, kwargs in written]
+    assert len(keys) == len(set(keys)), "a figure was written twice"
+    assert html.count('<td class="num">87\xa0%</td>') == 3  # the indicator shows no decimals
+    assert '<abbr title="Ikke levert">..</abbr>' in html
+    assert not [q for q in queries.captured_queries
+                if "DISTINCT" in q["sql"] and '"indikatorer_verdi"."year"' in q["sql"]]
