@@ -8,6 +8,7 @@ counts group on it.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -85,18 +86,34 @@ def status_over_periods(plan: Plan, years: list[int] | None = None
     and its table. A year between them without reports of its own has ``None``: a gap
     the chart and table show, not a status carried forward as if reported.
 
-    One query for every year (each measure's status at the end of each reported
-    year, chosen in the database by ``status_subquery``), not one per year: on
-    PostgreSQL each round trip costs more than the work (issue 12). ``years``:
-    ``reported_years(plan)``, when the caller has them.
+    One query, whatever the number of years: the plan's measures with their status
+    updates (a measure without any as one row of its own), in the order
+    ``status_subquery`` picks the latest by (period, registered, id), so each
+    measure's status at the end of each reported year is its last update up to that
+    year's key. No correlated subquery per measure and year and no second query for
+    the years: on PostgreSQL each round trip and subplan costs more than the work
+    (issue 12). ``years``: ``reported_years(plan)``, when the caller has them.
     """
-    years = reported_years(plan) if years is None else years
+    rows = (Tiltak.objects.filter(plan=plan)
+            .order_by("pk", "statuser__period_key", "statuser__created_at", "statuser__id")
+            .values_list("pk", "statuser__period_key", "statuser__status", "statuser__year"))
+    updates: dict[int, list[tuple[int, str]]] = {}  # measure -> [(period key, status)]
+    reported: set[int] = set()
+    for measure, key, status, year in rows:
+        kept = updates.setdefault(measure, [])
+        if key is not None:
+            kept.append((key, status))
+            reported.add(year)
+    years = sorted(reported) if years is None else years
     if not years:
         return []
-    columns = {f"ar_{year}": status_subquery(perioder.end_of_year_key(year)) for year in years}
     counted: dict[int, dict[str | None, int]] = {year: {} for year in years}
-    for statuses in Tiltak.objects.filter(plan=plan).annotate(**columns).values_list(*columns):
-        for year, status in zip(years, statuses, strict=True):
+    for kept in updates.values():
+        keys = [key for key, _status in kept]
+        for year in years:
+            # The last update up to the end of ``year`` (None before the first).
+            at = bisect_right(keys, perioder.end_of_year_key(year))
+            status = kept[at - 1][1] if at else None
             counted[year][status] = counted[year].get(status, 0) + 1
     return [(year, st.summary_from_counts(counted[year]) if year in counted else None)
             for year in range(years[0], years[-1] + 1)]
@@ -138,7 +155,10 @@ def area_progress(plan: Plan, year: int, measures: list[Tiltak] | None = None) -
 
     if measures is None:
         rows = (
-            with_status(Tiltak.objects.filter(plan=plan), year)
+            # Only the status at the end of the year: ``with_status``'s other two
+            # subqueries would be built (and thrown away) for nothing.
+            Tiltak.objects.filter(plan=plan)
+            .annotate(cur=status_subquery(perioder.end_of_year_key(year)))
             .values_list("area", "cur")
             .annotate(n=Count("id"))
             .order_by()

@@ -106,3 +106,43 @@ def test_yearly_report_counts_areas_and_overdue_from_the_measures_it_read(units)
     late = services.overdue(plan, date(2021, 12, 31), year_closed=True)
     assert {"X0", "X1", "X2"} <= {t.number for t in late}
     assert [str(row[0]) for row in sections["forfalt"].tables()[0].rows] == [t.number for t in late]
+
+
+def test_status_over_periods_picks_the_latest_as_the_database_does(
+        units, django_assert_num_queries):
+    """Ties in a period go to the later registered, then the higher id; a measure
+    never reported counts as not reported; a tertial counts in its year. Checked
+    against ``status_counts`` (the database's correlated subquery), in one query."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from rusfelt.planer import services
+    from rusfelt.planer.domain import perioder
+    from rusfelt.planer.models import Statusoppdatering
+
+    demo.load(slugs=[SLUG])
+    plan = Plan.objects.get(slug=SLUG)
+    Statusoppdatering.objects.filter(tiltak__plan=plan).delete()
+    first, second, third = plan.tiltak.order_by("pk")[:3]
+    tz = timezone.get_current_timezone()
+
+    def report(tiltak, year, status, when, tertial=0):
+        Statusoppdatering.objects.create(
+            tiltak=tiltak, year=year, tertial=tertial, status=status,
+            period_key=perioder.period_key(year, tertial), created_at=datetime(*when, tzinfo=tz))
+
+    # Registered later, but with the lower id: the later registration wins.
+    report(first, 2021, "gjennomfort", (2022, 1, 5))
+    report(first, 2021, "pagar", (2021, 12, 1))
+    # The same time: the higher id wins.
+    report(second, 2021, "utsatt", (2021, 12, 1))
+    report(second, 2021, "pagar", (2021, 12, 1))
+    # A tertial of 2022 after the whole year 2021.
+    report(third, 2022, "avsluttet", (2022, 5, 1), tertial=1)
+    with django_assert_num_queries(1):
+        periods = services.status_over_periods(plan)
+    assert [y for y, _c in periods] == [2021, 2022]
+    for year, counts in periods:
+        assert counts == services.status_counts(plan, year), year
+    assert periods[0][1]["gjennomfort"] == 1 and periods[0][1]["pagar"] == 1
