@@ -99,6 +99,11 @@ def run(stdout, registreringer=DEFAULT_TOTAL, ar=DEFAULT_YEARS, gjentak=DEFAULT_
             bench.scale["registreringer"] = measure_import(bench, rounds, registreringer)
             if not kun_import:
                 publish_all()
+                # Fresh statistics of every table (the rounds were bulk-made and all
+                # just updated), as autovacuum would give them sooner or later: without
+                # them the plan of the page's limit hung on whether autovacuum had run
+                # (137 ms or 6 ms for the same scan). The import is timed before this.
+                analyze()
                 measure_national(bench)
                 measure_page(bench)
         if not kun_import:
