@@ -57,11 +57,22 @@ READ_ROLES = [Role.LESER, Role.PLANLEGGER, Role.KARTLEGGER]
 WRITE_ROLES = [Role.PLANLEGGER]
 
 
-def _unit(user, code: str, roles=READ_ROLES, *, national_open=True) -> OrgUnit:
+def _unit(user, code: str, roles=READ_ROLES, *, national_open=True, version=None) -> OrgUnit:
     """The unit ``code`` if ``user`` may act on it with ``roles``: 404 if not theirs, 403
     without the role. The country's published figures are open to every signed-in user
-    when ``national_open``."""
-    unit = get_object_or_404(OrgUnit, code=code)
+    when ``national_open``.
+
+    With ``version`` (a set's pk, data version and the shared cache's token) the unit is
+    read once per version in each process: a unit written, moved or deleted is a new
+    data version of every set (``models._units_changed``). The checks below run on every
+    request, on the unit's path."""
+    if version is None:
+        unit = get_object_or_404(OrgUnit, code=code)
+    else:
+        unit = _kept_content(("enhet", *version, code), lambda: {
+            "unit": OrgUnit.objects.filter(code=code).first()})["unit"]
+        if unit is None:
+            raise Http404
     if national_open and code == services.NATIONAL_CODE:
         return unit
     # SECURITY: the rule of units_for, on the unit's path (the grants are read once).
@@ -196,16 +207,26 @@ def _status_context(request, sett, *, filters=True, build=True):
     token = _token()
     choices = _filter_choices(request.user, sett, token)
     default_code = choices.default
-    groups, sources = _definitions(sett, token)
-    form = StatusFilterForm(
-        request.GET or None, units=choices.units, years=choices.years,
-        groups=groups, sources=sources,
-    )
+    scope = scope_of(request.user, READ_ROLES)
+
+    def bound_form():
+        groups, sources = _definitions(sett, token)
+        form = StatusFilterForm(
+            request.GET or None, units=choices.units, years=choices.years,
+            groups=groups, sources=sources,
+        )
+        form.is_valid()  # validated once; its cleaned data and errors are only read
+        return {"form": form}
+
+    # The form is built from what ``_filter_choices`` is (the set, its data version, the
+    # token, the user's units) and the query; its errors are in the language.
+    form = _kept_content(("filtre", sett.pk, sett.data_version, token, scope,
+                          request.GET.urlencode()), bound_form)["form"]
     data = form.cleaned_data if form.is_valid() else {}
     if not filters:
         data = {k: v for k, v in data.items() if k in ("enhet", "til")}
     code = data.get("enhet") or request.GET.get("enhet") or default_code
-    unit = _unit(request.user, code)
+    unit = _unit(request.user, code, version=(sett.pk, sett.data_version, token))
     # The units the unit took over (Bergen 1201 for 4601) whose values the user sees:
     # their values join the unit's table.
     predecessors = predecessor_codes(unit.code)  # from the reform links read once
@@ -228,8 +249,7 @@ def _status_context(request, sett, *, filters=True, build=True):
     context = {
         "sett": sett, "form": form, "unit": unit,
         # What the filters' choices are built from (``_fields_html``).
-        "filter_key": ("status", sett.pk, sett.data_version, token,
-                       scope_of(request.user, READ_ROLES)),
+        "filter_key": ("status", sett.pk, sett.data_version, token, scope),
         "empty_note": _empty_note(sett, unit, coverage),
         "legend": [(j, labels.label(j), labels.JUDGEMENT_MEANINGS[j])
                    for j in labels.JUDGEMENTS],

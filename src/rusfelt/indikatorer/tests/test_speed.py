@@ -193,16 +193,18 @@ def test_a_status_page_read_again_takes_a_handful_of_queries(
     filters, and the grants are read once per request, whatever roles each part asks:
     19-26 queries before, then 9-12 (the grants three or four times, the user's units,
     a second look-up of the unit and the goals' chart). Now: the session, the user, the
-    set, the grants, the reform links, the unit (and the goals' written assessments);
-    the cache is per process in the tests."""
+    set, the grants, the reform links (and the goals' written assessments); the unit
+    is kept per data version; the cache is per process in the tests."""
     client.force_login(make_user("evaluator", ("0", "leser")))
     url = f"/indikatorer/{demo.SLUG}/{query}"
     assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     sql = [q["sql"] for q in queries.captured_queries]
-    assert len(sql) <= (7 if "mal/" in query else 6), sql
+    assert len(sql) <= (6 if "mal/" in query else 5), sql
     assert len([s for s in sql if 'FROM "core_grant"' in s]) == 1, sql
+    # The unit is read once per data version; its access is checked on every request.
+    assert not [s for s in sql if '"core_orgunit"."code" = ' in s], sql
 
 
 def test_a_status_page_shows_an_imported_value_at_once(client, demo_sett, make_user):
@@ -541,3 +543,19 @@ def test_an_indicator_page_writes_each_distinct_figure_once(
     assert '<abbr title="Ikke levert">..</abbr>' in html
     assert not [q for q in queries.captured_queries
                 if "DISTINCT" in q["sql"] and '"indikatorer_verdi"."year"' in q["sql"]]
+
+
+def test_a_kept_unit_is_checked_on_its_new_path_after_a_move(client, demo_sett, make_user):
+    """The unit is read once per data version, its access checked on every request: a
+    bydel moved to another kommune is a new data version, and answers 404 to a reader
+    of the old kommune at once."""
+    url = f"/indikatorer/{demo.SLUG}/?enhet=030101"
+    client.force_login(make_user("oslo-leser", ("0301", "leser")))
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200  # kept
+    moved = ("kode,navn,niva,overordnet,gyldig_fra,gyldig_til\n"
+             "030101,Gamle Oslo,bydel,4601,2004-01-01,\n")
+    core_services.import_units(moved.encode(), "enheter.csv")
+    assert client.get(url).status_code == 404
+    client.force_login(make_user("bergen-leser", ("4601", "leser")))
+    assert client.get(url).status_code == 200
