@@ -1,0 +1,65 @@
+"""A page's hours are read in one statement (``services.schedules_for``) and give
+the same schedules, and so the same «åpent nå»/«stengt», as the models (issue 12)."""
+
+from datetime import date, datetime
+
+import pytest
+
+from rusfelt.tjenester import services
+from rusfelt.tjenester.models import Tjeneste, Unntak
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = date(2026, 11, 23)  # not a holiday; Wednesday 25 November has an exception below
+
+
+@pytest.fixture
+def three(make_tjeneste, office_hours):
+    night = make_tjeneste("natt", hours=[(0, "22:00", "02:00"), (6, "00:00", "00:00")],
+                          open_on_holidays=True)
+    day = make_tjeneste("dag", hours=office_hours, exceptions=[
+        (date(2026, 11, 25), False, "10:00", "12:00"), (date(2026, 11, 26), True, None, None)])
+    Unntak.objects.filter(tjeneste=day, day=date(2026, 11, 26)).update(note="Kursdag")
+    empty = make_tjeneste("tom")
+    return [night.pk, day.pk, empty.pk]
+
+
+def test_the_hours_are_those_the_models_give(three):
+    """Checked against Django's own reading of the rows (``Tjeneste.schedule`` over
+    prefetched model objects): periods, exceptions with notes, the holiday flag."""
+    read = services.schedules_for(three)
+    for obj in Tjeneste.objects.filter(pk__in=three).prefetch_related("periods", "exceptions"):
+        assert read[obj.pk] == obj.schedule()
+    assert read[three[2]].is_empty
+    assert read[three[1]].exceptions[1].note == "Kursdag"
+
+
+def test_periods_and_exceptions_in_one_query(three, django_assert_num_queries):
+    holidays = dict.fromkeys(three, False)
+    with django_assert_num_queries(1):
+        services.schedules_for(three, holidays=holidays)
+    with django_assert_num_queries(2):  # open_on_holidays as well
+        services.schedules_for(three)
+
+
+def test_a_page_of_results_is_two_queries(three, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the services, then their hours
+        services.page_listings(three, datetime(2026, 11, 23, 12, 0))
+
+
+@pytest.mark.parametrize(("at", "slug", "is_open"), [
+    (datetime(2026, 11, 23, 15, 29), "dag", True),
+    (datetime(2026, 11, 23, 15, 30), "dag", False),
+    (datetime(2026, 11, 25, 9, 59), "dag", False),   # the exception's own hours
+    (datetime(2026, 11, 25, 11, 59), "dag", True),
+    (datetime(2026, 11, 25, 12, 0), "dag", False),
+    (datetime(2026, 11, 26, 9, 0), "dag", False),    # closed that day
+    (datetime(2026, 11, 24, 1, 59), "natt", True),   # Monday's night into Tuesday
+    (datetime(2026, 11, 24, 2, 0), "natt", False),
+    (datetime(2026, 11, 22, 23, 59), "natt", True),  # Sunday's whole day ...
+    (datetime(2026, 11, 23, 0, 0), "natt", False),   # ... ends at midnight
+    (datetime(2026, 11, 23, 12, 0), "tom", False),
+])
+def test_open_now_at_the_boundaries(three, at, slug, is_open):
+    listing = {li.tjeneste.slug: li for li in services.page_listings(three, at)}[slug]
+    assert listing.status.is_open is is_open
