@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 
 from django.core.cache import cache
 from django.db import transaction
@@ -492,21 +493,29 @@ def unit_series(values) -> list[UnitSeries]:
     absorbed: set[str] = set()
     joined_of = {}
     for code in units:
-        joined, unit_breaks = with_history(code, by_code, reforms)
-        joined_of[code] = (joined, unit_breaks)
-        absorbed |= {c for c, _v in joined.values() if c != code}
+        if code in reforms:
+            joined, unit_breaks = with_history(code, by_code, reforms)
+            absorbed |= {c for c, _v in joined.values() if c != code}
+            joined_of[code] = ({y: v for y, (_c, v) in joined.items()},
+                               {y: c for y, (c, _v) in joined.items()}, unit_breaks)
+            continue
+        # No reform (nearly every unit): its own values by year, as with_history gives
+        # them, without three dicts more per unit on a national page (issue 12).
+        own = by_code[code]
+        if any(a > b for a, b in pairwise(own)):
+            own = dict(sorted(own.items()))
+        joined_of[code] = (own, dict.fromkeys(own, code), [])
     out = []
     for code, unit in sorted(units.items(), key=lambda item: item[1].path):
         if code in absorbed:
             continue
-        joined, unit_breaks = joined_of[code]
-        if not joined:
+        vals, sources, unit_breaks = joined_of[code]
+        if not vals:
             continue
-        vals = {y: v for y, (_c, v) in joined.items()}
         breaks = list(unit_breaks) + [
             Brudd(y, v.break_reason or _("Brudd i serien"), BruddType.DEFINISJON)
             for y, v in vals.items() if v.break_in_series
         ]
         series = build_series(vals, breaks, {}, default_missing_reason=_("Ingen verdi"))
-        out.append(UnitSeries(unit, vals, {y: c for y, (c, _v) in joined.items()}, series))
+        out.append(UnitSeries(unit, vals, sources, series))
     return out

@@ -559,3 +559,31 @@ def test_a_kept_unit_is_checked_on_its_new_path_after_a_move(client, demo_sett, 
     assert client.get(url).status_code == 404
     client.force_login(make_user("bergen-leser", ("4601", "leser")))
     assert client.get(url).status_code == 200
+
+
+def test_an_indicator_page_joins_only_units_with_a_reform_to_their_history(
+        client, demo_sett, make_user, monkeypatch):
+    """``with_history`` built three dicts per unit for ~360 units of which a handful had a
+    reform; a unit without one keeps its own values by year, and a successor still reaches
+    back (Bergen 4601 through 1201)."""
+    from rusfelt.core.services import reforms_of
+
+    calls = []
+    real = services.with_history
+
+    def counted(code, *args, **kwargs):
+        calls.append(code)
+        return real(code, *args, **kwargs)
+
+    monkeypatch.setattr(services, "with_history", counted)
+    sett = Indikatorsett.objects.get(slug=demo.SLUG)
+    rows = services.unit_series(Verdi.objects.filter(indikator__sett=sett,
+                                                     indikator__number=16))
+    successors = set(reforms_of())
+    assert calls and set(calls) <= successors
+    by_code = {r.unit.code: r for r in rows}
+    assert len(by_code) > len(successors)
+    for row in rows:
+        assert list(row.values) == sorted(row.values)
+        if row.unit.code not in successors:
+            assert set(row.sources.values()) == {row.unit.code}
