@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -133,6 +134,13 @@ def _check_header(header: list[str], limits: Limits) -> None:
             f"Filen har {len(header)} kolonner, grensen er {limits.max_columns}. "
             "Ingenting er lagret."
         )
+    # A column named twice is ambiguous: which of its cells counts? (Unnamed columns,
+    # as a spreadsheet's empty ones, are not read by name.)
+    repeated = [name for name, n in Counter(h for h in header if h).items() if n > 1]
+    if repeated:
+        names = ", ".join(f"«{name}»" for name in repeated)
+        raise TableError(f"Overskriftsraden har {names} mer enn én gang. Gi hver kolonne "
+                         "sitt eget navn. Ingenting er lagret.")
 
 
 def check_xlsx_directory(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
