@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rusfelt.core.models import OrgUnit, UnitSuccession
 from rusfelt.core.scoping import UnitScopedQuerySet
+from rusfelt.indikatorer.domain import parsing
 
 
 class IndicatorType(models.TextChoices):
@@ -222,7 +223,8 @@ class Verdi(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("år"))
     value = models.DecimalField(
-        _("verdi"), max_digits=18, decimal_places=4, null=True, blank=True,
+        _("verdi"), max_digits=parsing.VALUE_MAX_DIGITS,
+        decimal_places=parsing.VALUE_DECIMALS, null=True, blank=True,
         help_text=_("Andeler i prosent (59 for 59 %). Tom når verdien mangler."),
     )
     provisional = models.BooleanField(_("foreløpig"), default=False)

@@ -20,6 +20,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
+from rusfelt.core.domain.rounding import rounded
+
 MISSING_MARKERS = {
     "n/a": "Ikke tilgjengelig (N/A)",
     "..": "Tallet mangler (..)",
@@ -30,6 +32,12 @@ TRUE_WORDS = {"ja", "j", "1", "true", "x", "sann"}
 FALSE_WORDS = {"nei", "n", "0", "false", ""}
 
 LONG_COLUMNS = ["indikator", "enhet", "ar", "verdi"]
+
+#: A stored value's digits in all and after the decimal mark (``Verdi.value``).
+VALUE_MAX_DIGITS = 18
+VALUE_DECIMALS = 4
+#: A stored value is below this in size: the digits before the decimal mark.
+VALUE_LIMIT = Decimal(10) ** (VALUE_MAX_DIGITS - VALUE_DECIMALS)
 
 
 class CellError(ValueError):
@@ -67,6 +75,14 @@ def parse_value(text: str) -> tuple[Decimal | None, str]:
         raise CellError("er ikke et tall") from exc
     if not value.is_finite():
         raise CellError("er ikke et tall")
+    if abs(value) >= VALUE_LIMIT:
+        raise CellError(f"er for stort (høyst {VALUE_MAX_DIGITS - VALUE_DECIMALS} sifre "
+                        "foran komma)")
+    if value.as_tuple().exponent < -VALUE_DECIMALS:
+        # As the database keeps it: rounded half up (as PostgreSQL's numeric does and
+        # the figures are rounded elsewhere, issue 15), so that importing the file
+        # again finds the value unchanged on both databases.
+        value = rounded(value, VALUE_DECIMALS)
     return value, ""
 
 
