@@ -234,15 +234,19 @@ def _read_xlsx(data: bytes, limits: Limits) -> tuple[list[str], list[Row]]:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise TableError("Filen kan ikke leses som et Excel-ark (.xlsx).") from exc
-    sheet = workbook.worksheets[0]
-    rows_iter: Iterator = sheet.iter_rows(values_only=True)
+    try:
+        return _xlsx_rows(workbook, limits)
+    finally:  # every way out, a refused header included, lets go of the archive
+        workbook.close()
+
+
+def _xlsx_rows(workbook, limits: Limits) -> tuple[list[str], list[Row]]:
+    rows_iter: Iterator = workbook.worksheets[0].iter_rows(values_only=True)
     try:
         header = _clean_header(next(rows_iter))
     except StopIteration as exc:
-        workbook.close()
         raise TableError("Arket er tomt.") from exc
     except Exception as exc:  # a damaged sheet
-        workbook.close()
         raise TableError("Filen kan ikke leses som et Excel-ark (.xlsx).") from exc
     while header and not header[-1]:
         header.pop()
@@ -260,8 +264,6 @@ def _read_xlsx(data: bytes, limits: Limits) -> tuple[list[str], list[Row]]:
         raise
     except Exception as exc:  # a damaged sheet: CRC mismatch, bad XML, a lying zip
         raise TableError("Filen kan ikke leses som et Excel-ark (.xlsx).") from exc
-    finally:
-        workbook.close()
     return header, rows
 
 

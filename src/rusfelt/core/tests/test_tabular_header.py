@@ -34,3 +34,35 @@ def test_unnamed_columns_may_repeat():
     header, records = read_records(b"indikator,,verdi,\n16,,5,\n", "v.csv")
     assert header == ["indikator", "", "verdi", ""]
     assert list(records) == [(2, ["16", "", "5", ""])]
+
+
+@pytest.mark.parametrize("header, rows", [
+    (["indikator", "2018", "2018"], [[16, 1, 2]]),  # refused header
+    ([], []),                                       # empty sheet
+    (["indikator", "2018"], [[16, 1]]),             # read in full
+])
+def test_the_workbook_is_closed_on_every_way_out(monkeypatch, header, rows):
+    """A read-only workbook holds the archive open until closed: a refused header once
+    left it open (the file's bytes stayed referenced until garbage collection)."""
+    import openpyxl
+
+    opened = []
+    real = openpyxl.load_workbook
+
+    def spy(*args, **kwargs):
+        book = real(*args, **kwargs)
+        opened.append(book)
+        return book
+
+    monkeypatch.setattr(openpyxl, "load_workbook", spy)
+    book = Workbook()
+    for row in [header, *rows]:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    try:
+        read_table(out.getvalue(), "v.xlsx")
+    except TableError:
+        pass
+    assert len(opened) == 1
+    assert opened[0]._archive.fp is None, "the workbook's archive is still open"
