@@ -12,7 +12,17 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DateField,
+    F,
+    IntegerField,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, StrIndex
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
@@ -144,9 +154,9 @@ def schedules_for(ids, holidays: dict[int, bool] | None = None,
     """Domain schedules of some services, in two queries and no model instances
     (one when their ``holidays``, open_on_holidays by id, are known).
 
-    The weekly periods and the dated exceptions are read together, in one
-    statement (``_HOURS_SQL``): building an ORM query costs more than running
-    it, and a page of results pays this on every request (issue 12).
+    The weekly periods and the dated exceptions are read together, as one
+    ``UNION ALL`` of two ``values_list`` queries (``_hours``): a page of
+    results pays this on every request (issue 12).
     """
     ids = list(ids)
     if not ids:
@@ -156,49 +166,38 @@ def schedules_for(ids, holidays: dict[int, bool] | None = None,
     if holidays is None:
         holidays = dict(Tjeneste.objects.filter(pk__in=ids)
                         .values_list("pk", "open_on_holidays"))
-    # The model fields' own parsing: SQLite gives times and dates as text,
-    # booleans as 0/1.
-    as_time = Apningstid._meta.get_field("opens").to_python
-    as_day = Unntak._meta.get_field("day").to_python
-    marks = ", ".join(["%s"] * len(ids))
-    with connection.cursor() as cursor:
-        cursor.execute(_hours_sql().format(ids=marks), [*ids, *ids])
-        rows = cursor.fetchall()
-    for kind, tid, weekday, day, closed, opens, closes, note in rows:
+    for kind, tid, weekday, day, closed, opens, closes, note in _hours(ids):
         if kind == 0:
-            periods[tid].append(apningstider.Period(weekday, as_time(opens), as_time(closes)))
+            periods[tid].append(apningstider.Period(weekday, opens, closes))
         else:
-            exceptions[tid].append(apningstider.DayException(
-                as_day(day), bool(closed), as_time(opens), as_time(closes), note))
+            exceptions[tid].append(apningstider.DayException(day, closed, opens, closes, note))
     return {
         i: apningstider.Schedule(tuple(periods[i]), tuple(exceptions[i]), holidays.get(i, False))
         for i in ids
     }
 
 
-@functools.cache
-def _hours_sql() -> str:
+#: The columns of ``_hours``, in the order both of its parts select them.
+_HOURS_COLUMNS = ("kind", "tjeneste_id", "weekday", "day", "closed", "opens", "closes", "note")
+
+
+def _hours(ids):
     """The periods (kind 0, in the models' order: weekday, opens) and exceptions
-    (kind 1: day, opens) of the services ``{ids}``, as one UNION ALL; the names
-    come from the models, quoted by the backend."""
-    q = connection.ops.quote_name
+    (kind 1: day, opens) of the services ``ids``, as one ``UNION ALL``.
 
-    def col(model, field):
-        return q(model._meta.get_field(field).column)
-
-    def table(model):
-        return q(model._meta.db_table)
-
-    a, u = Apningstid, Unntak
-    return (
-        f"SELECT 0 AS kind, {col(a, 'tjeneste')}, {col(a, 'weekday')}, CAST(NULL AS date),"
-        f" CAST(NULL AS boolean), {col(a, 'opens')}, {col(a, 'closes')}, '' AS note"
-        f" FROM {table(a)} WHERE {col(a, 'tjeneste')} IN ({{ids}})"
-        f" UNION ALL SELECT 1, {col(u, 'tjeneste')}, NULL, {col(u, 'day')}, {col(u, 'closed')},"
-        f" {col(u, 'opens')}, {col(u, 'closes')}, {col(u, 'note')}"
-        f" FROM {table(u)} WHERE {col(u, 'tjeneste')} IN ({{ids}})"
-        f" ORDER BY 1, 3, 4, 6"
-    )
+    Each part types the columns the other has (``Value(None, output_field=...)``),
+    so the backend's converters give times, dates and booleans on SQLite too."""
+    periods = Apningstid.objects.filter(tjeneste_id__in=ids).order_by().annotate(
+        kind=Value(0, output_field=IntegerField()),
+        day=Value(None, output_field=DateField()),
+        closed=Value(None, output_field=BooleanField()),
+        note=Value("", output_field=CharField()),
+    ).values_list(*_HOURS_COLUMNS)
+    exceptions = Unntak.objects.filter(tjeneste_id__in=ids).order_by().annotate(
+        kind=Value(1, output_field=IntegerField()),
+        weekday=Value(None, output_field=IntegerField()),
+    ).values_list(*_HOURS_COLUMNS)
+    return periods.union(exceptions, all=True).order_by("kind", "weekday", "day", "opens")
 
 
 @dataclass
