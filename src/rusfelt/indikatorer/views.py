@@ -17,7 +17,7 @@ from decimal import Decimal
 import altair as alt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Max, Min
 from django.http import Http404
@@ -216,13 +216,15 @@ def _status_context(request, sett, *, filters=True, build=True):
             groups=groups, sources=sources,
         )
         form.is_valid()  # validated once; its cleaned data and errors are only read
-        return {"form": form}
+        return form
 
     # The form is built from what ``_filter_choices`` is (the set, its data version, the
-    # token, the user's units) and the query; its errors are in the language.
-    form = _kept_content(("filtre", sett.pk, sett.data_version, token, scope,
-                          request.GET.urlencode()), bound_form)["form"]
-    data = form.cleaned_data if form.is_valid() else {}
+    # token, the user's units) and the query: its cleaned data is kept under those, the
+    # form itself built only when its fields are written (a page's content) or exported.
+    form = SimpleLazyObject(bound_form)
+    data = _kept_content(("filtre", sett.pk, sett.data_version, token, scope,
+                          request.GET.urlencode()),
+                         lambda: {"data": form.cleaned_data if form.is_valid() else {}})["data"]
     if not filters:
         data = {k: v for k, v in data.items() if k in ("enhet", "til")}
     code = data.get("enhet") or request.GET.get("enhet") or default_code
@@ -383,11 +385,9 @@ def sett_detail(request, slug):
     return render(request, "indikatorer/sett.html", context)
 
 
-#: Seconds a process keeps a page's content (``_kept_content``): as the shared cache keeps
-#: the markup it is made from.
-CONTENT_SECONDS = STATUS_TABLE_SECONDS
-#: (key) -> (built at, what ``build`` returned): this process's pages' content.
-_content_cache: dict[tuple, tuple[float, dict]] = {}
+#: Each process's pages' content (``_kept_content``): Django's per-process memory cache,
+#: bounded in entries (the least recently read go first) and time (settings.CACHES).
+KEPT_CONTENT_CACHE = "sider"
 
 
 def _kept_content(key: tuple, build) -> dict:
@@ -399,16 +399,9 @@ def _kept_content(key: tuple, build) -> dict:
     cache's parts do. A warm page then renders only its frame (menu, user, CSRF token)
     instead of reading its markup from the shared cache and rendering it again (issue 12).
     """
-    key = (*key, get_language(), get_script_prefix())
-    now = time.monotonic()
-    kept = _content_cache.get(key)
-    if kept is not None and now - kept[0] <= CONTENT_SECONDS:
-        return kept[1]
-    built = build()
-    if len(_content_cache) > 100:
-        _content_cache.clear()  # older versions and other users' pages are built anew
-    _content_cache[key] = (now, built)
-    return built
+    digest = hashlib.sha256(json.dumps(
+        [*key, get_language(), get_script_prefix()], default=str).encode()).hexdigest()
+    return caches[KEPT_CONTENT_CACHE].get_or_set("indikatorer:" + digest, build)
 
 
 def _render_content(template: str, context: dict) -> str:

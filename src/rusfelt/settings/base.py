@@ -257,6 +257,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                           "LOCATION": "rusfelt_cache",
                           "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4}}}
+# Each process's copy of a page's rendered content (the indikatorer pages), under a key
+# of everything it shows: read without a query; the least recently read go first.
+CACHES["sider"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                   "LOCATION": "rusfelt-sider", "TIMEOUT": 10 * 60,
+                   "OPTIONS": {"MAX_ENTRIES": 300, "CULL_FREQUENCY": 3}}
 # Sessions live in the database, so any app server accepts them;
 # RUSFELT_SESSIONS=cached_db puts a copy in the shared cache as well.
 SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db"

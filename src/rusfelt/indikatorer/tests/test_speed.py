@@ -587,3 +587,20 @@ def test_an_indicator_page_joins_only_units_with_a_reform_to_their_history(
         assert list(row.values) == sorted(row.values)
         if row.unit.code not in successors:
             assert set(row.sources.values()) == {row.unit.code}
+
+
+def test_kept_filters_are_each_scopes_own(client, demo_sett, make_user):
+    """A year only Bergen has figures for is a valid filter for Bergen's reader and not
+    for Oslo's: the same query never gives Oslo's reader the filters Bergen's kept."""
+    sett = Indikatorsett.objects.get(slug=demo.SLUG)
+    sixteen = sett.indikatorer.get(number=16)
+    Verdi.objects.create(indikator=sixteen, unit=OrgUnit.objects.get(code="4601"),
+                         year=1990, value=Decimal("50"))
+    Indikatorsett.values_changed(sett.pk)
+    url = f"/indikatorer/{demo.SLUG}/"
+    client.force_login(make_user("bergen-leser", ("4601", "leser")))
+    assert client.get(url, {"til": "1990"}).context["last_year"] == 1990
+    client.force_login(make_user("oslo-leser", ("0301", "leser")))
+    response = client.get(url, {"til": "1990"})
+    assert response.context["last_year"] != 1990
+    assert not response.context["form"].is_valid()
