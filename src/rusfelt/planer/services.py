@@ -8,13 +8,13 @@ counts group on it.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db import connection, transaction
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,34 +86,43 @@ def status_over_periods(plan: Plan, years: list[int] | None = None
     and its table. A year between them without reports of its own has ``None``: a gap
     the chart and table show, not a status carried forward as if reported.
 
-    One query, whatever the number of years: the plan's measures with their status
-    updates (a measure without any as one row of its own), in the order
-    ``status_subquery`` picks the latest by (period, registered, id), so each
-    measure's status at the end of each reported year is its last update up to that
-    year's key. No correlated subquery per measure and year and no second query for
-    the years: on PostgreSQL each round trip and subplan costs more than the work
-    (issue 12). ``years``: ``reported_years(plan)``, when the caller has them.
+    One query, whatever the number of years: the database picks each measure's
+    latest update within each year it was reported in (a window numbering the
+    updates of a measure and year in the order ``status_subquery`` picks the latest:
+    period, registered, id; on PostgreSQL its DISTINCT ON, which needs no wrapping
+    query), and a measure without any comes as one row of its own.
+    A measure's status at the end of a year is then its pick of that year or, in a
+    year it was not reported in, of the last year before it that it was. No
+    correlated subquery per measure and year and no second query for the years: on
+    PostgreSQL each round trip and subplan costs more than the work (issue 12).
+    ``years``: ``reported_years(plan)``, when the caller has them.
     """
-    rows = (Tiltak.objects.filter(plan=plan)
-            .order_by("pk", "statuser__period_key", "statuser__created_at", "statuser__id")
-            .values_list("pk", "statuser__period_key", "statuser__status", "statuser__year"))
-    updates: dict[int, list[tuple[int, str]]] = {}  # measure -> [(period key, status)]
-    reported: set[int] = set()
-    for measure, key, status, year in rows:
-        kept = updates.setdefault(measure, [])
-        if key is not None:
-            kept.append((key, status))
-            reported.add(year)
-    years = sorted(reported) if years is None else years
+    measures = Tiltak.objects.filter(plan=plan)
+    latest_first = ["statuser__period_key", "statuser__created_at", "statuser__id"]
+    if connection.features.can_distinct_on_fields:  # PostgreSQL: DISTINCT ON, one sort
+        picks = (measures.order_by("pk", "statuser__year", *(f"-{f}" for f in latest_first))
+                 .distinct("pk", "statuser__year"))
+    else:  # the first of a window numbering the updates of a measure and year
+        picks = (measures.annotate(latest=Window(
+            RowNumber(), partition_by=[F("pk"), F("statuser__year")],
+            order_by=[F(f).desc() for f in latest_first])).filter(latest=1).order_by())
+    rows = picks.values_list("pk", "statuser__year", "statuser__status")
+    picked: dict[int, dict[int, str]] = {}  # measure -> {year: its status that year}
+    for measure, year, status in rows:
+        by_year = picked.setdefault(measure, {})
+        if year is not None:
+            by_year[year] = status
+    if years is None:
+        years = sorted({year for by_year in picked.values() for year in by_year})
     if not years:
         return []
     counted: dict[int, dict[str | None, int]] = {year: {} for year in years}
-    for kept in updates.values():
-        keys = [key for key, _status in kept]
+    for by_year in picked.values():
+        own = sorted(by_year)  # the years the measure was reported in
+        status, at = None, 0  # None: before the measure's first report
         for year in years:
-            # The last update up to the end of ``year`` (None before the first).
-            at = bisect_right(keys, perioder.end_of_year_key(year))
-            status = kept[at - 1][1] if at else None
+            while at < len(own) and own[at] <= year:
+                status, at = by_year[own[at]], at + 1
             counted[year][status] = counted[year].get(status, 0) + 1
     return [(year, st.summary_from_counts(counted[year]) if year in counted else None)
             for year in range(years[0], years[-1] + 1)]

@@ -146,3 +146,57 @@ def test_status_over_periods_picks_the_latest_as_the_database_does(
     for year, counts in periods:
         assert counts == services.status_counts(plan, year), year
     assert periods[0][1]["gjennomfort"] == 1 and periods[0][1]["pagar"] == 1
+
+
+def test_status_over_periods_carries_a_measure_over_years_it_was_not_reported(
+        units, django_assert_num_queries):
+    """The database picks each measure's latest update of each year (ties: the later
+    registered, then the higher id, in any year, not only the first); a year the
+    measure was not reported in keeps its status from the year before; a year
+    nobody reported in is a gap. Expected counts written out by hand."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from rusfelt.planer import services
+    from rusfelt.planer.domain import perioder
+    from rusfelt.planer.models import Statusoppdatering
+
+    demo.load(slugs=[SLUG])
+    plan = Plan.objects.get(slug=SLUG)
+    Statusoppdatering.objects.filter(tiltak__plan=plan).delete()
+    a, b, c, d = plan.tiltak.order_by("pk")[:4]
+    others = plan.tiltak.count() - 4
+    tz = timezone.get_current_timezone()
+
+    def report(tiltak, year, status, when, tertial=0):
+        Statusoppdatering.objects.create(
+            tiltak=tiltak, year=year, tertial=tertial, status=status,
+            period_key=perioder.period_key(year, tertial), created_at=datetime(*when, tzinfo=tz))
+
+    report(a, 2021, "pagar", (2021, 12, 1))
+    # 2022: nobody reports. 2023: a's whole year beats its T3 registered later.
+    report(a, 2023, "gjennomfort", (2023, 12, 1))
+    report(a, 2023, "utsatt", (2024, 1, 9), tertial=3)
+    # b: reported in 2021 only, carried to 2023.
+    report(b, 2021, "utsatt", (2021, 12, 1))
+    # c: first reported in 2023, the same time twice: the higher id wins.
+    report(c, 2023, "avsluttet", (2023, 12, 1))
+    report(c, 2023, "pagar", (2023, 12, 1))
+    # d: 2021 and 2023; in 2023 registered later with the lower id wins.
+    report(d, 2023, "avsluttet", (2024, 2, 1))
+    report(d, 2023, "ikke_startet", (2023, 12, 1))
+    report(d, 2021, "gjennomfort", (2021, 12, 1))
+    with django_assert_num_queries(1):
+        periods = dict(services.status_over_periods(plan))
+    assert list(periods) == [2021, 2022, 2023]
+    assert periods[2022] is None
+    zero = dict.fromkeys(["ikke_startet", "pagar", "gjennomfort", "utsatt", "avsluttet"], 0)
+    assert periods[2021] == {**zero, "pagar": 1, "utsatt": 1, "gjennomfort": 1,
+                             "ikke_rapportert": others + 1}
+    assert periods[2023] == {**zero, "gjennomfort": 1, "utsatt": 1, "pagar": 1,
+                             "avsluttet": 1, "ikke_rapportert": others}
+    for year in (2021, 2023):
+        assert periods[year] == services.status_counts(plan, year), year
+    # The years a caller already read give the same counts.
+    assert dict(services.status_over_periods(plan, [2021, 2023])) == periods
