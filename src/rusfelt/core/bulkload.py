@@ -92,7 +92,8 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[tuple],
     """Insert ``rows`` (tuples in the order of ``fields``) into ``model``'s table.
 
     Call inside ``transaction.atomic()``. Returns the number of rows. No
-    model signals are sent and no primary keys are returned.
+    model signals are sent and no primary keys are returned. A row a constraint
+    refuses raises Django's ``IntegrityError`` on both databases.
     """
     columns, tail = _columns(model, fields, constants or {})
     tail = tuple(tail)
@@ -100,7 +101,9 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[tuple],
     column_list = ", ".join(connection.ops.quote_name(c) for c in columns)
     count = 0
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+        # psycopg's own cursor, below Django's: its errors are wrapped here, so that a
+        # refused row raises Django's IntegrityError as the SQLite path does.
+        with connection.cursor() as cursor, connection.wrap_database_errors:
             with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
                 write = copy.write_row
                 for row in rows:

@@ -1,7 +1,7 @@
 """core.bulkload: COPY on PostgreSQL, one prepared statement on SQLite, ANALYZE after loads."""
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from rusfelt.core import bulkload
@@ -44,6 +44,16 @@ def test_sqlite_prepares_one_insert_and_runs_it_for_every_row(unit):
     assert len(inserts) == 1
     assert inserts[0].startswith("5001 times: ")  # Django's record of an executemany
     assert Population.objects.count() == 5_001
+
+
+def test_a_row_a_constraint_refuses_raises_djangos_integrity_error(unit):
+    """On both databases, so a caller can catch it as one error. PostgreSQL's COPY
+    runs on psycopg's own cursor, below Django's error wrapping: without wrapping it
+    there, the refusal arrived as psycopg's ``UniqueViolation``."""
+    rows = _rows(3) + [_rows(3)[1]]  # the same population cell twice
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulkload.insert_rows(Population, FIELDS, rows, constants={"unit": unit})
+    assert Population.objects.count() == 0
 
 
 def test_a_column_without_value_or_default_is_refused(unit):

@@ -287,11 +287,16 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
     ``KartleggingError``. ``progress(done, total)`` is called every 1 000 rows.
 
     The file is checked first; then, in one transaction, the round's row is
-    locked (``core.locking``), its state is read again and the people already
-    registered are read again, so an import cannot land in a round closed
-    meanwhile, and a concurrent import of the same people gets the duplicate
-    message. ``sensitive_variables``: no traceback shows this function's
-    locals or those of anything it calls (the file's numbers).
+    locked (``core.locking``) and its state read again, so an import cannot
+    land in a round closed meanwhile. The people already registered in the
+    round are refused by the round's unique constraint on the pseudonym
+    (``kartlegging_one_registration_per_round``) as the rows are written, not
+    by reading them all first: the file's every row is looked up in that index
+    by the insert anyway. A refusal rolls the whole file back, and only then
+    are the round's people read, to name each line as before (also for a
+    concurrent import of the same people, which the lock made wait).
+    ``sensitive_variables``: no traceback shows this function's locals or
+    those of anything it calls (the file's numbers).
     """
     if runde.state != State.OPEN:
         raise KartleggingError("Runden er ikke åpen for registrering.")
@@ -341,45 +346,74 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
         raise InvalidRows(errors)
     if not rows_out:
         raise InvalidRows([RowError(2, "", "filen har ingen registreringer")])
-    with transaction.atomic():
-        try:
-            state = lock_row(Runde, runde.pk, "state")
-        except Busy:
-            raise KartleggingError(
-                "Runden er opptatt med en annen import. Prøv igjen om litt.") from None
-        if state != State.OPEN:
-            raise KartleggingError("Runden er ikke åpen for registrering (den ble lukket "
-                                   "mens filen ble kontrollert). Ingenting er lagret.")
-        existing = _pseudonyms_in(runde)
-        clashes = [RowError(seen[r[0]], "fodselsnummer",
-                            "personen er allerede registrert i runden")
-                   for r in rows_out if r[0] in existing]
+    try:
+        with transaction.atomic():
+            _store(runde, rows_out, seen, screenings, cleaner.rule, user, request, dry_run)
+    except _AlreadyRegistered:
+        # Nothing was stored (the block rolled back); name the people the round has.
+        clashes = _clashes(runde, rows_out, seen)
         if clashes:
-            raise InvalidRows(sorted(clashes, key=lambda e: e.line))
-        if dry_run:
-            return len(rows_out)
-        now = timezone.now()
-        # No savepoint of its own: an IntegrityError leaves this block and rolls back
-        # the whole import, which is what all or nothing asks.
-        try:
-            bulkload.insert_rows(Registrering, INSERT_FIELDS, rows_out, constants={
-                "runde": runde, "levekarsindeks_regel": cleaner.rule,
-                "created_by": user, "created_at": now, "updated_at": now})
-        except IntegrityError:  # a registration of one of them committed meanwhile
-            raise KartleggingError(
-                "Noen av personene ble registrert i runden mens filen ble lest inn. "
-                "Ingenting er lagret; last inn filen på nytt for å se hvilke.") from None
-        n_screening = 0
-        if screenings:
-            ids = dict(Registrering.objects.filter(runde=runde, pseudonym__in=[
-                p for p, _sex, _s in screenings]).values_list("pseudonym", "pk"))
-            n_screening = screening.bulk_attach(
-                [(Registrering(pk=ids[p], kjonn=sex), s) for p, sex, s in screenings],
-                user=user)
-        audit.record(AuditAction.IMPORT, request=request, user=user, obj=runde,
-                     username="" if user else "kommandolinje",
-                     detail={"import": "registreringer", "rows": len(rows_out),
-                             "screening": n_screening})
+            raise InvalidRows(clashes) from None
+        raise KartleggingError(  # refused by the constraint, gone by the time it was read
+            "Noen av personene ble registrert i runden mens filen ble lest inn. "
+            "Ingenting er lagret; last inn filen på nytt for å se hvilke.") from None
+    if dry_run:
+        return len(rows_out)
     # The registrations are read by round (results, duplicates, the right of access).
     bulkload.analyze_after_load(Registrering, len(rows_out), columns=["runde"])
     return len(rows_out)
+
+
+class _AlreadyRegistered(Exception):
+    """The round's unique constraint refused a row: someone of the file is registered."""
+
+
+def _clashes(runde: Runde, rows_out: list, seen: dict) -> list:
+    """RowErrors, by line, for the rows whose person ``runde`` has registered already."""
+    existing = _pseudonyms_in(runde)
+    return sorted((RowError(seen[r[0]], "fodselsnummer",
+                            "personen er allerede registrert i runden")
+                   for r in rows_out if r[0] in existing), key=lambda e: e.line)
+
+
+@sensitive_variables()
+def _store(runde: Runde, rows_out: list, seen: dict, screenings: list, rule: str, user,
+           request, dry_run: bool) -> None:
+    """``import_registrations``' transaction: the round locked and its state read
+    again, the rows, their screening results and the audit row. Raises
+    ``_AlreadyRegistered`` when the round's unique constraint refuses a row; a
+    dry run reads the round's people instead (it writes nothing for the
+    constraint to refuse)."""
+    try:
+        state = lock_row(Runde, runde.pk, "state")
+    except Busy:
+        raise KartleggingError(
+            "Runden er opptatt med en annen import. Prøv igjen om litt.") from None
+    if state != State.OPEN:
+        raise KartleggingError("Runden er ikke åpen for registrering (den ble lukket "
+                               "mens filen ble kontrollert). Ingenting er lagret.")
+    if dry_run:
+        clashes = _clashes(runde, rows_out, seen)
+        if clashes:
+            raise InvalidRows(clashes)
+        return
+    now = timezone.now()
+    # No savepoint of its own: the refusal leaves the caller's block and rolls back
+    # the whole import, which is what all or nothing asks.
+    try:
+        bulkload.insert_rows(Registrering, INSERT_FIELDS, rows_out, constants={
+            "runde": runde, "levekarsindeks_regel": rule,
+            "created_by": user, "created_at": now, "updated_at": now})
+    except IntegrityError:
+        raise _AlreadyRegistered from None
+    n_screening = 0
+    if screenings:
+        ids = dict(Registrering.objects.filter(runde=runde, pseudonym__in=[
+            p for p, _sex, _s in screenings]).values_list("pseudonym", "pk"))
+        n_screening = screening.bulk_attach(
+            [(Registrering(pk=ids[p], kjonn=sex), s) for p, sex, s in screenings],
+            user=user)
+    audit.record(AuditAction.IMPORT, request=request, user=user, obj=runde,
+                 username="" if user else "kommandolinje",
+                 detail={"import": "registreringer", "rows": len(rows_out),
+                         "screening": n_screening})
