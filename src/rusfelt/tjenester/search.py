@@ -169,12 +169,12 @@ class SqliteBackend:
 
     def with_rank(self, sql: str, params, groups) -> tuple[str, list]:
         """The candidates' query ``sql`` with FTS5's bm25 (names weigh 3, texts 1,
-        negated so that higher is better) as one more, last column: the FTS5 table
+        negated so that higher is better) as one more, last column ``text_rank``: the FTS5 table
         joined to the candidates by rowid, so that bm25 is computed for them only
         and in the same query (issue 12: not a second query scoring every match
         in the country). ``sql`` must select the service's id as ``pk``; the join
         keeps only its rows that match (``rank_keeps_matches``)."""
-        return (f"SELECT d.*, -bm25(tjenester_fts, 3.0, 1.0) FROM ({sql}) d "
+        return (f"SELECT d.*, -bm25(tjenester_fts, 3.0, 1.0) AS text_rank FROM ({sql}) d "
                 "JOIN tjenester_fts ON tjenester_fts.rowid = d.pk "
                 "WHERE tjenester_fts MATCH %s", [*params, fts5_query(groups)])
 
