@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import pairwise
+from operator import attrgetter
 
 from django.core.cache import cache
 from django.db import transaction
@@ -474,8 +474,18 @@ class UnitSeries:
         return {y: Point(v.value, v.break_in_series or y in broken)
                 for y, v in self.values.items()}
 
+    def points_between(self, first: int, last: int) -> dict:
+        """``points`` of the years from ``first`` to ``last``: all that a change between
+        them reads (a national page asks each of ~360 units for one change)."""
+        broken = {y.year for y in self.series if y.breaks}
+        return {y: Point(v.value, v.break_in_series or y in broken)
+                for y in range(first, last + 1) if (v := self.values.get(y)) is not None}
+
     def notes(self) -> list[str]:
         return [f"{self.unit.name}: {note}" for note in self.series.footnotes()]
+
+
+_broken = attrgetter("break_in_series")
 
 
 def unit_series(values) -> list[UnitSeries]:
@@ -489,6 +499,15 @@ def unit_series(values) -> list[UnitSeries]:
     for v in values:
         by_code.setdefault(v.unit.code, {})[v.year] = v
         units[v.unit.code] = v.unit
+    return series_of(by_code, units)
+
+
+def series_of(by_code: dict[str, dict[int, object]], units: dict[str, object]
+              ) -> list[UnitSeries]:
+    """``unit_series`` of values already grouped: ``by_code`` {unit code: {year: value}}
+    (a value as ``Verdi`` has it: ``value``, ``break_in_series``, ``break_reason``),
+    ``units`` {unit code: unit} (``code``, ``name``, ``path``). An indicator page groups
+    its ~3 600 rows as the database gives them, without an object per row."""
     reforms = reforms_of()
     absorbed: set[str] = set()
     joined_of = {}
@@ -502,9 +521,11 @@ def unit_series(values) -> list[UnitSeries]:
         # No reform (nearly every unit): its own values by year, as with_history gives
         # them, without three dicts more per unit on a national page (issue 12).
         own = by_code[code]
-        if any(a > b for a, b in pairwise(own)):
+        if list(own) != sorted(own):
             own = dict(sorted(own.items()))
         joined_of[code] = (own, dict.fromkeys(own, code), [])
+    # Translated once, not for each of ~360 units.
+    broken, no_value = _("Brudd i serien"), _("Ingen verdi")
     out = []
     for code, unit in sorted(units.items(), key=lambda item: item[1].path):
         if code in absorbed:
@@ -512,10 +533,10 @@ def unit_series(values) -> list[UnitSeries]:
         vals, sources, unit_breaks = joined_of[code]
         if not vals:
             continue
-        breaks = list(unit_breaks) + [
-            Brudd(y, v.break_reason or _("Brudd i serien"), BruddType.DEFINISJON)
-            for y, v in vals.items() if v.break_in_series
-        ]
-        series = build_series(vals, breaks, {}, default_missing_reason=_("Ingen verdi"))
+        breaks = list(unit_breaks)
+        if any(map(_broken, vals.values())):  # nearly every unit has no break of its own
+            breaks += [Brudd(y, v.break_reason or broken, BruddType.DEFINISJON)
+                       for y, v in vals.items() if v.break_in_series]
+        series = build_series(vals, breaks, {}, default_missing_reason=no_value)
         out.append(UnitSeries(unit, vals, sources, series))
     return out

@@ -11,15 +11,20 @@ import hashlib
 import json
 import time
 import uuid
+from collections import defaultdict, namedtuple
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from html import escape  # Django's escape() is this, wrapped for lazy strings
+from itertools import chain, groupby
+from operator import attrgetter
 
 import altair as alt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache, caches
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Max, Min
+from django.db.models.sql.constants import MULTI
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -468,7 +473,8 @@ def indikator_detail(request, slug, number):
         OrgUnit.objects.filter(level=Niva.LAND).values_list("pk", flat=True)))
     # Everything the page's table and chart show depends on these (and the units'
     # names, which the timeout bounds): a new import is a new data version.
-    key = "indikatorer:indikator:" + hashlib.sha256(json.dumps([
+    # v2: the table's rows as one piece of markup (``rows_html``).
+    key = "indikatorer:indikator:v2:" + hashlib.sha256(json.dumps([
         indikator.pk, sett.data_version, get_language(), visible, indikator.title,
         indikator.kind, indikator.decimals, indikator.direction, indikator.baseline_year,
         indikator.compute_change, indikator.unit_label, str(sett.share_threshold),
@@ -496,40 +502,67 @@ class _PageUnit:
     code: str
     name: str
     path: str
+    level: str
 
 
-@dataclass(slots=True)
-class _PageValue:
-    """What an indicator page shows of a value: ``services.unit_series`` reads these as
-    it reads ``Verdi`` rows, without a model instance (and its unit's) per row."""
-
-    unit: _PageUnit
-    year: int
-    value: Decimal | None
-    break_in_series: bool
-    break_reason: str
-    missing_reason: str
-    merknad: str
+#: What an indicator page reads of a value, in one query: ``services.series_of`` and the
+#: cells read these as they read ``Verdi`` rows, without a model instance per row.
+_PageRow = namedtuple("_PageRow", ["unit_id", "code", "name", "path", "level", "year",
+                                   "value", "break_in_series", "break_reason",
+                                   "missing_reason", "merknad"])
 
 
-def _page_values(values) -> list[_PageValue]:
+def _converted_once(queryset) -> Iterator[tuple]:
+    """The rows of a ``values_list`` queryset, each column's converters (Django's own, from
+    the database's value to the field's) run once per distinct value in the column
+    rather than once per row, as ``QuerySet.__iter__`` runs them.
+
+    SQLite gives a decimal as a float and a boolean as an integer: Django turned each
+    of a national page's ~3 600 rows into a list, ran two converters and made a tuple
+    again, more than the query itself took (issue 12). The same values come out: the
+    converters are the ones Django runs, on the same database values."""
+    compiler = queryset.query.get_compiler(queryset.db)
+    rows = list(chain.from_iterable(compiler.execute_sql(MULTI)))
+    converters = compiler.get_converters([s[0] for s in compiler.select[:compiler.col_count]])
+    if not rows or not converters:
+        return iter(rows)
+    columns = list(zip(*rows, strict=True))
+    for at, (functions, expression) in converters.items():
+        converted = {}
+        for value in set(columns[at]):
+            raw = value
+            for function in functions:
+                value = function(value, expression, compiler.connection)
+            converted[raw] = value
+        columns[at] = map(converted.__getitem__, columns[at])
+    return zip(*columns, strict=True)
+
+
+def _page_values(values) -> list[_PageRow]:
     """Every unit's values of the page (~3 600 nationally) by unit path and year, in one
-    query of the columns shown: two model instances per row, with every column
-    converted, were most of the first view after an import (issue 12)."""
-    units: dict[str, _PageUnit] = {}
-    rows = []
-    for code, name, path, *fields in values.order_by("unit__path", "year").values_list(
-            "unit__code", "unit__name", "unit__path", "year", "value", "break_in_series",
-            "break_reason", "missing_reason", "merknad"):
-        unit = units.get(code)
-        if unit is None:
-            unit = units[code] = _PageUnit(code, name, path)
-        rows.append(_PageValue(unit, *fields))
-    return rows
+    query of the columns shown (``_converted_once``): two model instances per row, with
+    every column converted, were most of the first view after an import (issue 12)."""
+    return list(map(_PageRow._make, _converted_once(
+        values.order_by("unit__path", "year").values_list(*_PageRow._fields[:1], *(
+            f"unit__{name}" for name in _PageRow._fields[1:5]), *_PageRow._fields[5:]))))
+
+
+def _page_series(rows: list[_PageRow]) -> list[services.UnitSeries]:
+    """``services.unit_series`` of the page's rows, grouped as they come (by unit path and
+    year): each unit's values by year in one dict, no object per row."""
+    by_code, units = {}, {}
+    year = attrgetter("year")
+    for _unit_id, group in groupby(rows, attrgetter("unit_id")):
+        group = list(group)
+        first = group[0]
+        units[first.code] = _PageUnit(first.code, first.name, first.path, first.level)
+        by_code[first.code] = dict(zip(map(year, group), group, strict=True))
+    return services.series_of(by_code, units)
 
 
 def _indicator_page(user, sett, indikator) -> dict:
-    """The years, the rows (cells formatted) and the chart of an indicator's page."""
+    """The years, the table's rows (written once as markup) and the chart of an
+    indicator's page."""
     values = _values(user).filter(indikator=indikator)
     spec = services.spec_of(indikator)
     thresholds = services.thresholds_of(sett)
@@ -537,38 +570,69 @@ def _indicator_page(user, sett, indikator) -> dict:
     present = {v.year for v in page_values}  # the years of the rows read, not a query more
     # Every year from the first to the last: a year nobody has is shown as «..».
     years = list(range(min(present), max(present) + 1)) if present else []
-    unit_rows = services.unit_series(page_values)
-    rows, notes = [], []
+    unit_rows = _page_series(page_values)
+    notes = []
     marks = cells.cell_marks()
+    # Each distinct cell is written once: a national page repeats most of its ~3 600
+    # figures (its shares have one decimal). A figure's markup depends on its number
+    # only (``value_decimals`` normalises); ``plain`` keeps a figure's own cell (no
+    # break, from the unit itself), ``written`` every other kind by what it shows.
+    plain: dict[Decimal, str] = {}
     written: dict[tuple, str] = {}
+    judged: dict[tuple, str] = {}
 
-    def cell(v, brudd, kilde):
-        """A value cell's markup, written once per distinct figure, mark and source: a
-        national page repeats most of its ~3 600 figures (its shares have one decimal).
-        A figure's markup depends on its number only (``value_decimals`` normalises)."""
-        key = (None if v is None else v.value,
-               None if v is None or v.value is not None else v.missing_reason, brudd, kilde)
-        html = written.get(key)
+    def value_cells(found, broken, foreign) -> str:
+        out = []
+        for y in years:
+            v = found.get(y)
+            if v is not None and v.value is not None and y not in broken and y not in foreign:
+                html = plain.get(v.value)
+                if html is None:
+                    html = plain[v.value] = cells.detail_value_td(
+                        v, indikator, brudd=False, kilde="", marks=marks)
+            else:
+                brudd, kilde = y in broken, foreign.get(y, "")
+                key = (None if v is None else v.value,
+                       None if v is None or v.value is not None else v.missing_reason,
+                       brudd, kilde)
+                html = written.get(key)
+                if html is None:
+                    html = written[key] = cells.detail_value_td(
+                        v, indikator, brudd=brudd, kilde=kilde, marks=marks)
+            out.append(html)
+        return "".join(out)
+
+    def change_cell(change) -> str:
+        """The change's cell, written once per distinct change (its figure, measure and
+        judgement are all it shows)."""
+        key = (change.value, change.measure, change.judgement)
+        html = judged.get(key)
         if html is None:
-            html = written[key] = cells.detail_value_td(v, indikator, brudd=brudd, kilde=kilde,
-                                                        marks=marks)
+            html = judged[key] = cells.judgement_td(change)
         return html
+
+    no_change = _("Ingen endring over brudd: %(why)s")
+    rows = []
     for entry in unit_rows:
         last = max(entry.values)
-        change = change_between(spec, entry.points, last - 1, last, thresholds)
+        # The last change reads its two years only, not a point for every year.
+        change = change_between(spec, entry.points_between(last - 1, last), last - 1, last,
+                                thresholds)
         broken = {y.year for y in entry.series if y.breaks}
-        code, sources, found = entry.unit.code, entry.sources, entry.values
-        rows.append({  # plain values and markup only: the page is cached
-            "unit": {"name": entry.unit.name},
-            "cells_html": mark_safe("".join(  # each cell is escaped markup
-                cell(found.get(y), y in broken,
-                     "" if sources.get(y) in (None, code) else sources[y])
-                for y in years)),
-            "change_cell": cells.judgement_td(change),
-            "why_no_change": entry.series.why_not_comparable(last - 1, last)
-            if change.value is None and entry.series.get(last - 1) else "",
-            "merknad": entry.values[last].merknad,
-        })
+        code = entry.unit.code
+        # The years whose value is a predecessor's, with its code («(1201)»).
+        foreign = {y: c for y, c in entry.sources.items() if c != code}
+        why = (entry.series.why_not_comparable(last - 1, last)
+               if change.value is None and entry.series.get(last - 1) else "")
+        merknad = entry.values[last].merknad
+        # The row as indikator.html wrote it per row (the «Merknad» cell as its
+        # blocktranslate did: the reason escaped into the translated text), once here:
+        # the page's table is markup in the cache, not ~360 rows for the template.
+        note = (no_change % {"why": escape(why)} + (". " if merknad else "")) if why else ""
+        rows.append(
+            f'\n    <tr>\n      <th scope="row">{escape(entry.unit.name)}</th>\n      '
+            f"{value_cells(entry.values, broken, foreign)}\n      {change_cell(change)}\n"
+            f"      <td>{note}{escape(merknad)}</td>\n    </tr>\n  ")
         notes.extend(entry.notes())
     title = f"{indikator.number} {indikator.title}"
     if len(unit_rows) <= MAX_UNITS_IN_CHART:
@@ -588,38 +652,39 @@ def _indicator_page(user, sett, indikator) -> dict:
         )
         spread = False
     else:
-        national, band_rows, mean_rows = _spread_rows(values)
+        national, band_rows, mean_rows = _spread_rows(page_values)
         chart = cached_svg_data_uri(
             ["indikatorer-spenn-v1", title, indikator.unit_label, national, band_rows,
              mean_rows],
             lambda: _spread_chart(national, band_rows, mean_rows, title, indikator.unit_label),
         )
         spread = True
-    return {"years": years, "rows": rows, "notes": notes, "chart": chart, "spread": spread}
+    return {"years": years, "rows_html": mark_safe("".join(rows)),  # noqa: S308 - escaped above
+            "notes": notes, "chart": chart, "spread": spread}
 
 
-def _spread_rows(values):
+def _spread_rows(page_values: list[_PageRow]):
     """The country's values, and the lowest, mean and highest unit value per year.
 
-    With hundreds of municipalities one line each is unreadable; the spread is
-    aggregated in the database.
+    With hundreds of municipalities one line each is unreadable. The spread is taken
+    from the page's values already read (``_page_values``), not from the table again:
+    the lowest and highest as stored, the mean exact in decimal arithmetic.
     """
-    national = [
-        {"ar": y, "verdi": float(v), "serie": _("Norge")}
-        for y, v in values.filter(unit__level="land", value__isnull=False)
-        .values_list("year", "value")
-    ]
-    spread = list(
-        values.exclude(unit__level="land").filter(value__isnull=False).order_by()
-        .values("year").annotate(lo=Min("value"), hi=Max("value"), mean=Avg("value"))
-    )
-    band_rows = [
-        {"ar": r["year"], "lo": float(r["lo"]), "hi": float(r["hi"])} for r in spread
-    ]
-    mean_rows = [
-        {"ar": r["year"], "verdi": float(r["mean"]), "serie": _("Gjennomsnitt for enhetene")}
-        for r in spread
-    ]
+    national = []
+    by_year: dict[int, list[Decimal]] = defaultdict(list)
+    for v in page_values:
+        if v.value is None:
+            continue
+        if v.level == Niva.LAND:
+            national.append({"ar": v.year, "verdi": float(v.value), "serie": _("Norge")})
+        else:
+            by_year[v.year].append(v.value)
+    years = sorted(by_year)
+    band_rows = [{"ar": y, "lo": float(min(by_year[y])), "hi": float(max(by_year[y]))}
+                 for y in years]
+    mean_rows = [{"ar": y, "verdi": float(sum(by_year[y]) / len(by_year[y])),
+                  "serie": _("Gjennomsnitt for enhetene")} for y in years]
+    national.sort(key=lambda r: r["ar"])
     return national, band_rows, mean_rows
 
 

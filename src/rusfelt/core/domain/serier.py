@@ -146,9 +146,12 @@ def build_series(
     first year with data cuts nothing and is dropped. Several breaks in one
     year are all kept.
     """
-    present = tuple(sorted(
-        {y for y in data_years if (first is None or y >= first) and (last is None or y <= last)}
-    ))
+    if first is None and last is None:
+        present = tuple(sorted(set(data_years)))
+    else:
+        present = tuple(sorted(
+            {y for y in data_years
+             if (first is None or y >= first) and (last is None or y <= last)}))
     if not present:
         return Series(())
     return _placed(present, tuple(breaks), tuple(sorted((missing_reasons or {}).items())),

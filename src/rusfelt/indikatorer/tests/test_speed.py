@@ -8,6 +8,7 @@ queries, and that the benchmark measures the code as production runs it.
 import io
 import re
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 from django import forms
@@ -604,3 +605,150 @@ def test_kept_filters_are_each_scopes_own(client, demo_sett, make_user):
     response = client.get(url, {"til": "1990"})
     assert response.context["last_year"] != 1990
     assert not response.context["form"].is_valid()
+
+
+def test_an_indicator_pages_first_view_reads_the_values_once(units, make_user):
+    """The spread of hundreds of units (the country, each year's lowest, mean and highest)
+    comes from the values the table reads: the first view after an import read them
+    three times (the table's rows, the country's, and an aggregate of the rest)."""
+    bench.fill(Bench("indikatorer", io.StringIO(), repeat=1), 14, 2)
+    sett = Indikatorsett.objects.get(slug=demo.SLUG)
+    client = bench._client()
+    Indikatorsett.values_changed(sett.pk)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(f"/indikatorer/{demo.SLUG}/16/").content.decode()
+    assert "Feltet viser spennet" in html  # the spread, not one line per unit
+    reads = [q["sql"] for q in queries.captured_queries if "indikatorer_verdi" in q["sql"]]
+    assert len(reads) == 1, reads
+
+
+class _TableRows(HTMLParser):
+    """The body rows of an indicator page's table, as a reader sees them: per row the
+    unit's name, the text of each cell and the judgement class of the change cell."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows, self._in_body, self._cell = [], False, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tbody":
+            self._in_body = True
+        elif self._in_body and tag == "tr":
+            self.rows.append({"cells": [], "judgement": None})
+        elif self._in_body and tag in ("th", "td"):
+            self._cell = []
+        classes = dict(attrs).get("class") or ""
+        if self._in_body and "judgement--" in classes:
+            self.rows[-1]["judgement"] = classes.split("judgement--")[1].split()[0]
+
+    def handle_endtag(self, tag):
+        if tag == "tbody":
+            self._in_body = False
+        elif self._in_body and tag in ("th", "td") and self._cell is not None:
+            self.rows[-1]["cells"].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _shown(text):
+    """(number, decimals shown) of a cell's text («1\xa0234,5\xa0%» -> 1234.5, 1), or None
+    for «..»; the marks of a break («|»), a source («(1201)») and a judgement («(gul)»)
+    are left out."""
+    text = re.sub(r"\([^)]*\)", "", text).replace("|", "").replace("%-poeng", "")
+    text = text.replace("%", "").replace("\xa0", "").strip()
+    if text == "..":
+        return None
+    decimals = len(text.split(",")[1]) if "," in text else 0
+    return Decimal(text.replace(",", ".")), decimals
+
+
+def _near(shown, exact) -> bool:
+    """The page's figure is the exact one rounded to the decimals it shows."""
+    if shown is None or exact is None:
+        return shown is None and exact is None
+    number, decimals = shown
+    return abs(number - Decimal(str(exact))) <= Decimal(5) / 10 ** (decimals + 1)
+
+
+def test_an_indicator_pages_figures_are_the_databases(units):
+    """The first view after an import, every unit's row against a hand-written SQL
+    query of the same figures: each year's value (or «..» where the unit has none), and
+    the last change and its judgement as the comparison's limit computes them
+    (``bench.COMPARE_SQL``); with a break, a missing value and gaps among them. Units
+    in a reform are left to the Bergen tests (their row joins two units' values)."""
+    bench.fill(Bench("indikatorer", io.StringIO(), repeat=1), 6, 4)
+    sett = Indikatorsett.objects.get(slug=demo.SLUG)
+    sixteen = sett.indikatorer.get(number=16)
+    codes = [code for _pk, code in bench._kommune_ids(6)]
+    Verdi.objects.filter(indikator=sixteen, unit__code=codes[1], year=bench.LAST_YEAR).update(
+        break_in_series=True, break_reason="Ny definisjon")
+    Verdi.objects.filter(indikator=sixteen, unit__code=codes[2],
+                         year=bench.LAST_YEAR - 2).update(value=None, missing_reason="Ikke levert")
+    Indikatorsett.values_changed(sett.pk)
+    html = bench._client().get(f"/indikatorer/{demo.SLUG}/16/").content.decode()
+    parser = _TableRows()
+    parser.feed(html)
+    page = {row["cells"][0]: row for row in parser.rows}
+    assert len(page) == len(parser.rows)  # one row per unit name
+
+    values = run_sql("""
+        SELECT u.code, u.name, v.year, v.value FROM indikatorer_verdi v
+        JOIN core_orgunit u ON u.id = v.unit_id
+        WHERE v.indikator_id = %s ORDER BY u.path, v.year""", [sixteen.pk])
+    reformed = {code for (code,) in run_sql("""
+        SELECT u.code FROM core_unitsuccession s JOIN core_orgunit u
+        ON u.id = s.successor_id OR u.id = s.predecessor_id""")}
+    years = range(min(r[2] for r in values), max(r[2] for r in values) + 1)
+    by_unit: dict[tuple, dict] = {}
+    for code, name, year, value in values:
+        by_unit.setdefault((code, name), {})[year] = value
+    changes = {}
+    for last in {max(found) for found in by_unit.values()}:
+        changes.update({(r[0], last): (r[5], r[6])
+                        for r in run_sql(bench.COMPARE_SQL, [sixteen.pk, last])})
+    compared = 0
+    for (code, name), found in by_unit.items():
+        if code in reformed:
+            continue
+        row = page[name]
+        assert len(row["cells"]) == 1 + len(years) + 2, name
+        for year, text in zip(years, row["cells"][1:], strict=False):
+            assert _near(_shown(text), found.get(year)), (name, year, text, found.get(year))
+        change, judgement = changes[(code, max(found))]
+        assert _near(_shown(row["cells"][1 + len(years)]), change), (name, row, change)
+        assert row["judgement"] == judgement, (name, row["judgement"], judgement)
+        compared += 1
+    assert compared >= 6
+    broken = page[OrgUnit.objects.get(code=codes[1]).name]
+    assert broken["cells"][len(years)].startswith("|") and broken["judgement"] == "gra"
+    assert "Ingen endring over brudd" in broken["cells"][-1]
+
+
+def test_an_indicator_pages_spread_is_the_databases(units):
+    """The spread chart's figures (the country, and each year's lowest, mean and highest
+    unit) against a hand-written SQL aggregate of the same values."""
+    from rusfelt.indikatorer import views
+
+    bench.fill(Bench("indikatorer", io.StringIO(), repeat=1), 6, 4)
+    sixteen = Indikatorsett.objects.get(slug=demo.SLUG).indikatorer.get(number=16)
+    national, band, mean = views._spread_rows(views._page_values(
+        Verdi.objects.filter(indikator=sixteen)))
+    limit = run_sql("""
+        SELECT v.year, MIN(v.value), MAX(v.value), AVG(v.value) FROM indikatorer_verdi v
+        JOIN core_orgunit u ON u.id = v.unit_id
+        WHERE v.indikator_id = %s AND u.level <> 'land' AND v.value IS NOT NULL
+        GROUP BY v.year ORDER BY v.year""", [sixteen.pk])
+    assert [(r["ar"], r["lo"], r["hi"]) for r in band] == [
+        (y, float(lo), float(hi)) for y, lo, hi, _avg in limit]
+    assert [r["ar"] for r in mean] == [r[0] for r in limit]
+    assert all(abs(r["verdi"] - float(avg)) < 1e-9 for r, (*_, avg) in zip(mean, limit,
+                                                                           strict=True))
+    country = run_sql("""
+        SELECT v.year, v.value FROM indikatorer_verdi v JOIN core_orgunit u
+        ON u.id = v.unit_id WHERE v.indikator_id = %s AND u.level = 'land'
+        AND v.value IS NOT NULL ORDER BY v.year""", [sixteen.pk])
+    assert len(country) >= 3
+    assert [(r["ar"], r["verdi"]) for r in national] == [(y, float(v)) for y, v in country]
