@@ -55,7 +55,7 @@ from .forms import (
     ImportForm,
     StatusFilterForm,
 )
-from .models import Gruppe, Indikatorsett, Maalvurdering, Verdi
+from .models import Gruppe, Indikator, Indikatorsett, Maalvurdering, Verdi
 from .templatetags import indikatorer_tags as cells
 
 READ_ROLES = [Role.LESER, Role.PLANLEGGER, Role.KARTLEGGER]
@@ -704,8 +704,10 @@ def _spread_chart(national, band_rows, mean_rows, title, unit_label):
 
 @login_required
 def compare(request, slug, number):
-    sett = get_object_or_404(Indikatorsett, slug=slug)
-    indikator = get_object_or_404(sett.indikatorer, number=number)
+    # The set and the indicator in one query: either missing is a 404.
+    indikator = get_object_or_404(Indikator.objects.select_related("sett"),
+                                  sett__slug=slug, number=number)
+    sett = indikator.sett
     values = _values(request.user).filter(indikator=indikator).select_related("unit")
     token = _token()
     # SECURITY: the user's units as the paths that limit the values (no query): users

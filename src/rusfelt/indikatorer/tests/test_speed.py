@@ -262,13 +262,13 @@ def test_a_written_goal_assessment_shows_at_once(client, demo_sett, make_user):
 def test_a_comparison_read_again_takes_a_handful_of_queries(client, demo_sett, make_user):
     """Kept per data version, year, chosen units and the user's units: 14 queries and
     every unit's values in two years read and compared on each view before; now the
-    session, the user, the set, the indicator, the grants and the reform links."""
+    session, the user, the indicator with its set, the grants and the reform links."""
     client.force_login(make_user("evaluator", ("0", "leser")))
     url = f"/indikatorer/{demo.SLUG}/16/sammenlign/"
     assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
-    assert len(queries.captured_queries) <= 6, [q["sql"] for q in queries.captured_queries]
+    assert len(queries.captured_queries) <= 5, [q["sql"] for q in queries.captured_queries]
     assert not [q for q in queries.captured_queries
                 if '"indikatorer_verdi"' in q["sql"]]
 
@@ -752,3 +752,10 @@ def test_an_indicator_pages_spread_is_the_databases(units):
         AND v.value IS NOT NULL ORDER BY v.year""", [sixteen.pk])
     assert len(country) >= 3
     assert [(r["ar"], r["verdi"]) for r in national] == [(y, float(v)) for y, v in country]
+@pytest.mark.parametrize("path", ["16/sammenlign/", "9999/sammenlign/"])
+def test_a_comparison_of_an_unknown_set_or_indicator_is_not_found(
+        client, demo_sett, make_user, path):
+    client.force_login(make_user("evaluator", ("0", "leser")))
+    assert client.get(f"/indikatorer/ukjent-sett/{path}").status_code == 404
+    if path.startswith("9999"):
+        assert client.get(f"/indikatorer/{demo.SLUG}/{path}").status_code == 404
