@@ -15,6 +15,7 @@ import altair as alt
 from django.core.cache import cache
 from django.db.models import Q, Subquery
 from django.template.loader import render_to_string
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -52,19 +53,28 @@ def published_footnote(data: dict) -> str:
     return services.footnote(data["metode"], data.get("terskel"))
 
 
+#: A count and its share, as ``_tables.html`` writes each cell of a row.
+CELL_PAIR_HTML = '<td class="num">{}</td><td class="num">{}</td>'
+
+
 def display_tables(data: dict) -> list[dict]:
     footnote = published_footnote(data)
     tables = []
     for t in results_mod.with_missing(data):
         rows = []
         for row in results_mod.share_rows(data, t):
+            cells = [{"count": fmt_count(c["count"]),
+                      "share": fmt_share(c["share"])
+                      if c["share"] is not None or c["count"] is None else ""}
+                     for c in row["cells"]]
             rows.append({
                 "label": ROW_LABELS.get(row["key"], row["key"]),
                 "key": row["key"],
-                "cells": [{"count": fmt_count(c["count"]),
-                           "share": fmt_share(c["share"])
-                           if c["share"] is not None or c["count"] is None else ""}
-                          for c in row["cells"]],
+                "cells": cells,
+                # The row's cells as the table writes them, escaped once here rather
+                # than two template variables per cell (issue 12).
+                "cells_html": format_html_join("", CELL_PAIR_HTML,
+                                               ((c["count"], c["share"]) for c in cells)),
             })
         tables.append({
             "name": t["name"], "title": TABLE_TITLES.get(t["name"], t["name"]),
@@ -110,7 +120,19 @@ def key_measures(data: dict) -> dict:
     out["fmt"] = {key: fmt_share(out[key]) for key, _l, _p in MEASURES}
     out["fmt"]["n"] = fmt_count(n)
     out["fmt"]["rate"] = fmt_rate(rate)
+    out["cells_html"] = measure_cells(out["fmt"])
     return out
+
+
+#: The columns of a key-measure row, in ``_measures.html``'s order.
+MEASURE_COLUMNS = ["n", "rate", *[key for key, _l, _p in MEASURES]]
+
+
+def measure_cells(fmt: dict) -> str:
+    """A key-measure row's cells (``fmt``: its formatted figures), escaped once here
+    rather than an include and nine template variables per row (issue 12)."""
+    return format_html_join("", '<td class="num">{}</td>',
+                            ((fmt[key],) for key in MEASURE_COLUMNS))
 
 
 def fmt_rate(rate):
@@ -233,10 +255,10 @@ def _trend_rows(runde, rounds, extra, figures):
             rows.append({**row, "label": item.label, "segment": item.segment,
                          "breaks": [b.reason for b in item.breaks], "missing": False})
         else:
+            fmt = dict.fromkeys(MEASURE_COLUMNS, MISSING)
             rows.append({"year": item.year, "label": item.label, "segment": None,
                          "breaks": [], "missing": True, "reason": item.missing_reason,
-                         "fmt": dict.fromkeys(["n", "rate", *[k for k, _l, _p in MEASURES]],
-                                              MISSING)})
+                         "fmt": fmt, "cells_html": measure_cells(fmt)})
     return rows
 
 
