@@ -253,7 +253,7 @@ def search(filters: Filters, at: datetime | None = None) -> Result:
         page_qs = unmatched
         if filters.sted:
             qs = unmatched
-    few = only_open or bool(filters.sted)
+    few = only_open or bool(filters.sted) or not search_backend().pages_in_database
     return Result(_ranked(qs, page_qs, question, open_ids, night_ids, backend, few), question)
 
 

@@ -139,7 +139,9 @@ def test_a_page_is_the_slice_of_the_order_that_the_database_reads(directory):
     """Issue 12: the database ranks and pages. The number found needs no query of
     its own, and a page is one query with LIMIT that gives exactly that slice of
     the rule's order (not every candidate, sorted in Python). A place's or the
-    open services' few candidates are ranked with the search's own query."""
+    open services' few candidates, and every search on a database that reads
+    rows faster than it counts kinds (PostgreSQL), are ranked with the search's
+    own query."""
     from django.core.paginator import Paginator
     from django.test.utils import CaptureQueriesContext
 
@@ -152,7 +154,8 @@ def test_a_page_is_the_slice_of_the_order_that_the_database_reads(directory):
                 assert paginator.count == len(expected), params
                 got = list(paginator.page(2).object_list)
         assert got == expected[3:6], params
-        if params.get("sted") or params.get("apen"):
+        if (params.get("sted") or params.get("apen")
+                or not search.backend().pages_in_database):
             assert not queries, params
         else:
             assert len(queries) == 1 and "LIMIT" in queries[0]["sql"], params
