@@ -62,28 +62,40 @@ ESTIMATE_SECONDS = 60.0
 _estimates: dict[tuple[str, str], tuple[int | None, float, int]] = {}
 
 
+#: (model, fields, constants' names) -> (columns, the fields after ``fields``): an
+#: import of many small files inserts the same columns for every file.
+_layouts: dict[tuple, tuple[list, list]] = {}
+
+
+def _layout(model, fields: tuple, constant_names: frozenset) -> tuple[list, list]:
+    """(database columns in order, fields whose value is given once: the constants and
+    the fields neither named nor constant, which get their default)."""
+    key = (model, fields, constant_names)
+    if key not in _layouts:
+        meta = model._meta
+        named = [meta.get_field(name) for name in fields]
+        given = {f.name for f in named} | constant_names
+        tail = [field for field in meta.concrete_fields
+                if field.name in constant_names
+                or (field.name not in given and not field.primary_key)]
+        _layouts[key] = [f.column for f in named] + [f.column for f in tail], tail
+    return _layouts[key]
+
+
 def _columns(model, fields: Sequence[str], constants: dict) -> tuple[list, list]:
     """(database columns in order, prepared constant values) for an insert."""
-    meta = model._meta
-    named = [meta.get_field(name) for name in fields]
-    given = {f.name for f in named} | set(constants)
-    const_fields, const_values = [], []
-    for field in meta.concrete_fields:
-        if field.primary_key and field.name not in given:
-            continue
+    columns, tail = _layout(model, tuple(fields), frozenset(constants))
+    const_values = []
+    for field in tail:
         if field.name in constants:
             value = constants[field.name]
-        elif field.name in given:
-            continue
         else:
             value = field.get_default()  # as Model() fills a field not given
             if value is None and not field.null:
                 raise ValueError(f"{model.__name__}.{field.name} has no value and no default")
         if field.remote_field is not None and isinstance(value, models.Model):
             value = value.pk
-        const_fields.append(field)
         const_values.append(field.get_db_prep_save(value, connection))
-    columns = [f.column for f in named] + [f.column for f in const_fields]
     return columns, const_values
 
 
