@@ -49,6 +49,10 @@ def navigation(request):
     is_admin = bool(user and user.is_authenticated
                     and (user.is_superuser or "administrator" in roles))
     is_dpo = "personvernombud" in roles
-    current = request.resolver_match.namespace if request.resolver_match else ""
+    match = request.resolver_match
+    current = match.namespace if match else ""
+    # Everything the menu shows is named here (and the language and the user's signed-in
+    # state): base.html keeps the menu's markup under these (the "sider" cache).
     return {"nav_capabilities": capabilities(), "nav_current": current, "nav_is_admin": is_admin,
-            "nav_is_dpo": is_dpo}
+            "nav_is_dpo": is_dpo, "nav_prefix": get_script_prefix(),
+            "nav_units_current": bool(match and match.url_name == "unit_list")}

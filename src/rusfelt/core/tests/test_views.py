@@ -78,3 +78,50 @@ def test_csrf_is_enforced_on_posts(units, oslo_planlegger):
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(oslo_planlegger)
     assert strict.post(reverse("core:logout")).status_code == 403
+
+
+# --- The menu, kept in each process under everything it shows (issue 12) ---------------
+
+
+def _menu(response):
+    html = response.content.decode()
+    return html[html.index('<nav class="main-nav"'):html.index("</nav>")]
+
+
+def test_the_kept_menu_is_each_users_own(client, make_user):
+    """An administrator's menu links the administration and the log; a reader's never,
+    whoever asked first."""
+    client.force_login(make_user("admin", ("0301", "administrator")))
+    assert "/administrasjon/brukere/" in _menu(client.get("/enheter/"))
+    client.force_login(make_user("leser", ("0301", "leser")))
+    menu = _menu(client.get("/enheter/"))
+    assert "/administrasjon/brukere/" not in menu and "/administrasjon/logg/" not in menu
+    assert "/enheter/" in menu
+
+
+def test_the_kept_menu_follows_a_grant_and_signing_out(client, make_user):
+    from rusfelt.core.models import Grant
+
+    user = make_user("leser", ("0301", "leser"))
+    client.force_login(user)
+    assert "/administrasjon/logg/" not in _menu(client.get("/enheter/"))
+    grant = Grant.objects.create(user=user, unit=user.grants.get().unit, role="personvernombud")
+    assert "/administrasjon/logg/" in _menu(client.get("/enheter/"))
+    grant.delete()
+    assert "/administrasjon/logg/" not in _menu(client.get("/enheter/"))
+    assert 'href="/enheter/"' in _menu(client.get("/"))
+    client.post("/logg-ut/")
+    assert 'href="/enheter/"' not in _menu(client.get("/"))
+
+
+def test_the_kept_menu_follows_the_language_and_the_page(client, make_user):
+    client.force_login(make_user("leser", ("0301", "leser")))
+    assert "Mine enheter" in _menu(client.get("/enheter/"))
+    assert 'href="/enheter/" aria-current="page"' in _menu(client.get("/enheter/"))
+    assert 'href="/enheter/" aria-current' not in _menu(client.get("/"))  # core's too
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get("/enheter/").content.decode()
+    assert "Mine enheter" not in _menu(client.get("/enheter/"))
+    assert 'lang="nb"' in english  # the switcher offers bokmål, not English
+    client.post("/i18n/setlang/", {"language": "nb", "next": "/"})
+    assert "Mine enheter" in _menu(client.get("/enheter/"))
