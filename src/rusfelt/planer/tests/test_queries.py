@@ -108,38 +108,41 @@ def test_yearly_report_counts_areas_and_overdue_from_the_measures_it_read(units)
     assert [str(row[0]) for row in sections["forfalt"].tables()[0].rows] == [t.number for t in late]
 
 
+def _report(tiltak, year, status, when, tertial=0):
+    """A status update of ``tiltak`` for ``year`` (0: the whole year), registered ``when``."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from rusfelt.planer.domain import perioder
+    from rusfelt.planer.models import Statusoppdatering
+
+    Statusoppdatering.objects.create(
+        tiltak=tiltak, year=year, tertial=tertial, status=status,
+        period_key=perioder.period_key(year, tertial),
+        created_at=datetime(*when, tzinfo=timezone.get_current_timezone()))
+
+
 def test_status_over_periods_picks_the_latest_as_the_database_does(
         units, django_assert_num_queries):
     """Ties in a period go to the later registered, then the higher id; a measure
     never reported counts as not reported; a tertial counts in its year. Checked
     against ``status_counts`` (the database's correlated subquery), in one query."""
-    from datetime import datetime
-
-    from django.utils import timezone
-
     from rusfelt.planer import services
-    from rusfelt.planer.domain import perioder
     from rusfelt.planer.models import Statusoppdatering
 
     demo.load(slugs=[SLUG])
     plan = Plan.objects.get(slug=SLUG)
     Statusoppdatering.objects.filter(tiltak__plan=plan).delete()
     first, second, third = plan.tiltak.order_by("pk")[:3]
-    tz = timezone.get_current_timezone()
-
-    def report(tiltak, year, status, when, tertial=0):
-        Statusoppdatering.objects.create(
-            tiltak=tiltak, year=year, tertial=tertial, status=status,
-            period_key=perioder.period_key(year, tertial), created_at=datetime(*when, tzinfo=tz))
-
     # Registered later, but with the lower id: the later registration wins.
-    report(first, 2021, "gjennomfort", (2022, 1, 5))
-    report(first, 2021, "pagar", (2021, 12, 1))
+    _report(first, 2021, "gjennomfort", (2022, 1, 5))
+    _report(first, 2021, "pagar", (2021, 12, 1))
     # The same time: the higher id wins.
-    report(second, 2021, "utsatt", (2021, 12, 1))
-    report(second, 2021, "pagar", (2021, 12, 1))
+    _report(second, 2021, "utsatt", (2021, 12, 1))
+    _report(second, 2021, "pagar", (2021, 12, 1))
     # A tertial of 2022 after the whole year 2021.
-    report(third, 2022, "avsluttet", (2022, 5, 1), tertial=1)
+    _report(third, 2022, "avsluttet", (2022, 5, 1), tertial=1)
     with django_assert_num_queries(1):
         periods = services.status_over_periods(plan)
     assert [y for y, _c in periods] == [2021, 2022]
@@ -154,12 +157,7 @@ def test_status_over_periods_carries_a_measure_over_years_it_was_not_reported(
     registered, then the higher id, in any year, not only the first); a year the
     measure was not reported in keeps its status from the year before; a year
     nobody reported in is a gap. Expected counts written out by hand."""
-    from datetime import datetime
-
-    from django.utils import timezone
-
     from rusfelt.planer import services
-    from rusfelt.planer.domain import perioder
     from rusfelt.planer.models import Statusoppdatering
 
     demo.load(slugs=[SLUG])
@@ -167,26 +165,19 @@ def test_status_over_periods_carries_a_measure_over_years_it_was_not_reported(
     Statusoppdatering.objects.filter(tiltak__plan=plan).delete()
     a, b, c, d = plan.tiltak.order_by("pk")[:4]
     others = plan.tiltak.count() - 4
-    tz = timezone.get_current_timezone()
-
-    def report(tiltak, year, status, when, tertial=0):
-        Statusoppdatering.objects.create(
-            tiltak=tiltak, year=year, tertial=tertial, status=status,
-            period_key=perioder.period_key(year, tertial), created_at=datetime(*when, tzinfo=tz))
-
-    report(a, 2021, "pagar", (2021, 12, 1))
+    _report(a, 2021, "pagar", (2021, 12, 1))
     # 2022: nobody reports. 2023: a's whole year beats its T3 registered later.
-    report(a, 2023, "gjennomfort", (2023, 12, 1))
-    report(a, 2023, "utsatt", (2024, 1, 9), tertial=3)
+    _report(a, 2023, "gjennomfort", (2023, 12, 1))
+    _report(a, 2023, "utsatt", (2024, 1, 9), tertial=3)
     # b: reported in 2021 only, carried to 2023.
-    report(b, 2021, "utsatt", (2021, 12, 1))
+    _report(b, 2021, "utsatt", (2021, 12, 1))
     # c: first reported in 2023, the same time twice: the higher id wins.
-    report(c, 2023, "avsluttet", (2023, 12, 1))
-    report(c, 2023, "pagar", (2023, 12, 1))
+    _report(c, 2023, "avsluttet", (2023, 12, 1))
+    _report(c, 2023, "pagar", (2023, 12, 1))
     # d: 2021 and 2023; in 2023 registered later with the lower id wins.
-    report(d, 2023, "avsluttet", (2024, 2, 1))
-    report(d, 2023, "ikke_startet", (2023, 12, 1))
-    report(d, 2021, "gjennomfort", (2021, 12, 1))
+    _report(d, 2023, "avsluttet", (2024, 2, 1))
+    _report(d, 2023, "ikke_startet", (2023, 12, 1))
+    _report(d, 2021, "gjennomfort", (2021, 12, 1))
     with django_assert_num_queries(1):
         periods = dict(services.status_over_periods(plan))
     assert list(periods) == [2021, 2022, 2023]
