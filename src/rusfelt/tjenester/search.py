@@ -157,10 +157,6 @@ class SqliteBackend:
     vendor = "sqlite"
     #: ``with_rank`` joins the text index, so its candidates need no ``matching``.
     rank_keeps_matches = True
-    #: A search of the whole country is ranked and paged by the database
-    #: (``services._ranked``): FTS5 computes bm25 for the page query anyway, and
-    #: reading every candidate's row into Python cost more than counting kinds.
-    pages_in_database = True
 
     def matching(self, qs, groups):
         ids = RawSQL("SELECT rowid FROM tjenester_fts WHERE tjenester_fts MATCH %s",
@@ -173,12 +169,12 @@ class SqliteBackend:
 
     def with_rank(self, sql: str, params, groups) -> tuple[str, list]:
         """The candidates' query ``sql`` with FTS5's bm25 (names weigh 3, texts 1,
-        negated so that higher is better) as one more, last column ``text_rank``: the FTS5 table
+        negated so that higher is better) as one more, last column: the FTS5 table
         joined to the candidates by rowid, so that bm25 is computed for them only
         and in the same query (issue 12: not a second query scoring every match
         in the country). ``sql`` must select the service's id as ``pk``; the join
         keeps only its rows that match (``rank_keeps_matches``)."""
-        return (f"SELECT d.*, -bm25(tjenester_fts, 3.0, 1.0) AS text_rank FROM ({sql}) d "
+        return (f"SELECT d.*, -bm25(tjenester_fts, 3.0, 1.0) FROM ({sql}) d "
                 "JOIN tjenester_fts ON tjenester_fts.rowid = d.pk "
                 "WHERE tjenester_fts MATCH %s", [*params, fts5_query(groups)])
 
@@ -199,10 +195,6 @@ class SqliteBackend:
 class PostgresBackend:
     vendor = "postgresql"
     rank_keeps_matches = False  # the rank is a column: the candidates must match
-    #: Measured on 5 000 services (issue 12): the kinds' query repeats the GIN
-    #: match and the term positions, and costs more than reading the candidates'
-    #: few integer columns, which psycopg does fast; so one query, ranked in Python.
-    pages_in_database = False
     # Its own subquery on the bare table, so that it works wherever Django
     # aliases the outer table (subqueries of open now, paging).
     MATCH = ("SELECT id FROM tjenester_tjeneste "

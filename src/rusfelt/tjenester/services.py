@@ -16,7 +16,6 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
-    Count,
     DateField,
     F,
     IntegerField,
@@ -24,7 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, StrIndex
+from django.db.models.functions import Cast, StrIndex
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
@@ -36,7 +35,7 @@ from rusfelt.core.models import AuditAction, Niva, OrgUnit
 
 from .domain import apningstider, kvalitet, sporsmal
 from .domain.helligdager import is_public_holiday
-from .fields import contains_value
+from .fields import as_list, contains_value
 from .models import (
     PARORENDE_GROUPS,
     Apningstid,
@@ -241,84 +240,28 @@ def search(filters: Filters, at: datetime | None = None) -> Result:
         qs = Tjeneste.objects.filter(pk__in=open_ids).order_by()
     # After the open filter: whether a service is open at night matters only for
     # the rows that are ranked.
-    night_ids = night_open_ids(qs) if question.overnight else None
-    page_qs = qs
+    night_ids = night_open_ids(qs) if question.overnight else set()
     if backend is not None and backend.rank_keeps_matches and not only_open:
-        # SQLite: the page's join with the text index keeps only the matches. The
-        # kinds need no match either (a row the rule does not match is a kind
-        # whose key is None, left out; the text index matches a superset), and
-        # a place's few hundred candidates are cheaper to read than the text
-        # index's matches in the whole country; without a place the index
-        # narrows the country's services to the matches.
-        page_qs = unmatched
-        if filters.sted:
-            qs = unmatched
-    few = only_open or bool(filters.sted) or not search_backend().pages_in_database
-    return Result(_ranked(qs, page_qs, question, open_ids, night_ids, backend, few), question)
+        qs = unmatched  # the rank's join with the text index keeps only the matches
+    return Result(_ranked(qs, question, open_ids, night_ids, backend), question)
 
 
 #: Alternatives per bit mask column (the masks are 64-bit integers in SQL).
 MASK_BITS = 60
 
 
-class RankedIds:
-    """A ranked search's ids in display order, paged by the database.
-
-    ``len()`` (and ``count()``, which Django's paginator asks) is the number
-    found, known from the kinds' counts without a query; a slice is one query
-    ordered by the rank and limited to the slice; iterating reads every id.
-    """
-
-    def __init__(self, total: int, read):
-        self.total = total
-        self._read = read  # (offset, limit) -> ids
-
-    def count(self) -> int:
-        return self.total
-
-    def __len__(self) -> int:
-        return self.total
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            start, stop, step = index.indices(self.total)
-            if step != 1:
-                return self[start:stop][::step] if stop > start else []
-            return self._read(start, stop - start) if stop > start else []
-        if index < 0:
-            index += self.total
-        if not 0 <= index < self.total:
-            raise IndexError(index)
-        return self._read(index, 1)[0]
-
-    def __iter__(self):
-        return iter(self._read(0, self.total) if self.total else [])
-
-    def __eq__(self, other):
-        return list(self) == list(other)
-
-    __hash__ = None
-
-
-def _ranked(qs, page_qs, question, open_ids, night_ids, backend, few=False):
+def _ranked(qs, question, open_ids, night_ids, backend) -> list[int]:
     """Ids of ``qs`` in the order of ``domain.sporsmal.rank_keys``, then of the text
-    rank (``backend``'s: a column of the row on PostgreSQL, FTS5's bm25 joined by
-    id on SQLite), name and id; the database ranks and pages (issue 12).
+    rank (``backend``'s, in the same query: a column of the row on PostgreSQL,
+    FTS5's bm25 joined by id on SQLite), name and id.
 
     The database says where each term stands (" term" is in the index
     " word word " exactly when a word starts with the term) as one bit per
-    alternative in a name mask and a text mask, and what the question's
-    intents look at as a few small columns: a row's *kind*. One query counts
-    the candidates of each kind; ``rank_keys`` ranks the kinds (a handful,
-    weighed by their number, however many the candidates); a page is then one
-    query ordering the candidates by their kind's place, the text rank, name
-    and id, with ``LIMIT``. Python never sees the candidates that are not shown.
-
-    ``qs``: the candidates whose kinds are counted; ``page_qs``: those the page
-    query orders (on SQLite without the text match: its join applies it).
-    ``few``: the candidates are a place's or the open ones, a few hundred at
-    most; their rows are then read in one query and ranked here, which costs
-    less than a second query.
+    alternative in a name mask and a text mask, so a row is a few integers
+    rather than a list of flags built in Python. Rows alike to the rule (the
+    same masks, and the same of what the question's intents look at) are
+    ranked once, weighed by their number (``counts``): a search with
+    thousands of candidates has a handful of kinds (issue 12).
     """
     alternatives = sporsmal.alternatives(question)
     terms = sorted({t for alt in alternatives for t in alt})
@@ -327,135 +270,65 @@ def _ranked(qs, page_qs, question, open_ids, night_ids, backend, few=False):
     for i, term in enumerate(terms):
         positions[f"n{i}"] = StrIndex("name_index", Value(f" {term}"))
         positions[f"t{i}"] = StrIndex("search_index", Value(f" {term}"))
-    columns = {}
+    masks = {}
     for c in range(0, len(alternatives), MASK_BITS):
         chunk = list(enumerate(alternatives[c:c + MASK_BITS]))
         for side in "nt":
-            columns[f"{side}m{c}"] = functools.reduce(operator.add, [
+            masks[f"{side}m{c}"] = functools.reduce(operator.add, [
                 Case(When(Q(**{f"{side}{slot[t]}__gt": 0 for t in alt}), then=Value(1 << bit)),
                      default=Value(0)) for bit, alt in chunk])
-    n_masks = len(columns)
-    # What the intents look at (``sporsmal._with_intents``), and nothing more,
-    # so that alike rows are one kind. Never NULL: plain equality finds a kind.
+    # What the intents look at (``sporsmal._with_intents``); the rest is left out
+    # of a row's kind so that alike rows share one.
     q = question
-
-    def flag(condition):
-        return Case(When(condition, then=Value(1)), default=Value(0))
-
-    def any_group(codes):
-        return functools.reduce(operator.or_, [
-            Q(target_groups__contains=contains_value(code)) for code in sorted(codes)])
-
-    categories = ({"akutt"} if q.urgent else set()) | ({"parorende"} if q.relatives else set())
-    if categories:
-        columns["k_category"] = Case(When(category__in=sorted(categories), then=F("category")),
-                                     default=Value(""), output_field=CharField())
-    if q.relatives:
-        columns["k_relatives"] = flag(any_group(sporsmal.RELATIVE_GROUPS))
-    if q.young:
-        columns["k_young"] = flag(any_group(sporsmal.YOUNG_GROUPS))
-    if q.young or q.age is not None:
-        columns["k_low"] = Coalesce("age_min", Value(-1))
-        columns["k_high"] = Coalesce("age_max", Value(-1))
-    if q.urgent:
-        columns["k_open"] = flag(Q(pk__in=open_ids))
-    if night_ids is not None:
-        columns["k_night"] = flag(Q(pk__in=night_ids))
-    if not columns:  # nothing to tell rows apart ("åpent nå" alone): one kind
-        columns["k_all"] = Value(0)
-    names = list(columns)
+    categories = {"akutt"} if q.urgent else set()
+    categories |= {"parorende"} if q.relatives else set()
+    needs_groups = q.relatives or q.young
+    needs_ages = q.young or q.age is not None
+    kinds: dict[tuple, int] = {}
+    rows = []
+    # The text rank is the last column: an expression of the row (PostgreSQL,
+    # none without words), or added by ``with_rank`` (SQLite's bm25).
     rank = backend.rank_expression(q.groups) if backend else Value(0.0)
-
-    def candidates(qs, *first):
-        """``qs``'s rows as ``first``, the kind's columns and the text rank, as SQL."""
-        qs = qs.order_by().annotate(**positions).annotate(**columns)
-        selected = [*first, *names]
-        if rank is not None:
-            qs, selected = qs.annotate(text_rank=rank), [*selected, "text_rank"]
-        sql, params = qs.values_list(*selected).query.sql_with_params()
-        if rank is None:
-            sql, params = backend.with_rank(sql, params, q.groups)
-        return sql, params
-
-    def places(counted) -> list[int | None]:
-        """Each kind's place in the order (None: left out), from ``rank_keys``."""
-        keys = _kind_keys(question, counted, names, n_masks)
-        place = {key: i for i, key in enumerate(sorted({k for k in keys if k is not None}))}
-        return [None if key is None else place[key] for key in keys]
-
+    columns = ["pk", "name", "category", Cast("target_groups", CharField()),  # ",a,b,"
+               "age_min", "age_max", *masks]
+    if rank is not None:
+        qs, columns = qs.annotate(text_rank=rank), [*columns, "text_rank"]
+    query = qs.annotate(**positions).annotate(**masks).values_list(*columns).query
+    # The plain rows, without Django's converter calls per value: every column
+    # here is an integer or a text as the database gives it.
     try:
-        if few:
-            # A place's or the open services' few hundred candidates at most: their
-            # rows in one query, ranked here.
-            sql, params = candidates(qs, "pk", "name")
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                rows = cursor.fetchall()
-            tally: dict[tuple, int] = {}
-            for row in rows:
-                kind = row[2:2 + len(names)]
-                tally[kind] = tally.get(kind, 0) + 1
-            place = dict(zip(tally, places([(*k, n) for k, n in tally.items()]), strict=True))
-            ordered = sorted((place[row[2:2 + len(names)]], -row[-1], row[1], row[0])
-                             for row in rows if place[row[2:2 + len(names)]] is not None)
-            return [row[-1] for row in ordered]
-        counted = list(qs.order_by().annotate(**positions).annotate(**columns)
-                       .values_list(*names).annotate(n=Count("pk")).order_by())
-        sql, params = candidates(page_qs, "pk", "name")
+        sql, params = query.sql_with_params()
     except EmptyResultSet:  # nothing can match (say "open now" and none is)
         return []
-    ranked = [(kind, n, i) for (*kind, n), i in zip(counted, places(counted), strict=True)
-              if i is not None]
-    kinds = [(kind, i) for kind, _n, i in ranked]
-    total = sum(n for _kind, n, _i in ranked)
-    if not total:
-        return []
-    # The kind's place: a CASE over the few kinds, on the inner query's columns
-    # (computed once per row). Kinds the rule leaves out come last, past ``total``.
-    quote = connection.ops.quote_name
-    when, when_params = [], []
-    for kind, i in kinds:
-        when.append("WHEN " + " AND ".join(f"d.{quote(name)} = %s" for name in names)
-                    + f" THEN {int(i)}")
-        when_params.extend(kind)
-    order_sql = (f"SELECT d.{quote('pk')}, CASE {' '.join(when)} ELSE {len(kinds)} END "
-                 f"FROM ({sql}) d ORDER BY 2, d.{quote('text_rank')} DESC, "
-                 f"d.{quote('name')}, d.{quote('pk')} LIMIT %s OFFSET %s")
-
-    def read(offset: int, limit: int) -> list[int]:
-        limit = max(0, min(limit, total - offset))
-        if not limit:
-            return []
-        with connection.cursor() as cursor:
-            # The CASE comes first in the text, then the candidates' query.
-            cursor.execute(order_sql, [*when_params, *params, limit, offset])
-            return [row[0] for row in cursor.fetchall()]
-
-    return RankedIds(total, read)
-
-
-def _kind_keys(question, counted, names, n_masks) -> list:
-    """``rank_keys`` of the kinds ``counted`` ((column values ..., number) as the
-    ranking's columns ``names`` give them, the masks first)."""
-    alternatives = sporsmal.alternatives(question)
-    docs, found, counts = [], [], []
-    for *kind, n in counted:
-        values = dict(zip(names, kind, strict=True))
-        groups = ((("parorende",) if values.get("k_relatives") else ())
-                  + (("ungdom",) if values.get("k_young") else ()))
-        low, high = values.get("k_low", -1), values.get("k_high", -1)
-        docs.append(sporsmal.Doc(
-            "", "", values.get("k_category", ""), groups,
-            None if low == -1 else low, None if high == -1 else high,
-            open_now=bool(values.get("k_open")), open_at_night=bool(values.get("k_night"))))
-        masks = kind[:n_masks]
-        n_bits, t_bits = masks[0::2], masks[1::2]
-        found.append([(bool(n_bits[a // MASK_BITS] >> (a % MASK_BITS) & 1),
-                       bool(t_bits[a // MASK_BITS] >> (a % MASK_BITS) & 1))
+    if rank is None:
+        sql, params = backend.with_rank(sql, params, q.groups)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        result = cursor.fetchall()
+    for pk, name, category, groups, low, high, *bits, text_rank in result:
+        kind = (*bits, category if category in categories else "",
+                groups if needs_groups else "", *((low, high) if needs_ages else ()),
+                q.urgent and pk in open_ids, q.overnight and pk in night_ids)
+        rows.append((pk, name, kinds.setdefault(kind, len(kinds)), text_rank))
+    docs, found = [], []
+    for kind in kinds:
+        n_masks, t_masks = kind[0:len(masks):2], kind[1:len(masks):2]
+        category, groups = kind[len(masks)], kind[len(masks) + 1]
+        low, high = kind[len(masks) + 2:len(masks) + 4] if needs_ages else (None, None)
+        docs.append(sporsmal.Doc("", "", category, tuple(as_list(groups)), low, high,
+                                 open_now=kind[-2], open_at_night=kind[-1]))
+        found.append([(bool(n_masks[a // MASK_BITS] >> (a % MASK_BITS) & 1),
+                       bool(t_masks[a // MASK_BITS] >> (a % MASK_BITS) & 1))
                       for a in range(len(alternatives))])
-        counts.append(n)
+    counts = [0] * len(kinds)
+    for _pk, _name, k, _rank in rows:
+        counts[k] += 1
     # None: the database's prefix match was wider than the rule.
-    return sporsmal.rank_keys(question, docs, found, counts)
+    keys = sporsmal.rank_keys(question, docs, found, counts)
+    ordered = [(*keys[k], -text_rank, name, pk)
+               for pk, name, k, text_rank in rows if keys[k] is not None]
+    ordered.sort()
+    return [row[-1] for row in ordered]
 
 
 def search_ids(filters: Filters, at: datetime | None = None):

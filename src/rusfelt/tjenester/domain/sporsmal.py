@@ -81,10 +81,6 @@ RELATIVE_WORDS = frozenset("parorende parorande sonn sonnen datter datteren mamm
 YOUNG_WORDS = frozenset("ung unge ungdom ungdommer ungdommen tenaring tenaringer young "
                         "youth teen teens teenager teenagers".split())
 YOUNG_AGES = (13, 25)
-#: Target groups that make a service one for relatives, or for young people
-#: (``_with_intents``: a service naming any of them).
-RELATIVE_GROUPS = frozenset({"parorende", "barn_parorende"})
-YOUNG_GROUPS = frozenset({"ungdom", "unge_voksne"})
 
 # Everyday and English words -> the directory's words (folded stems). The
 # word itself stays an alternative too. Our own list, from the demo
@@ -340,13 +336,13 @@ def _with_intents(total: float, q: Question, doc: Doc) -> float:
         # A service whose very category is "for pårørende" first, then those that
         # name relatives among their target groups.
         total += INTENT_WEIGHT * (doc.category == "parorende") + INTENT_WEIGHT * bool(
-            groups & RELATIVE_GROUPS)
+            groups & {"parorende", "barn_parorende"})
     if q.young:
         low, high = YOUNG_AGES
         fits_age = (doc.age_min is not None or doc.age_max is not None) and (
             (doc.age_min or 0) <= high and (doc.age_max if doc.age_max is not None else 99) >= low
             and (doc.age_max is not None and doc.age_max <= 30))
-        total += INTENT_WEIGHT * bool(groups & YOUNG_GROUPS or fits_age)
+        total += INTENT_WEIGHT * bool(groups & {"ungdom", "unge_voksne"} or fits_age)
     if q.age is not None and not (
             (doc.age_min is None or doc.age_min <= q.age)
             and (doc.age_max is None or doc.age_max >= q.age)):

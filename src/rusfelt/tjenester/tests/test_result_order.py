@@ -133,29 +133,3 @@ def test_the_text_rank_decides_between_services_of_one_key(directory):
     rows = ranked_rows({"q": "rusbehandling"}, AT)
     assert any(a[:-3] == b[:-3] and a[-3] < b[-3] and a[-2] > b[-2]
                for a, b in itertools.pairwise(rows))
-
-
-def test_a_page_is_the_slice_of_the_order_that_the_database_reads(directory):
-    """Issue 12: the database ranks and pages. The number found needs no query of
-    its own, and a page is one query with LIMIT that gives exactly that slice of
-    the rule's order (not every candidate, sorted in Python). A place's or the
-    open services' few candidates, and every search on a database that reads
-    rows faster than it counts kinds (PostgreSQL), are ranked with the search's
-    own query."""
-    from django.core.paginator import Paginator
-    from django.test.utils import CaptureQueriesContext
-
-    for params in QUESTIONS:
-        expected = expected_order(params, AT)
-        with time_machine.travel(AT, tick=False):
-            ids = services.search_ids(services.Filters(**params))
-            with CaptureQueriesContext(connection) as queries:
-                paginator = Paginator(ids, 3)
-                assert paginator.count == len(expected), params
-                got = list(paginator.page(2).object_list)
-        assert got == expected[3:6], params
-        if (params.get("sted") or params.get("apen")
-                or not search.backend().pages_in_database):
-            assert not queries, params
-        else:
-            assert len(queries) == 1 and "LIMIT" in queries[0]["sql"], params
