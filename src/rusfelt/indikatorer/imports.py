@@ -251,6 +251,7 @@ def _long_errors(records, column, indicators, units, years, flags, values, has_f
     return errors
 
 
+@bulkload.without_cycle_collection()
 @transaction.atomic
 def import_values(
     sett: Indikatorsett, data: bytes, filename: str = "", *, default_unit_code=NATIONAL_CODE,

@@ -139,3 +139,22 @@ def test_a_small_load_does_not_read_the_table_size_again_within_the_minute(unit)
     with CaptureQueriesContext(connection) as queries:
         assert not bulkload.analyze_after_load(Population, 4)
     assert len(queries) == 1 and "ANALYZE" not in queries[0]["sql"]
+
+
+def test_the_cycle_collector_is_paused_in_the_body_and_as_it_was_after():
+    import gc
+
+    assert gc.isenabled()
+    with bulkload.without_cycle_collection():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(KeyError), bulkload.without_cycle_collection():
+        raise KeyError  # a refused import leaves the same way
+    assert gc.isenabled()
+    gc.disable()  # paused by someone else: left paused
+    try:
+        with bulkload.without_cycle_collection():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
