@@ -12,9 +12,10 @@ import json
 from decimal import Decimal
 
 import altair as alt
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models import Q, Subquery
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -375,6 +376,9 @@ def comparison_chart_spec(rows):
 #: old layout are then never read again.
 RESULTS_BODY_VERSION = "v2"
 RESULTS_BODY_SECONDS = 24 * 60 * 60
+#: Each process's copy of a published round's body (settings.CACHES: Django's
+#: per-process memory cache, bounded in entries and time), read without a query.
+KEPT_BODY_CACHE = "sider"
 
 
 def resultatstand() -> Subquery:
@@ -400,17 +404,29 @@ def results_body(runde: Runde) -> str:
     read every time (a fixed number of queries) and the body is kept under a
     digest of everything it shows. Either way the tables are formatted once
     per figures, not per view (issue 12). The language is in both keys.
+
+    A published round's body is also kept in each process (``KEPT_BODY_CACHE``)
+    under the same key: a warm view then reads neither the shared cache nor
+    its pickle, one query less (issue 12). The version is random and read
+    with the round, so no process can show a body of figures since changed.
+    SECURITY: the body shows the round's own figures to whoever may read the
+    round: ``load_round`` checks that before this is called, as for the
+    shared cache.
     """
     footnote = services.footnote()
     stand = getattr(runde, "resultatstand", None)
     if runde.state == State.PUBLISHED and stand is not None:
-        key = _body_key([RESULTS_BODY_VERSION, "stand", stand, get_language(), runde.pk,
-                         runde.code, footnote])
-        body = cache.get(key)
+        key = _body_key([RESULTS_BODY_VERSION, "stand", stand, get_language(),
+                         get_script_prefix(), runde.pk, runde.code, footnote])
+        kept = caches[KEPT_BODY_CACHE]
+        body = kept.get(key)
         if body is None:
-            data, trend_rows = results_and_trend(runde)
-            body = _render_body(runde, data, trend_rows, comparison(runde), footnote)
-            cache.set(key, body, RESULTS_BODY_SECONDS)
+            body = cache.get(key)
+            if body is None:
+                data, trend_rows = results_and_trend(runde)
+                body = _render_body(runde, data, trend_rows, comparison(runde), footnote)
+                cache.set(key, body, RESULTS_BODY_SECONDS)
+            kept.set(key, body)
         return mark_safe(body)  # noqa: S308 -- rendered by our template, autoescaped
     data, trend_rows = results_and_trend(runde)
     comparison_rows = comparison(runde)

@@ -3,12 +3,17 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Cached tables are keyed by round and publishing time; tests reuse both."""
-    from django.core.cache import cache
+    """Cached tables are keyed by round and publishing time; tests reuse both. The
+    results pages' bodies kept in this process (``presentation.KEPT_BODY_CACHE``) too."""
+    from django.core.cache import cache, caches
+
+    from rusfelt.kartlegging.presentation import KEPT_BODY_CACHE
 
     cache.clear()
+    caches[KEPT_BODY_CACHE].clear()
     yield
     cache.clear()
+    caches[KEPT_BODY_CACHE].clear()
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ page shows gives a new token; each test here fails on a page kept past one.
 """
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.urls import reverse
 
 from rusfelt.core import services as core_services
-from rusfelt.kartlegging import services
+from rusfelt.kartlegging import presentation, services
 from rusfelt.kartlegging.models import Resultatstand, State
 
 from .test_results_page_cache import _shown_count
@@ -35,6 +35,45 @@ def test_a_warm_view_of_a_published_round_reads_no_figures(
     with django_assert_num_queries(5):
         html = client.get(_url("0301-2020")).content.decode()
     assert "Oslo" in html and _shown_count(client, _url("0301-2020")) == "8"
+
+
+def _body(client, url) -> str:
+    """The page's content (its kept body): from the link back to the round to the legend,
+    without the frame's per-response CSRF tokens."""
+    html = client.get(url).content.decode()
+    body = html.split("Tilbake til runde", 1)[1].split("Tegnforklaring", 1)[0]
+    assert "Kartlagte" in body
+    return body
+
+
+def test_a_warm_view_reads_the_body_its_process_kept(client, oslo_planlegger, monkeypatch):
+    """Kept in the process under the same version: no read of the shared cache (a query
+    with the database cache) and no unpickling of the page (issue 12)."""
+    client.force_login(oslo_planlegger)
+    _published_round("0301-2020")
+    first = _body(client, _url("0301-2020"))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the shared cache was read on a warm view")
+
+    monkeypatch.setattr(presentation.cache, "get", refuse)
+    assert _body(client, _url("0301-2020")) == first
+
+
+def test_another_process_reads_the_body_from_the_shared_cache(
+        client, oslo_planlegger, monkeypatch):
+    """A process that has not kept the body yet finds it in the shared cache: it reads
+    no figures and renders nothing."""
+    client.force_login(oslo_planlegger)
+    _published_round("0301-2020")
+    first = _body(client, _url("0301-2020"))
+    caches[presentation.KEPT_BODY_CACHE].clear()  # as in another process
+
+    def refuse(runde):
+        raise AssertionError("figures were read for a body in the shared cache")
+
+    monkeypatch.setattr(presentation, "results_and_trend", refuse)
+    assert _body(client, _url("0301-2020")) == first
 
 
 def _bolig_row(client, url) -> str:
