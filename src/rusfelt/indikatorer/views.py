@@ -12,19 +12,20 @@ import json
 import time
 import uuid
 from collections import defaultdict, namedtuple
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape  # Django's escape() is this, wrapped for lazy strings
-from itertools import chain, groupby, repeat
-from operator import attrgetter
+from itertools import groupby, repeat
+from operator import add, attrgetter, itemgetter
 
 import altair as alt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache, caches
 from django.core.exceptions import PermissionDenied
-from django.db.models.sql.constants import MULTI
+from django.db import connection
+from django.db.models import CharField, IntegerField
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -508,45 +509,44 @@ class _PageUnit:
 #: What an indicator page reads of a value, in one query: ``services.series_of`` and the
 #: cells read these as they read ``Verdi`` rows, without a model instance per row.
 _PageRow = namedtuple("_PageRow", ["unit_id", "code", "name", "path", "level", "year",
-                                   "value", "break_in_series", "break_reason",
-                                   "missing_reason", "merknad"])
+                                   "break_reason", "missing_reason", "merknad",
+                                   "value", "break_in_series"])
 _figure = attrgetter("value")
-
-
-def _converted_once(queryset) -> Iterator[tuple]:
-    """The rows of a ``values_list`` queryset, each column's converters (Django's own, from
-    the database's value to the field's) run once per distinct value in the column
-    rather than once per row, as ``QuerySet.__iter__`` runs them.
-
-    SQLite gives a decimal as a float and a boolean as an integer: Django turned each
-    of a national page's ~3 600 rows into a list, ran two converters and made a tuple
-    again, more than the query itself took (issue 12). The same values come out: the
-    converters are the ones Django runs, on the same database values."""
-    compiler = queryset.query.get_compiler(queryset.db)
-    rows = list(chain.from_iterable(compiler.execute_sql(MULTI)))
-    converters = compiler.get_converters([s[0] for s in compiler.select[:compiler.col_count]])
-    if not rows or not converters:
-        return iter(rows)
-    columns = list(zip(*rows, strict=True))
-    for at, (functions, expression) in converters.items():
-        converted = {}
-        for value in set(columns[at]):
-            raw = value
-            for function in functions:
-                value = function(value, expression, compiler.connection)
-            converted[raw] = value
-        columns[at] = map(converted.__getitem__, columns[at])
-    return zip(*columns, strict=True)
+#: A row as read: the columns kept as they are, the figure as text, the break as 0 or 1.
+_as_read, _text, _broken_int = itemgetter(slice(0, 9)), itemgetter(9), itemgetter(10)
+#: The stored figure's step (four decimals): a figure read as text is brought to it, as
+#: Django brings a figure it reads as a number.
+_FIGURE_STEP = Decimal(1).scaleb(-Verdi._meta.get_field("value").decimal_places)
 
 
 def _page_values(values) -> list[_PageRow]:
     """Every unit's values of the page (~3 600 nationally) by unit path and year, in one
-    query of the columns shown (``_converted_once``): two model instances per row, with
-    every column converted, were most of the first view after an import (issue 12)."""
-    # Each row made a _PageRow by tuple.__new__ itself: _make is a Python call per row.
-    return list(map(tuple.__new__, repeat(_PageRow), _converted_once(
-        values.order_by("unit__path", "year").values_list(*_PageRow._fields[:1], *(
-            f"unit__{name}" for name in _PageRow._fields[1:5]), *_PageRow._fields[5:]))))
+    query of the columns shown: two model instances per row, with every column converted,
+    were most of the first view after an import (issue 12).
+
+    PostgreSQL gives a figure as a ``Decimal`` and a break as a boolean: no column needs
+    a converter, so ``values_list`` hands over the database's rows as they come. SQLite
+    gives a decimal as a float that Django turns into a ``Decimal`` row by row (a list,
+    two converters and a tuple again per row, more than the query took): there the
+    figure is read as text and the break as an integer (``Cast``, after the plain
+    columns), and each distinct text becomes a ``Decimal`` once, at the field's four
+    decimals: the value the ORM reads (``test_an_indicator_pages_values_are_the_orms``)."""
+    columns = ("unit_id", *(f"unit__{name}" for name in _PageRow._fields[1:5]),
+               *_PageRow._fields[5:9])
+    values = values.order_by("unit__path", "year")
+    if connection.vendor != "sqlite":
+        return list(map(tuple.__new__, repeat(_PageRow), values.values_list(
+            *columns, "value", "break_in_series")))
+    rows = list(values.annotate(
+        figure=Cast("value", CharField()), broken=Cast("break_in_series", IntegerField()),
+    ).values_list(*columns, "figure", "broken"))
+    texts = list(map(_text, rows))
+    figures = {text: None if text is None else Decimal(text).quantize(_FIGURE_STEP)
+               for text in set(texts)}
+    # Each row made a _PageRow by tuple.__new__ itself, without Python per row: the
+    # columns as read, then the figure and the break.
+    return list(map(tuple.__new__, repeat(_PageRow), map(add, map(_as_read, rows), zip(
+        map(figures.__getitem__, texts), map(bool, map(_broken_int, rows)), strict=True))))
 
 
 def _page_series(rows: list[_PageRow]) -> list[services.UnitSeries]:

@@ -759,3 +759,31 @@ def test_a_comparison_of_an_unknown_set_or_indicator_is_not_found(
     assert client.get(f"/indikatorer/ukjent-sett/{path}").status_code == 404
     if path.startswith("9999"):
         assert client.get(f"/indikatorer/{demo.SLUG}/{path}").status_code == 404
+
+
+#: Figures as stored (four decimals), among them what a float and its text make hard.
+_FIGURES = ["0", "-3.5", "0.0001", "12.3", "87.40", "99.9999", "5000", "0.1", "1234567890.1234",
+            None]
+
+
+def test_an_indicator_pages_values_are_the_orms(demo_sett):
+    """An indicator page reads its figures without Django's converters (on SQLite as text):
+    each row's figure and break are what the ORM reads of the same value, to the type and
+    the four decimals it stores (``12.3000``, not ``12.3``)."""
+    from rusfelt.indikatorer import views
+
+    sixteen = Indikatorsett.objects.get(slug=demo.SLUG).indikatorer.get(number=16)
+    oslo = OrgUnit.objects.get(code="0301")
+    for year, figure in enumerate(_FIGURES, start=1980):
+        Verdi.objects.create(
+            indikator=sixteen, unit=oslo, year=year, break_in_series=year % 2 == 0,
+            value=None if figure is None else Decimal(figure),
+            missing_reason="Ikke levert" if figure is None else "")
+    read = views._page_values(Verdi.objects.filter(indikator=sixteen))
+    orm = list(Verdi.objects.filter(indikator=sixteen).order_by("unit__path", "year")
+               .values_list("unit__code", "year", "value", "break_in_series"))
+    assert [(r.code, r.year, r.value, r.break_in_series) for r in read] == orm
+    assert [(type(r.value), str(r.value), type(r.break_in_series)) for r in read] == [
+        (type(value), str(value), type(broken)) for _code, _year, value, broken in orm]
+    assert [str(r.value) for r in read if r.code == "0301" and r.year < 1990] == [
+        "None" if f is None else str(Decimal(f).quantize(Decimal("0.0001"))) for f in _FIGURES]
