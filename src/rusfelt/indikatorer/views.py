@@ -9,7 +9,6 @@ without the needed role 403.
 
 import hashlib
 import json
-import time
 import uuid
 from collections import defaultdict, namedtuple
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ import altair as alt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache, caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import CharField, IntegerField
@@ -108,20 +108,19 @@ class FilterChoices:
     default: str
 
 
-#: Seconds a process keeps a set's filter choices. The set's data version, the
-#: user's units and a token in the shared cache key them (a cleared cache starts
-#: afresh); this bounds how long a renamed unit keeps its old name in the lists.
+#: Seconds a process keeps a set's filter choices and their fields' markup. The set's data
+#: version, the user's units and a token in the shared cache key them (a cleared cache
+#: starts afresh); this bounds how long a renamed unit keeps its old name in the lists.
 FILTER_CHOICES_SECONDS = 300
 FILTER_TOKEN_KEY = "indikatorer:valg"
-#: (set, data version, token, the user's units) -> (built at, choices): this process's.
-_filter_cache: dict[tuple, tuple[float, FilterChoices]] = {}
 
 
 def _filter_choices(user, sett, token=None) -> FilterChoices:
     """The units and years the filters offer, from small tables and the set's cached
-    coverage (``services.coverage``), not from the values themselves; built once per
-    data version and set of units in each process and kept as ``FrozenChoices``, so a
+    coverage (``services.coverage``), not from the values themselves; kept in each
+    process (``_kept``) per data version and set of units as ``FrozenChoices``, so a
     national reader's ~400 units are neither read, normalised nor written per request.
+    A warm page does not ask for them: what it needs of them is kept with its filters.
 
     Units: those with values in the set that the user sees (their own units and
     the country's published figures, as ``Verdi.visible_to``), and the user's own
@@ -129,16 +128,17 @@ def _filter_choices(user, sett, token=None) -> FilterChoices:
     default unit: the country when it has figures in the set, else the first
     unit (by path) that has.
     """
+    token = token or _token()
     # The user's units as the paths that select them: a changed unit tree is a new data
     # version (models), so the same paths name the same units within one.
-    key = (sett.pk, sett.data_version, token or _token(), scope_of(user, READ_ROLES))
-    now = time.monotonic()
-    kept = _filter_cache.get(key)
-    if kept is not None and now - kept[0] <= FILTER_CHOICES_SECONDS:
-        return kept[1]
+    return _kept(("valg", sett.pk, sett.data_version, token, scope_of(user, READ_ROLES)),
+                 lambda: _build_filter_choices(user, sett, token), FILTER_CHOICES_SECONDS)
+
+
+def _build_filter_choices(user, sett, token) -> FilterChoices:
     own = frozenset(units_for(user, READ_ROLES).values_list("pk", flat=True))
     national = dict(OrgUnit.objects.filter(level=Niva.LAND).values_list("pk", "code"))
-    present = _coverage(sett, key[2])
+    present = _coverage(sett, token)
     with_values = {pk for pk in present if pk in own or pk in national}
     years = tuple(sorted({y for pk in with_values for y in present[pk]}, reverse=True))
     units = list(OrgUnit.objects.filter(pk__in=with_values | own).order_by("path")
@@ -148,14 +148,10 @@ def _filter_choices(user, sett, token=None) -> FilterChoices:
     else:
         default = next((code for pk, code, _name in units if pk in with_values),
                        services.NATIONAL_CODE)
-    choices = FilterChoices(
+    return FilterChoices(
         # The label is OrgUnit.__str__, written without an instance per unit.
         FrozenChoices([(code, f"{name} ({code})") for _pk, code, name in units]),
         FrozenChoices([(code, name) for _pk, code, name in units]), years, default)
-    if len(_filter_cache) > 100:
-        _filter_cache.clear()  # older versions and other users' lists are built anew
-    _filter_cache[key] = (now, choices)
-    return choices
 
 
 def _new_token() -> str:
@@ -168,11 +164,6 @@ def _token() -> str:
     return cache.get_or_set(FILTER_TOKEN_KEY, _new_token, None)
 
 
-#: What ``_fields_html`` keeps: (page, what the choices are built from, language, script
-#: prefix, the query) -> (built at, the fields' markup); this process's.
-_fields_cache: dict[tuple, tuple[float, str]] = {}
-
-
 def _fields_html(request, form, fields, key, sep="") -> str:
     """``fields`` of ``form`` as ``core/_field.html`` writes them, kept in each process.
 
@@ -182,18 +173,12 @@ def _fields_html(request, form, fields, key, sep="") -> str:
     The same few filters are shown again and again: their labels, errors and a select
     of every unit cost a warm page more than its cached table (issue 12).
     """
-    key = (*key, tuple(fields), sep, get_language(), get_script_prefix(),
-           request.GET.urlencode())
-    now = time.monotonic()
-    kept = _fields_cache.get(key)
-    if kept is not None and now - kept[0] <= FILTER_CHOICES_SECONDS:
-        return kept[1]
-    html = mark_safe(sep.join(  # noqa: S308 - rendered by our template, autoescaped
-        render_to_string("core/_field.html", {"field": form[name]}) for name in fields))
-    if len(_fields_cache) > 500:
-        _fields_cache.clear()
-    _fields_cache[key] = (now, html)
-    return html
+    return _kept(
+        ("felt", *key, tuple(fields), sep, get_language(), get_script_prefix(),
+         request.GET.urlencode()),
+        lambda: mark_safe(sep.join(  # noqa: S308 - rendered by our template, autoescaped
+            render_to_string("core/_field.html", {"field": form[name]}) for name in fields)),
+        FILTER_CHOICES_SECONDS)
 
 
 @login_required
@@ -211,9 +196,9 @@ def _status_context(request, sett, *, filters=True, build=True):
     views that keep what they make of it per data version.
     """
     token = _token()
-    choices = _filter_choices(request.user, sett, token)
-    default_code = choices.default
     scope = scope_of(request.user, READ_ROLES)
+    # Read from the process's cache only when the form is built or the kept filters are.
+    choices = SimpleLazyObject(lambda: _filter_choices(request.user, sett, token))
 
     def bound_form():
         groups, sources = _definitions(sett, token)
@@ -225,40 +210,32 @@ def _status_context(request, sett, *, filters=True, build=True):
         return form
 
     # The form is built from what ``_filter_choices`` is (the set, its data version, the
-    # token, the user's units) and the query: its cleaned data is kept under those, the
-    # form itself built only when its fields are written (a page's content) or exported.
+    # token, the user's units) and the query: its cleaned data and the default unit are
+    # kept under those, the form itself built only when its fields are written (a page's
+    # content) or exported.
     form = SimpleLazyObject(bound_form)
-    data = _kept_content(("filtre", sett.pk, sett.data_version, token, scope,
+    kept = _kept_content(("filtre", sett.pk, sett.data_version, token, scope,
                           request.GET.urlencode()),
-                         lambda: {"data": form.cleaned_data if form.is_valid() else {}})["data"]
+                         lambda: {"data": form.cleaned_data if form.is_valid() else {},
+                                  "default": choices.default})
+    data = kept["data"]
     if not filters:
         data = {k: v for k, v in data.items() if k in ("enhet", "til")}
-    code = data.get("enhet") or request.GET.get("enhet") or default_code
+    code = data.get("enhet") or request.GET.get("enhet") or kept["default"]
     unit = _unit(request.user, code, version=(sett.pk, sett.data_version, token))
-    # The units the unit took over (Bergen 1201 for 4601) whose values the user sees:
-    # their values join the unit's table.
-    predecessors = predecessor_codes(unit.code)  # from the reform links read once
-    taken_over = sorted(units_for(request.user, READ_ROLES).filter(
-        code__in=predecessors).values_list("pk", flat=True)) if predecessors else []
-    coverage = _coverage(sett, token)
+    # SECURITY: the unit is checked above on every request; what the table shows of it and
+    # of the units it took over is kept under the user's units (``scope``) and the unit.
     last = data.get("til")
-    first = None
-    if last:
-        first = max(last - 2, sett.baseline_year or last - 2)
-        if first >= last:
-            first = last - 1
-    else:
-        # The unit's own years with values (the unit is one the user sees), and
-        # those of the units it took over that the user sees.
-        present = sorted({y for pk in [unit.pk, *taken_over] for y in coverage.get(pk, ())})
-        found = services.span_of(sett, present[0], present[-1]) if present else None
-        if found is not None:
-            first, last = found
+    chosen = _kept_content(
+        ("utvalg", sett.pk, sett.data_version, token, scope, unit.pk, unit.code, last,
+         sett.baseline_year),
+        lambda: _selection(request.user, sett, unit, last, token))
+    taken_over, first, last = chosen["taken_over"], chosen["first"], chosen["last"]
     context = {
         "sett": sett, "form": form, "unit": unit,
         # What the filters' choices are built from (``_fields_html``).
         "filter_key": ("status", sett.pk, sett.data_version, token, scope),
-        "empty_note": _empty_note(sett, unit, coverage),
+        "empty_note": chosen["empty_note"],
         "legend": [(j, labels.label(j), labels.JUDGEMENT_MEANINGS[j])
                    for j in labels.JUDGEMENTS],
         "query": request.GET.urlencode(),
@@ -272,38 +249,45 @@ def _status_context(request, sett, *, filters=True, build=True):
     return context
 
 
-#: What ``_coverage`` keeps: (set, data version, token) -> the set's coverage.
-_coverage_cache: dict[tuple[int, int, str], dict[int, tuple[int, ...]]] = {}
+def _selection(user, sett, unit, last, token) -> dict:
+    """The units ``unit`` took over that ``user`` sees, the years of its table (up to
+    ``last`` if given) and why it is empty, if it is: kept per data version, the user's
+    units and the unit (``_status_context``), so a warm page reads no coverage."""
+    # The units the unit took over (Bergen 1201 for 4601) whose values the user sees:
+    # their values join the unit's table.
+    predecessors = predecessor_codes(unit.code)  # from the reform links read once
+    taken_over = sorted(units_for(user, READ_ROLES).filter(
+        code__in=predecessors).values_list("pk", flat=True)) if predecessors else []
+    coverage = _coverage(sett, token)
+    first = None
+    if last:
+        first = max(last - 2, sett.baseline_year or last - 2)
+        if first >= last:
+            first = last - 1
+    else:
+        # The unit's own years with values (the unit is one the user sees), and
+        # those of the units it took over that the user sees.
+        present = sorted({y for pk in [unit.pk, *taken_over] for y in coverage.get(pk, ())})
+        found = services.span_of(sett, present[0], present[-1]) if present else None
+        if found is not None:
+            first, last = found
+    return {"taken_over": taken_over, "first": first, "last": last,
+            "empty_note": _empty_note(sett, unit, coverage)}
 
 
 def _coverage(sett, token) -> dict[int, tuple[int, ...]]:
-    """``services.coverage(sett)``, kept in each process per data version: read from the
-    shared cache once, not on every request (callers only read it)."""
-    key = (sett.pk, sett.data_version, token)
-    found = _coverage_cache.get(key)
-    if found is None:
-        if len(_coverage_cache) > 100:
-            _coverage_cache.clear()
-        found = _coverage_cache[key] = services.coverage(sett)
-    return found
-
-
-#: What ``_definitions`` keeps: (set, data version, token) -> (groups, sources).
-_definitions_cache: dict[tuple[int, int, str], tuple[list, list[str]]] = {}
+    """``services.coverage(sett)``, kept in each process per data version (``_kept``):
+    read from the shared cache once, not on every request (callers only read it)."""
+    return _kept(("dekning", sett.pk, sett.data_version, token),
+                 lambda: services.coverage(sett))
 
 
 def _definitions(sett, token) -> tuple[list, list[str]]:
     """The groups and sources the filters offer, read once per data version in each
-    process (a written indicator or group is a new data version, ``models``)."""
-    key = (sett.pk, sett.data_version, token)
-    found = _definitions_cache.get(key)
-    if found is None:
-        if len(_definitions_cache) > 100:
-            _definitions_cache.clear()
-        found = _definitions_cache[key] = (
-            list(sett.grupper.all()),
-            sorted(set(sett.indikatorer.values_list("source", flat=True)) - {""}))
-    return found
+    process (``_kept``; a written indicator or group is a new data version, ``models``)."""
+    return _kept(("definisjoner", sett.pk, sett.data_version, token), lambda: (
+        list(sett.grupper.all()),
+        sorted(set(sett.indikatorer.values_list("source", flat=True)) - {""})))
 
 
 def _build_table(user, sett, unit, first, last, data) -> services.StatusTable:
@@ -391,9 +375,18 @@ def sett_detail(request, slug):
     return render(request, "indikatorer/sett.html", context)
 
 
-#: Each process's pages' content (``_kept_content``): Django's per-process memory cache,
-#: bounded in entries (the least recently read go first) and time (settings.CACHES).
+#: What each process keeps (``_kept``): Django's per-process memory cache, bounded in
+#: entries (the least recently read go first) and time (settings.CACHES).
 KEPT_CONTENT_CACHE = "sider"
+
+
+def _kept(key: tuple, build, timeout=DEFAULT_TIMEOUT):
+    """``build()``, kept in this process's ``sider`` cache under ``key`` for ``timeout``
+    seconds (the cache's own by default). SECURITY: ``key`` must name everything the
+    value is built from, a kind first (``"valg"``, ``"dekning"``, ...) so that two kinds
+    never share an entry. Parts are written as JSON (``str`` of anything else)."""
+    digest = hashlib.sha256(json.dumps(list(key), default=str).encode()).hexdigest()
+    return caches[KEPT_CONTENT_CACHE].get_or_set("indikatorer:" + digest, build, timeout)
 
 
 def _kept_content(key: tuple, build) -> dict:
@@ -405,9 +398,7 @@ def _kept_content(key: tuple, build) -> dict:
     cache's parts do. A warm page then renders only its frame (menu, user, CSRF token)
     instead of reading its markup from the shared cache and rendering it again (issue 12).
     """
-    digest = hashlib.sha256(json.dumps(
-        [*key, get_language(), get_script_prefix()], default=str).encode()).hexdigest()
-    return caches[KEPT_CONTENT_CACHE].get_or_set("indikatorer:" + digest, build)
+    return _kept((*key, get_language(), get_script_prefix()), build)
 
 
 def _render_content(template: str, context: dict) -> str:
@@ -751,12 +742,16 @@ def compare(request, slug, number):
         return {"years": found}
 
     years = _kept_content((base, "ar"), years_of)["years"]
-    form = CompareForm(request.GET or None, years=years,
-                       units=_filter_choices(request.user, sett, token).unit_names)
-    year = (form.cleaned_data.get("ar") if form.is_valid() else None) or (
-        years[0] if years else None
-    )
-    chosen = form.cleaned_data.get("enheter") if form.is_valid() else []
+    form = SimpleLazyObject(lambda: CompareForm(
+        request.GET or None, years=years,
+        units=_filter_choices(request.user, sett, token).unit_names))
+    # The form's cleaned data is kept under what its choices are built from (``base``:
+    # the years and the user's units) and the query; the form is built when its fields
+    # are written (the content) or on a miss.
+    data = _kept_content((base, "skjema", request.GET.urlencode()), lambda: {
+        "data": form.cleaned_data if form.is_valid() else {}})["data"]
+    year = data.get("ar") or (years[0] if years else None)
+    chosen = data.get("enheter") or []
     key = base + ":" + hashlib.sha256(json.dumps([year, sorted(chosen)]).encode()).hexdigest()
     # The page keeps its markup and chart (text); its rows (a unit, value and change
     # object per unit, for the tests and the API's readers) are kept apart and read only

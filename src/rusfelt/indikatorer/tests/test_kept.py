@@ -1,0 +1,194 @@
+"""What each process keeps of the indikatorer pages (issue 12): Django's per-process
+cache ``sider`` (``views._kept``), under keys naming everything an entry is built from.
+
+Each kept part is checked the same way: built once for the same key, and built again
+when any one part of its key changes, so a part dropped from a key fails here; and a
+page shows what a new data version brings at once.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+import time_machine
+from django.core.cache import caches
+from django.test import RequestFactory
+from django.urls import get_script_prefix, set_script_prefix
+from django.utils import translation
+
+from rusfelt.indikatorer import demo, views
+from rusfelt.indikatorer.models import Gruppe, Indikatorsett
+
+
+@pytest.fixture(autouse=True)
+def _empty_kept():
+    """The tests count builds: nothing kept by an earlier test in this process."""
+    caches[views.KEPT_CONTENT_CACHE].clear()
+    yield
+    caches[views.KEPT_CONTENT_CACHE].clear()
+
+
+def _sett(pk=1, version=1):
+    return SimpleNamespace(pk=pk, data_version=version)
+
+
+def _each_part_is_its_own_entry(get, base: dict, changes: dict):
+    """``get(**base)`` builds once and keeps; ``get(**base | {part: other})`` builds again
+    for every part in ``changes``; returns the number of builds."""
+    first = get(**base)
+    assert get(**base) == first  # kept: not built again
+    seen = [first]
+    for part, other in changes.items():
+        value = get(**{**base, part: other})
+        assert value not in seen, f"{part} is not in the key"
+        seen.append(value)
+    return len(seen)
+
+
+def test_kept_filter_choices_are_keyed_by_set_version_token_and_scope(
+        db, monkeypatch, make_user):
+    builds = []
+    monkeypatch.setattr(views, "_build_filter_choices",
+                        lambda user, sett, token: builds.append(token) or len(builds))
+    reader = make_user("oslo-leser", ("0301", "leser"))
+    bergen = make_user("bergen-leser", ("4601", "leser"))
+
+    def get(user, sett, token):
+        return views._filter_choices(user, sett, token)
+
+    count = _each_part_is_its_own_entry(
+        get, {"user": reader, "sett": _sett(), "token": "a"},
+        {"sett": _sett(pk=2), "token": "b", "user": bergen})
+    assert views._filter_choices(reader, _sett(version=2), "a") not in range(1, count + 1)
+    # Users whose grants select the same units share one entry (the key is the scope).
+    assert get(make_user("oslo-leser-2", ("0301", "leser")), _sett(), "a") == 1
+
+
+def test_kept_filter_choices_last_their_seconds_and_no_longer(db, monkeypatch, make_user):
+    """A renamed unit is a new data version of the unit tree; a name changed otherwise
+    shows in the lists once the kept choices run out."""
+    builds = []
+    monkeypatch.setattr(views, "_build_filter_choices",
+                        lambda user, sett, token: builds.append(1) or len(builds))
+    user = make_user("oslo-leser", ("0301", "leser"))
+    with time_machine.travel(0, tick=False) as clock:
+        assert views._filter_choices(user, _sett(), "a") == 1
+        clock.shift(views.FILTER_CHOICES_SECONDS - 1)
+        assert views._filter_choices(user, _sett(), "a") == 1
+        clock.shift(2)
+        assert views._filter_choices(user, _sett(), "a") == 2
+
+
+def test_kept_filter_fields_are_keyed_by_all_they_show(monkeypatch):
+    builds = []
+    monkeypatch.setattr(views, "render_to_string",
+                        lambda template, context: builds.append(1) or f"<b>{len(builds)}</b>")
+    factory = RequestFactory()
+    prefix = get_script_prefix()
+
+    def get(key, fields, sep, query, language, script_prefix):
+        set_script_prefix(script_prefix)
+        try:
+            with translation.override(language):
+                return views._fields_html(factory.get("/", query), {f: f for f in fields},
+                                          fields, key, sep)
+        finally:
+            set_script_prefix(prefix)
+
+    base = {"key": ("status", 1, 1, "a", ("/0301/",)), "fields": ["enhet"], "sep": "",
+            "query": {"enhet": "0301"}, "language": "nb", "script_prefix": "/"}
+    changes = {"fields": ["til"], "sep": "\n", "query": {"enhet": "4601"},
+               "language": "en", "script_prefix": "/rusfelt/"}
+    # Each part of the caller's key: the page, the set, its version, the token, the scope.
+    for at, other in enumerate(["goals", 2, 2, "b", ("/4601/",)]):
+        key = list(base["key"])
+        key[at] = other
+        changes[f"key{at}"] = tuple(key)
+    seen = [get(**base)]
+    assert get(**base) == seen[0]
+    for part, other in changes.items():
+        value = get(**{**base, "key" if part.startswith("key") else part: other})
+        assert value not in seen, f"{part} is not in the key"
+        seen.append(value)
+    caches[views.KEPT_CONTENT_CACHE].clear()
+    with time_machine.travel(0, tick=False) as clock:
+        kept = get(**base)
+        clock.shift(views.FILTER_CHOICES_SECONDS - 1)
+        assert get(**base) == kept
+        clock.shift(views.FILTER_CHOICES_SECONDS + 1)
+        assert get(**base) != kept
+
+
+def test_kept_coverage_is_keyed_by_set_version_and_token(monkeypatch):
+    builds = []
+    monkeypatch.setattr(views.services, "coverage",
+                        lambda sett: builds.append(1) or {len(builds): (2020,)})
+    _each_part_is_its_own_entry(
+        lambda sett, token: views._coverage(sett, token), {"sett": _sett(), "token": "a"},
+        {"sett": _sett(pk=2), "token": "b"})
+    assert views._coverage(_sett(version=2), "a") == {len(builds): (2020,)}
+    assert len(builds) == 4
+
+
+def test_kept_definitions_are_keyed_by_set_version_and_token():
+    builds = []
+
+    def sett(pk=1, version=1):
+        return SimpleNamespace(
+            pk=pk, data_version=version,
+            grupper=SimpleNamespace(all=lambda: builds.append(1) or [len(builds)]),
+            indikatorer=SimpleNamespace(values_list=lambda *a, **k: ["SSB", ""]))
+
+    count = _each_part_is_its_own_entry(
+        lambda sett, token: views._definitions(sett, token), {"sett": sett(), "token": "a"},
+        {"sett": sett(pk=2), "token": "b"})
+    assert views._definitions(sett(version=2), "a") == ([count + 1], ["SSB"])
+
+
+def test_kept_parts_of_different_kinds_never_share_an_entry():
+    assert views._kept(("dekning", 1, 1, "a"), lambda: "coverage") == "coverage"
+    assert views._kept(("definisjoner", 1, 1, "a"), lambda: "definitions") == "definitions"
+    assert views._kept(("dekning", 1, 1, "a"), lambda: "built again") == "coverage"
+
+
+# --- A new data version shows at once -------------------------------------------------
+
+
+@pytest.fixture
+def reader(client, units, make_user):
+    demo.load()
+    client.force_login(make_user("evaluator", ("0", "leser")))
+    return client
+
+
+def _group_options(html):
+    select = html.split('name="gruppe"', 1)[1].split("</select>", 1)[0]
+    return select
+
+
+def test_a_new_group_is_offered_by_the_filters_at_once(reader):
+    url = f"/indikatorer/{demo.SLUG}/"
+    assert "Et nytt mål" not in _group_options(reader.get(url).content.decode())
+    sett = Indikatorsett.objects.get(slug=demo.SLUG)
+    Gruppe.objects.create(sett=sett, code="HM99", name="Et nytt mål", order=99)
+    assert "Et nytt mål" in _group_options(reader.get(url).content.decode())
+
+
+def test_a_new_source_is_offered_by_the_filters_at_once(reader):
+    url = f"/indikatorer/{demo.SLUG}/"
+    assert "Ny kilde" not in reader.get(url).content.decode()
+    indikator = Indikatorsett.objects.get(slug=demo.SLUG).indikatorer.get(number=16)
+    indikator.source = "Ny kilde"
+    indikator.save()
+    assert '<option value="Ny kilde">' in reader.get(url).content.decode()
+
+
+def test_a_changed_baseline_year_shows_in_the_years_at_once(reader):
+    """The years a table spans are kept with the unit and the user's units; the set's
+    baseline year is not part of its data version, so it is in their key."""
+    url = f"/indikatorer/{demo.SLUG}/"
+    first, last = (reader.get(url).context[k] for k in ("first_year", "last_year"))
+    assert first == last - 2
+    sett = Indikatorsett.objects.get(slug=demo.SLUG)
+    sett.baseline_year = last - 1
+    sett.save()
+    assert reader.get(url).context["first_year"] == last - 1
