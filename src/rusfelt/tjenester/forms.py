@@ -15,6 +15,7 @@ from rusfelt.core.roles import Role
 from rusfelt.core.scoping import units_for
 from rusfelt.core.widgets import FrozenChoices, LongChoiceField, LongSelect
 
+from . import services
 from .models import (
     AccessRoute,
     Apningstid,
@@ -40,9 +41,49 @@ ROLLE_CHOICES = [
 #: whose cache is its own (tests' LocMemCache) sees it after this.
 PLACES_CACHE_SECONDS = 300
 PLACES_VERSION_KEY = "tjenester:places-version"
-#: (version, language) -> (built at, choices): this process's copies. The
+#: (version, language) -> (built at, Places): this process's copies. The
 #: version is a fresh token whenever the shared one is missing (a cleared cache).
-_places: dict[tuple[str, str], tuple[float, FrozenChoices]] = {}
+_places: dict[tuple[str, str], tuple[float, "Places"]] = {}
+
+
+class Places:
+    """The search's places, read once per version of the units: the choice list
+    (kommuner with their bydeler) and, for each place, the units it is served
+    from (``services.filtered``'s rule), so a search with a place reads neither
+    the place nor its units again (issue 12)."""
+
+    def __init__(self, version: str, units):
+        """``units``: (pk, code, name, level, path) of every unit, by path."""
+        self.version = version
+        self._units = list(units)
+        self._paths = {code: path for _pk, code, _name, _level, path in self._units}
+        self._served: dict[str, tuple[int, ...]] = {}
+        self.choices = FrozenChoices(_place_choices(self._units))
+
+    def served(self, code: str) -> tuple[int, ...] | None:
+        """Ids of the units whose services serve the place ``code`` (None: no such
+        unit): as ``services.filtered`` reads them, from the units read once."""
+        found = self._served.get(code)
+        if found is None:
+            path = self._paths.get(code)
+            if path is None:
+                return None
+            found = self._served[code] = services.served_unit_ids(path, self._units)
+        return found
+
+
+def current_places() -> Places:
+    """The places of the current unit data and language, built once per version."""
+    version = cache.get_or_set(PLACES_VERSION_KEY, _new_version, None)
+    key = (version, get_language() or "nb")
+    built = _places.get(key)
+    now = time.monotonic()
+    if built is None or now - built[0] > PLACES_CACHE_SECONDS:
+        _places.clear()  # older versions and languages are rebuilt on demand
+        units = OrgUnit.objects.order_by("path").values_list(
+            "pk", "code", "name", "level", "path")
+        built = _places[key] = (now, Places(version, units))
+    return built[1]
 
 
 def place_choices() -> FrozenChoices:
@@ -52,14 +93,7 @@ def place_choices() -> FrozenChoices:
     the national unit tree this is ~390 units, too many to read, group,
     unpickle, normalise, walk and render on every search (issue 12).
     """
-    version = cache.get_or_set(PLACES_VERSION_KEY, _new_version, None)
-    key = (version, get_language() or "nb")
-    built = _places.get(key)
-    now = time.monotonic()
-    if built is None or now - built[0] > PLACES_CACHE_SECONDS:
-        _places.clear()  # older versions and languages are rebuilt on demand
-        built = _places[key] = (now, FrozenChoices(_build_place_choices()))
-    return built[1]
+    return current_places().choices
 
 
 def _new_version() -> str:
@@ -71,17 +105,16 @@ def forget_place_choices(**kwargs):
     cache.set(PLACES_VERSION_KEY, _new_version(), None)
 
 
-def _build_place_choices():
-    units = OrgUnit.objects.filter(level__in=[Niva.KOMMUNE, Niva.BYDEL]).order_by("path")
+def _place_choices(units):
     groups: dict[str, list] = {}
     names: dict[str, str] = {}
-    for unit in units:
-        if unit.level == Niva.KOMMUNE:
-            names[unit.path] = unit.name
-            groups[unit.path] = [(unit.code, _("Hele %(kommune)s") % {"kommune": unit.name})]
-        else:
-            parent = unit.path.rsplit("/", 2)[0] + "/"
-            groups.setdefault(parent, []).append((unit.code, unit.name))
+    for _pk, code, name, level, path in units:
+        if level == Niva.KOMMUNE:
+            names[path] = name
+            groups[path] = [(code, _("Hele %(kommune)s") % {"kommune": name})]
+        elif level == Niva.BYDEL:
+            parent = path.rsplit("/", 2)[0] + "/"
+            groups.setdefault(parent, []).append((code, name))
     choices = [("", str(_("Hele landet")))]
     choices += [(names.get(path, path), [(c, str(n)) for c, n in items])
                 for path, items in groups.items()]
@@ -111,14 +144,26 @@ class SokForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kategori"].choices = [("", _("Alt"))] + list(Category.choices)
         self.fields["tilgang"].choices = [("", _("Alle måter"))] + list(AccessRoute.choices)
-        self.fields["sted"].choices = places if places is not None else place_choices()
+        #: The places read once per unit version (``Places``); None when the
+        #: caller gave its own choice list.
+        self.places = None
+        if places is None:
+            self.places = current_places()
+            places = self.places.choices
+        self.fields["sted"].choices = places
 
     def filters(self) -> Filters:
-        """The valid fields as filters (an invalid field is left out, not fatal)."""
+        """The valid fields as filters (an invalid field is left out, not fatal),
+        with the place's units from the places the form offered."""
         if not self.is_bound:
             return Filters()
         self.is_valid()
-        return Filters.from_cleaned(self.cleaned_data)
+        return self._with_units(Filters.from_cleaned(self.cleaned_data))
+
+    def _with_units(self, filters: Filters) -> Filters:
+        if filters.sted and self.places is not None:
+            filters.units = self.places.served(filters.sted)
+        return filters
 
 
 class ApiSokForm(SokForm):
@@ -138,7 +183,7 @@ class ApiSokForm(SokForm):
     def filters(self) -> Filters:
         data = dict(self.cleaned_data)
         data["apen"] = data.get("apen") in ("on", "true")
-        return Filters.from_cleaned(data)
+        return self._with_units(Filters.from_cleaned(data))
 
 
 class HsdsPageForm(forms.Form):

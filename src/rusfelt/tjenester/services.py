@@ -68,6 +68,10 @@ class Filters:
     tilgang: str = ""
     apen: bool = False
     sted: str = ""  # OrgUnit code of a kommune or bydel
+    #: The ids of the units ``sted`` is served from, when the caller has them
+    #: (``forms.Places.served``, read once per unit version); None: ``filtered``
+    #: reads them. Never set without ``sted``.
+    units: tuple[int, ...] | None = None
 
     @classmethod
     def from_cleaned(cls, data: dict) -> "Filters":
@@ -106,6 +110,8 @@ def filtered(filters: Filters):
             ["barn_parorende", "parorende"])}
         qs = qs.exclude(target_groups__in=only_relatives)
     if filters.sted:
+        if filters.units is not None:
+            return qs.filter(unit__in=filters.units)
         path = OrgUnit.objects.filter(code=filters.sted).values_list("path", flat=True).first()
         if path is None:
             return qs.none()
@@ -119,6 +125,15 @@ def filtered(filters: Filters):
                                        | (Q(code__in=above) & ~Q(level=Niva.LAND)))
         qs = qs.filter(unit__in=units.values("pk"))
     return qs
+
+
+def served_unit_ids(path: str, units) -> tuple[int, ...]:
+    """Ids of the units a place with ``path`` is served from, among ``units``
+    ((pk, code, name, level, path) rows): the same rule as ``filtered``'s query,
+    the place's own and its bydeler's, and those above it but the country."""
+    above = {code for code in path.strip("/").split("/") if code}
+    return tuple(pk for pk, code, _name, level, unit_path in units
+                 if unit_path.startswith(path) or (code in above and level != Niva.LAND))
 
 
 def open_now_ids(qs, at: datetime) -> list[int]:
@@ -462,13 +477,15 @@ def page_listings(ids, at: datetime) -> list[Listing]:
 
 
 def for_municipality(code: str, *, category: str = "", at: datetime | None = None,
-                     limit: int | None = None) -> list[Listing]:
+                     limit: int | None = None, units: tuple[int, ...] | None = None,
+                     ) -> list[Listing]:
     """Published services for the kommune or bydel ``code`` (with those of the units
     above it), in ``category`` if given, open now first, then by name.
 
     For other capabilities (screening's "matching services", the no-results
     page): a plain list of ``Listing`` (service, status now, stale flag).
-    Unknown codes give an empty list.
+    Unknown codes give an empty list. ``units``: the place's units when the
+    caller has them (``Filters.units``).
 
     The services of one place are few (tens, a few hundred for a whole city),
     so their hours are read once as domain values and "open now" is the
@@ -476,7 +493,7 @@ def for_municipality(code: str, *, category: str = "", at: datetime | None = Non
     place made 19-22 queries).
     """
     at = at or now_local()
-    qs = filtered(Filters(sted=code, kategori=category))
+    qs = filtered(Filters(sted=code, kategori=category, units=units))
     holidays = dict(qs.order_by("name", "pk").values_list("pk", "open_on_holidays"))
     ids = list(holidays)  # name order (dicts keep insertion order)
     schedules = schedules_for(ids, holidays=holidays)
@@ -486,12 +503,13 @@ def for_municipality(code: str, *, category: str = "", at: datetime | None = Non
     return [Listing(o, statuses[o.pk], o.is_stale(at.date())) for o in objects]
 
 
-def emergency_services(code: str, at: datetime | None = None) -> list[Listing]:
+def emergency_services(code: str, at: datetime | None = None,
+                       units: tuple[int, ...] | None = None) -> list[Listing]:
     """The municipality's own emergency services (category "akutt"), for the
     emergency box beside 113 and 116 117. A bydel gets its kommune's."""
     if not code:
         return []
-    return for_municipality(code, category=Category.AKUTT, at=at, limit=4)
+    return for_municipality(code, category=Category.AKUTT, at=at, limit=4, units=units)
 
 
 # --- Data quality (planners) ----------------------------------------------------

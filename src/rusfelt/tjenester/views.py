@@ -67,9 +67,10 @@ def index(request):
         "filters_active": any(request.GET.get(k) for k in FILTER_FIELDS) or bool(form.errors),
         "total": total, "query": query.urlencode(), "searched": bool(request.GET),
         "understood": understood,
-        "emergency": services.emergency_services(filters.sted, now),
+        # The place's units as the form read them, not again per box (issue 12).
+        "emergency": services.emergency_services(filters.sted, now, units=filters.units),
         "broader": _broader(filters, question) if not total else [],
-        "nearby": services.for_municipality(filters.sted, at=now, limit=5)
+        "nearby": services.for_municipality(filters.sted, at=now, limit=5, units=filters.units)
         if not total and filters.sted else [],
     })
 
