@@ -366,19 +366,23 @@ def load(ids, *, hours: bool = True, translations: bool = True) -> list[Tjeneste
     the other languages' texts, for a page in bokmål (``in_bokmal``).
     """
     ids = list(ids)
+    by_id = {o.pk: o for o in _with_shown(Tjeneste.objects.filter(pk__in=ids),
+                                          hours=hours, translations=translations)}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _with_shown(qs, *, hours: bool, translations: bool):
+    """``qs`` reading what a list or page shows (``load``)."""
     related = ["periods", "exceptions"] if hours else []
     if translations:
         related.append("translations")
-    objects = (
-        Tjeneste.objects.filter(pk__in=ids)
-        .select_related("unit", "provider_unit")
+    return (
+        qs.select_related("unit", "provider_unit")
         .prefetch_related(*related)
         # The search's own word lists: long, and read only by the search (a save
         # builds them anew).
         .defer("search_index", "name_index")
     )
-    by_id = {o.pk: o for o in objects}
-    return [by_id[i] for i in ids if i in by_id]
 
 
 @dataclass
@@ -471,9 +475,40 @@ def in_bokmal() -> bool:
 def page_listings(ids, at: datetime) -> list[Listing]:
     """A page of search results: the services, with their hours read as domain
     values instead of a model object per period (``schedules_for``)."""
-    objects = load(ids, hours=False, translations=not in_bokmal())
+    return results_page(ids, at)[0]
+
+
+#: Emergency services shown beside 113 and 116 117 (``emergency_services``).
+EMERGENCY_LIMIT = 4
+
+
+def results_page(ids, at: datetime, sted: str = "", units: tuple[int, ...] | None = None,
+                 ) -> tuple[list[Listing], list[Listing]]:
+    """A page of search results and, with a place ``sted``, its emergency box
+    (``emergency_services``), read together: the page's services and the
+    place's emergency services in one query, all their hours in one more.
+
+    The emergency services of a place are a few (the akutt services of a
+    kommune with its bydeler), so they are read whole and ranked here, open
+    now first, as ``for_municipality`` ranks them (issue 12: the box read
+    its services, their hours and the chosen ones again, 3 queries more).
+    """
+    ids = list(ids)
+    qs = Tjeneste.objects.filter(pk__in=ids)
+    if sted:
+        emergency = filtered(Filters(sted=sted, kategori=Category.AKUTT, units=units))
+        qs = (Tjeneste.objects.filter(Q(pk__in=ids) | Q(pk__in=emergency.values("pk")))
+              .annotate(emergency=Q(pk__in=emergency.values("pk"))))
+    objects = list(_with_shown(qs.order_by("name", "pk"), hours=False,
+                               translations=not in_bokmal()))
     holidays = {o.pk: o.open_on_holidays for o in objects}
-    return listings(objects, at, schedules_for(holidays, holidays=holidays))
+    schedules = schedules_for(holidays, holidays=holidays)
+    found = {item.tjeneste.pk: item for item in listings(objects, at, schedules)}
+    page = [found[i] for i in ids if i in found]
+    # Name order (the query's), open ones first: a stable sort keeps the names'.
+    box = sorted((found[o.pk] for o in objects if getattr(o, "emergency", False)),
+                 key=lambda item: not item.status.is_open)
+    return page, box[:EMERGENCY_LIMIT]
 
 
 def for_municipality(code: str, *, category: str = "", at: datetime | None = None,
@@ -509,7 +544,8 @@ def emergency_services(code: str, at: datetime | None = None,
     emergency box beside 113 and 116 117. A bydel gets its kommune's."""
     if not code:
         return []
-    return for_municipality(code, category=Category.AKUTT, at=at, limit=4, units=units)
+    return for_municipality(code, category=Category.AKUTT, at=at, limit=EMERGENCY_LIMIT,
+                            units=units)
 
 
 # --- Data quality (planners) ----------------------------------------------------

@@ -54,7 +54,9 @@ def index(request):
     now = services.now_local()
     result = services.search(filters, now)
     page = Paginator(result.ids, services.PAGE_SIZE).get_page(request.GET.get("side"))
-    results = services.page_listings(page.object_list, now)
+    # The page's services and the place's emergency box, read together (issue 12).
+    results, emergency = services.results_page(page.object_list, now, filters.sted,
+                                               filters.units)
     query = request.GET.copy()
     query.pop("side", None)
     question = result.question
@@ -67,9 +69,9 @@ def index(request):
         "filters_active": any(request.GET.get(k) for k in FILTER_FIELDS) or bool(form.errors),
         "total": total, "query": query.urlencode(), "searched": bool(request.GET),
         "understood": understood,
-        # The place's units as the form read them, not again per box (issue 12).
-        "emergency": services.emergency_services(filters.sted, now, units=filters.units),
+        "emergency": emergency,
         "broader": _broader(filters, question) if not total else [],
+        # The place's units as the form read them, not again (issue 12).
         "nearby": services.for_municipality(filters.sted, at=now, limit=5, units=filters.units)
         if not total and filters.sted else [],
     })

@@ -6,6 +6,7 @@ from datetime import date, datetime
 import pytest
 
 from rusfelt.tjenester import services
+from rusfelt.tjenester.forms import current_places
 from rusfelt.tjenester.models import Tjeneste, Unntak
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +64,53 @@ def test_a_page_of_results_is_two_queries(three, django_assert_num_queries):
 def test_open_now_at_the_boundaries(three, at, slug, is_open):
     listing = {li.tjeneste.slug: li for li in services.page_listings(three, at)}[slug]
     assert listing.status.is_open is is_open
+
+
+@pytest.fixture
+def emergency(make_tjeneste, office_hours):
+    """Akutt services of Oslo (0301) and of a bydel (030104), one of Stavanger's,
+    one not published: the box of 030104 ranks the first four by open now, name."""
+    made = [
+        make_tjeneste("a-dognet", name="A døgnet", category="akutt",
+                      hours=[(d, "00:00", "00:00") for d in range(7)]),
+        make_tjeneste("b-kontor", name="B kontor", category="akutt", hours=office_hours),
+        make_tjeneste("c-natt", name="C natt", category="akutt", unit="030104",
+                      hours=[(d, "21:00", "08:00") for d in range(7)]),
+        make_tjeneste("d-kontor", name="D kontor", category="akutt", unit="030104",
+                      hours=office_hours),
+        make_tjeneste("e-ingen", name="E ingen tider", category="akutt"),
+        make_tjeneste("f-stavanger", name="F Stavanger", category="akutt", unit="1103",
+                      hours=office_hours),
+        make_tjeneste("g-upublisert", name="G upublisert", category="akutt",
+                      hours=office_hours, published=False),
+        make_tjeneste("h-bolig", name="H bolig", category="bolig", hours=office_hours),
+    ]
+    return {t.slug: t.pk for t in made}
+
+
+@pytest.mark.parametrize("at", [
+    datetime(2026, 11, 23, 8, 29), datetime(2026, 11, 23, 8, 30),   # office opens
+    datetime(2026, 11, 23, 15, 29), datetime(2026, 11, 23, 15, 30),  # ... and closes
+    datetime(2026, 11, 23, 20, 59), datetime(2026, 11, 23, 21, 0),   # the night opens
+    datetime(2026, 11, 24, 7, 59), datetime(2026, 11, 24, 8, 0),     # ... and closes
+    datetime(2026, 12, 25, 12, 0),                                   # Christmas Day
+])
+def test_the_page_s_emergency_box_is_the_place_s_emergency_services(emergency, at):
+    """Read with the page, the box is what ``emergency_services`` (the detail page's
+    and the API's reading: its own queries) gives at the same moment."""
+    page = [emergency["h-bolig"], emergency["d-kontor"]]
+    results, box = services.results_page(page, at, "030104")
+    expected = services.emergency_services("030104", at)
+    assert [(b.tjeneste.slug, b.status, b.stale) for b in box] == [
+        (e.tjeneste.slug, e.status, e.stale) for e in expected]
+    assert [r.tjeneste.slug for r in results] == ["h-bolig", "d-kontor"]
+    assert len(box) == services.EMERGENCY_LIMIT
+
+
+def test_a_page_with_its_emergency_box_is_two_queries(emergency, django_assert_num_queries):
+    units = current_places().served("030104")  # as the search form reads them
+    with django_assert_num_queries(2):  # the services of both, then their hours
+        results, box = services.results_page([emergency["h-bolig"]],
+                                             datetime(2026, 11, 23, 12, 0), "030104", units)
+    assert [b.tjeneste.slug for b in box] == ["a-dognet", "b-kontor", "d-kontor", "c-natt"]
+    assert [r.tjeneste.slug for r in results] == ["h-bolig"]
