@@ -22,6 +22,13 @@ _cards: dict[tuple, str] = {}
 #: (~1 kB each); beyond that the memo starts afresh.
 CARDS_MAX = 20_000
 CARD_PARTS = ("top", "bottom")
+#: The search form's fields (``core/_field.html``) by what they show
+#: (``search_field``); the same kind of memo as ``_cards``.
+_fields: dict[tuple, str] = {}
+FIELDS_MAX = 5_000
+#: The fields whose valid values are a small set (choices, an age, a check box):
+#: never the free text, which stays the person's own and is rendered each time.
+MEMO_FIELDS = frozenset({"rolle", "alder", "kategori", "tilgang", "sted", "apen"})
 
 
 def clock(moment) -> str:
@@ -119,4 +126,28 @@ def result_card(listing, part: str) -> str:
         if len(_cards) >= CARDS_MAX:
             _cards.clear()
         html = _cards[key] = compiled.render({"r": listing, "t": listing.tjeneste})
+    return html
+
+
+@register.simple_tag
+def search_field(field) -> str:
+    """``core/_field.html`` for a field of the public search form (``SokForm``),
+    rendered once per value, language and version of the places, and kept in the
+    process (issue 12: the form's fields were a third of the page's template
+    time). What the markup is made of is the key: the field, its value, the
+    language (labels and choices) and, for the place, the version of the units
+    its choices were read from; a field with errors or free text is rendered
+    every time."""
+    compiled = get_template("core/_field.html")
+    places = getattr(field.form, "places", None)
+    if field.name not in MEMO_FIELDS or field.errors or (field.name == "sted" and not places):
+        return compiled.render({"field": field})
+    version = places.version if field.name == "sted" else None
+    key = (id(compiled.template), translation.get_language(), field.name, version,
+           repr(field.value()))
+    html = _fields.get(key)
+    if html is None:
+        if len(_fields) >= FIELDS_MAX:
+            _fields.clear()
+        html = _fields[key] = compiled.render({"field": field})
     return html
