@@ -60,9 +60,14 @@ def with_status(queryset, year: int):
 
 
 def status_counts(plan: Plan, year: int) -> dict[str, int]:
-    """Counts per status at the end of ``year`` (GROUP BY in the database)."""
+    """Counts per status at the end of ``year`` (GROUP BY in the database).
+
+    Only the status at the end of the year is annotated: ``with_status``'s other two
+    subqueries were built and resolved on every call, then left out of the query
+    (about a third of the call's time in a profile; issue 12)."""
     rows = (
-        with_status(Tiltak.objects.filter(plan=plan), year)
+        Tiltak.objects.filter(plan=plan)
+        .annotate(cur=status_subquery(perioder.end_of_year_key(year)))
         .values("cur")
         .annotate(n=Count("id"))
         .order_by()

@@ -115,9 +115,12 @@ def _status_chart(over_periods):
 def tiltak_list(request, slug):
     plan = _plan(request, slug)
     year = _year_param(request, plan)
+    # One plan: its measures in its own order. The model's order starts with the plan,
+    # whose order is its owner's path: two joins more, which PostgreSQL planned and ran
+    # in about twice the time of the rest of the query (issue 12).
     measures = services.with_status(
         plan.tiltak.select_related("area", "responsible_unit", "parent__plan__owner"), year
-    )
+    ).order_by("order", "id")
     by_area = {}
     for t in measures:
         by_area.setdefault(t.area_id, []).append(t)

@@ -191,3 +191,25 @@ def test_status_over_periods_carries_a_measure_over_years_it_was_not_reported(
         assert periods[year] == services.status_counts(plan, year), year
     # The years a caller already read give the same counts.
     assert dict(services.status_over_periods(plan, [2021, 2023])) == periods
+
+
+def test_the_measures_page_reads_one_plan_without_joining_its_owner(
+        client, units, stavanger_planlegger):
+    """One plan's measures in its own order: the model's order (the plan, so its owner's
+    path) would join the plan and its owner only to sort by two constants (issue 12).
+    The page still lists each area's measures in the plan's order."""
+    demo.load(slugs=[SLUG])
+    plan = Plan.objects.get(slug=SLUG)
+    client.force_login(stavanger_planlegger)
+    url = reverse("planer:tiltak_list", args=[SLUG])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    measures = [q["sql"] for q in queries
+                if q["sql"].startswith('SELECT "planer_tiltak"."id"') and '"cur"' in q["sql"]]
+    assert len(measures) == 1
+    assert 'INNER JOIN "planer_plan"' not in measures[0]
+    area = plan.tiltak.exclude(area=None).order_by("order", "id").first().area
+    own = list(plan.tiltak.filter(area=area).order_by("order", "id"))
+    positions = [html.index(f'href="{t.get_absolute_url()}"') for t in own]
+    assert len(own) > 1 and positions == sorted(positions)
