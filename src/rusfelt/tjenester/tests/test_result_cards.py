@@ -5,9 +5,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
 
 from rusfelt.core.models import OrgUnit
+from rusfelt.tjenester import services
 from rusfelt.tjenester.models import Tjeneste, TjenesteOversettelse
 from rusfelt.tjenester.templatetags import tjenester_tags
 
@@ -95,3 +98,32 @@ def test_each_language_and_translation_has_its_own_card(client, make_tjeneste):
     assert '<p class="tj-result__desc">Help when it is urgent.</p>' in card
     nb = card_of(client.get(INDEX).content.decode(), "Legevakt")  # bokmål: its own card
     assert "Hjelp når det haster." in nb and "Emergency" not in nb
+
+
+#: The page's loop over the results before ``result_items`` wrote them in Python.
+TEMPLATE_LOOP = """{% load i18n tjenester_tags %}{% for r in results %}
+        <li class="tj-result">
+          {% result_card r "top" %}
+          <p class="tj-status {% if r.status.is_open %}tj-status--open{% else %}tj-status--closed{% endif %}">{% status_text r.status now %}</p>
+          {% result_card r "bottom" %}
+          {% if r.stale %}<p class="tj-stale">{% translate "Ikke kontrollert siste 12 måneder" %}</p>{% endif %}
+        </li>
+      {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+@pytest.mark.parametrize("at", [datetime(2026, 11, 23, 8, 29), datetime(2026, 11, 23, 8, 30),
+                                datetime(2026, 11, 23, 23, 0)])
+def test_the_result_items_are_the_template_loop_s_markup(make_tjeneste, office_hours,
+                                                         language, at):
+    make_tjeneste("dag", name="Dag & natt <b>", hours=office_hours, phone="22 00 00 00",
+                  street_address="Gata 1", postal_code="0150", city="Oslo",
+                  access_routes=["drop_in"])
+    make_tjeneste("natt", name="Natt", hours=[(d, "21:00", "08:00") for d in range(7)])
+    make_tjeneste("gammel", name="Gammel", verified_on=date(2024, 1, 5))
+    with translation.override(language):
+        results = services.page_listings(Tjeneste.objects.order_by("name").values_list(
+            "pk", flat=True), at)
+        assert {r.stale for r in results} == {True, False}
+        expected = Template(TEMPLATE_LOOP).render(Context({"results": results, "now": at}))
+        assert tjenester_tags.result_items(results, at) == expected
