@@ -21,6 +21,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import compress, islice
 
 MB = 1024 * 1024
 
@@ -109,9 +110,8 @@ def read_records(data: bytes, filename: str = "", limits: Limits | None = None
     The cells are in the header's order; CSV cells are as the file has them
     (not stripped: an import that keeps each distinct text's answer strips once
     per text), XLSX cells as ``read_table`` gives them. Blank rows are skipped,
-    short rows padded, and every limit and message is ``read_table``'s. CSV
-    rows are read as they are asked for, so a broken row or one past the row
-    limit raises while they are read.
+    short rows padded, and every limit and message is ``read_table``'s: a
+    broken row or one past the row limit raises here.
     """
     limits = limits or DEFAULT_LIMITS
     check_size(len(data), limits)
@@ -188,9 +188,8 @@ def rows_of(header: list[str], records: Iterable[tuple[int, list[str]]]) -> list
 
 
 def _csv_records(data: bytes, limits: Limits
-                 ) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """The header, decoded and checked at once, and the rows as (line, cells), read as
-    they are asked for (a broken row or one past the row limit raises there)."""
+                 ) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header, decoded and checked, and the rows as (line, cells)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -201,16 +200,57 @@ def _csv_records(data: bytes, limits: Limits
         raise TableError("Filen er tom.")
     first_line = text.splitlines()[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    def reader():
+        return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    rows = reader()
     try:
-        header = _clean_header(next(reader))
+        header = _clean_header(next(rows))
     except csv.Error as exc:
         raise TableError("Filen kan ikke leses som CSV.") from exc
     _check_header(header, limits)
-    return header, _csv_rows(reader, len(header), limits)
+    return header, _csv_rows(rows, reader, len(header), limits)
 
 
-def _csv_rows(reader, width: int, limits: Limits) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(reader, again, width: int, limits: Limits) -> list[tuple[int, list[str]]]:
+    """The rows after the header as (line, cells), blank rows left out, short rows padded.
+
+    The rows up to one past the row limit are read by the csv module in one go
+    and checked by ``map`` over them all, no Python per row: so is a file of
+    one line per row within the limit (at 100 000 rows reading them one by one
+    cost more than the csv module's own reading). Anything else (a cell over
+    several lines, a blank row at the limit, a row the csv module refuses) is
+    read again from the start by ``_csv_rows_one_by_one`` (``again()``: a new
+    reader), which counts each row's line and stops at the limit or the broken
+    row with its message, as every file was read before.
+    """
+    first = reader.line_num  # the header's last line
+    try:
+        rows = list(islice(reader, limits.max_rows + 1))
+    except csv.Error:
+        return list(_csv_rows_one_by_one(again(), width, limits))
+    lines = range(first + 1, first + 1 + len(rows))
+    if reader.line_num != first + len(rows):  # a cell over more lines than one
+        return list(_csv_rows_one_by_one(again(), width, limits))
+    if not all(map(str.strip, map("".join, rows))):  # blank rows: skipped, lines kept
+        if len(rows) > limits.max_rows:  # are there more rows than the limit?
+            return list(_csv_rows_one_by_one(again(), width, limits))
+        kept = list(map(str.strip, map("".join, rows)))
+        rows, lines = list(compress(rows, kept)), list(compress(lines, kept))
+    if len(rows) > limits.max_rows:
+        raise _too_many_rows(limits)
+    if rows and min(map(len, rows)) < width:
+        rows = [values + [""] * (width - len(values)) if len(values) < width else values
+                for values in rows]
+    return list(zip(lines, rows, strict=True))
+
+
+def _csv_rows_one_by_one(reader, width: int, limits: Limits
+                         ) -> Iterator[tuple[int, list[str]]]:
+    """``_csv_rows`` for any file, row by row from the header on, each row with the line
+    it ends on; raises at the row past the limit or at a row the csv module refuses."""
+    next(reader)  # the header, read once already
     count, max_rows = 0, limits.max_rows
     try:
         for values in reader:
