@@ -38,6 +38,12 @@ VALUE_MAX_DIGITS = 18
 VALUE_DECIMALS = 4
 #: A stored value is below this in size: the digits before the decimal mark.
 VALUE_LIMIT = Decimal(10) ** (VALUE_MAX_DIGITS - VALUE_DECIMALS)
+#: A value written plainly, as most cells of a national file are: ASCII digits, no more
+#: before the decimal mark (point or comma) than are stored, no more decimals after it.
+#: Such a text is read by ``Decimal`` at once; every other goes through the whole
+#: ``parse_value``, which gives it the same value.
+PLAIN_VALUE_RE = re.compile(
+    rf"-?[0-9]{{1,{VALUE_MAX_DIGITS - VALUE_DECIMALS}}}(?:[.,][0-9]{{1,{VALUE_DECIMALS}}})?")
 
 
 class CellError(ValueError):
@@ -61,6 +67,8 @@ class ParsedValue(NamedTuple):
 
 def parse_value(text: str) -> tuple[Decimal | None, str]:
     """(value, missing reason) of a cell; raises CellError if it is no number."""
+    if text and PLAIN_VALUE_RE.fullmatch(text):
+        return Decimal(text.replace(",", ".")), ""
     cleaned = (text or "").strip()
     reason = MISSING_MARKERS.get(cleaned.lower())
     if reason:
