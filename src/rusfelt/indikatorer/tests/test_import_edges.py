@@ -6,9 +6,12 @@ value SQLite cannot read back, and a unique-constraint error."""
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rusfelt.core.domain.tabular import InvalidRows, TableError
 from rusfelt.indikatorer import demo, services
+from rusfelt.indikatorer.domain.parsing import CellError, parse_value
 from rusfelt.indikatorer.models import Indikatorsett, Verdi
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +90,75 @@ def test_an_import_reads_and_loads_its_rows_with_the_cycle_collector_paused(
     with pytest.raises(InvalidRows):
         services.import_values(sett, _long((2003, "mye")), "v.csv")
     assert gc.isenabled()
+
+
+plain_value = st.from_regex(r"-?[0-9]{1,16}([.,][0-9]{1,6})?", fullmatch=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(plain_value)
+def test_a_plainly_written_value_is_read_as_the_whole_check_reads_it(text):
+    """``parse_value`` reads a plain number (digits, a point or comma, four decimals at
+    most) by ``Decimal`` at once; with a space before it, the same text takes the whole
+    check (strip, markers, spaces, %, minus sign, comma, size, rounding)."""
+    try:
+        fast = parse_value(text)
+    except CellError as exc:
+        fast = str(exc)
+    try:
+        whole = parse_value(" " + text)
+    except CellError as exc:
+        whole = str(exc)
+    assert fast == whole
+    if isinstance(fast, tuple):  # and the same Decimal, written alike
+        assert str(fast[0]) == str(whole[0])
+
+
+def _clean_file(sett, rows):
+    """A long file of ``rows(clean)`` (indicator, unit, year, value): 2 000 clean rows,
+    ten indicators for 1901-2100, and the bad rows put in among them."""
+    numbers = sorted(sett.indikatorer.values_list("number", flat=True))[:10]
+    clean = [(n, "0301", year, f"{(n * year) % 997},5") for n in numbers
+             for year in range(1901, 2101)]
+    return clean, "indikator;enhet;ar;verdi\n" + "".join(
+        f"{n};{u};{y};{v}\n" for n, u, y, v in rows(clean))
+
+
+def test_bad_cells_in_a_file_otherwise_read_by_column_are_all_named(sett):
+    """The first row, the last and a bad value repeated in between are each named with
+    their line, in line order, and nothing is stored: the file is read by column, and
+    a single bad cell must send it to the row-by-row check."""
+    before = Verdi.objects.count()
+    clean, data = _clean_file(sett, lambda clean: [
+        (clean[0][0], "9999", 1900, "1"),  # line 2: unknown unit
+        *clean[:700],  # lines 3-702
+        (clean[0][0], "0301", 1900, "1.2.3"),  # line 703
+        *clean[700:1400],  # lines 704-1403
+        (clean[1][0], "0301", 1900, "1.2.3"),  # line 1404: the same bad text again
+        *clean[1400:],  # lines 1405-2004
+        clean[1049],  # line 2005, the last: the value of line 1053 (1049 + 4) again
+    ])
+    with pytest.raises(InvalidRows) as exc:
+        services.import_values(sett, data.encode(), "v.csv")
+    assert len(clean) == 2000
+    assert [(e.line, e.column, e.message) for e in exc.value.errors] == [
+        (2, "enhet", "ukjent enhet «9999»"),
+        (703, "verdi", "er ikke et tall"),
+        (1404, "verdi", "er ikke et tall"),
+        (2005, "verdi", "gjentar verdien fra linje 1053"),
+    ]
+    assert Verdi.objects.count() == before
+
+
+@pytest.mark.parametrize("bad", ["100000000000000", "1,23456x", ""])
+def test_one_bad_value_first_or_last_refuses_the_whole_file(sett, bad):
+    before = Verdi.objects.count()
+    for where in ("first", "last"):
+        clean, data = _clean_file(sett, lambda clean, where=where: (
+            [(16, "0301", 1900, bad), *clean] if where == "first"
+            else [*clean, (16, "0301", 1900, bad)]))
+        with pytest.raises(InvalidRows) as exc:
+            services.import_values(sett, data.encode(), "v.csv")
+        line = 2 if where == "first" else len(clean) + 2
+        assert [(e.line, e.column) for e in exc.value.errors] == [(line, "verdi")], where
+    assert Verdi.objects.count() == before
