@@ -72,10 +72,45 @@ def grant_pairs(user) -> tuple[tuple[str, str], ...]:
     key = ("grants", user.pk)
     if read_only and key in memo:
         return memo[key]
-    pairs = tuple(user.grants.values_list("role", "unit__path").distinct())
+    if memo is not None and "links" not in memo:
+        # The reform links are asked for next (scope_of, units_for, has_role): one query.
+        pairs, memo["links"] = _grants_and_links(user)
+    else:
+        pairs = tuple(user.grants.values_list("role", "unit__path").distinct())
     if read_only:
         memo[key] = pairs
     return pairs
+
+
+def _grants_and_links(user) -> tuple[tuple[tuple[str, str], ...], list[tuple]]:
+    """``grant_pairs(user)`` and ``succession_links()`` in one query (a ``UNION ALL`` of the
+    two reads, the links in their model's order): a request that asks for the grants
+    asks for the links right after, and each query is a round trip (issue 12)."""
+    from django.db.models import CharField, DateField, IntegerField, Value
+
+    Grant = apps.get_model("core", "Grant")
+    UnitSuccession = apps.get_model("core", "UnitSuccession")
+    text = CharField()
+    columns = ("is_grant", "a", "b", "c", "d", "e", "f", "day")
+    grants = Grant.objects.filter(user=user).annotate(
+        is_grant=Value(True), a=models.F("role"), b=models.F("unit__path"),
+        c=Value("", output_field=text), d=Value("", output_field=text),
+        e=Value(None, output_field=IntegerField()), f=Value("", output_field=text),
+        day=Value(None, output_field=DateField())).order_by().values_list(*columns)
+    links = UnitSuccession.objects.annotate(
+        is_grant=Value(False), a=models.F("successor__path"), b=models.F("predecessor__path"),
+        c=models.F("successor__code"), d=models.F("predecessor__code"),
+        e=models.F("predecessor_id"), f=models.F("kind"),
+        day=models.F("reform_date")).order_by().values_list(*columns)
+    pairs, found = {}, []
+    # The grants first; then the links as UnitSuccession orders them (date, predecessor).
+    for is_grant, a, b, c, d, e, f, _day in grants.union(links, all=True).order_by(
+            "-is_grant", "day", "d"):
+        if is_grant:
+            pairs[(a, b)] = None
+        else:
+            found.append((a, b, c, d, e, f))
+    return tuple(pairs), found
 
 
 def _granted_paths(user, roles) -> list[str]:
@@ -281,6 +316,17 @@ class UnitScopedQuerySet(models.QuerySet):
         user's units.
         """
         return self.filter(**{f"{self.unit_lookup}__in": units_for(user, roles)})
+
+    def for_user_on(self, user, unit, roles: Iterable[str] | str | None = None):
+        """``for_user(user, roles)`` of one ``unit``'s rows: the same rule checked on the
+        unit's path (``has_role``, from the grants read once), so the query names the unit
+        alone rather than a subquery of every unit the user sees (issue 12).
+
+        SECURITY: no rows unless ``user`` may see ``unit`` with one of ``roles``.
+        """
+        if not has_role(user, unit, roles):
+            return self.none()
+        return self.filter(**{self.unit_lookup: unit})
 
 
 def get_for_user_or_404(queryset, user, roles=None, **lookup):

@@ -6,7 +6,7 @@ from pytest_django.asserts import assertRedirects
 
 from rusfelt.core.models import Grant, OrgUnit
 from rusfelt.core.roles import Role
-from rusfelt.core.scoping import get_for_user_or_404, has_role, units_for
+from rusfelt.core.scoping import get_for_user_or_404, has_role, scope_of, units_for
 
 pytestmark = pytest.mark.django_db
 
@@ -457,3 +457,31 @@ def test_a_read_asks_for_the_grants_once_whatever_the_roles(
     assert seen["write"] is True  # the administrator on St. Hanshaugen holds every role
     assert (seen["oslo"], seen["bergen"]) == (True, False)
     assert seen["nav"]["nav_is_admin"] is True
+
+
+@pytest.mark.parametrize(("method", "queries"), [("GET", 1), ("POST", 2)])
+def test_a_request_reads_the_grants_and_the_reform_links_in_one_query(
+        make_user, reforms, django_assert_num_queries, method, queries):
+    """The grants and the reform links were two queries on every signed-in page; they are
+    one, with the same rows as each read alone (the links in their model's order). A
+    write still reads the grants afresh each time they are asked for (``scope_of``)."""
+    from django.test import RequestFactory
+
+    from rusfelt.core.scoping import RequestMemoMiddleware, grant_pairs, succession_links
+
+    user = make_user("leser", ("0301", "leser"), ("3203", "planlegger"), ("4601", "leser"))
+    alone = (set(grant_pairs(user)), succession_links())  # outside a request: two reads
+    assert len(alone[0]) == 3 and len(alone[1]) >= 4
+    seen = {}
+
+    def view(request):
+        with django_assert_num_queries(queries):
+            seen["grants"], seen["links"] = grant_pairs(user), succession_links()
+            seen["scope"] = scope_of(user)
+        return None
+
+    RequestMemoMiddleware(view)(RequestFactory().generic(method, "/"))
+    assert (set(seen["grants"]), seen["links"]) == alone
+    assert len(seen["grants"]) == len(alone[0])
+    # Asker 3203 took over 3025, which took over 0220: the chain, from the one read.
+    assert {reforms[c].path for c in ("3203", "3025", "0220", "1201")} <= set(seen["scope"])
