@@ -916,10 +916,10 @@ def goals(request, slug):
                           sett.name), content)
     counts = page["counts"]
     unit = context["unit"]
-    # The written assessments are read afresh: they are not part of the data version.
-    assessments = Maalvurdering.objects.for_user(request.user).filter(
-        gruppe__sett=sett, unit=unit, year=counts.year
-    )
+    # The written assessments are read afresh: they are not part of the data version. Only
+    # the unit's and the counted goals' (this set's groups), with no join or subquery.
+    assessments = Maalvurdering.objects.for_user_on(request.user, unit).filter(
+        gruppe__in=[gruppe.pk for gruppe, _summary in counts.goals], year=counts.year)
     overview = services.goal_overview(counts, list(assessments))
     can_edit = has_role(request.user, unit, WRITE_ROLES)
     forms = {

@@ -192,3 +192,41 @@ def test_a_changed_baseline_year_shows_in_the_years_at_once(reader):
     sett.baseline_year = last - 1
     sett.save()
     assert reader.get(url).context["first_year"] == last - 1
+
+
+# --- The goals page's written assessments: read for the unit alone (issue 12) -----------
+
+
+@pytest.mark.parametrize("grants", [
+    [("0301", "planlegger")], [("030104", "kartlegger")], [("4601", "leser")],
+    [("0", "leser")], [("0", "leser"), ("4601", "administrator")], [],
+])
+def test_assessments_for_a_unit_are_those_for_user_gives(units, make_user, grants):
+    """``for_user_on`` checks the rule on the unit's path: for every unit it gives the rows
+    ``for_user``'s SQL gives of that unit."""
+    from rusfelt.core.roles import Role
+    from rusfelt.indikatorer.models import Maalvurdering
+
+    demo.load()
+    gruppe = Indikatorsett.objects.get(slug=demo.SLUG).grupper.first()
+    for unit in units.values():
+        Maalvurdering.objects.create(gruppe=gruppe, unit=unit, year=2024, text=unit.code)
+    user = make_user("bruker", *grants)
+    for roles in (None, [Role.LESER], [Role.PLANLEGGER]):
+        for unit in units.values():
+            in_sql = set(Maalvurdering.objects.for_user(user, roles).filter(unit=unit))
+            assert set(Maalvurdering.objects.for_user_on(user, unit, roles)) == in_sql, (
+                grants, roles, unit)
+
+
+def test_a_goals_page_reads_its_assessments_without_a_join_or_subquery(
+        reader):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = f"/indikatorer/{demo.SLUG}/mal/?enhet=0301"
+    reader.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert reader.get(url).status_code == 200
+    read = [q["sql"] for q in queries.captured_queries if "indikatorer_maalvurdering" in q["sql"]]
+    assert len(read) == 1 and " JOIN " not in read[0] and "core_orgunit" not in read[0], read
