@@ -157,7 +157,7 @@ def tiltak_detail(request, slug, pk):
         "plan": plan, "tiltak": tiltak, "date_form": date_form, "text_at": text_at,
         "history": tiltak.statuser.order_by("-period_key", "-created_at", "-id"),
         "amendments": tiltak.endringer.order_by("date", "id"),
-        "children": tiltak.children.select_related("plan"),
+        "children": tiltak.children.select_related("plan__owner"),
         "goals": tiltak.goals.all(), "indikatorer": tiltak.indikatorer.all(),
     })
 

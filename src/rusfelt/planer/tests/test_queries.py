@@ -213,3 +213,23 @@ def test_the_measures_page_reads_one_plan_without_joining_its_owner(
     own = list(plan.tiltak.filter(area=area).order_by("order", "id"))
     positions = [html.index(f'href="{t.get_absolute_url()}"') for t in own]
     assert len(own) > 1 and positions == sorted(positions)
+
+
+def test_a_measure_page_does_not_query_per_answering_measure(client, units, oslo_planlegger):
+    """A measure's page names each measure that answers it by its plan's owner: one query
+    for them all, however many there are and whichever plans they are in."""
+    demo.load(slugs=["oslo-strategisk-plan-rus", "st-hanshaugen-rusplan"])
+    city_measure = Tiltak.objects.get(plan__owner__code="0301", number="S1-c")
+    client.force_login(oslo_planlegger)
+    url = reverse("planer:tiltak_detail", args=[city_measure.plan.slug, city_measure.pk])
+    before = _count(client, url)
+    assert before and city_measure.children.count() == 2  # S1-3 and S1-3b of St. Hanshaugen
+    stavanger = Plan.objects.create(slug="stavanger-svar", title="Svar", owner=units["1103"],
+                                    period_from=2024, period_to=2027)
+    for number in ("A", "B", "C"):
+        Tiltak.objects.create(plan=stavanger, number=number, text=f"Svar {number}",
+                              parent=city_measure)
+    assert _count(client, url) == before
+    page = client.get(url).content.decode()
+    assert page.count(f"{units['1103'].name}, ") == 3
+    assert page.count(f"{units['030104'].name}, ") == 2
