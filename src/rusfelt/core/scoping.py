@@ -43,6 +43,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import CharField, DateField, IntegerField, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -86,8 +87,6 @@ def _grants_and_links(user) -> tuple[tuple[tuple[str, str], ...], list[tuple]]:
     """``grant_pairs(user)`` and ``succession_links()`` in one query (a ``UNION ALL`` of the
     two reads, the links in their model's order): a request that asks for the grants
     asks for the links right after, and each query is a round trip (issue 12)."""
-    from django.db.models import CharField, DateField, IntegerField, Value
-
     Grant = apps.get_model("core", "Grant")
     UnitSuccession = apps.get_model("core", "UnitSuccession")
     text = CharField()

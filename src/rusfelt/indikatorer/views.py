@@ -42,6 +42,7 @@ from rusfelt.core import audit
 from rusfelt.core.charts import broken_lines, cached_svg_data_uri
 from rusfelt.core.dokumenter import labels
 from rusfelt.core.dokumenter import render as render_document
+from rusfelt.core.domain.rounding import rounded
 from rusfelt.core.domain.tabular import InvalidRows, TableError
 from rusfelt.core.models import AuditAction, Niva, OrgUnit
 from rusfelt.core.roles import Role
@@ -515,9 +516,9 @@ _PageRow = namedtuple("_PageRow", ["unit_id", "code", "name", "path", "level", "
 _figure = attrgetter("value")
 #: A row as read: the columns kept as they are, the figure as text, the break as 0 or 1.
 _as_read, _text, _broken_int = itemgetter(slice(0, 9)), itemgetter(9), itemgetter(10)
-#: The stored figure's step (four decimals): a figure read as text is brought to it, as
-#: Django brings a figure it reads as a number.
-_FIGURE_STEP = Decimal(1).scaleb(-Verdi._meta.get_field("value").decimal_places)
+#: The stored figure's decimals (four): a figure read as text is brought to them (through
+#: ``core.domain.rounding``, as every figure), as Django brings a figure it reads as a number.
+_FIGURE_DECIMALS = Verdi._meta.get_field("value").decimal_places
 
 
 def _page_values(values) -> list[_PageRow]:
@@ -542,7 +543,7 @@ def _page_values(values) -> list[_PageRow]:
         figure=Cast("value", CharField()), broken=Cast("break_in_series", IntegerField()),
     ).values_list(*columns, "figure", "broken"))
     texts = list(map(_text, rows))
-    figures = {text: None if text is None else Decimal(text).quantize(_FIGURE_STEP)
+    figures = {text: None if text is None else rounded(text, _FIGURE_DECIMALS)
                for text in set(texts)}
     # Each row made a _PageRow by tuple.__new__ itself, without Python per row: the
     # columns as read, then the figure and the break.
