@@ -6,6 +6,7 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.forms import inlineformset_factory
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -101,7 +102,16 @@ def _new_version() -> str:
 
 
 def forget_place_choices(**kwargs):
-    """Signal receiver: units changed, build the choice list anew."""
+    """Signal receiver: units changed, build the choice list anew once they are committed.
+
+    The new version is set after the commit: set inside the transaction, another
+    process would read the units as they were before it, keep them under the new
+    version, and show the old places until ``PLACES_CACHE_SECONDS`` ran out.
+    """
+    transaction.on_commit(_publish_new_version)
+
+
+def _publish_new_version():
     cache.set(PLACES_VERSION_KEY, _new_version(), None)
 
 

@@ -77,11 +77,12 @@ def test_the_places_units_find_what_the_database_rule_finds_for_every_place(db):
         assert "t-0" not in expected and f"t-{code}" in expected
 
 
-def test_a_unit_saved_after_the_places_were_read_is_searched_at_once(client, units,
-                                                                      make_tjeneste):
+def test_a_unit_saved_after_the_places_were_read_is_searched_at_once(
+        client, units, make_tjeneste, django_capture_on_commit_callbacks):
     client.get(INDEX)
-    new = units["030199"] = OrgUnit.objects.create(code="030199", name="Ny bydel",
-                                                   level=Niva.BYDEL, parent=units["0301"])
+    with django_capture_on_commit_callbacks(execute=True):  # the save's commit
+        new = units["030199"] = OrgUnit.objects.create(
+            code="030199", name="Ny bydel", level=Niva.BYDEL, parent=units["0301"])
     make_tjeneste("ny-bydel-tilbud", unit="030199", category="bolig")
     response = client.get(INDEX, {"sted": "030199"})
     assert [r.tjeneste.slug for r in response.context["results"]] == ["ny-bydel-tilbud"]
@@ -91,3 +92,17 @@ def test_a_unit_saved_after_the_places_were_read_is_searched_at_once(client, uni
 def test_an_unknown_place_is_not_a_filter(units):
     filters = SokForm({"sted": "9999"}).filters()
     assert filters.sted == "" and filters.units is None
+
+
+def test_a_unit_change_gives_the_places_a_new_version_only_once_it_is_committed(
+        db, django_capture_on_commit_callbacks):
+    """Another process that read the places inside the transaction would keep the old
+    units under the new version; so the version changes at the commit, not before."""
+    before = current_places().version
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        OrgUnit.objects.create(code="9999", name="Ny kommune", level=Niva.KOMMUNE)
+        assert current_places().version == before
+    assert callbacks
+    for callback in callbacks:
+        callback()
+    assert current_places().version != before

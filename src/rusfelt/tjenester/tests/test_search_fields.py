@@ -62,13 +62,15 @@ def test_a_repeated_search_renders_no_filter_field_again(client, units):
     assert 'value="030104" selected' in response.content.decode()
 
 
-def test_the_place_list_shows_a_renamed_or_new_unit_at_once(client, units):
+def test_the_place_list_shows_a_renamed_or_new_unit_at_once(
+        client, units, django_capture_on_commit_callbacks):
     client.get(INDEX, {"sted": "030104"})
     unit = units["030104"]
-    unit.name = "Gamle Oslo (nytt navn)"
-    unit.save()
-    OrgUnit.objects.create(code="030199", name="Ny bydel", level=Niva.BYDEL,
-                           parent=units["0301"])
+    with django_capture_on_commit_callbacks(execute=True):  # the saves' commit
+        unit.name = "Gamle Oslo (nytt navn)"
+        unit.save()
+        OrgUnit.objects.create(code="030199", name="Ny bydel", level=Niva.BYDEL,
+                               parent=units["0301"])
     html = client.get(INDEX, {"sted": "030104"}).content.decode()
     assert '<option value="030104" selected>Gamle Oslo (nytt navn)</option>' in html
     assert '<option value="030199">Ny bydel</option>' in html
