@@ -22,14 +22,18 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.writer.excel import ExcelWriter
 
 #: The first characters that make a spreadsheet program treat a cell as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -143,6 +147,36 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
         ws.freeze_panes = "A2"
         for c, width in sheet.widths.items():
             ws.column_dimensions[get_column_letter(c + 1)].width = width
+    return workbook_bytes(workbook)
+
+
+class _InMemoryExcelWriter(ExcelWriter):
+    """openpyxl's writer, with each worksheet serialised in memory.
+
+    ``Workbook.save`` writes every worksheet to a named temporary file and zips
+    it from there (openpyxl 3.1, ``writer/excel.py`` ``write_worksheet``): an
+    export's cells - a planner's unsuppressed results, the audit log - lay in
+    the temporary directory, and stayed there if the process was killed before
+    openpyxl removed the file. ``WorksheetWriter`` also writes to a ``BytesIO``
+    (its ``read()`` returns one's contents), so here it does. The rest of the
+    method is openpyxl's own; pyproject pins openpyxl below 3.2 for it.
+    """
+
+    def write_worksheet(self, ws):
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = WorksheetWriter(ws, out=io.BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.read())
+        self.manifest.append(ws)
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """``workbook`` as XLSX bytes, made in memory: no temporary file on disk."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    # As openpyxl's save_workbook: the modification time in UTC, without a zone.
+    workbook.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
+    _InMemoryExcelWriter(workbook, ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True)).save()
     return buffer.getvalue()

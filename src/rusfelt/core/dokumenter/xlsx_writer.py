@@ -13,7 +13,6 @@ paragraphs, the symbols and the rules. Every cell goes through
 from __future__ import annotations
 
 import functools
-import io
 import re
 
 from openpyxl import Workbook
@@ -141,6 +140,4 @@ def to_xlsx(document: Document) -> bytes:
     for table in document.tables():
         _write_table(workbook.create_sheet(_sheet_name(table.caption, taken)), table)
     _write_about(workbook.create_sheet(ABOUT), document, symbols)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return sheets.workbook_bytes(workbook)
