@@ -823,3 +823,28 @@ def test_an_indicator_page_keeps_its_rows_compressed_and_shows_them_as_written(
     assert '<th scope="row">Oslo</th>' in rows(first) and rows(again) == rows(first)
     [(_key, page)] = [(k, v) for k, v in kept if k.startswith("indikatorer:indikator:")]
     assert len(pickle.dumps(page["rows_html"])) * 3 < len(rows(first).encode())
+
+
+# --- A warm page's fixed cost: what Django builds on every request (issue 12) ----------
+
+
+@pytest.mark.parametrize(("page", "own"), [
+    ("", 1), ("?enhet=0301&gruppe=HM3&vurdering=rod", 1), ("mal/?enhet=0301", 2),
+    ("16/sammenlign/", 1)])
+def test_a_warm_page_builds_sql_only_for_the_session_the_user_and_its_own_reads(
+        client, demo_sett, make_user, monkeypatch, page, own):
+    """Every signed-in page compiled the grants and reform links as a union of two
+    querysets of eight annotated columns, more work than running it; now that query is
+    written once per process. The ORM builds only the session's and the user's queries
+    and the page's own (the set or indicator, and the goals' written assessments)."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    client.force_login(make_user("evaluator", ("0", "leser"), ("0301", "planlegger")))
+    url = f"/indikatorer/{demo.SLUG}/{page}"
+    assert client.get(url).status_code == 200
+    built = []
+    real = SQLCompiler.as_sql
+    monkeypatch.setattr(SQLCompiler, "as_sql",
+                        lambda self, *a, **k: built.append(self.query.model) or real(self, *a, **k))
+    assert client.get(url).status_code == 200
+    assert len(built) == 2 + own, built
