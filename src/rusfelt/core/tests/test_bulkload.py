@@ -46,6 +46,23 @@ def test_sqlite_prepares_one_insert_and_runs_it_for_every_row(unit):
     assert Population.objects.count() == 5_001
 
 
+def test_a_layout_loaded_again_reuses_its_statement(unit, monkeypatch):
+    """An import of many small files loads the same columns for every file: the
+    statement is written once, not quoted column by column again (issue 12)."""
+    with transaction.atomic():
+        bulkload.insert_rows(Population, FIELDS, _rows(2), constants={"unit": unit})
+    quoted = []
+    quote_name = connection.ops.quote_name
+    monkeypatch.setattr(connection.ops, "quote_name",
+                        lambda name: quoted.append(name) or quote_name(name))
+    rows = [(2100 + i, *row[1:]) for i, row in enumerate(_rows(3))]
+    with transaction.atomic():
+        assert bulkload.insert_rows(Population, FIELDS, rows, constants={"unit": unit}) == 3
+    # (The test's transaction makes the load's a savepoint, whose name is quoted.)
+    assert not {"core_population", "unit_id", *FIELDS} & set(quoted)
+    assert Population.objects.count() == 5
+
+
 def test_a_row_a_constraint_refuses_raises_djangos_integrity_error(unit):
     """On both databases, so a caller can catch it as one error. PostgreSQL's COPY
     runs on psycopg's own cursor, below Django's error wrapping: without wrapping it
