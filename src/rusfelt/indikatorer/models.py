@@ -306,6 +306,14 @@ def _definitions_changed(sender, instance, **kwargs):
     Indikatorsett.values_changed(instance.sett_id)
 
 
+@receiver([post_save, post_delete], sender=Maalvurdering)
+def _assessment_changed(sender, instance, **kwargs):
+    """A written goal assessment saved or deleted (the goals page, admin): readers' goals
+    pages keep the assessments they show per data version, so it is a new one."""
+    Indikatorsett.objects.filter(grupper__pk=instance.gruppe_id).update(
+        data_version=F("data_version") + 1)
+
+
 @receiver([post_save, post_delete], sender=OrgUnit)
 @receiver([post_save, post_delete], sender=UnitSuccession)
 def _units_changed(sender, instance, **kwargs):

@@ -282,8 +282,11 @@ def goal_overview(table: StatusTable | GoalCounts, assessments) -> GoalOverview:
 
 
 @transaction.atomic
+@transaction.atomic
 def save_assessment(*, gruppe, unit, year, text, version, user, request=None) -> Maalvurdering:
-    """Write a goal assessment; refuse (ValueError) if someone saved in between."""
+    """Write a goal assessment and its audit; refuse (ValueError) if someone saved in
+    between. A written assessment is a new data version of the set (``models``): the
+    goals page keeps what it shows readers per data version."""
     assessment, created = Maalvurdering.objects.get_or_create(
         gruppe=gruppe, unit=unit, year=year,
         defaults={"text": text, "updated_by": user, "version": 1},
@@ -295,6 +298,8 @@ def save_assessment(*, gruppe, unit, year, text, version, user, request=None) ->
         if changed != 1:
             raise ValueError("stale")
         assessment.refresh_from_db()
+        # An UPDATE sends no post_save: the new data version is noted here.
+        Indikatorsett.values_changed(gruppe.sett_id)
     audit.record(
         AuditAction.CREATE if created else AuditAction.UPDATE, request=request, user=user,
         obj=assessment, unit=unit, detail={"gruppe": gruppe.code, "year": year},

@@ -912,28 +912,42 @@ def goals(request, slug):
                 "overview": services.goal_overview(counts, [])})}
 
     # SECURITY: the table's key names the unit (which the user may read) and the data
-    # version, the filters' key the user's units; the written assessments are not kept.
+    # version, the filters' key the user's units; the written assessments are apart.
     page = _kept_content((key, context["filter_key"], context["query"], sett.slug,
                           sett.name), content)
     counts = page["counts"]
     unit = context["unit"]
-    # The written assessments are read afresh: they are not part of the data version. Only
-    # the unit's and the counted goals' (this set's groups), with no join or subquery.
-    assessments = Maalvurdering.objects.for_user_on(request.user, unit).filter(
-        gruppe__in=[gruppe.pk for gruppe, _summary in counts.goals], year=counts.year)
-    overview = services.goal_overview(counts, list(assessments))
+
+    def overview_now():
+        # The written assessments: only the unit's and the counted goals' (this set's
+        # groups), with no join or subquery.
+        assessments = Maalvurdering.objects.for_user_on(request.user, unit).filter(
+            gruppe__in=[gruppe.pk for gruppe, _summary in counts.goals], year=counts.year)
+        return services.goal_overview(counts, list(assessments))
+
     can_edit = has_role(request.user, unit, WRITE_ROLES)
-    forms = {
-        g.gruppe.pk: AssessmentForm(prefix=g.gruppe.code, initial={
-            "text": g.assessment.text if g.assessment else "",
-            "version": g.assessment.version if g.assessment else 0,
-        })
-        for g in overview.goals
-    } if can_edit else {}
-    context.update({
-        "overview": overview, "can_edit": can_edit, "content": page["content"],
-        "goal_rows": [(g, forms.get(g.gruppe.pk)) for g in overview.goals],
-    })
+    if can_edit:
+        overview = overview_now()
+        forms = {
+            g.gruppe.pk: AssessmentForm(prefix=g.gruppe.code, initial={
+                "text": g.assessment.text if g.assessment else "",
+                "version": g.assessment.version if g.assessment else 0,
+            })
+            for g in overview.goals
+        }
+        context["goal_rows"] = [(g, forms[g.gruppe.pk]) for g in overview.goals]
+    else:
+        # A reader's assessments have no form: their markup is kept with the page's. A
+        # written assessment is a new data version (``models``), which ``key`` names with
+        # the unit and year; SECURITY: so does whether the user may read the unit's own
+        # assessments (``for_user_on``: the country's figures are open to all, its
+        # assessments only to those with a role there).
+        overview = SimpleLazyObject(overview_now)
+        context["assessments_html"] = _kept_content(
+            (key, "vurderinger", has_role(request.user, unit, None)),
+            lambda: {"html": _render_content("indikatorer/_goal_assessments.html", {
+                "goal_rows": [(g, None) for g in overview.goals]})})["html"]
+    context.update({"overview": overview, "can_edit": can_edit, "content": page["content"]})
     return render(request, "indikatorer/goals.html", context)
 
 

@@ -220,7 +220,23 @@ def test_assessments_for_a_unit_are_those_for_user_gives(units, make_user, grant
 
 
 def test_a_goals_page_reads_its_assessments_without_a_join_or_subquery(
-        reader):
+        client, units, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    demo.load()
+    client.force_login(make_user("oslo-planlegger", ("0301", "planlegger")))
+    url = f"/indikatorer/{demo.SLUG}/mal/?enhet=0301"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    read = [q["sql"] for q in queries.captured_queries if "indikatorer_maalvurdering" in q["sql"]]
+    assert len(read) == 1 and " JOIN " not in read[0] and "core_orgunit" not in read[0], read
+
+
+def test_a_warm_goals_page_reads_no_assessments_for_a_reader(reader):
+    """A reader's goals page read the written assessments on every view, one query more
+    than the status table; they are kept with its markup, per data version."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -228,5 +244,56 @@ def test_a_goals_page_reads_its_assessments_without_a_join_or_subquery(
     reader.get(url)
     with CaptureQueriesContext(connection) as queries:
         assert reader.get(url).status_code == 200
-    read = [q["sql"] for q in queries.captured_queries if "indikatorer_maalvurdering" in q["sql"]]
-    assert len(read) == 1 and " JOIN " not in read[0] and "core_orgunit" not in read[0], read
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not [s for s in sql if "indikatorer_maalvurdering" in s], sql
+
+
+def _save(user, text, version):
+    from rusfelt.core.models import OrgUnit
+    from rusfelt.indikatorer import services
+
+    gruppe = Gruppe.objects.get(sett__slug=demo.SLUG, code="HM1")
+    return services.save_assessment(gruppe=gruppe, unit=OrgUnit.objects.get(code="0301"),
+                                    year=2020, text=text, version=version, user=user)
+
+
+def test_a_readers_goals_page_shows_each_written_assessment_at_once(reader, make_user):
+    """Saved anew, corrected, written in the admin (a model save) and deleted: each is a
+    new data version, so a reader's kept assessments are never the old ones."""
+    url = f"/indikatorer/{demo.SLUG}/mal/?enhet=0301&til=2020"
+    planner = make_user("oslo-planlegger", ("0301", "planlegger"))
+    assert "Ingen skriftlig vurdering." in reader.get(url).content.decode()
+    assessment = _save(planner, "Første vurdering", 0)
+    assert "Første vurdering" in reader.get(url).content.decode()
+    _save(planner, "Rettet vurdering", assessment.version)
+    page = reader.get(url).content.decode()
+    assert "Rettet vurdering" in page and "Første vurdering" not in page
+    assessment.refresh_from_db()
+    assessment.text = "Skrevet i admin"
+    assessment.save()
+    assert "Skrevet i admin" in reader.get(url).content.decode()
+    assessment.delete()
+    page = reader.get(url).content.decode()
+    assert "Skrevet i admin" not in page and "Ingen skriftlig vurdering." in page
+
+
+def test_kept_assessments_are_never_shown_to_a_reader_without_a_role_on_the_unit(
+        client, units, make_user):
+    """The country's figures are open to every signed-in user, its written assessments
+    only to those with a role on it: a reader of Oslo alone never gets the country's,
+    even when a national reader's page was kept first."""
+    from rusfelt.indikatorer import services
+
+    demo.load()
+    national = make_user("nasjonal", ("0", "planlegger"))
+    gruppe = Gruppe.objects.get(sett__slug=demo.SLUG, code="HM1")
+    client.force_login(national)
+    url = f"/indikatorer/{demo.SLUG}/mal/?enhet=0&til=2020"
+    client.get(url)
+    services.save_assessment(gruppe=gruppe, unit=units["0"], year=2020, text="Nasjonal tekst",
+                             version=0, user=national)
+    client.force_login(make_user("nasjonal-leser", ("0", "leser")))
+    assert "Nasjonal tekst" in client.get(url).content.decode()
+    client.force_login(make_user("oslo-leser", ("0301", "leser")))
+    page = client.get(url)
+    assert page.status_code == 200 and "Nasjonal tekst" not in page.content.decode()

@@ -249,7 +249,7 @@ def test_the_goals_page_counts_an_imported_value_at_once(client, demo_sett, make
 
 
 def test_a_written_goal_assessment_shows_at_once(client, demo_sett, make_user):
-    """Assessments are not part of the data version: read on every view."""
+    """A written assessment is a new data version: an editor's page shows it at once."""
     user = make_user("planlegger", ("0", "planlegger"))
     client.force_login(user)
     url = f"/indikatorer/{demo.SLUG}/mal/"
