@@ -1,10 +1,21 @@
 """The chart of status over periods, shared by the overview page and the report."""
 
+import hashlib
+import json
+
 import altair as alt
+from django.core.cache import caches
+from django.utils.translation import get_language
 
 from rusfelt.core.dokumenter import labels
 
 from .domain import status as st
+
+#: Where each process keeps a built spec (``kept_status_chart_spec``): Django's
+#: per-process memory cache, bounded in entries and time (settings.CACHES).
+KEPT_SPEC_CACHE = "sider"
+#: The layout's version: bump it when ``status_chart_spec`` changes what it draws.
+SPEC_VERSION = "planer-status-spec-v1"
 
 
 def status_chart_spec(over_periods) -> dict:
@@ -36,3 +47,18 @@ def status_chart_spec(over_periods) -> dict:
     # Not validated against the Vega-Lite schema on every call (a tenth of a second
     # of the report's time, issue 12): the layout is fixed, and the tests render it.
     return chart.to_dict(validate=False)
+
+
+def kept_status_chart_spec(over_periods) -> dict:
+    """``status_chart_spec(over_periods)``, built once per set of figures in this process.
+
+    Building the spec through altair took a third of the yearly report's time
+    (issue 12), and the report is rebuilt on every view. The key is the layout's
+    version, the language of its words and the figures themselves, so a kept
+    spec always shows what a fresh one would. The cache hands out a copy, which
+    a writer may change (``core.charts.to_svg`` sets the font).
+    """
+    text = json.dumps([SPEC_VERSION, get_language(), over_periods], default=str)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return caches[KEPT_SPEC_CACHE].get_or_set(
+        "planer:status-spec:" + digest, lambda: status_chart_spec(over_periods))

@@ -19,7 +19,7 @@ from rusfelt.indikatorer.models import Indikator
 from rusfelt.indikatorer.services import judgements_for
 from rusfelt.kartlegging.services import key_figures
 
-from .charts import status_chart_spec
+from .charts import kept_status_chart_spec
 from .domain import status as st
 from .models import Endring, Plan, Tiltak
 from .services import (
@@ -88,7 +88,7 @@ def build(plan: Plan, year: int) -> d.Document:
         gaps = [str(y) for y, c in over_periods if c is None]
         sections.append(d.Section("Status over periodene", [d.Chart(
             "Status ved utgangen av hvert år",
-            status_chart_spec(over_periods),
+            kept_status_chart_spec(over_periods),
             "Stolpediagram over antall tiltak per status ved utgangen av hvert år. "
             "Tallene står i tabellen under.",
             d.Table("Antall tiltak per status ved utgangen av hvert år",

@@ -3,11 +3,15 @@ vl-convert took most of the plan page's and the HTML report's time."""
 
 import re
 
+import altair
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
 
 from rusfelt.core import charts
-from rusfelt.planer import demo
+from rusfelt.planer import charts as planer_charts
+from rusfelt.planer import demo, report, services
+from rusfelt.planer.models import Plan
 
 pytestmark = pytest.mark.django_db
 SLUG = "stavanger-rusplan-2019-2023"
@@ -61,3 +65,39 @@ def test_a_warm_plan_page_builds_no_chart_spec(client, units, stavanger_planlegg
     monkeypatch.setattr(planer_charts.alt, "Chart", CountingChart)
     assert client.get(url).status_code == 200
     assert built == []
+
+
+def _count_altair_charts(monkeypatch) -> list:
+    built = []
+
+    class CountingChart(altair.Chart):
+        def __init__(self, *args, **kwargs):
+            built.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(planer_charts.alt, "Chart", CountingChart)
+    return built
+
+
+def test_the_yearly_report_builds_its_chart_spec_once_per_set_of_figures(units, monkeypatch):
+    """Building the spec (altair) took a third of the report's time; a report of the
+    same figures reuses it, and new figures get a spec of their own (never stale)."""
+    caches[planer_charts.KEPT_SPEC_CACHE].clear()
+    demo.load(slugs=[SLUG])
+    plan = Plan.objects.select_related("owner").get(slug=SLUG)
+    built = _count_altair_charts(monkeypatch)
+    first = report.build(plan, 2021)
+    per_spec = len(built)
+    assert per_spec > 0
+    again = report.build(plan, 2021)
+    assert len(built) == per_spec
+    assert _specs(again) == _specs(first) != []
+    tiltak = plan.tiltak.order_by("pk").first()
+    services.record_status(tiltak, 2021, 0, "avsluttet", "", user=None)
+    changed = report.build(plan, 2021)
+    assert len(built) == 2 * per_spec
+    assert _specs(changed) != _specs(first)
+
+
+def _specs(document) -> list[dict]:
+    return [b.spec for s in document.sections for b in s.blocks if hasattr(b, "spec")]
