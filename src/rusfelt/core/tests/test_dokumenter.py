@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from rusfelt.core.dokumenter import labels, render
+from rusfelt.core.dokumenter import html_writer, labels, render
 from rusfelt.core.dokumenter import model as d
 from rusfelt.core.dokumenter.formatting import format_cell, format_number, rounded
 
@@ -295,6 +295,27 @@ def test_the_html_marks_headers_and_language():
     assert 'alt="Stolpediagram: 10 kartlagt i 2018 og 12 i 2019."' in html
     assert '<span class="judgement judgement--gronn">Grønn</span>' in html
     assert "«:» prikket for personvern" in html
+
+
+def test_the_html_rows_are_formatted_once_in_python_and_escaped():
+    """A table's body rows come to the template as finished markup (per cell in the
+    template they were most of a report page's rendering time, issue 12): row header,
+    classes, tone and comment as the template wrote them, every text escaped."""
+    table = d.Table("Rader", ["Enhet", "Antall", "Vurdering"], [
+        [d.text("A & <B>"), d.count(1200), d.text("Rød", tone="rod")],
+        [d.year(2015, brudd=True), d.Cell(d.Kind.SHARE, Decimal("9.5"), 1, "%", marks=" |"),
+         d.text("..", comment='«x» "y" <z>')],
+    ])
+    document = d.Document("T", sections=[d.Section("S", [table])])
+    rows = html_writer.context(document)["sections"][0]["blocks"][0]["rows"]
+    assert rows == [
+        '<tr><th scope="row">A &amp; &lt;B&gt;</th><td class="num">1\xa0200</td>'
+        '<td><span class="judgement judgement--rod">Rød</span></td></tr>',
+        '<tr><th scope="row" class="marked">2015 |</th><td class="num marked">9,5\xa0% |</td>'
+        '<td><abbr title="«x» &quot;y&quot; &lt;z&gt;">..</abbr></td></tr>',
+    ]
+    html = render.render(document, "html").decode()
+    assert all(row in html for row in rows)
 
 
 def test_the_csv_writes_figures_plainly():
