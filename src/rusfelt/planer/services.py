@@ -102,6 +102,14 @@ def status_over_periods(plan: Plan, years: list[int] | None = None
     PostgreSQL each round trip and subplan costs more than the work (issue 12).
     ``years``: ``reported_years(plan)``, when the caller has them.
     """
+    return count_over_periods(statuses_by_year(plan), years)
+
+
+def statuses_by_year(plan: Plan) -> dict[int, dict[int, str]]:
+    """Each of the plan's measures (by id) with its latest status in each year it was
+    reported in, ``{}`` for a measure never reported: one query
+    (``status_over_periods`` tells how). Every figure of a year's status comes from
+    it without asking the database again: ``count_over_periods``, ``status_at``."""
     measures = Tiltak.objects.filter(plan=plan)
     latest_first = ["statuser__period_key", "statuser__created_at", "statuser__id"]
     if connection.features.can_distinct_on_fields:  # PostgreSQL: DISTINCT ON, one sort
@@ -117,6 +125,12 @@ def status_over_periods(plan: Plan, years: list[int] | None = None
         by_year = picked.setdefault(measure, {})
         if year is not None:
             by_year[year] = status
+    return picked
+
+
+def count_over_periods(picked: dict[int, dict[int, str]], years: list[int] | None = None
+                       ) -> list[tuple[int, dict[str, int] | None]]:
+    """``status_over_periods`` from ``statuses_by_year``'s picks (no query)."""
     if years is None:
         years = sorted({year for by_year in picked.values() for year in by_year})
     if not years:
@@ -131,6 +145,14 @@ def status_over_periods(plan: Plan, years: list[int] | None = None
             counted[year][status] = counted[year].get(status, 0) + 1
     return [(year, st.summary_from_counts(counted[year]) if year in counted else None)
             for year in range(years[0], years[-1] + 1)]
+
+
+def status_at(by_year: dict[int, str], year: int) -> str | None:
+    """A measure's status at the end of ``year`` from its picks (``statuses_by_year``):
+    its pick of the last year up to ``year`` it was reported in (``status_subquery``'s
+    rule), None before its first report."""
+    reported = [y for y in by_year if y <= year]
+    return by_year[max(reported)] if reported else None
 
 
 def previous_reported_year(plan: Plan, year: int) -> int | None:
@@ -224,6 +246,35 @@ def overdue(plan: Plan, today: date | None = None, *, year_closed: bool = False,
             t.due_year = t.period_to or plan.period_to
             late.append(t)
     return late
+
+
+def plan_overview(plan: Plan, year: int | None = None, today: date | None = None) -> dict:
+    """The plan page's figures: the status over the periods, the counts and the areas'
+    progress at the end of ``year`` (None: ``default_year``), what is overdue
+    ``today`` and the measures without anyone responsible.
+
+    Three queries, whatever the number of measures and years: the statuses of each
+    year (``statuses_by_year``), the measures and the areas. Each figure comes from
+    them as its own query would count it; four more round trips made the page
+    slower on PostgreSQL than its work (issue 12)."""
+    today = today or timezone.localdate()
+    picked = statuses_by_year(plan)
+    over_periods = count_over_periods(picked)
+    reported = [y for y, counts in over_periods if counts is not None]
+    year = default_year(plan, reported) if year is None else year
+    counts = count_over_periods(picked, [year])[0][1]
+    measures = list(plan.tiltak.order_by("order", "id"))  # each knows its plan (URLs)
+    for t in measures:
+        t.cur = status_at(picked.get(t.pk, {}), year)
+    progress = area_progress(plan, year, measures)
+    for t in measures:  # what is overdue today goes by the status today
+        t.cur = status_at(picked.get(t.pk, {}), today.year)
+    return {
+        "year": year, "over_periods": over_periods, "counts": counts,
+        "progress": progress, "overdue": overdue(plan, today, measures=measures),
+        "without_responsible": [t for t in measures
+                                if t.responsible_unit_id is None and not t.responsible_text],
+    }
 
 
 def without_responsible(plan: Plan):

@@ -71,22 +71,17 @@ def index(request):
 @login_required
 def plan_detail(request, slug):
     plan = _plan(request, slug)
-    reported = services.reported_years(plan)
-    year = _year_param(request, plan, reported)
-    over_periods = services.status_over_periods(plan, reported)
-    # A reported year's counts are in the periods already; a gap or a later year
-    # carries the last status forward.
-    counts = dict(over_periods).get(year) or services.status_counts(plan, year)
+    try:
+        year = int(request.GET.get("ar", ""))
+    except ValueError:
+        year = None  # the last reported year
+    figures = services.plan_overview(plan, year)
+    over_periods, counts = figures["over_periods"], figures["counts"]
     context = {
+        **figures,
         "plan": plan,
-        "year": year,
         "years": list(range(plan.period_from, plan.period_to + 2)),
-        "counts": counts,
         "total": sum(counts.values()),
-        "progress": services.area_progress(plan, year),
-        "overdue": services.overdue(plan),
-        "without_responsible": services.without_responsible(plan),
-        "over_periods": over_periods,
         "gap_years": [y for y, c in over_periods if c is None],
         "status_order": [(s, labels.label(s)) for s in st.SUMMARY_ORDER],
         "chart": _status_chart(over_periods) if over_periods else None,

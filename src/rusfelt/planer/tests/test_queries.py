@@ -233,3 +233,37 @@ def test_a_measure_page_does_not_query_per_answering_measure(client, units, oslo
     page = client.get(url).content.decode()
     assert page.count(f"{units['1103'].name}, ") == 3
     assert page.count(f"{units['030104'].name}, ") == 2
+
+
+@pytest.mark.parametrize("query", ["", "?ar=2020", "?ar=2024", "?ar=2031"])
+def test_the_plan_page_counts_from_one_read_of_the_statuses_as_the_database_does(
+        client, units, stavanger_planlegger, query):
+    """The plan page reads the statuses of every year once, the measures once and the
+    areas once (issue 12: each round trip costs more than its work on PostgreSQL); its
+    counts, areas, overdue and unassigned measures are those of the services' own
+    queries, for the last reported year, a year between reports and one after them."""
+    from rusfelt.planer import services
+
+    demo.load(slugs=[SLUG])
+    plan = Plan.objects.select_related("owner").get(slug=SLUG)
+    _more_measures(plan, 3)  # deadline 1.1.2020, never reported: overdue
+    _report_years(plan, [2025])  # 2023 and 2024 without reports
+    Tiltak.objects.filter(plan=plan, number="X1").update(responsible_text="Rådmannen")
+    client.force_login(stavanger_planlegger)
+    url = reverse("planer:plan_detail", args=[SLUG]) + query
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(queries) <= 9, "\n".join(q["sql"][:90] for q in queries)
+    page = response.context
+    year = page["year"]
+    assert year == (int(query.split("=")[1]) if query else 2025)
+    assert page["counts"] == services.status_counts(plan, year)
+    assert [(p["area"], p["counts"], p["total"]) for p in page["progress"]] == [
+        (p["area"], p["counts"], p["total"]) for p in services.area_progress(plan, year)]
+    assert [t.pk for t in page["overdue"]] == [t.pk for t in services.overdue(plan)]
+    assert {"X0", "X2"} <= {t.number for t in page["overdue"]}
+    unassigned = [t.pk for t in page["without_responsible"]]
+    assert unassigned == [t.pk for t in services.without_responsible(plan)]
+    assert page["over_periods"] == services.status_over_periods(plan)
