@@ -26,6 +26,7 @@ from rusfelt.core.dokumenter import labels
 from rusfelt.core.dokumenter import model as d
 from rusfelt.core.dokumenter.formatting import format_cell
 from rusfelt.core.domain.serier import BREAK_SYMBOL, MISSING, Brudd, build_series
+from rusfelt.core.models import Niva
 from rusfelt.core.services import predecessor_codes
 
 from . import results as results_mod
@@ -144,30 +145,43 @@ def fmt_rate(rate):
 def comparison(runde: Runde, published_only=True) -> list[dict]:
     """The round's unit beside its sibling bydeler, its kommune and the country.
 
-    A fixed number of queries: the unit's ancestors, the peers, and every
-    published figure shown (the peers' and the sums) in one query.
+    A fixed number of queries: the peers (a bydel's), and every published
+    figure shown (the peers' and the sums, with their units' names and levels)
+    in one query. The units above are not read: a unit's kommune is the unit
+    itself or a bydel's parent (``NIVA_ORDER``), and the country is the land
+    at the root of its path (issue 12: the round is loaded with its unit
+    alone, so a warm page's one query of its own joins one unit, not four).
     """
-    ancestors = runde.unit.ancestors()
-    kommune = next((u for u in ancestors if u.level == "kommune"), None)
-    land = next((u for u in ancestors if u.level == "land"), None)
-    if land is None:
-        land = type(runde.unit).objects.filter(level="land").first()
-    sums = [u for u in (kommune, land) if u is not None]
+    unit = runde.unit
+    kommune_id = {Niva.KOMMUNE: unit.pk, Niva.BYDEL: unit.parent_id}.get(unit.level)
+    root_code = unit.path.strip("/").split("/", 1)[0]
     peers = []
-    if kommune and kommune.pk != runde.unit.pk:
-        peers = list(Runde.objects.filter(unit__parent=kommune, year=runde.year,
+    if kommune_id is not None and kommune_id != unit.pk:
+        peers = list(Runde.objects.filter(unit__parent_id=kommune_id, year=runde.year,
                                           state=State.PUBLISHED)
                      .select_related("unit").order_by("unit__code"))
         if runde.state != State.PUBLISHED:
             peers.append(runde)
     shown = [*peers] if peers else [runde]
     figures = {}  # round pk -> published figures; ("sum", unit pk) -> a published sum
+    sum_names, lands = {}, []  # the kommune's name; (code, unit pk) of each land's sum
     wanted = [r.pk for r in shown if r.state == State.PUBLISHED]
     query = Publisering.objects.current().filter(
-        Q(runde__in=wanted) | Q(kind=Publisering.Kind.SUM, unit__in=sums, year=runde.year))
-    for pub in query.order_by("year", "set_id").only("runde_id", "unit_id", "kind", "data"):
-        key = pub.runde_id if pub.kind != Publisering.Kind.SUM else ("sum", pub.unit_id)
-        figures.setdefault(key, pub.data)
+        Q(runde__in=wanted) | Q(Q(unit=kommune_id) | Q(unit__level=Niva.LAND),
+                                kind=Publisering.Kind.SUM, year=runde.year))
+    for runde_id, unit_id, kind, data, level, name, code in (
+            query.order_by("year", "set_id").values_list(
+                "runde_id", "unit_id", "kind", "data", "unit__level", "unit__name",
+                "unit__code")):
+        key = runde_id if kind != Publisering.Kind.SUM else ("sum", unit_id)
+        if key not in figures and kind == Publisering.Kind.SUM:
+            sum_names[unit_id] = name
+            if level == Niva.LAND:
+                lands.append((code, unit_id))
+        figures.setdefault(key, data)
+    # The land at the root of the unit's tree; without one, the first land with a sum.
+    land_id = next((pk for code, pk in lands if code == root_code),
+                   lands[0][1] if lands else None)
 
     def published(r):  # services.published_results(), from the figures read above
         if r.pk in figures:
@@ -179,16 +193,16 @@ def comparison(runde: Runde, published_only=True) -> list[dict]:
         for peer in peers:
             rows.append({"label": peer.unit.name, "current": peer.pk == runde.pk,
                          "level": "bydel", **key_measures(published(peer))})
-        total = figures.get(("sum", kommune.pk))
+        total = figures.get(("sum", kommune_id))
         if total:
             rows.append({"label": _("%(name)s (sum av publiserte bydeler)")
-                         % {"name": kommune.name},
+                         % {"name": sum_names[kommune_id]},
                          "level": "kommune", "current": False, **key_measures(total)})
     else:
         rows.append({"label": runde.unit.name, "current": True, "level": "kommune",
                      **key_measures(published(runde))})
-    if land:
-        total = figures.get(("sum", land.pk))
+    if land_id is not None:
+        total = figures.get(("sum", land_id))
         if total:
             rows.append({"label": _("Alle publiserte runder i landet"), "level": "land",
                          "current": False, **key_measures(total)})

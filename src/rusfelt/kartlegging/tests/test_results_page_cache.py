@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from rusfelt.kartlegging import demo, presentation, services
-from rusfelt.kartlegging.models import State
+from rusfelt.kartlegging.models import Runde, State
 
 from .test_results_queries import VALUES, _published_round
 
@@ -87,6 +87,22 @@ def test_a_warm_view_of_a_kommune_reads_its_ancestors_with_the_round(
     with django_assert_max_num_queries(7):
         html = client.get(url).content.decode()
     assert "Oslo" in html
+
+
+def test_a_comparison_reads_no_unit_above_the_round(units, django_assert_num_queries):
+    """The kommune and the country come with their sums (a bydel's kommune is its parent):
+    the peers and the publications, two queries, whatever was loaded with the round."""
+    _published_round("030104-2020")
+    _published_round("030105-2020")
+    services.publish_sum(units["0301"], 2020)
+    services.publish_sum(units["0"], 2020)
+    runde = Runde.objects.select_related("unit").get(code="030104-2020")
+    with django_assert_num_queries(2):
+        rows = presentation.comparison(runde)
+    assert [(row["label"], row["level"], row["current"]) for row in rows] == [
+        (units["030104"].name, "bydel", True), (units["030105"].name, "bydel", False),
+        ("Oslo (sum av publiserte bydeler)", "kommune", False),
+        ("Alle publiserte runder i landet", "land", False)]
 
 
 def _shown_count(client, url):

@@ -19,9 +19,9 @@ from . import ANY_ROLE, load_round
 @never_cache
 def results(request, code):
     """The owning unit's planners: full counts, comparisons and trends."""
-    # The unit's ancestors (land, fylke, kommune) for the comparison and the version of
-    # what a published round's page shows (the key of its kept body), in the same query.
-    runde = load_round(request, code, [Role.PLANLEGGER], related=["unit__parent__parent__parent"],
+    # With the version of what a published round's page shows (the key of its kept
+    # body) in the same query; the comparison needs no unit above the round's own.
+    runde = load_round(request, code, [Role.PLANLEGGER],
                        resultatstand=presentation.resultatstand())
     return render(request, "kartlegging/results.html", {
         "runde": runde, "body": presentation.results_body(runde),
