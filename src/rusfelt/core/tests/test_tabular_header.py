@@ -33,7 +33,7 @@ def test_a_column_named_twice_is_refused_in_csv_and_xlsx(read):
 def test_unnamed_columns_may_repeat():
     header, records = read_records(b"indikator,,verdi,\n16,,5,\n", "v.csv")
     assert header == ["indikator", "", "verdi", ""]
-    assert list(records) == [(2, ["16", "", "5", ""])]
+    assert list(records) == [(2, ("16", "", "5", ""))]
 
 
 @pytest.mark.parametrize("header, rows", [

@@ -3,6 +3,7 @@ short rows padded, the row limit and a broken row refused with their messages, w
 the file takes the path that reads all rows at once or the one that reads row by row."""
 
 import csv
+import gc
 import io
 
 import pytest
@@ -13,8 +14,24 @@ from rusfelt.core.domain.tabular import Limits, TableError, TooLarge, read_recor
 
 
 def _read(text, max_rows=100):
+    """The header and the records, each row's cells as a list (as the csv module gives)."""
     header, records = read_records(text.encode(), "f.csv", Limits(max_rows=max_rows))
-    return header, list(records)
+    return header, [(line, list(cells)) for line, cells in records]
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("a,b\n1,2\n3\n", id="read-at-once"),
+    pytest.param('a,b\n"1\n1",2\n3\n', id="row-by-row"),
+])
+def test_the_rows_kept_leave_the_garbage_collectors_care(text):
+    """Tuples of strings, not lists: an import keeps 100 000 of them while it reads, and
+    the cyclic collector walked every kept list again at each of its collections."""
+    _header, records = read_records(text.encode(), "f.csv")
+    records = list(records)
+    gc.collect()  # untracks each row's cells ...
+    gc.collect()  # ... and then the (line, cells) pair holding them
+    assert [type(cells) for _line, cells in records] == [tuple, tuple]
+    assert not any(map(gc.is_tracked, records))
 
 
 def test_each_row_has_its_line_as_a_spreadsheet_shows_it():
