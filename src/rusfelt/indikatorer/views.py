@@ -25,7 +25,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import CharField, IntegerField
+from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -514,7 +514,8 @@ _PageRow = namedtuple("_PageRow", ["unit_id", "code", "name", "path", "level", "
                                    "break_reason", "missing_reason", "merknad",
                                    "value", "break_in_series"])
 _figure = attrgetter("value")
-#: A row as read: the columns kept as they are, the figure as text, the break as 0 or 1.
+#: A row as SQLite gives it: the columns kept as they are, the figure as text, the break
+#: as 0 or 1.
 _as_read, _text, _broken_int = itemgetter(slice(0, 9)), itemgetter(9), itemgetter(10)
 #: The stored figure's decimals (four): a figure read as text is brought to them (through
 #: ``core.domain.rounding``, as every figure), as Django brings a figure it reads as a number.
@@ -526,22 +527,29 @@ def _page_values(values) -> list[_PageRow]:
     query of the columns shown: two model instances per row, with every column converted,
     were most of the first view after an import (issue 12).
 
-    PostgreSQL gives a figure as a ``Decimal`` and a break as a boolean: no column needs
-    a converter, so ``values_list`` hands over the database's rows as they come. SQLite
-    gives a decimal as a float that Django turns into a ``Decimal`` row by row (a list,
-    two converters and a tuple again per row, more than the query took): there the
-    figure is read as text and the break as an integer (``Cast``, after the plain
-    columns), and each distinct text becomes a ``Decimal`` once, at the field's four
-    decimals: the value the ORM reads (``test_an_indicator_pages_values_are_the_orms``)."""
+    The scoped queryset's SQL runs on the cursor and its rows are taken as the database
+    driver gives them: Django's iterator hands rows over in chunks and runs its converters
+    on every row that has one (on SQLite the break's, a call per row), which cost more than
+    the query. PostgreSQL gives a figure as a ``Decimal`` and a break as a boolean. SQLite
+    gives a decimal as a float: there the figure is read as text (``Cast``) and each
+    distinct text becomes a ``Decimal`` once, at the field's four decimals, and the break
+    (0 or 1) a boolean: the values the ORM reads
+    (``test_an_indicator_pages_values_are_the_orms``)."""
     columns = ("unit_id", *(f"unit__{name}" for name in _PageRow._fields[1:5]),
                *_PageRow._fields[5:9])
     values = values.order_by("unit__path", "year")
-    if connection.vendor != "sqlite":
-        return list(map(tuple.__new__, repeat(_PageRow), values.values_list(
-            *columns, "value", "break_in_series")))
-    rows = list(values.annotate(
-        figure=Cast("value", CharField()), broken=Cast("break_in_series", IntegerField()),
-    ).values_list(*columns, "figure", "broken"))
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        values = values.annotate(figure=Cast("value", CharField())).values_list(
+            *columns, "figure", "break_in_series")
+    else:
+        values = values.values_list(*columns, "value", "break_in_series")
+    sql, params = values.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not sqlite:
+        return list(map(tuple.__new__, repeat(_PageRow), rows))
     texts = list(map(_text, rows))
     figures = {text: None if text is None else rounded(text, _FIGURE_DECIMALS)
                for text in set(texts)}

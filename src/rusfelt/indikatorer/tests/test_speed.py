@@ -791,6 +791,30 @@ def test_an_indicator_pages_values_are_the_orms(demo_sett):
         "None" if f is None else str(Decimal(f).quantize(Decimal("0.0001"))) for f in _FIGURES]
 
 
+def test_an_indicator_pages_values_are_read_without_a_converter_per_row(
+        demo_sett, monkeypatch):
+    """The page's ~3 600 rows come as the driver gives them: Django's converters (on
+    SQLite the break's, one call per row) cost the first view after an import more than
+    its query."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from rusfelt.indikatorer import views
+
+    calls = []
+    apply_converters = SQLCompiler.apply_converters
+
+    def counted(self, rows, converters):
+        calls.append(converters)
+        return apply_converters(self, rows, converters)
+
+    sixteen = Indikatorsett.objects.get(slug=demo.SLUG).indikatorer.get(number=16)
+    monkeypatch.setattr(SQLCompiler, "apply_converters", counted)
+    with CaptureQueriesContext(connection) as queries:
+        read = views._page_values(Verdi.objects.filter(indikator=sixteen))
+    assert read and len(queries) == 1
+    assert calls == []
+
+
 def test_an_indicator_page_keeps_its_rows_compressed_and_shows_them_as_written(
         client, demo_sett, make_user, monkeypatch):
     """The shared cache keeps an indicator page's table rows compressed: written whole, a
