@@ -92,6 +92,24 @@ def test_an_import_reads_and_loads_its_rows_with_the_cycle_collector_paused(
     assert gc.isenabled()
 
 
+def test_a_large_import_analyses_the_columns_values_are_chosen_by(sett):
+    """On PostgreSQL the ANALYZE after a large import reads the indicator, unit and year
+    columns only, not all twelve of the value table (SQLite analyses its indexes)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rusfelt.core import bulkload
+
+    bulkload.analyze(Verdi)
+    rows = [(year, str(year)) for year in range(1900, 2100)]
+    with CaptureQueriesContext(connection) as queries:
+        services.import_values(sett, _long(*rows), "v.csv")
+    analyzes = [q["sql"] for q in queries if q["sql"].startswith("ANALYZE")]
+    assert analyzes == ({
+        "postgresql": ['ANALYZE "indikatorer_verdi" ("indikator_id", "unit_id", "year")'],
+        "sqlite": ['ANALYZE "indikatorer_verdi"']}[connection.vendor])
+
+
 plain_value = st.from_regex(r"-?[0-9]{1,16}([.,][0-9]{1,6})?", fullmatch=True)
 
 
