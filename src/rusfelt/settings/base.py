@@ -262,6 +262,12 @@ else:
 CACHES["sider"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                    "LOCATION": "rusfelt-sider", "TIMEOUT": 10 * 60,
                    "OPTIONS": {"MAX_ENTRIES": 300, "CULL_FREQUENCY": 3}}
+# Each process's rendered parts of the directory search (tjenester_tags: result
+# cards and filter fields), under a digest of everything they show: about two
+# cards per service of a national directory in two languages, ~1 kB each.
+CACHES["tjenester"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                       "LOCATION": "rusfelt-tjenester", "TIMEOUT": None,
+                       "OPTIONS": {"MAX_ENTRIES": 25_000, "CULL_FREQUENCY": 4}}
 # Sessions live in the database, so any app server accepts them;
 # RUSFELT_SESSIONS=cached_db puts a copy in the shared cache as well.
 SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db"

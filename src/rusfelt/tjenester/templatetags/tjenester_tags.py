@@ -1,10 +1,13 @@
 """Plain-language opening status ("Åpent nå til 15.30") and ways to reach a service."""
 
+import hashlib
 from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django import template
+from django.core.cache import caches
 from django.template.loader import get_template
+from django.urls import get_script_prefix
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -15,21 +18,23 @@ from ..labels import holiday_label
 
 register = template.Library()
 
-#: The search results' card parts (``result_card``), by what they show. A
-#: memo of the rendering and nothing more: the key holds every value the part
-#: is made of, so a changed service, unit or translation is simply another key.
-_cards: dict[tuple, str] = {}
-#: About two parts per service of a national directory in two languages
-#: (~1 kB each); beyond that the memo starts afresh.
-CARDS_MAX = 20_000
+#: The search results' card parts (``result_card``) and the search form's
+#: fields (``search_field``) are kept in Django's per-process memory cache
+#: ``tjenester`` (settings.CACHES: bounded in entries, the least recently read
+#: go first). A memo of the rendering and nothing more: the key holds every
+#: value the part is made of, so a changed service, unit or translation is
+#: simply another key, never a stale entry.
+KEPT_CACHE = "tjenester"
 CARD_PARTS = ("top", "bottom")
-#: The search form's fields (``core/_field.html``) by what they show
-#: (``search_field``); the same kind of memo as ``_cards``.
-_fields: dict[tuple, str] = {}
-FIELDS_MAX = 5_000
 #: The fields whose valid values are a small set (choices, an age, a check box):
 #: never the free text, which stays the person's own and is rendered each time.
 MEMO_FIELDS = frozenset({"rolle", "alder", "kategori", "tilgang", "sted", "apen"})
+
+
+def _kept_key(kind: str, parts: tuple) -> str:
+    """The cache key of a kept part: its kind and a digest of everything it is
+    made of (``repr``: the values are plain column values, texts and numbers)."""
+    return f"tjenester:{kind}:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
 
 
 def clock(moment) -> str:
@@ -109,6 +114,13 @@ def get_item(mapping, key):
     return mapping.get(key, "")
 
 
+def _card_key(compiled, part: str, listing) -> str:
+    # The compiled template's identity: an edited template (the dev server's
+    # reload) is another key; the script prefix is in the card's links.
+    return _kept_key("card", (id(compiled.template), part, get_script_prefix(),
+                              listing.card_key))
+
+
 @register.simple_tag
 def result_card(listing, part: str) -> str:
     """The fixed ``part`` of a search result's card ("top": name and meta line;
@@ -116,18 +128,24 @@ def result_card(listing, part: str) -> str:
     content and language and kept in the process (issue 12: the template was
     ~2 ms per row). What changes by the minute, the status and the stale flag,
     stays in the page's template."""
+    return _cards([listing], part)[0]
+
+
+def _cards(listings, part: str) -> list[str]:
+    """``part`` of each listing's card: the kept ones read together, the others
+    rendered and kept together."""
     if part not in CARD_PARTS:
         raise template.TemplateSyntaxError(f"result_card: unknown part {part!r}")
     compiled = get_template(f"tjenester/_result_{part}.html")
-    # The compiled template's identity: an edited template (the dev server's
-    # reload) is another key.
-    key = (id(compiled.template), part, listing.card_key)
-    html = _cards.get(key)
-    if html is None:
-        if len(_cards) >= CARDS_MAX:
-            _cards.clear()
-        html = _cards[key] = compiled.render({"r": listing, "t": listing.tjeneste})
-    return html
+    keys = [_card_key(compiled, part, listing) for listing in listings]
+    kept = caches[KEPT_CACHE].get_many(keys)
+    made = {}
+    for key, listing in zip(keys, listings, strict=True):
+        if key not in kept and key not in made:
+            made[key] = compiled.render({"r": listing, "t": listing.tjeneste})
+    if made:
+        caches[KEPT_CACHE].set_many(made, timeout=None)
+    return [mark_safe(kept[key] if key in kept else made[key]) for key in keys]  # noqa: S308 - rendered
 
 
 #: One result of the list (``result_items``): the fixed parts (``result_card``)
@@ -143,12 +161,13 @@ def result_items(results, now) -> str:
     the stale note), without a template loop, condition and tag call per
     item (issue 12)."""
     stale = format_html('<p class="tj-stale">{}</p>', _("Ikke kontrollert siste 12 måneder"))
+    results = list(results)
+    tops, bottoms = _cards(results, "top"), _cards(results, "bottom")
     return mark_safe("".join(  # every part is escaped by format_html or rendered
-        format_html(RESULT_ITEM, result_card(r, "top"),
+        format_html(RESULT_ITEM, top,
                     "tj-status--open" if r.status.is_open else "tj-status--closed",
-                    status_text(r.status, now), result_card(r, "bottom"),
-                    stale if r.stale else "")
-        for r in results))
+                    status_text(r.status, now), bottom, stale if r.stale else "")
+        for r, top, bottom in zip(results, tops, bottoms, strict=True)))
 
 
 @register.simple_tag
@@ -165,11 +184,10 @@ def search_field(field) -> str:
     if field.name not in MEMO_FIELDS or field.errors or (field.name == "sted" and not places):
         return compiled.render({"field": field})
     version = places.version if field.name == "sted" else None
-    key = (id(compiled.template), translation.get_language(), field.name, version,
-           repr(field.value()))
-    html = _fields.get(key)
+    key = _kept_key("field", (id(compiled.template), translation.get_language(), field.name,
+                              version, repr(field.value())))
+    html = caches[KEPT_CACHE].get(key)
     if html is None:
-        if len(_fields) >= FIELDS_MAX:
-            _fields.clear()
-        html = _fields[key] = compiled.render({"field": field})
-    return html
+        html = compiled.render({"field": field})
+        caches[KEPT_CACHE].set(key, html, timeout=None)
+    return mark_safe(html)  # noqa: S308 - rendered by our template, autoescaped

@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.core.cache import caches
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
@@ -22,9 +24,9 @@ CARD_TEMPLATES = {"tjenester/_result_top.html", "tjenester/_result_bottom.html"}
 
 @pytest.fixture(autouse=True)
 def _fresh_memo():
-    tjenester_tags._cards.clear()
+    caches[tjenester_tags.KEPT_CACHE].clear()
     yield
-    tjenester_tags._cards.clear()
+    caches[tjenester_tags.KEPT_CACHE].clear()
 
 
 def card_templates(response) -> set[str]:
@@ -51,6 +53,21 @@ def test_a_repeated_search_renders_no_card_template_again(client, make_tjeneste)
     assert card_templates(first) == CARD_TEMPLATES
     again = client.get(INDEX)
     assert card_templates(again) == set()
+    assert results_list(again) == results_list(first)
+
+
+def test_the_cards_are_kept_in_django_s_bounded_process_cache(client, make_tjeneste):
+    """Not a hand-written dict: the ``tjenester`` LocMemCache, bounded in entries."""
+    kept = settings.CACHES[tjenester_tags.KEPT_CACHE]
+    assert kept["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert 0 < kept["OPTIONS"]["MAX_ENTRIES"] <= 50_000
+    for i in range(3):
+        make_tjeneste(f"t{i}", name=f"Tilbud {i}")
+    first = client.get(INDEX)
+    assert card_templates(client.get(INDEX)) == set()
+    caches[tjenester_tags.KEPT_CACHE].clear()  # as when the cache culls them
+    again = client.get(INDEX)
+    assert card_templates(again) == CARD_TEMPLATES
     assert results_list(again) == results_list(first)
 
 
