@@ -20,6 +20,7 @@ from django.db.models import (
     F,
     IntegerField,
     Q,
+    Subquery,
     Value,
     When,
 )
@@ -110,30 +111,36 @@ def filtered(filters: Filters):
             ["barn_parorende", "parorende"])}
         qs = qs.exclude(target_groups__in=only_relatives)
     if filters.sted:
-        if filters.units is not None:
-            return qs.filter(unit__in=filters.units)
-        path = OrgUnit.objects.filter(code=filters.sted).values_list("path", flat=True).first()
-        if path is None:
+        units = filters.units if filters.units is not None else _units_serving(filters.sted)
+        if units is None:
             return qs.none()
-        # The unit's own and its bydeler's services, and those of the units
-        # above it (a kommune-wide service serves every bydel). The path holds
-        # the codes from the top, so the units above need no query of their own.
-        # The units as a subquery of their own: a few ids that the index on
-        # the service's unit finds, rather than an OR over every service's unit.
-        above = [code for code in path.strip("/").split("/") if code]
-        units = OrgUnit.objects.filter(Q(path__startswith=path)
-                                       | (Q(code__in=above) & ~Q(level=Niva.LAND)))
-        qs = qs.filter(unit__in=units.values("pk"))
+        return qs.filter(unit__in=units)
     return qs
 
 
 def served_unit_ids(path: str, units) -> tuple[int, ...]:
-    """Ids of the units a place with ``path`` is served from, among ``units``
-    ((pk, code, name, level, path) rows): the same rule as ``filtered``'s query,
-    the place's own and its bydeler's, and those above it but the country."""
+    """The place rule: ids of the units a place with ``path`` is served from, among
+    ``units`` ((pk, code, name, level, path) rows): the place's own and its
+    bydeler's, and those of the units above it but the country (a kommune-wide
+    service serves every bydel). The path holds the codes from the top.
+
+    The one rule of the search's places: ``filtered`` applies it to the units
+    it reads (``_units_serving``), ``forms.Places`` to the units it read once."""
     above = {code for code in path.strip("/").split("/") if code}
     return tuple(pk for pk, code, _name, level, unit_path in units
                  if unit_path.startswith(path) or (code in above and level != Niva.LAND))
+
+
+def _units_serving(code: str) -> tuple[int, ...] | None:
+    """``served_unit_ids`` of the place ``code`` (None: no such unit), from the
+    units on its path and under it, read in one query with the place's path."""
+    place = OrgUnit.objects.filter(code=code).values("path")[:1]
+    rows = list(OrgUnit.objects.annotate(place=Subquery(place))
+                .filter(Q(path__startswith=F("place")) | Q(place__startswith=F("path")))
+                .values_list("pk", "code", "name", "level", "path", "place"))
+    if not rows:
+        return None
+    return served_unit_ids(rows[0][-1], [row[:5] for row in rows])
 
 
 def open_now_ids(qs, at: datetime) -> list[int]:

@@ -106,3 +106,21 @@ def test_a_unit_change_gives_the_places_a_new_version_only_once_it_is_committed(
     for callback in callbacks:
         callback()
     assert current_places().version != before
+
+
+def test_one_function_is_the_place_rule_of_the_query_and_of_the_places(units, make_tjeneste,
+                                                                        monkeypatch):
+    """``served_unit_ids`` decides for both ``filtered``'s own read of the units and
+    the places read once: a changed rule changes both."""
+    make_tjeneste("oslo", unit="0301")
+    make_tjeneste("gamle-oslo", unit="030104")
+
+    def only_the_place(path, rows):
+        return tuple(pk for pk, _code, _name, _level, unit_path in rows if unit_path == path)
+
+    monkeypatch.setattr(services, "served_unit_ids", only_the_place)
+    read = services.Filters(sted="030104")  # units None: filtered reads them
+    once = SokForm({"sted": "030104"}).filters()
+    assert once.units is not None
+    for filters in (read, once):
+        assert set(services.filtered(filters).values_list("slug", flat=True)) == {"gamle-oslo"}
