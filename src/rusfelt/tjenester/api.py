@@ -5,11 +5,14 @@ parameters as the search page. Texts come in the active language (``?lang=en``
 or Accept-Language) with bokmål as fallback.
 """
 
+import json
 from datetime import time
 
+from django.core.cache import caches
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
-from django.urls import reverse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse, JsonResponse
+from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -21,6 +24,7 @@ from rusfelt.core.models import AuditAction
 from . import hsds, services
 from .domain import apningstider
 from .forms import ApiSokForm, HsdsPageForm
+from .kept import KEPT_CACHE, kept_key
 from .models import AccessRoute, Category, Kind, Tjeneste
 
 API_PAGE_SIZE = 50
@@ -45,6 +49,22 @@ def schema_org(obj: Tjeneste, request, listing: services.Listing,
 
     ``schedule``: its hours as domain values (``services.schedules_for``), when
     they were not loaded as model objects with it."""
+    return {**schema_org_fixed(obj, request, schedule), **schema_org_now(listing)}
+
+
+def schema_org_now(listing: services.Listing) -> dict:
+    """What changes by the minute in a service's schema.org object: its status now."""
+    return {
+        "openNow": listing.status.is_open,
+        "statusChangesAt": listing.status.changes_at.isoformat() if listing.status.changes_at
+        else None,
+        "stale": listing.stale,
+    }
+
+
+def schema_org_fixed(obj: Tjeneste, request,
+                     schedule: apningstider.Schedule | None = None) -> dict:
+    """A service's schema.org object but its status now (``schema_org_now``)."""
     if schedule is None:
         schedule = obj.schedule()
     public = obj.kind in (Kind.KOMMUNAL, Kind.STATLIG)
@@ -108,14 +128,38 @@ def schema_org(obj: Tjeneste, request, listing: services.Listing,
         "targetGroups": obj.target_groups,
         "accessRoutes": obj.access_routes,
         "openOnHolidays": obj.open_on_holidays,
-        "openNow": listing.status.is_open,
-        "statusChangesAt": listing.status.changes_at.isoformat() if listing.status.changes_at
-        else None,
         "capacity": obj.capacity or None,
         "places": obj.places,
         "verifiedOn": obj.verified_on.isoformat() if obj.verified_on else None,
-        "stale": listing.stale,
     }
+
+
+def _items_json(request, items: list[services.Listing], schedules) -> list[str]:
+    """Each listing's schema.org object as JSON text. The fixed part of each is
+    encoded once per content and kept in the process (the ``tjenester`` cache,
+    as the result cards), under everything it is made of: the service's, its
+    units' and translations' values (``Listing.card_key``), its hours and the
+    address the links start from; the status now is added to it each time
+    (issue 12: building and encoding 50 objects was a third of a page)."""
+    base = request.build_absolute_uri("/")
+    keys = [kept_key("api-item", (base, get_script_prefix(), item.card_key,
+                                   schedules[item.tjeneste.pk])) for item in items]
+    kept = caches[KEPT_CACHE].get_many(keys)
+    made = {}
+    for key, item in zip(keys, items, strict=True):
+        if key not in kept and key not in made:
+            fixed = schema_org_fixed(item.tjeneste, request, schedules[item.tjeneste.pk])
+            made[key] = _json(fixed)
+    if made:
+        caches[KEPT_CACHE].set_many(made, timeout=None)
+    # An object's text without its closing brace, then the status now.
+    return [(kept[key] if key in kept else made[key])[:-1] + ", " + _json(
+        schema_org_now(item))[1:] for key, item in zip(keys, items, strict=True)]
+
+
+def _json(value) -> str:
+    """JSON text as ``JsonResponse`` writes it here (UTF-8, not ASCII escapes)."""
+    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
 @require_GET
@@ -143,18 +187,17 @@ def service_list(request):
                                 translations=not services.in_bokmal())
         schedules = services.schedules_for([o.pk for o in objects],
                                            holidays={o.pk: o.open_on_holidays for o in objects})
-        items = [schema_org(item.tjeneste, request, item, schedules[item.tjeneste.pk])
-                 for item in services.listings(objects, now, schedules)]
+        items = _items_json(request, services.listings(objects, now, schedules), schedules)
         next_url = None
         if page.has_next():
             query = request.GET.copy()
             query["side"] = page.next_page_number()
             next_url = request.build_absolute_uri(f"?{query.urlencode()}")
-        return JsonResponse({
-            "@context": "https://schema.org",
-            "count": paginator.count, "page": page.number, "next": next_url,
-            "results": items,
-        }, json_dumps_params={"ensure_ascii": False})
+        head = _json({"@context": "https://schema.org", "count": paginator.count,
+                      "page": page.number, "next": next_url})
+        # The page's object with its results, the items' JSON text as they are.
+        return HttpResponse(f'{head[:-1]}, "results": [{", ".join(items)}]}}',
+                            content_type="application/json")
 
 
 @require_GET

@@ -1,6 +1,5 @@
 """Plain-language opening status ("Åpent nå til 15.30") and ways to reach a service."""
 
-import hashlib
 from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
 
@@ -14,27 +13,17 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from ..kept import KEPT_CACHE, kept_key
 from ..labels import holiday_label
 
 register = template.Library()
 
 #: The search results' card parts (``result_card``) and the search form's
-#: fields (``search_field``) are kept in Django's per-process memory cache
-#: ``tjenester`` (settings.CACHES: bounded in entries, the least recently read
-#: go first). A memo of the rendering and nothing more: the key holds every
-#: value the part is made of, so a changed service, unit or translation is
-#: simply another key, never a stale entry.
-KEPT_CACHE = "tjenester"
+#: fields (``search_field``) are kept in the process (``..kept``).
 CARD_PARTS = ("top", "bottom")
 #: The fields whose valid values are a small set (choices, an age, a check box):
 #: never the free text, which stays the person's own and is rendered each time.
 MEMO_FIELDS = frozenset({"rolle", "alder", "kategori", "tilgang", "sted", "apen"})
-
-
-def _kept_key(kind: str, parts: tuple) -> str:
-    """The cache key of a kept part: its kind and a digest of everything it is
-    made of (``repr``: the values are plain column values, texts and numbers)."""
-    return f"tjenester:{kind}:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
 
 
 def clock(moment) -> str:
@@ -117,7 +106,7 @@ def get_item(mapping, key):
 def _card_key(compiled, part: str, listing) -> str:
     # The compiled template's identity: an edited template (the dev server's
     # reload) is another key; the script prefix is in the card's links.
-    return _kept_key("card", (id(compiled.template), part, get_script_prefix(),
+    return kept_key("card", (id(compiled.template), part, get_script_prefix(),
                               listing.card_key))
 
 
@@ -184,7 +173,7 @@ def search_field(field) -> str:
     if field.name not in MEMO_FIELDS or field.errors or (field.name == "sted" and not places):
         return compiled.render({"field": field})
     version = places.version if field.name == "sted" else None
-    key = _kept_key("field", (id(compiled.template), translation.get_language(), field.name,
+    key = kept_key("field", (id(compiled.template), translation.get_language(), field.name,
                               version, repr(field.value())))
     html = caches[KEPT_CACHE].get(key)
     if html is None:
