@@ -5,6 +5,7 @@ The public search is not scoped: published services are public. Changes go
 through ``save_tjeneste`` / ``mark_verified``, which audit every write.
 """
 
+import collections
 import functools
 import operator
 from dataclasses import dataclass
@@ -299,20 +300,20 @@ def _ranked(qs, question, open_ids, night_ids, backend) -> list[int]:
             masks[f"{side}m{c}"] = functools.reduce(operator.add, [
                 Case(When(Q(**{f"{side}{slot[t]}__gt": 0 for t in alt}), then=Value(1 << bit)),
                      default=Value(0)) for bit, alt in chunk])
-    # What the intents look at (``sporsmal._with_intents``); the rest is left out
-    # of a row's kind so that alike rows share one.
+    # What the intents look at (``sporsmal._with_intents``): the columns a row's
+    # kind is made of besides its masks, read only when an intent looks at them,
+    # so that alike rows share one kind.
     q = question
     categories = {"akutt"} if q.urgent else set()
     categories |= {"parorende"} if q.relatives else set()
     needs_groups = q.relatives or q.young
     needs_ages = q.young or q.age is not None
-    kinds: dict[tuple, int] = {}
-    rows = []
     # The text rank is the last column: an expression of the row (PostgreSQL,
     # none without words), or added by ``with_rank`` (SQLite's bm25).
     rank = backend.rank_expression(q.groups) if backend else Value(0.0)
-    columns = ["pk", "name", "category", Cast("target_groups", CharField()),  # ",a,b,"
-               "age_min", "age_max", *masks]
+    columns = ["pk", "name", *masks, *(["category"] if categories else []),
+               *([Cast("target_groups", CharField())] if needs_groups else []),  # ",a,b,"
+               *(["age_min", "age_max"] if needs_ages else [])]
     if rank is not None:
         qs, columns = qs.annotate(text_rank=rank), [*columns, "text_rank"]
     query = qs.annotate(**positions).annotate(**masks).values_list(*columns).query
@@ -327,30 +328,48 @@ def _ranked(qs, question, open_ids, night_ids, backend) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         result = cursor.fetchall()
-    for pk, name, category, groups, low, high, *bits, text_rank in result:
-        kind = (*bits, category if category in categories else "",
-                groups if needs_groups else "", *((low, high) if needs_ages else ()),
-                q.urgent and pk in open_ids, q.overnight and pk in night_ids)
-        rows.append((pk, name, kinds.setdefault(kind, len(kinds)), text_rank))
+    # A row: (pk, name, *masks, [category], [groups], [low, high], text rank); its
+    # kind is what lies between name and rank, with whether it is open now and
+    # at night when the question looks at that (issue 12: a kind per row was
+    # built in a Python loop over every match).
+    if q.urgent or q.overnight:
+        kind_of = {row[0]: (*row[2:-1], q.urgent and row[0] in open_ids,
+                            q.overnight and row[0] in night_ids) for row in result}
+        counted = collections.Counter(kind_of.values())
+    else:
+        kind_of = None
+        counted = collections.Counter(row[2:-1] for row in result)
+    kinds = list(counted)
+    n = len(masks)
     docs, found = [], []
     for kind in kinds:
-        n_masks, t_masks = kind[0:len(masks):2], kind[1:len(masks):2]
-        category, groups = kind[len(masks)], kind[len(masks) + 1]
-        low, high = kind[len(masks) + 2:len(masks) + 4] if needs_ages else (None, None)
-        docs.append(sporsmal.Doc("", "", category, tuple(as_list(groups)), low, high,
-                                 open_now=kind[-2], open_at_night=kind[-1]))
+        rest = list(kind[n:])
+        category = rest.pop(0) if categories else ""
+        groups = rest.pop(0) if needs_groups else ""
+        low, high = (rest.pop(0), rest.pop(0)) if needs_ages else (None, None)
+        open_now, at_night = (rest[0], rest[1]) if kind_of is not None else (False, False)
+        docs.append(sporsmal.Doc("", "", category if category in categories else "",
+                                 tuple(as_list(groups)), low, high,
+                                 open_now=open_now, open_at_night=at_night))
+        n_masks, t_masks = kind[0:n:2], kind[1:n:2]
         found.append([(bool(n_masks[a // MASK_BITS] >> (a % MASK_BITS) & 1),
                        bool(t_masks[a // MASK_BITS] >> (a % MASK_BITS) & 1))
                       for a in range(len(alternatives))])
-    counts = [0] * len(kinds)
-    for _pk, _name, k, _rank in rows:
-        counts[k] += 1
     # None: the database's prefix match was wider than the rule.
-    keys = sporsmal.rank_keys(question, docs, found, counts)
-    ordered = [(*keys[k], -text_rank, name, pk)
-               for pk, name, k, text_rank in rows if keys[k] is not None]
-    ordered.sort()
-    return [row[-1] for row in ordered]
+    keys = sporsmal.rank_keys(question, docs, found, [counted[kind] for kind in kinds])
+    # The order of (key, -text rank, name, id): rows sorted by name and id, then
+    # (stable) by text rank, higher first, then put in their key's place.
+    places = {key: i for i, key in enumerate(sorted({k for k in keys if k is not None}))}
+    place_of = {kind: places[key] for kind, key in zip(kinds, keys, strict=True)
+                if key is not None}
+    result.sort(key=operator.itemgetter(1, 0))
+    result.sort(key=operator.itemgetter(-1), reverse=True)
+    ordered: list[list[int]] = [[] for _ in places]
+    for row in result:
+        place = place_of.get(kind_of[row[0]] if kind_of is not None else row[2:-1])
+        if place is not None:
+            ordered[place].append(row[0])
+    return [pk for part in ordered for pk in part]
 
 
 def search_ids(filters: Filters, at: datetime | None = None):
