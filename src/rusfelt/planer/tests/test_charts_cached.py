@@ -47,22 +47,11 @@ def _charts(response) -> list[str]:
 def test_a_warm_plan_page_builds_no_chart_spec(client, units, stavanger_planlegger,
                                                monkeypatch):
     """The chart's cache key is its figures: a warm page builds no altair chart."""
-    import altair
-
-    from rusfelt.planer import charts as planer_charts
-
     demo.load(slugs=[SLUG])
     client.force_login(stavanger_planlegger)
     url = reverse("planer:plan_detail", args=[SLUG])
     assert client.get(url).status_code == 200
-    built = []
-
-    class CountingChart(altair.Chart):
-        def __init__(self, *args, **kwargs):
-            built.append(1)
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(planer_charts.alt, "Chart", CountingChart)
+    built = _count_altair_charts(monkeypatch)
     assert client.get(url).status_code == 200
     assert built == []
 
