@@ -8,7 +8,6 @@ or Accept-Language) with bokmål as fallback.
 import json
 from datetime import time
 
-from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, JsonResponse
@@ -24,7 +23,7 @@ from rusfelt.core.models import AuditAction
 from . import hsds, services
 from .domain import apningstider
 from .forms import ApiSokForm, HsdsPageForm
-from .kept import KEPT_CACHE, kept_key
+from .kept import kept_key, kept_many
 from .models import AccessRoute, Category, Kind, Tjeneste
 
 API_PAGE_SIZE = 50
@@ -144,17 +143,11 @@ def _items_json(request, items: list[services.Listing], schedules) -> list[str]:
     base = request.build_absolute_uri("/")
     keys = [kept_key("api-item", (base, get_script_prefix(), item.card_key,
                                    schedules[item.tjeneste.pk])) for item in items]
-    kept = caches[KEPT_CACHE].get_many(keys)
-    made = {}
-    for key, item in zip(keys, items, strict=True):
-        if key not in kept and key not in made:
-            fixed = schema_org_fixed(item.tjeneste, request, schedules[item.tjeneste.pk])
-            made[key] = _json(fixed)
-    if made:
-        caches[KEPT_CACHE].set_many(made, timeout=None)
+    fixed = kept_many(keys, lambda i: _json(schema_org_fixed(
+        items[i].tjeneste, request, schedules[items[i].tjeneste.pk])))
     # An object's text without its closing brace, then the status now.
-    return [(kept[key] if key in kept else made[key])[:-1] + ", " + _json(
-        schema_org_now(item))[1:] for key, item in zip(keys, items, strict=True)]
+    return [text[:-1] + ", " + _json(schema_org_now(item))[1:]
+            for text, item in zip(fixed, items, strict=True)]
 
 
 def _json(value) -> str:

@@ -10,6 +10,9 @@ never a stale entry.
 """
 
 import hashlib
+from collections.abc import Callable, Sequence
+
+from django.core.cache import caches
 
 KEPT_CACHE = "tjenester"
 
@@ -20,3 +23,17 @@ def kept_key(kind: str, parts: tuple) -> str:
     the domain's frozen dataclasses)."""
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
     return f"tjenester:{kind}:{digest}"
+
+
+def kept_many(keys: Sequence[str], make: Callable[[int], str]) -> list[str]:
+    """The kept text of each key, in order: those kept read in one call, the others
+    made (``make(i)`` for ``keys[i]``, once per distinct key) and kept in one call."""
+    cache = caches[KEPT_CACHE]
+    kept = cache.get_many(keys)
+    made: dict[str, str] = {}
+    for i, key in enumerate(keys):
+        if key not in kept and key not in made:
+            made[key] = make(i)
+    if made:
+        cache.set_many(made, timeout=None)
+    return [kept[key] if key in kept else made[key] for key in keys]

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from ..kept import KEPT_CACHE, kept_key
+from ..kept import KEPT_CACHE, kept_key, kept_many
 from ..labels import holiday_label
 
 register = template.Library()
@@ -127,14 +127,9 @@ def _cards(listings, part: str) -> list[str]:
         raise template.TemplateSyntaxError(f"result_card: unknown part {part!r}")
     compiled = get_template(f"tjenester/_result_{part}.html")
     keys = [_card_key(compiled, part, listing) for listing in listings]
-    kept = caches[KEPT_CACHE].get_many(keys)
-    made = {}
-    for key, listing in zip(keys, listings, strict=True):
-        if key not in kept and key not in made:
-            made[key] = compiled.render({"r": listing, "t": listing.tjeneste})
-    if made:
-        caches[KEPT_CACHE].set_many(made, timeout=None)
-    return [mark_safe(kept[key] if key in kept else made[key]) for key in keys]  # noqa: S308 - rendered
+    html = kept_many(keys, lambda i: compiled.render(
+        {"r": listings[i], "t": listings[i].tjeneste}))
+    return [mark_safe(text) for text in html]  # noqa: S308 - rendered
 
 
 #: One result of the list (``result_items``): the fixed parts (``result_card``)
@@ -175,8 +170,6 @@ def search_field(field) -> str:
     version = places.version if field.name == "sted" else None
     key = kept_key("field", (id(compiled.template), translation.get_language(), field.name,
                               version, repr(field.value())))
-    html = caches[KEPT_CACHE].get(key)
-    if html is None:
-        html = compiled.render({"field": field})
-        caches[KEPT_CACHE].set(key, html, timeout=None)
+    html = caches[KEPT_CACHE].get_or_set(key, lambda: compiled.render({"field": field}),
+                                         timeout=None)
     return mark_safe(html)  # noqa: S308 - rendered by our template, autoescaped
