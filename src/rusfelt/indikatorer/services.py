@@ -282,7 +282,6 @@ def goal_overview(table: StatusTable | GoalCounts, assessments) -> GoalOverview:
 
 
 @transaction.atomic
-@transaction.atomic
 def save_assessment(*, gruppe, unit, year, text, version, user, request=None) -> Maalvurdering:
     """Write a goal assessment and its audit; refuse (ValueError) if someone saved in
     between. A written assessment is a new data version of the set (``models``): the

@@ -71,11 +71,7 @@ def index(request):
 @login_required
 def plan_detail(request, slug):
     plan = _plan(request, slug)
-    try:
-        year = int(request.GET.get("ar", ""))
-    except ValueError:
-        year = None  # the last reported year
-    figures = services.plan_overview(plan, year)
+    figures = services.plan_overview(plan, _requested_year(request))  # None: the last reported
     over_periods, counts = figures["over_periods"], figures["counts"]
     context = {
         **figures,
@@ -90,11 +86,17 @@ def plan_detail(request, slug):
     return render(request, "planer/plan_detail.html", context)
 
 
-def _year_param(request, plan, reported=None):
+def _requested_year(request) -> int | None:
+    """The year asked for (``?ar=``); None when none or not a number."""
     try:
         return int(request.GET.get("ar", ""))
     except ValueError:
-        return services.default_year(plan, reported)
+        return None
+
+
+def _year_param(request, plan, reported=None):
+    year = _requested_year(request)
+    return services.default_year(plan, reported) if year is None else year
 
 
 def _status_chart(over_periods):
