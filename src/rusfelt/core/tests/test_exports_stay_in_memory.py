@@ -8,6 +8,7 @@ Here the temporary directory does not exist, so any temporary file fails.
 
 import io
 import tempfile
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -58,3 +59,22 @@ def test_a_data_export_is_made_without_a_temporary_file(no_temporary_directory):
     ws = load_workbook(io.BytesIO(content)).active
     assert [[c.value for c in row] for row in ws.iter_rows()] == [
         ["Tjeneste", "Telefon"], ["Rusakutten", "23 48 70 00"]]
+
+
+def test_the_xlsx_made_in_memory_is_what_openpyxls_own_save_writes(monkeypatch):
+    """Every part of the package byte for byte as openpyxl's ``Workbook.save`` writes
+    it (but the properties' modification time): only where the sheets pass differs."""
+    in_memory = render.render(_document(), "xlsx")
+
+    def openpyxl_save(workbook):
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+    monkeypatch.setattr(sheets, "workbook_bytes", openpyxl_save)
+    own = render.render(_document(), "xlsx")
+    ours, theirs = zipfile.ZipFile(io.BytesIO(in_memory)), zipfile.ZipFile(io.BytesIO(own))
+    assert ours.namelist() == theirs.namelist()
+    for name in ours.namelist():
+        if name != "docProps/core.xml":
+            assert ours.read(name) == theirs.read(name), name
