@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django import forms
+from django.core.cache import cache
 from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext, override_settings
 
@@ -19,7 +20,7 @@ from rusfelt.core import services as core_services
 from rusfelt.core.bench import Bench, run_sql
 from rusfelt.core.models import OrgUnit
 from rusfelt.core.widgets import FrozenChoices
-from rusfelt.indikatorer import bench, demo, services
+from rusfelt.indikatorer import bench, demo, services, views
 from rusfelt.indikatorer.forms import LongSelectMultiple
 from rusfelt.indikatorer.models import Indikatorsett, Verdi
 
@@ -417,6 +418,26 @@ def test_a_comparison_read_again_unpickles_no_unit_or_value(
     # The rows are still there for whoever asks, from their own entry.
     assert [(r["unit"].code, r["verdi"] and r["verdi"].value)
             for r in again.context["rows"]] == expected and loaded
+
+
+def test_a_comparison_read_again_builds_no_scoped_values(
+        client, demo_sett, make_user, monkeypatch):
+    """A warm comparison combined the user's scoped values with the national ones (two
+    querysets joined by ``|``) on every view, though only a part built anew reads them."""
+    client.force_login(make_user("evaluator", ("0", "leser")))
+    url = f"/indikatorer/{demo.SLUG}/16/sammenlign/"
+    first = client.get(url)
+    built = []
+    real = views._values
+    monkeypatch.setattr(views, "_values", lambda user: built.append(user) or real(user))
+    again = client.get(url)
+    assert again.status_code == 200 and built == []
+    main = [r.content.decode().split("<main", 1)[1] for r in (first, again)]
+    assert main[0] == main[1]
+    # A part built anew (the rows, asked for here, after a cleared cache) still reads
+    # them through the scoping.
+    cache.clear()
+    assert again.context["rows"] and built == [again.wsgi_request.user]
 
 
 # --- A page's content, kept in each process (issue 12) ---------------------------------
