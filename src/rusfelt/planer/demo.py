@@ -704,6 +704,7 @@ def _status_history(plan: Plan) -> int:
                 )
             )
     Statusoppdatering.objects.bulk_create(rows)
+    Plan.figures_changed(plan.pk)  # bulk_create sends no signal
     return len(rows)
 
 

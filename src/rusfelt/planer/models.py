@@ -7,6 +7,9 @@ Every model here belongs to the plan's owner unit and is scoped through
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +56,11 @@ class Plan(models.Model):
         _("kilde"), max_length=120, blank=True,
         help_text=_("Kildehenvisning, f.eks. «seed 004 L16»."),
     )
+    data_version = models.PositiveIntegerField(
+        default=0, editable=False,
+        db_comment="Raised whenever a measure, area or status of the plan is written or "
+                   "deleted; keys the figures each process keeps (services.kept)",
+    )
 
     objects = PlanQuerySet.as_manager()
 
@@ -64,8 +72,25 @@ class Plan(models.Model):
     def __str__(self):
         return f"{self.title} {self.period_from}–{self.period_to}"
 
+    def save(self, *args, **kwargs):
+        # ``data_version`` is only ever raised in the database (``figures_changed``): a
+        # plan read before a status was written must not write its older version back,
+        # or figures kept under that version would be read again, stale.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
+                                       if not f.primary_key and f.name != "data_version"]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("planer:plan_detail", args=[self.slug])
+
+    @staticmethod
+    def figures_changed(plan_id: int) -> None:
+        """Note that the plan's measures, areas or statuses were written or deleted (one
+        UPDATE): nothing kept under the old ``data_version`` is read again. The signals
+        below call it for every save and delete; writers that bypass them
+        (``bulk_create``, ``QuerySet.update``) call it themselves, in their transaction."""
+        Plan.objects.filter(pk=plan_id).update(data_version=F("data_version") + 1)
 
 
 class ChildOfPlanQuerySet(UnitScopedQuerySet):
@@ -320,3 +345,19 @@ class Endring(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.decision_ref} {self.description[:40]}"
+
+
+@receiver([post_save, post_delete], sender=Tiltak)
+@receiver([post_save, post_delete], sender=Omrade)
+def _measure_or_area_changed(sender, instance, **kwargs):
+    """A measure or area saved or deleted (forms, plan files, admin) changes the plan's
+    figures (counts, progress per area): a new data version."""
+    Plan.figures_changed(instance.plan_id)
+
+
+@receiver([post_save, post_delete], sender=Statusoppdatering)
+def _status_changed(sender, instance, **kwargs):
+    """A status report saved or deleted (the status form, admin) changes its plan's
+    figures: a new data version of the plan of its measure, one UPDATE."""
+    Plan.objects.filter(tiltak__pk=instance.tiltak_id).update(
+        data_version=F("data_version") + 1)

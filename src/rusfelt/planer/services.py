@@ -355,6 +355,7 @@ def update_tiltak(tiltak: Tiltak, version: int, data: dict, *, user, request=Non
     )
     if changed != 1:
         raise Conflict(Tiltak.objects.get(pk=tiltak.pk))
+    Plan.figures_changed(tiltak.plan_id)  # an update() sends no signal
     if "goals" in data:
         tiltak.goals.set(data["goals"])
     if "indikatorer" in data:
