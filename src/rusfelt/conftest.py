@@ -26,10 +26,12 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with an empty cache: ids repeat after rollbacks on SQLite."""
-    from django.core.cache import cache
+    """Each test starts with an empty cache: ids repeat after rollbacks on SQLite. So do
+    plans' data versions, which key the figures kept in ``planer``'s cache."""
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["planer"].clear()
     yield
 
 

@@ -268,6 +268,11 @@ CACHES["sider"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
 CACHES["tjenester"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                        "LOCATION": "rusfelt-tjenester", "TIMEOUT": None,
                        "OPTIONS": {"MAX_ENTRIES": 25_000, "CULL_FREQUENCY": 4}}
+# Each process's figures of a plan (planer.services.kept: status counts, progress per
+# area), under the plan's data version: a few hundred bytes per plan and year.
+CACHES["planer"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                    "LOCATION": "rusfelt-planer", "TIMEOUT": 60 * 60,
+                    "OPTIONS": {"MAX_ENTRIES": 5_000, "CULL_FREQUENCY": 4}}
 # Sessions live in the database, so any app server accepts them;
 # RUSFELT_SESSIONS=cached_db puts a copy in the shared cache as well.
 SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db"

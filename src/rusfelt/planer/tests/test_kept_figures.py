@@ -1,0 +1,75 @@
+"""A plan's figures are kept per process under its data version (issue 12).
+
+Status counts and progress per area are one query of about a millisecond, most of
+it a round trip on PostgreSQL; a kept copy is read without one. Every write of a
+measure, area or status raises the plan's ``data_version``, so a plan read after
+the write never finds the figures from before it.
+"""
+
+import pytest
+from django.db import transaction
+
+from rusfelt.planer import demo, services
+from rusfelt.planer.models import Plan, Tiltak
+
+SLUG = "stavanger-rusplan-2019-2023"
+YEAR = 2022
+
+
+def _plan():
+    return Plan.objects.get(slug=SLUG)
+
+
+@pytest.fixture
+def plan(units):
+    demo.load(slugs=[SLUG])
+    return _plan()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("figures", [services.status_counts, services.area_progress])
+def test_figures_are_read_without_a_query_the_second_time(
+        plan, figures, django_assert_num_queries):
+    first = figures(plan, YEAR)
+    with django_assert_num_queries(0):
+        assert figures(plan, YEAR) == first
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("figures", [services.status_counts, services.area_progress])
+def test_a_plan_read_after_a_status_was_written_gets_fresh_figures(
+        plan, figures, stavanger_planlegger):
+    figures(plan, YEAR)  # kept
+    for tiltak in plan.tiltak.all():
+        services.record_status(tiltak, YEAR, 0, "avsluttet", "", user=stavanger_planlegger)
+    fresh = figures(_plan(), YEAR)
+    with transaction.atomic():  # nothing kept inside a transaction: counted afresh
+        assert fresh == figures(_plan(), YEAR)
+    counts = fresh if isinstance(fresh, dict) else fresh[0]["counts"]
+    assert counts["avsluttet"] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_plan_read_after_a_measure_moved_gets_fresh_progress(plan, stavanger_planlegger):
+    services.area_progress(plan, YEAR)  # kept
+    first, *rest = [p["area"] for p in services.area_progress(plan, YEAR)]
+    assert rest
+    for tiltak in Tiltak.objects.filter(plan=plan).exclude(area=first):
+        services.update_tiltak(tiltak, tiltak.version, {"area": first},
+                               user=stavanger_planlegger)
+    progress = services.area_progress(_plan(), YEAR)
+    assert [p["area"] for p in progress] == [first]
+
+
+@pytest.mark.django_db
+def test_figures_are_not_kept_inside_a_transaction(plan, django_assert_num_queries):
+    """Inside a transaction the figures may count writes never committed."""
+    services.status_counts(plan, YEAR)
+    with django_assert_num_queries(1):
+        services.status_counts(plan, YEAR)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_figures_of_different_years_are_kept_apart(plan):
+    before_any_report = services.status_counts(plan, 2000)
+    assert services.status_counts(plan, 2023) != before_any_report
