@@ -65,9 +65,9 @@ def with_status(queryset, year: int):
 KEPT_FIGURES_CACHE = "planer"
 
 
-def kept(plan: Plan, kind: str, year: int, build):
-    """``build()``, the plan's ``kind`` of figures for ``year``, kept in this process under
-    the plan's ``data_version`` as read with ``plan``.
+def kept(plan: Plan, kind: str, year: int | None, build):
+    """``build()``, the plan's ``kind`` of figures for ``year`` (None: of every year), kept
+    in this process under the plan's ``data_version`` as read with ``plan``.
 
     Every write of a measure, area or status raises the version (``Plan.figures_changed``),
     so a plan read after it never finds figures from before it. These figures cost one
@@ -100,13 +100,19 @@ def status_counts(plan: Plan, year: int) -> dict[str, int]:
 
 
 def reported_years(plan: Plan) -> list[int]:
-    years = (
+    """The years with status reports, kept per plan version (``kept``)."""
+    return kept(plan, "years", None, lambda: list(
         Statusoppdatering.objects.filter(tiltak__plan=plan)
         .values_list("year", flat=True)
         .distinct()
         .order_by("year")
-    )
-    return list(years)
+    ))
+
+
+def plan_areas(plan: Plan) -> list[Omrade]:
+    """The plan's areas in its order, kept per plan version (``kept``)."""
+    return kept(plan, "areas", None,
+                lambda: list(Omrade.objects.filter(plan=plan).order_by("order", "code")))
 
 
 def status_over_periods(plan: Plan, years: list[int] | None = None
@@ -133,7 +139,12 @@ def statuses_by_year(plan: Plan) -> dict[int, dict[int, str]]:
     """Each of the plan's measures (by id) with its latest status in each year it was
     reported in, ``{}`` for a measure never reported: one query
     (``status_over_periods`` tells how). Every figure of a year's status comes from
-    it without asking the database again: ``count_over_periods``, ``status_at``."""
+    it without asking the database again: ``count_over_periods``, ``status_at``.
+    Kept per plan version (``kept``)."""
+    return kept(plan, "statuses", None, lambda: _statuses_by_year(plan))
+
+
+def _statuses_by_year(plan: Plan) -> dict[int, dict[int, str]]:
     measures = Tiltak.objects.filter(plan=plan)
     latest_first = ["statuser__period_key", "statuser__created_at", "statuser__id"]
     if connection.features.can_distinct_on_fields:  # PostgreSQL: DISTINCT ON, one sort
@@ -211,7 +222,7 @@ def area_progress(plan: Plan, year: int, measures: list[Tiltak] | None = None) -
 
 
 def _area_progress(plan: Plan, year: int, measures: list[Tiltak] | None) -> list[dict]:
-    areas = list(Omrade.objects.filter(plan=plan).order_by("order", "code"))
+    areas = plan_areas(plan)
     by_id = {a.pk: a for a in areas}
 
     def top(area_id):
@@ -285,7 +296,8 @@ def plan_overview(plan: Plan, year: int | None = None, today: date | None = None
     ``today`` and the measures without anyone responsible.
 
     Three queries, whatever the number of measures and years: the statuses of each
-    year (``statuses_by_year``), the measures and the areas. Each figure comes from
+    year (``statuses_by_year``), the measures and the areas; one while the statuses
+    and areas are kept (``kept``). Each figure comes from
     them as its own query would count it; four more round trips made the page
     slower on PostgreSQL than its work (issue 12)."""
     today = today or timezone.localdate()

@@ -128,7 +128,7 @@ def tiltak_list(request, slug):
         for child in children.get(area.pk, []):
             walk(child, depth + 1)
 
-    areas = list(plan.omrader.all())
+    areas = services.plan_areas(plan)
     children = {}
     for a in areas:
         children.setdefault(a.parent_id, []).append(a)

@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 
 from rusfelt.planer import demo, services
-from rusfelt.planer.models import Plan, Tiltak
+from rusfelt.planer.models import Omrade, Plan, Tiltak
 
 SLUG = "stavanger-rusplan-2019-2023"
 YEAR = 2022
@@ -33,6 +33,32 @@ def test_figures_are_read_without_a_query_the_second_time(
     first = figures(plan, YEAR)
     with django_assert_num_queries(0):
         assert figures(plan, YEAR) == first
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("read", [services.statuses_by_year, services.reported_years,
+                                  services.plan_areas, services.status_over_periods])
+def test_what_every_plan_page_reads_is_read_without_a_query_the_second_time(
+        plan, read, django_assert_num_queries):
+    first = read(plan)
+    with django_assert_num_queries(0):
+        assert read(plan) == first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_plan_read_after_a_new_years_status_gets_fresh_statuses(plan, stavanger_planlegger):
+    services.statuses_by_year(plan), services.reported_years(plan)  # kept
+    tiltak = plan.tiltak.first()
+    services.record_status(tiltak, 2031, 0, "utsatt", "", user=stavanger_planlegger)
+    assert services.reported_years(_plan())[-1] == 2031
+    assert services.statuses_by_year(_plan())[tiltak.pk][2031] == "utsatt"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_plan_read_after_an_area_was_added_gets_fresh_areas(plan):
+    before = services.plan_areas(plan)  # kept
+    Omrade.objects.create(plan=plan, code="NY", title="Nytt område", order=999)
+    assert [a.code for a in services.plan_areas(_plan())] == [a.code for a in before] + ["NY"]
 
 
 @pytest.mark.django_db(transaction=True)
