@@ -10,7 +10,9 @@ limit in the same run, one hand-written query through the cursor:
 
 * the figures (status per plan and year, per area, over every year, the
   built yearly report) beside the query of the same counts: each measure's
-  latest status up to the year's end, counted;
+  latest status up to the year's end, counted. The figures are kept per
+  plan version (``services.kept``), so the status per plan and year is also
+  measured as counted anew, as in the first view after a write;
 * the pages a planner reads (the plan, its measures, one measure, its
   amendments, the yearly report as HTML) through Django's test client,
   beside the per-area count of the plan's statuses (the plan page's
@@ -25,6 +27,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.db import transaction
 from django.test import Client
 from django.test.utils import override_settings
@@ -138,6 +141,13 @@ def measure(bench: Bench, plan: Plan, year: int) -> None:
     area_sql, area_params = status_sql(plan, year, group="area_id")
     bench.measure("fremdrift per område", lambda: services.area_progress(plan, year),
                   area_sql, area_params)
+    kept = caches[services.KEPT_FIGURES_CACHE]
+
+    def counted_anew():
+        kept.clear()  # as after a write: nothing kept under the plan's new version
+        return services.status_counts(plan, year)
+    bench.measure("status per plan og år, første visning etter endring", counted_anew,
+                  counts_sql, counts_params)
     years_sql, years_params = over_years_sql(plan)
     bench.measure("status over alle år", lambda: services.status_over_periods(plan),
                   years_sql, years_params)

@@ -29,7 +29,8 @@ def test_the_json_carries_every_field_of_every_operation(plan):
     assert result["app"] == "planer"
     assert {"database", "last", "kjerner"} <= set(result["scale"])
     names = [op["navn"] for op in result["operations"]]
-    assert "planside" in names and "årsrapport som HTML" in names and len(names) == 9
+    assert "planside" in names and "årsrapport som HTML" in names and len(names) == 10
+    assert "status per plan og år, første visning etter endring" in names
     for op in result["operations"]:
         assert {"navn", "p50_ms", "p95_ms", "grense_ms", "forhold", "sporringer"} <= set(op)
         assert op["p50_ms"] > 0 and op["grense_ms"] > 0
