@@ -273,11 +273,15 @@ CACHES["tjenester"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache
 CACHES["planer"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                     "LOCATION": "rusfelt-planer", "TIMEOUT": 60 * 60,
                     "OPTIONS": {"MAX_ENTRIES": 5_000, "CULL_FREQUENCY": 4}}
-# Sessions live in the database, so any app server accepts them;
-# RUSFELT_SESSIONS=cached_db puts a copy in the shared cache as well.
-SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db"
-                  if os.environ.get("RUSFELT_SESSIONS") == "cached_db"
-                  else "django.contrib.sessions.backends.db")
+# Sessions live in the database, so any app server accepts them, with a copy in the
+# shared cache ("default" above, never a per-process one): a signed-in request reads
+# its session as one cache row, not through the ORM and the signed form (a third of a
+# warm page's own time, issue 12). A sign-out or a session ended deletes both at once,
+# so it holds in every process. RUSFELT_SESSIONS=db keeps them in the database alone.
+SESSION_ENGINE = ("django.contrib.sessions.backends.db"
+                  if os.environ.get("RUSFELT_SESSIONS") == "db"
+                  else "django.contrib.sessions.backends.cached_db")
+SESSION_CACHE_ALIAS = "default"
 
 # --- Background jobs (django-tasks) ------------------------------------------
 # Jobs run at once, in the process that starts them, unless

@@ -40,7 +40,10 @@ def test_health_answers_503_when_the_database_is_down(client):
 
 def test_the_cache_is_shared_by_default_and_redis_when_asked(monkeypatch):
     assert base.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
-    assert base.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    # Sessions: in the database, with a copy in that shared cache (never a per-process one,
+    # or a sign-out would not hold in the other processes).
+    assert base.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    assert base.CACHES[base.SESSION_CACHE_ALIAS] is base.CACHES["default"]
     import importlib
 
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/1")
@@ -49,6 +52,7 @@ def test_the_cache_is_shared_by_default_and_redis_when_asked(monkeypatch):
         assert reloaded.CACHES["default"]["BACKEND"] == (
             "django.core.cache.backends.redis.RedisCache")
         assert reloaded.CACHES["default"]["LOCATION"] == "redis://127.0.0.1:6379/1"
+        assert reloaded.SESSION_CACHE_ALIAS == "default"
     finally:
         monkeypatch.delenv("REDIS_URL")
         importlib.reload(base)

@@ -5,6 +5,13 @@ import time
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.contrib.sessions.backends import cached_db
+from django.contrib.sessions.models import Session
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rusfelt.conftest import PASSWORD
@@ -228,3 +235,36 @@ def test_requests_within_a_minute_keep_a_session_alive_past_the_timeout(
     for _ in range(48):
         clock.shift(50)
         assert client.get(reverse("core:unit_list")).status_code == 200
+
+
+# --- Sessions in the shared cache (issue 12) -------------------------------------------
+
+
+def test_a_signed_in_read_takes_its_session_from_the_cache_not_the_session_table(
+    client, sth_kartlegger
+):
+    """Every signed-in page read its session through the ORM and the signed form, a third
+    of a warm page's own time; the shared cache holds a copy of it."""
+    _sign_in(client, sth_kartlegger)
+    url = reverse("core:unit_list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"]] == []
+
+
+def test_signing_out_ends_the_session_for_every_holder_of_its_cookie_at_once(
+    client, sth_kartlegger
+):
+    """The session and its copy in the shared cache go together: another browser (or
+    another process, whose cache is the same) holding the cookie is signed out too."""
+    _sign_in(client, sth_kartlegger)
+    url = reverse("core:unit_list")
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    other = Client()
+    other.cookies[settings.SESSION_COOKIE_NAME] = key
+    assert other.get(url).status_code == 200
+    assert client.post(reverse("core:logout")).status_code == 302
+    assert not Session.objects.filter(session_key=key).exists()
+    assert caches[settings.SESSION_CACHE_ALIAS].get(cached_db.KEY_PREFIX + key) is None
+    assert other.get(url).status_code == 302
