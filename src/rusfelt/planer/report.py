@@ -157,7 +157,8 @@ def build(plan: Plan, year: int) -> d.Document:
         ]))
     sections.append(overdue_section)
 
-    amendments = Endring.objects.filter(plan=plan, date__year=year).select_related("tiltak")
+    amendments = (Endring.objects.filter(plan=plan, date__year=year).select_related("tiltak")
+                  .order_by("date", "id"))  # one plan: no join of its owner to sort by
     if amendments:
         sections.append(d.Section(f"Endringer i planen vedtatt i {year}", [d.Table(
             "Endringer", ["Dato", "Vedtak", "Tiltak", "Endring"],

@@ -257,7 +257,10 @@ def endringer(request, slug):
         services.record_amendment(form, plan, user=request.user, request=request)
         messages.success(request, _("Endringen er registrert."))
         return redirect("planer:endringer", plan.slug)
-    amendments = Endring.objects.filter(plan=plan).select_related("tiltak__plan")
+    # One plan: its amendments by date. The model's order starts with the plan, whose
+    # order is its owner's path: two joins to sort by a constant (issue 12).
+    amendments = (Endring.objects.filter(plan=plan).select_related("tiltak__plan")
+                  .order_by("date", "id"))
     return render(request, "planer/endringer.html",
                   {"plan": plan, "amendments": amendments, "form": form})
 

@@ -215,6 +215,42 @@ def test_the_measures_page_reads_one_plan_without_joining_its_owner(
     assert len(own) > 1 and positions == sorted(positions)
 
 
+def _amendment_queries(queries):
+    return [q["sql"] for q in queries if q["sql"].startswith('SELECT "planer_endring"."id"')]
+
+
+def test_the_amendments_page_reads_one_plan_without_joining_its_owner(
+        client, units, stavanger_planlegger):
+    """One plan's amendments in date order: the model's order starts with the plan, so
+    its owner's path, and joined the owner only to sort by a constant (issue 12)."""
+    demo.load(slugs=[SLUG])
+    plan = Plan.objects.get(slug=SLUG)
+    late = Endring.objects.create(plan=plan, date=date(2026, 3, 1), description="Sist")
+    early = Endring.objects.create(plan=plan, date=date(2018, 3, 1), description="Først")
+    client.force_login(stavanger_planlegger)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("planer:endringer", args=[SLUG])).content.decode()
+    [amendments] = _amendment_queries(queries)
+    assert '"core_orgunit"' not in amendments
+    assert html.index(early.description) < html.index(late.description)
+
+
+def test_the_report_reads_the_years_amendments_without_joining_the_plans_owner(units):
+    from rusfelt.planer import report
+
+    demo.load(slugs=[SLUG])
+    plan = Plan.objects.select_related("owner").get(slug=SLUG)
+    Endring.objects.create(plan=plan, date=date(2021, 9, 1), description="Sist")
+    Endring.objects.create(plan=plan, date=date(2021, 2, 1), description="Først")
+    with CaptureQueriesContext(connection) as queries:
+        built = report.build(plan, 2021)
+    [amendments] = _amendment_queries(queries)
+    assert '"core_orgunit"' not in amendments
+    rows = {s.key: s for s in built.sections}["planendringer"].tables()[0].rows
+    descriptions = [str(row[-1]) for row in rows]
+    assert descriptions.index("Først") < descriptions.index("Sist")
+
+
 def test_a_measure_page_does_not_query_per_answering_measure(client, units, oslo_planlegger):
     """A measure's page names each measure that answers it by its plan's owner: one query
     for them all, however many there are and whichever plans they are in."""
