@@ -134,3 +134,53 @@ def test_an_event_is_one_plain_insert_stored_as_the_orm_stores_it(units, oslo_pl
     assert event.pk is not None and event.pk != reference.pk
     with pytest.raises(PermissionError):  # still append-only
         event.save()
+
+
+def test_many_events_are_stored_as_record_stores_each(units, oslo_planlegger, rf):
+    """``record_many()`` (a batch import's event per file) stores what ``record()``
+    would, one row per entry, and returns the events with their keys in order."""
+    request = rf.get("/", REMOTE_ADDR="10.1.2.3")
+    request.user = oslo_planlegger
+    entries = [(units[code], {"import": "registreringer", "rows": i})
+               for i, code in enumerate(["030104", "030105", "0301"])]
+    events = audit.record_many(AuditAction.IMPORT, entries, request=request)
+    singles = [audit.record(AuditAction.IMPORT, request=request, obj=obj, detail=detail)
+               for obj, detail in entries]
+    fields = [f.attname for f in AuditEvent._meta.concrete_fields if f.name not in ("id", "at")]
+    stored = [AuditEvent.objects.values(*fields).get(pk=e.pk) for e in events]
+    assert stored == [AuditEvent.objects.values(*fields).get(pk=e.pk) for e in singles]
+    assert [s["detail"]["rows"] for s in stored] == [0, 1, 2]
+    assert all(not e._state.adding for e in events)
+    with pytest.raises(PermissionError):  # still append-only
+        events[0].save()
+
+
+def test_many_events_take_one_round_trip_not_one_each_on_postgresql(units, monkeypatch):
+    """Hundreds of files in a batch import paid a round trip each for their events."""
+    from django.db import connection
+    from psycopg import waiting
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs in the process: no round trips")
+    connection.ensure_connection()
+    reads = []
+    real_wait = waiting.wait
+
+    def counting_wait(gen, fileno, interval=None, timeout=None):
+        def counted():
+            try:
+                state = next(gen)
+                while True:
+                    if state == waiting.Wait.R:  # blocked on the server's answer alone
+                        reads.append(state)
+                    state = gen.send((yield state))
+            except StopIteration as stop:
+                return stop.value
+
+        return real_wait(counted(), fileno, interval=interval, timeout=timeout)
+
+    monkeypatch.setattr(waiting, "wait", counting_wait)
+    events = audit.record_many(AuditAction.IMPORT, [(units["0301"], {"rows": i})
+                                                    for i in range(30)])
+    assert len(reads) <= 2, len(reads)  # 30 when each event waited for its answer
+    assert len({e.pk for e in events}) == 30
