@@ -42,12 +42,21 @@ class RefusedUpload(InMemoryUploadedFile):
 
 
 class BoundedMemoryUploadHandler(FileUploadHandler):
-    """Keep each uploaded file in memory up to the limit; drop the rest, never spill."""
+    """Keep each uploaded file in memory up to the limit; drop the rest, never spill.
+
+    The limit holds for a request's files together, not only for each: a request
+    with several files (a batch import) keeps no more in memory than one file
+    may. A file that would take the request past it is refused whole.
+    """
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.kept = 0  # bytes of this request's earlier files kept in memory
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
         self.file = BytesIO()
-        self.max_bytes = limits().max_bytes
+        self.max_bytes = limits().max_bytes - self.kept
         self.refused = False
         raise StopFutureHandlers()
 
@@ -63,6 +72,8 @@ class BoundedMemoryUploadHandler(FileUploadHandler):
         return None
 
     def file_complete(self, file_size):
+        if not self.refused:
+            self.kept += file_size
         self.file.seek(0)
         cls = RefusedUpload if self.refused else InMemoryUploadedFile
         return cls(file=self.file, field_name=self.field_name, name=self.file_name,

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from stdnum.no import fodselsnummer
 
-from rusfelt.core.uploads import UploadField
+from rusfelt.core.uploads import UploadField, limits
 from rusfelt.screening import mapping as screening
 
 from . import services
@@ -189,6 +189,36 @@ class LookupForm(forms.Form):
 class ImportForm(forms.Form):
     fil = UploadField(label=_("Fil (CSV eller XLSX)"),
                           help_text=_("Én rad per person. Se kolonnene under."))
+
+
+class _ManyFilesInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ManyUploadsField(UploadField):
+    """Several import files in one field (Django's documented pattern for
+    ``<input type="file" multiple>``), each checked as ``UploadField`` checks one."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", _ManyFilesInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = list(data) if isinstance(data, list | tuple) else [data]
+        if any(getattr(item, "too_large", False) for item in items):
+            raise forms.ValidationError(
+                _("Filene er til sammen større enn grensen på %(mb)s MB for én import og er "
+                  "ikke lest. Del dem i flere importer. Ingenting er lagret.")
+                % {"mb": limits().max_bytes // (1024 * 1024)}, code="too_large")
+        one = super().clean
+        return [one(item, initial) for item in items] or [one(None, initial)]
+
+
+class BatchImportForm(forms.Form):
+    filer = ManyUploadsField(
+        label=_("Filer (CSV eller XLSX)"),
+        help_text=_("Én fil per runde, oppkalt etter runden: 030104-2025.csv importeres til "
+                    "runde 030104-2025."))
 
 
 class StateForm(forms.Form):

@@ -1,5 +1,6 @@
 """Kartlegging's background jobs: the registration import (rusfelt.drift.jobs)."""
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rusfelt.core.domain.tabular import InvalidRows, TableError
@@ -30,6 +31,30 @@ def import_job(job, payload, progress, request):
         raise jobs.JobFailed(str(exc)) from None
     return jobs.Outcome(message=_("%(n)s registreringer er importert.") % {"n": n},
                         url=runde.get_absolute_url())
+
+
+@jobs.handler("kartlegging.import_batch")
+def import_batch_job(job, payload, progress, request):
+    """``services.import_batch`` of the files the batch page packed, all or nothing."""
+    rounds = Runde.objects.select_related("unit").in_bulk(job.params["runder"])
+    files = services.unpack_files(payload)
+    progress(0, len(files), _("Kontrollerer filene"))
+    batch = [(rounds[pk], data, name)
+             for pk, (name, data) in zip(job.params["runder"], files, strict=True)]
+    try:
+        counts = services.import_batch(
+            batch, user=job.user, request=request,
+            progress=lambda done, total: progress(done, total, _("Kontrollerer filene")))
+    except services.InvalidFiles as exc:
+        raise jobs.JobFailed(
+            _("%(n)s av %(total)s filer har feil. Ingenting er importert fra noen av filene; "
+              "rett filene og prøv igjen.") % {"n": len(exc.problems), "total": len(batch)},
+            exc.errors) from None
+    except services.KartleggingError as exc:
+        raise jobs.JobFailed(str(exc)) from None
+    return jobs.Outcome(
+        message=_("%(n)s registreringer er importert i %(runder)s runder.")
+        % {"n": sum(counts), "runder": len(counts)}, url=reverse("kartlegging:index"))
 
 
 @jobs.handler("kartlegging.publish")

@@ -7,6 +7,7 @@ app_name = "kartlegging"
 urlpatterns = [
     path("", rounds.index, name="index"),
     path("ny/", rounds.round_create, name="round_create"),
+    path("import/", rounds.import_batch_view, name="import_batch"),
     path("runde/<str:code>/", rounds.round_detail, name="runde"),
     path("runde/<str:code>/status/", rounds.round_state, name="round_state"),
     path("runde/<str:code>/registrer/", rounds.register, name="register"),

@@ -332,6 +332,9 @@ FILE_UPLOAD_HANDLERS = ["rusfelt.core.uploads.BoundedMemoryUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = RUSFELT_IMPORT_MAX_BYTES
 # Form fields other than files (Django's default, stated).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Files in one request: a batch import (kartlegging) may carry a year's files of every
+# kommune and bydel (390 units); together they are bounded as one file is (above).
+DATA_UPLOAD_MAX_NUMBER_FILES = 500
 
 # Demo-only behaviour, off unless the demo or test settings turn it on:
 # `rusfelt loaddemo` (it creates users with a printed password) and

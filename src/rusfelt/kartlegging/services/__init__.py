@@ -26,8 +26,13 @@ from .imports import (
     MULTI_COLUMNS,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
+    InvalidFiles,
     clean_row,
+    import_batch,
     import_registrations,
+    pack_files,
+    round_code_of,
+    unpack_files,
 )
 from .publication import (
     footnote,
@@ -79,7 +84,8 @@ __all__ = [
     "KartleggingError", "all_bydeler_published", "apply_retention", "area_results",
     "area_results_raw", "change_state", "check_open_for", "clean_row", "compute_results",
     "create_round", "delete_registration", "derived", "existing_holder",
-    "export_records_csv", "find_person", "import_registrations", "indicator_values",
+    "export_records_csv", "find_person", "import_batch", "import_registrations",
+    "InvalidFiles", "indicator_values", "pack_files", "round_code_of", "unpack_files",
     "key_figures", "notify_indikatorer", "parse_round_code", "prerender_charts",
     "pseudonym_for", "pseudonym_key",
     "published_results", "published_results_for_rounds", "register",

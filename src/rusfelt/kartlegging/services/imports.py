@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import functools
+import io
+import zipfile
+from dataclasses import dataclass
 from itertools import repeat
+from pathlib import PurePath
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -12,14 +16,16 @@ from django.views.decorators.debug import sensitive_variables
 
 from rusfelt.core import audit, bulkload
 from rusfelt.core.domain.tabular import (
+    MB,
     InvalidRows,
     ParsedColumn,
     RowError,
+    TableError,
     read_records,
     require_columns,
     rows_of,
 )
-from rusfelt.core.locking import Busy, lock_row
+from rusfelt.core.locking import Busy, lock_row, lock_rows_in_order
 from rusfelt.core.models import AuditAction
 from rusfelt.core.uploads import limits
 from rusfelt.screening import mapping as screening
@@ -300,7 +306,139 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
     """
     if runde.state != State.OPEN:
         raise KartleggingError("Runden er ikke åpen for registrering.")
-    header, records = read_records(data, filename, limits())
+    checked = _check_file(runde, data, filename, limits(), progress)
+    clashes = _store_in_one_transaction([checked], user, request, dry_run)
+    if clashes:
+        raise InvalidRows(clashes[0][1])
+    if not dry_run:
+        # The registrations are read by round (results, duplicates, the right of access).
+        bulkload.analyze_after_load(Registrering, len(checked.rows), columns=["runde"])
+    return len(checked.rows)
+
+
+class InvalidFiles(KartleggingError):
+    """A batch of import files refused as a whole: nothing of any file was stored.
+
+    ``problems`` holds (file name, [messages]) for every file that was refused,
+    in the batch's order; the messages name the line and column, never a number.
+    """
+
+    def __init__(self, problems: list[tuple[str, list[str]]]):
+        self.problems = problems
+        super().__init__("\n".join(f"{name}: {message}" for name, messages in problems
+                                    for message in messages))
+
+    @property
+    def errors(self) -> list[str]:
+        """Every message, each after its file's name («fil.csv: Linje 3, kolonne …»)."""
+        return [f"{name}: {message}" for name, messages in self.problems
+                for message in messages]
+
+
+@sensitive_variables()
+def import_batch(files: list[tuple[Runde, bytes, str]], *, user=None, request=None,
+                 progress=None, dry_run: bool = False) -> list[int]:
+    """Import several files, each into its own round, all or nothing over the batch.
+
+    ``files`` are (round, content, file name). Every file is checked as
+    ``import_registrations`` checks one, within the same limits, and the whole
+    batch together within one file's limits (``core.uploads.limits()``: its
+    bytes and rows), so a batch holds no more than one large file could. Then
+    one transaction locks every round in primary key order (two batches never
+    deadlock), reads their states again, writes every file's rows and one
+    audit row per file, as a single import would. If any file is refused,
+    nothing of any file is stored and ``InvalidFiles`` names each refused file
+    with its lines and columns. A round may appear once per batch.
+    ``progress(done, total)`` is called after each file is checked.
+
+    Returns the rows imported per file, in the order given.
+    """
+    bounds = limits()
+    problems = []
+    by_round: dict[int, str] = {}
+    for runde, _data, name in files:
+        if runde.pk in by_round:
+            problems.append((name, [f"runden {runde.code} er med to ganger i samme import "
+                                    f"(også i {by_round[runde.pk]})"]))
+        by_round.setdefault(runde.pk, name)
+    total_bytes = sum(len(data) for _runde, data, _name in files)
+    if total_bytes > bounds.max_bytes:
+        sizes = [f"{n / MB:.1f}".replace(".", ",") for n in (total_bytes, bounds.max_bytes)]
+        raise KartleggingError(
+            f"Filene er til sammen for store: {sizes[0]} MB, grensen for én import er "
+            f"{sizes[1]} MB. Del dem i flere importer. Ingenting er lagret.")
+    checked = []
+    rows = 0
+    for done, (runde, data, name) in enumerate(files, start=1):
+        try:
+            if runde.state != State.OPEN:
+                raise KartleggingError(
+                    f"Runden {runde.code} er ikke åpen for registrering.")
+            one = _check_file(runde, data, name, bounds, None)
+        except InvalidRows as exc:
+            problems.append((name, [str(e) for e in exc.errors]))
+        except (TableError, KartleggingError) as exc:
+            problems.append((name, [str(exc)]))
+        else:
+            checked.append(one)
+            rows += len(one.rows)
+        if progress:
+            progress(done, len(files))
+    if problems:
+        raise InvalidFiles(problems)
+    if rows > bounds.max_rows:
+        raise KartleggingError(
+            f"Filene har til sammen {rows} rader, grensen for én import er "
+            f"{bounds.max_rows}. Del dem i flere importer. Ingenting er lagret.")
+    clashes = _store_in_one_transaction(checked, user, request, dry_run)
+    if clashes:
+        raise InvalidFiles([(one.filename, [str(e) for e in errors])
+                            for one, errors in clashes])
+    if not dry_run:
+        bulkload.analyze_after_load(Registrering, rows, columns=["runde"])
+    return [len(one.rows) for one in checked]
+
+
+def round_code_of(filename: str) -> str:
+    """The round a file of a batch is named after: ``030104-2025.csv`` → ``030104-2025``."""
+    return PurePath(filename).stem
+
+
+def pack_files(files: list[tuple[str, bytes]]) -> bytes:
+    """(name, content) of a batch's files as one zip (stored, not compressed): the
+    payload of one background job. ``unpack_files`` gives them back in order."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for i, (name, data) in enumerate(files):
+            archive.writestr(f"{i:05d}/{name}", data)
+    return buffer.getvalue()
+
+
+def unpack_files(payload: bytes) -> list[tuple[str, bytes]]:
+    """The (name, content) that ``pack_files`` packed, in their order."""
+    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+        return [(info.filename.split("/", 1)[1], archive.read(info))
+                for info in archive.infolist()]
+
+
+@dataclass
+class _CheckedFile:
+    """One file checked: its rows in the order of ``INSERT_FIELDS``, {pseudonym: line},
+    (pseudonym, sex, screening results) of the rows that have any, and the round's
+    levekårsindeks rule."""
+
+    runde: Runde
+    filename: str
+    rows: list
+    seen: dict
+    screenings: list
+    rule: str
+
+
+@sensitive_variables()
+def _check_file(runde: Runde, data: bytes, filename: str, bounds, progress) -> _CheckedFile:
+    """Read and check one file (nothing is written); raises as ``import_registrations``."""
+    header, records = read_records(data, filename, bounds)
     records = list(records)  # every row read (and every limit checked) first
     require_columns(header, REQUIRED_COLUMNS)
     errors: list = []
@@ -346,22 +484,28 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
         raise InvalidRows(errors)
     if not rows_out:
         raise InvalidRows([RowError(2, "", "filen har ingen registreringer")])
+    return _CheckedFile(runde, filename, rows_out, seen, screenings, cleaner.rule)
+
+
+@sensitive_variables()
+def _store_in_one_transaction(checked: list[_CheckedFile], user, request,
+                              dry_run: bool) -> list[tuple[_CheckedFile, list]]:
+    """Store checked files in one transaction (``_store``): [] when stored, else the
+    files whose people the rounds already have, with a RowError for each such line
+    (nothing was stored)."""
     try:
         with transaction.atomic():
-            _store(runde, rows_out, seen, screenings, cleaner.rule, user, request, dry_run)
+            _store(checked, user, request, dry_run)
     except _AlreadyRegistered:
-        # Nothing was stored (the block rolled back); name the people the round has.
-        clashes = _clashes(runde, rows_out, seen)
+        # Nothing was stored (the block rolled back); name the people the rounds have.
+        clashes = [(one, errors) for one in checked
+                   if (errors := _clashes(one.runde, one.rows, one.seen))]
         if clashes:
-            raise InvalidRows(clashes) from None
+            return clashes
         raise KartleggingError(  # refused by the constraint, gone by the time it was read
             "Noen av personene ble registrert i runden mens filen ble lest inn. "
             "Ingenting er lagret; last inn filen på nytt for å se hvilke.") from None
-    if dry_run:
-        return len(rows_out)
-    # The registrations are read by round (results, duplicates, the right of access).
-    bulkload.analyze_after_load(Registrering, len(rows_out), columns=["runde"])
-    return len(rows_out)
+    return []
 
 
 class _AlreadyRegistered(Exception):
@@ -377,43 +521,61 @@ def _clashes(runde: Runde, rows_out: list, seen: dict) -> list:
 
 
 @sensitive_variables()
-def _store(runde: Runde, rows_out: list, seen: dict, screenings: list, rule: str, user,
-           request, dry_run: bool) -> None:
-    """``import_registrations``' transaction: the round locked and its state read
-    again, the rows, their screening results and the audit row. Raises
-    ``_AlreadyRegistered`` when the round's unique constraint refuses a row; a
-    dry run reads the round's people instead (it writes nothing for the
+def _store(checked: list[_CheckedFile], user, request, dry_run: bool) -> None:
+    """The import's transaction: every file's round locked (in primary key order) and
+    its state read again, the rows, their screening results and one audit row per
+    file. Raises ``_AlreadyRegistered`` when a round's unique constraint refuses a
+    row; a dry run reads the rounds' people instead (it writes nothing for the
     constraint to refuse)."""
     try:
-        state = lock_row(Runde, runde.pk, "state")
+        if len(checked) == 1:
+            states = {checked[0].runde.pk: lock_row(Runde, checked[0].runde.pk, "state")}
+        else:
+            states = lock_rows_in_order(Runde, [one.runde.pk for one in checked], "state")
     except Busy:
         raise KartleggingError(
             "Runden er opptatt med en annen import. Prøv igjen om litt.") from None
-    if state != State.OPEN:
-        raise KartleggingError("Runden er ikke åpen for registrering (den ble lukket "
-                               "mens filen ble kontrollert). Ingenting er lagret.")
+    for one in checked:
+        if states.get(one.runde.pk) != State.OPEN:
+            closed = "Runden" if len(checked) == 1 else f"Runden {one.runde.code}"
+            raise KartleggingError(f"{closed} er ikke åpen for registrering (den ble lukket "
+                                   "mens filen ble kontrollert). Ingenting er lagret.")
     if dry_run:
-        clashes = _clashes(runde, rows_out, seen)
-        if clashes:
-            raise InvalidRows(clashes)
+        if any(_clashes(one.runde, one.rows, one.seen) for one in checked):
+            raise _AlreadyRegistered
         return
     now = timezone.now()
     # No savepoint of its own: the refusal leaves the caller's block and rolls back
     # the whole import, which is what all or nothing asks.
     try:
-        bulkload.insert_rows(Registrering, INSERT_FIELDS, rows_out, constants={
-            "runde": runde, "levekarsindeks_regel": rule,
-            "created_by": user, "created_at": now, "updated_at": now})
+        if len(checked) == 1:
+            one = checked[0]
+            bulkload.insert_rows(Registrering, INSERT_FIELDS, one.rows, constants={
+                "runde": one.runde, "levekarsindeks_regel": one.rule,
+                "created_by": user, "created_at": now, "updated_at": now})
+        else:
+            # One load for the whole batch: the round and its rule vary by file.
+            bulkload.insert_rows(
+                Registrering, ["runde", "levekarsindeks_regel", *INSERT_FIELDS],
+                ((one.runde.pk, one.rule, *row) for one in checked for row in one.rows),
+                constants={"created_by": user, "created_at": now, "updated_at": now})
     except IntegrityError:
         raise _AlreadyRegistered from None
-    n_screening = 0
-    if screenings:
-        ids = dict(Registrering.objects.filter(runde=runde, pseudonym__in=[
-            p for p, _sex, _s in screenings]).values_list("pseudonym", "pk"))
-        n_screening = screening.bulk_attach(
-            [(Registrering(pk=ids[p], kjonn=sex), s) for p, sex, s in screenings],
-            user=user)
-    audit.record(AuditAction.IMPORT, request=request, user=user, obj=runde,
-                 username="" if user else "kommandolinje",
-                 detail={"import": "registreringer", "rows": len(rows_out),
-                         "screening": n_screening})
+    entries = []  # (round, audit detail) per file
+    for one in checked:
+        n_screening = 0
+        if one.screenings:
+            ids = dict(Registrering.objects.filter(runde=one.runde, pseudonym__in=[
+                p for p, _sex, _s in one.screenings]).values_list("pseudonym", "pk"))
+            n_screening = screening.bulk_attach(
+                [(Registrering(pk=ids[p], kjonn=sex), s) for p, sex, s in one.screenings],
+                user=user)
+        entries.append((one.runde, {"import": "registreringer", "rows": len(one.rows),
+                                    "screening": n_screening}))
+    username = "" if user else "kommandolinje"
+    if len(entries) == 1:
+        audit.record(AuditAction.IMPORT, request=request, user=user, obj=entries[0][0],
+                     username=username, detail=entries[0][1])
+    else:  # one audit row per file, sent together
+        audit.record_many(AuditAction.IMPORT, entries, request=request, user=user,
+                          username=username)

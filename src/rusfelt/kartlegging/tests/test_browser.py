@@ -163,3 +163,33 @@ def test_registration_form_fits_a_phone(phone_page, live_server, login, screensh
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
     screenshot(phone_page, "kartlegging-register-phone")
+
+
+def test_planner_imports_two_bydeler_files_together_and_a_bad_row_stores_nothing(
+        page, live_server, login, screenshot, oslo_planlegger, units, tmp_path):
+    rounds = [services.create_round(code, hjemmel="H", formal="F", dpia_ref="D")
+              for code in ("030104-2021", "030105-2021")]
+    header = ("fodselsnummer,tjeneste,kategori,bolig,arbeid_aktivitet,okonomi,fysisk_helse,"
+              "psykisk_helse,rusmiddelbruk,sosial_fungering,nettverk")
+    people = numbers(3)
+    row = ",nav,rus,gronn,gul,rod,gul,gul,rod,gul,gronn"
+    first, second = tmp_path / "030104-2021.csv", tmp_path / "030105-2021.csv"
+    first.write_text(f"{header}\n{people[0]}{row}\n{people[1]}{row}\n")
+    second.write_text(f"{header}\n12345678901{row}\n")
+    login(page, oslo_planlegger)
+    page.goto(f"{live_server.url}/kartlegging/")
+    page.get_by_role("link", name="Samlet import av flere filer").click()
+    page.get_by_label("Filer (CSV eller XLSX)").set_input_files([str(first), str(second)])
+    page.get_by_role("button", name="Importer alle filene").click()
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "030105-2021.csv: Linje 2, kolonne fodselsnummer" in alert.inner_text()
+    assert "12345678901" not in page.content()
+    screenshot(page, "kartlegging-import-batch-refused")
+    assert Registrering.objects.count() == 0
+
+    second.write_text(f"{header}\n{people[2]}{row}\n")
+    page.get_by_label("Filer (CSV eller XLSX)").set_input_files([str(first), str(second)])
+    page.get_by_role("button", name="Importer alle filene").click()
+    page.get_by_text("3 registreringer er importert i 2 runder.").wait_for()
+    assert [Registrering.objects.filter(runde=r).count() for r in rounds] == [2, 1]

@@ -18,7 +18,7 @@ from rusfelt.drift.models import JobState
 from rusfelt.screening import mapping as screening
 
 from .. import services
-from ..forms import ImportForm, RegistrationForm, RoundForm, StateForm
+from ..forms import BatchImportForm, ImportForm, RegistrationForm, RoundForm, StateForm
 from ..models import Runde, State, Tjeneste
 from ..services import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from . import ANY_ROLE, load_round
@@ -170,5 +170,50 @@ def import_view(request, code):
         errors = job.errors or [job.message]
     return render(request, "kartlegging/import.html", {
         "runde": runde, "form": form, "errors": errors,
+        "required": REQUIRED_COLUMNS, "optional": OPTIONAL_COLUMNS,
+    })
+
+
+#: The roles that may import into a round (as ``import_view``).
+IMPORT_ROLES = [Role.KARTLEGGER, Role.PLANLEGGER]
+
+
+@login_required
+@never_cache
+@sensitive_variables()
+def import_batch_view(request):
+    """Several files, each into the round it is named after, all or nothing together."""
+    # SECURITY: only the rounds the user may import into (core.scoping); a file named
+    # after any other round is refused with the same message as one that names none.
+    rounds = Runde.objects.for_user(request.user, IMPORT_ROLES)
+    if not rounds.exists():
+        raise PermissionDenied
+    form = BatchImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if form.is_valid():
+        uploads = form.cleaned_data["filer"]
+        found = rounds.in_bulk([services.round_code_of(u.name) for u in uploads],
+                               field_name="code")
+        unknown = [u.name for u in uploads if services.round_code_of(u.name) not in found]
+        if unknown:
+            form.add_error("filer", _(
+                "Finner ingen runde du kan importere til med samme navn som filen: "
+                "%(files)s. Ingenting er lagret.") % {"files": ", ".join(unknown)})
+        else:
+            job = jobs.start(
+                "kartlegging.import_batch", user=request.user, request=request,
+                title=_("Samlet import av %(n)s filer") % {"n": len(uploads)},
+                params={"runder": [found[services.round_code_of(u.name)].pk
+                                   for u in uploads],
+                        "back_url": request.path},
+                payload=services.pack_files([(u.name, u.read()) for u in uploads]))
+            if job.state == JobState.DONE:
+                messages.success(request, job.message)
+                return redirect("kartlegging:index")
+            if job.state != JobState.FAILED:
+                return redirect(job)
+            errors = job.errors or [job.message]
+    return render(request, "kartlegging/import_batch.html", {
+        "form": form, "errors": errors,
         "required": REQUIRED_COLUMNS, "optional": OPTIONAL_COLUMNS,
     })

@@ -3,6 +3,7 @@
     rusfelt kartlegging opprett-runde 030104-2019 --hjemmel TEKST --formal TEKST --dpia REF
     rusfelt kartlegging status 030104-2019 closed
     rusfelt kartlegging import --runde 030104-2019 fil.csv [--dry-run]
+    rusfelt kartlegging import-samlet 030104-2019.csv 030105-2019.csv ... [--dry-run]
     rusfelt kartlegging resultater --runde 030104-2019 [--upublisert --bruker NAVN] --format csv
     rusfelt kartlegging liste
     rusfelt kartlegging slett-utlopte
@@ -79,6 +80,14 @@ class Command(BaseCommand):
         imp.add_argument("--runde", required=True)
         imp.add_argument("file")
         imp.add_argument("--dry-run", action="store_true")
+        batch = sub.add_parser(
+            "import-samlet",
+            help="Importer flere filer samlet, hver til runden filen er oppkalt etter "
+                 "(030104-2019.csv til runde 030104-2019): alt eller intet for alle filene.",
+            description=__doc__.split("\n\n", 2)[2],
+            formatter_class=argparse.RawDescriptionHelpFormatter)
+        batch.add_argument("files", nargs="+", metavar="fil")
+        batch.add_argument("--dry-run", action="store_true")
         res = sub.add_parser("resultater", help="Skriv resultatene som tabell,rad,kolonne,verdi.")
         res.add_argument("--runde", required=True)
         res.add_argument("--upublisert", action="store_true",
@@ -156,6 +165,40 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         verb = "ville blitt importert (prøvekjøring)" if dry_run else "er importert"
         self.stdout.write(f"{n} registreringer {verb} i {target.code}.")
+
+    def handle_import_samlet(self, files, dry_run, **_):
+        paths = [Path(file) for file in files]
+        codes = [services.round_code_of(path.name) for path in paths]
+        rounds = Runde.objects.select_related("unit").in_bulk(codes, field_name="code")
+        unknown = [path.name for path, code in zip(paths, codes, strict=True)
+                   if code not in rounds]
+        if unknown:
+            raise CommandError("Finner ingen runde med samme navn som filen (030104-2019.csv "
+                               "for runde 030104-2019): " + ", ".join(unknown)
+                               + ". Ingenting er lagret.")
+        batch = []
+        for path, code in zip(paths, codes, strict=True):
+            try:
+                batch.append((rounds[code], read_path(path), path.name))
+            except TableError as exc:
+                raise CommandError(f"{path.name}: {exc}") from None
+        err = self.stderr
+
+        def progress(done, total):
+            if total >= 20:
+                err.write(f"\r{done}/{total} filer kontrollert", ending="")
+                if done == total:
+                    err.write("")
+
+        try:
+            counts = services.import_batch(batch, progress=progress, dry_run=dry_run)
+        except services.InvalidFiles as exc:
+            raise CommandError(
+                f"Importen er avvist, ingenting er lagret ({len(exc.errors)} feil i "
+                f"{len(exc.problems)} av {len(batch)} filer):\n" + "\n".join(exc.errors)
+            ) from None
+        verb = "ville blitt importert (prøvekjøring)" if dry_run else "er importert"
+        self.stdout.write(f"{sum(counts)} registreringer {verb} i {len(counts)} runder.")
 
     def handle_resultater(self, runde, upublisert, bruker, format, **_):
         target = self._round(runde)
