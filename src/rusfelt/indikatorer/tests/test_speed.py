@@ -900,10 +900,10 @@ def test_a_warm_page_builds_sql_only_for_the_user_and_its_own_reads(
     assert len(built) == 1 + own, built
 
 
-@pytest.mark.parametrize(("model", "lookups"), [
-    (Indikatorsett, lambda sett: {"slug": sett.slug}),
-    (Indikator, lambda sett: {"sett": sett.pk, "number": 16})])
-def test_a_row_read_by_its_key_is_the_orms(demo_sett, model, lookups):
+@pytest.mark.parametrize(("model", "lookups", "missing"), [
+    (Indikatorsett, lambda sett: {"slug": sett.slug}, {"slug": "finnes-ikke"}),
+    (Indikator, lambda sett: {"sett": sett.pk, "number": 16}, {"number": 9999})])
+def test_a_row_read_by_its_key_is_the_orms(demo_sett, model, lookups, missing):
     """``by_key`` reads a set or an indicator by SQL written once per process: the same
     row, every field converted as the ORM converts it (the thresholds as Decimal)."""
     wanted = lookups(Indikatorsett.objects.get(slug=demo.SLUG))
@@ -913,4 +913,4 @@ def test_a_row_read_by_its_key_is_the_orms(demo_sett, model, lookups):
     assert [(getattr(found, f), type(getattr(found, f))) for f in fields] == [
         (getattr(expected, f), type(getattr(expected, f))) for f in fields]
     assert not found._state.adding
-    assert model.objects.by_key(**{**wanted, next(iter(wanted)): 0}) is None
+    assert model.objects.by_key(**{**wanted, **missing}) is None
