@@ -1,8 +1,11 @@
 """The base layout: navigation, language, formats, security headers."""
 
 import pytest
-from django.urls import reverse
+from django import urls
+from django.urls import reverse, set_script_prefix
 from pytest_django.asserts import assertRedirects
+
+from rusfelt.core.context_processors import FRAME_URLS, frame_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +128,33 @@ def test_the_kept_menu_follows_the_language_and_the_page(client, make_user):
     assert 'lang="nb"' in english  # the switcher offers bokmål, not English
     client.post("/i18n/setlang/", {"language": "nb", "next": "/"})
     assert "Mine enheter" in _menu(client.get("/enheter/"))
+
+
+@pytest.mark.parametrize("signed_in", [True, False])
+def test_the_frame_links_its_pages_without_reversing_them_on_each_page(
+        client, make_user, monkeypatch, signed_in):
+    """The frame reversed five of its links (home, language, two-factor, sign-out or
+    sign-in, help) on every page; they depend only on the URL configuration and script
+    prefix, so they are reversed once (``core.context_processors.frame_urls``)."""
+    if signed_in:
+        client.force_login(make_user("leser", ("0301", "leser")))
+    client.get("/")
+    reversed_ = []
+    real = urls.reverse  # what the {% url %} tag calls
+    monkeypatch.setattr(urls, "reverse",
+                        lambda name, *a, **k: reversed_.append(name) or real(name, *a, **k))
+    html = client.get("/").content.decode()
+    assert not set(reversed_) & set(FRAME_URLS.values())
+    shown = ["home", "set_language", "help", *(["enrol", "logout"] if signed_in else ["login"])]
+    for key in shown:
+        assert f'="{reverse(FRAME_URLS[key])}"' in html, key
+
+
+def test_the_frames_links_follow_the_script_prefix():
+    try:
+        set_script_prefix("/rusfelt/")
+        assert frame_urls()["logout"] == reverse("core:logout") == "/rusfelt/logg-ut/"
+        assert all(url.startswith("/rusfelt/") for url in frame_urls().values())
+    finally:
+        set_script_prefix("/")
+    assert frame_urls()["home"] == "/"
