@@ -18,6 +18,7 @@ from django.db import connection, connections
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from pytest_django.asserts import assertRedirects
 
 from rusfelt.core import audit, bulkload
@@ -309,3 +310,20 @@ def test_a_queued_batch_is_run_by_the_worker(client, rounds, oslo_kartlegger):
     assert job.state == JobState.DONE
     assert "3 registreringer er importert i 2 runder." in job.message
     assert Registrering.objects.count() == 3
+
+
+def test_the_batch_page_speaks_english_when_asked(client, rounds, oslo_kartlegger, settings):
+    client.force_login(oslo_kartlegger)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    # The requests activate English in this thread; the block restores the language
+    # after them, so that later tests read bokmål again.
+    with translation.override(settings.LANGUAGE_CODE):
+        body = client.get(reverse("kartlegging:import_batch")).content.decode()
+        response = client.post(reverse("kartlegging:import_batch"),
+                               {"filer": [upload("9999-2020", csv(number(1)))]})
+    for text in ("Import several files together", "Upload the files of several rounds",
+                 "The import is all or nothing for all the files together",
+                 "there may be at most 500 files", "Files (CSV or XLSX)",
+                 "Import all the files", "One file per round"):
+        assert text in body, text
+    assert "No round you may import into has the same name" in response.content.decode()
