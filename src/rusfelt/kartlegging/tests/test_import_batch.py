@@ -327,3 +327,18 @@ def test_the_batch_page_speaks_english_when_asked(client, rounds, oslo_kartlegge
                  "Import all the files", "One file per round"):
         assert text in body, text
     assert "No round you may import into has the same name" in response.content.decode()
+
+
+@override_settings(DATA_UPLOAD_MAX_NUMBER_FILES=2)
+def test_more_files_than_one_upload_takes_get_a_norwegian_page_and_store_nothing(
+        client, rounds, oslo_kartlegger):
+    """Django refuses an upload of more files than DATA_UPLOAD_MAX_NUMBER_FILES (500) with
+    its plain English «Bad Request (400)»; the user gets the rule in Norwegian instead."""
+    client.force_login(oslo_kartlegger)
+    response = client.post(reverse("kartlegging:import_batch"), {"filer": [
+        upload(code, csv(number(i))) for i, code in enumerate(
+            ["030104-2020", "030105-2020", "030106-2020"], start=1)]})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'lang="nb"' in body and "høyst 500 filer" in body and "Ingenting er lagret" in body
+    assert Registrering.objects.count() == 0 and imports_audited() == []
