@@ -269,7 +269,7 @@ CACHES["tjenester"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache
                        "LOCATION": "rusfelt-tjenester", "TIMEOUT": None,
                        "OPTIONS": {"MAX_ENTRIES": 25_000, "CULL_FREQUENCY": 4}}
 # Each process's figures of a plan (planer.services.kept: status counts, progress per
-# area), under the plan's data version: a few hundred bytes per plan and year.
+# area, statuses per year, reported years, areas), under the plan's data version.
 CACHES["planer"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                     "LOCATION": "rusfelt-planer", "TIMEOUT": 60 * 60,
                     "OPTIONS": {"MAX_ENTRIES": 5_000, "CULL_FREQUENCY": 4}}
