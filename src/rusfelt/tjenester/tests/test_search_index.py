@@ -81,3 +81,20 @@ def test_the_text_rank_orders_and_is_read_with_the_candidates(make_tjeneste):
     else:
         assert len(ranking) == 1 and "INSTR" in ranking[0]
         assert "JOIN tjenester_fts" in ranking[0]
+
+
+def test_a_match_reads_the_service_table_once_and_holds_in_a_subquery(make_tjeneste):
+    """Issue 12: PostgreSQL matched through ``id IN (SELECT id FROM the table ...)``,
+    a second read of the service table by id for each of thousands of matches;
+    the match is a condition on the row's own vector now, and still finds the
+    same services where Django aliases the table (the candidates as a subquery,
+    as open now and the night's hours read them)."""
+    make_tjeneste("poli", name="Poliklinikk", description="Behandling for rusproblemer.")
+    make_tjeneste("kafe", name="Kafé", description="Suppe.")
+    groups = sporsmal.parse("behandling").groups
+    matches = search.backend().matching(Tjeneste.objects.all(), groups)
+    nested = Tjeneste.objects.filter(pk__in=matches.values("pk"))
+    assert set(nested.values_list("slug", flat=True)) == {"poli"} == found("behandling")
+    if connection.vendor == "postgresql":
+        sql = str(matches.query)
+        assert sql.count('FROM "tjenester_tjeneste"') + sql.count("FROM tjenester_tjeneste") == 1
