@@ -1,11 +1,14 @@
 """core.bulkload: COPY on PostgreSQL, one prepared statement on SQLite, ANALYZE after loads."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from psycopg.adapt import Dumper, PyFormat
 
 from rusfelt.core import bulkload
-from rusfelt.core.models import OrgUnit, Population
+from rusfelt.core.models import AuditEvent, OrgUnit, Population
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +32,51 @@ def test_rows_constants_and_defaults_arrive_as_the_orm_reads_them(unit):
     stored = list(Population.objects.order_by("year").values_list(
         "unit_id", *FIELDS, "approximate"))
     assert stored == [(unit.pk, *row, False) for row in _rows(7)]
+
+
+AT = datetime(2026, 11, 30, 13, 5, 7, 123456, tzinfo=UTC)
+
+
+def test_constants_of_every_kind_arrive_as_the_orm_reads_them(unit):
+    """A time stamp (to the microsecond), JSON with a tab and a backslash, an address
+    and a key: as the ORM reads them back, on both databases."""
+    detail = {"rader": 3, "merknad": "Bærum\tø \\ «x»"}
+    with transaction.atomic():
+        bulkload.insert_rows(AuditEvent, ["username", "object_id"],
+                             [("kari", "1"), ("ola", "2")],
+                             constants={"at": AT, "action": "import", "detail": detail,
+                                        "ip_address": "10.0.0.1", "unit": unit})
+    stored = list(AuditEvent.objects.order_by("object_id").values_list(
+        "username", "object_id", "at", "action", "detail", "ip_address", "unit_id"))
+    assert stored == [(name, pk, AT, "import", detail, "10.0.0.1", unit.pk)
+                      for name, pk in [("kari", "1"), ("ola", "2")]]
+
+
+def test_postgresql_dumps_a_constant_once_not_once_per_row(unit):
+    """psycopg dumps every value of every row of a COPY; a time stamp costs some 6 µs,
+    and the registrations' two were most of a national import's COPY formatting
+    (issue 12). A constant is dumped once, for every row."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite binds the prepared value")
+    dumped = []
+
+    class CountingDumper(Dumper):
+        def dump(self, obj):
+            dumped.append(obj)
+            return obj.isoformat().encode()
+
+    connection.ensure_connection()
+    adapters = connection.connection.adapters
+    original = adapters.get_dumper(datetime, PyFormat.TEXT)
+    adapters.register_dumper(datetime, CountingDumper)
+    try:
+        with transaction.atomic():
+            bulkload.insert_rows(AuditEvent, ["object_id"], [(str(i),) for i in range(50)],
+                                 constants={"at": AT, "action": "import", "unit": unit})
+    finally:
+        adapters.register_dumper(datetime, original)
+    assert dumped == [AT]
+    assert set(AuditEvent.objects.values_list("at", flat=True)) == {AT}
 
 
 def test_sqlite_prepares_one_insert_and_runs_it_for_every_row(unit):
