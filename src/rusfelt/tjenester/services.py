@@ -523,8 +523,13 @@ def results_page(ids, at: datetime, sted: str = "", units: tuple[int, ...] | Non
     qs = Tjeneste.objects.filter(pk__in=ids)
     if sted:
         emergency = filtered(Filters(sted=sted, kategori=Category.AKUTT, units=units))
-        qs = (Tjeneste.objects.filter(Q(pk__in=ids) | Q(pk__in=emergency.values("pk")))
-              .annotate(emergency=Q(pk__in=emergency.values("pk"))))
+        emergency_ids = emergency.order_by().values("pk")
+        # One id set (a UNION ALL), not "in the page OR in the box": PostgreSQL
+        # reads every service for such an OR (5 000 rows for a page of 20, 2 ms
+        # of a 0.5 ms query); SQLite answers both through the primary key.
+        qs = (Tjeneste.objects.filter(pk__in=qs.order_by().values("pk")
+                                      .union(emergency_ids, all=True))
+              .annotate(emergency=Q(pk__in=emergency_ids)))
     objects = list(_with_shown(qs.order_by("name", "pk"), hours=False,
                                translations=not in_bokmal()))
     holidays = {o.pk: o.open_on_holidays for o in objects}

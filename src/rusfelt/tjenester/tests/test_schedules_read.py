@@ -1,9 +1,12 @@
 """A page's hours are read in one statement (``services.schedules_for``) and give
 the same schedules, and so the same «åpent nå»/«stengt», as the models (issue 12)."""
 
+import re
 from datetime import date, datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from rusfelt.tjenester import services
 from rusfelt.tjenester.forms import current_places
@@ -114,3 +117,28 @@ def test_a_page_with_its_emergency_box_is_two_queries(emergency, django_assert_n
                                              datetime(2026, 11, 23, 12, 0), "030104", units)
     assert [b.tjeneste.slug for b in box] == ["a-dognet", "b-kontor", "d-kontor", "c-natt"]
     assert [r.tjeneste.slug for r in results] == ["h-bolig"]
+
+
+def test_a_page_with_its_emergency_box_reads_only_their_services(emergency, units):
+    """Issue 12: the page's ids OR the place's emergency services made PostgreSQL
+    read every service in the country (2 ms for 20 rows among 5 000); as one id set
+    it reads them through the primary key. Shown by the plan's own count of the
+    rows it read and threw away, with 200 other services elsewhere (and sequential
+    scans priced out, so that this small table is read as a large one would be)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite answers the OR through the primary key (MULTI-INDEX OR)")
+    others = [Tjeneste(slug=f"annen-{i}", name=f"Annen {i}", unit=units["1103"],
+                       kind="kommunal", category="bolig") for i in range(200)]
+    Tjeneste.objects.bulk_create(others)
+    places = current_places().served("030104")
+    with CaptureQueriesContext(connection) as queries:
+        services.results_page([emergency["h-bolig"]], datetime(2026, 11, 23, 12, 0), "030104",
+                              places)
+    (sql,) = [q["sql"] for q in queries if '"emergency"' in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE tjenester_tjeneste, core_orgunit")  # as autovacuum would
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN (ANALYZE, TIMING OFF) " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    thrown_away = sum(int(n) for n in re.findall(r"Rows Removed by Filter: (\d+)", plan))
+    assert thrown_away < 20, plan
