@@ -1,6 +1,8 @@
 """The audit log: who, when, what, which object, from where; append-only."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rusfelt.conftest import PASSWORD
@@ -153,6 +155,21 @@ def test_many_events_are_stored_as_record_stores_each(units, oslo_planlegger, rf
     assert all(not e._state.adding for e in events)
     with pytest.raises(PermissionError):  # still append-only
         events[0].save()
+
+
+def test_many_events_are_written_by_one_statement(units):
+    """A batch import writes an event per file: one INSERT of them all. Sent as one
+    statement per event, even together in one pipeline, the server still ran 359
+    statements one by one for a national year's files (issue 12)."""
+    with CaptureQueriesContext(connection) as queries:
+        events = audit.record_many(AuditAction.IMPORT, [(units["0301"], {"rows": i})
+                                                        for i in range(30)])
+    inserts = [q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "core_auditevent"')]
+    assert len(inserts) == 1, inserts
+    assert [e.detail["rows"] for e in events] == list(range(30))
+    stored = dict(AuditEvent.objects.filter(pk__in=[e.pk for e in events])
+                  .values_list("pk", "detail__rows"))
+    assert [stored[e.pk] for e in events] == list(range(30))  # the keys in order
 
 
 def test_many_events_take_one_round_trip_not_one_each_on_postgresql(units, monkeypatch):
