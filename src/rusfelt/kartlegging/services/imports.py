@@ -6,7 +6,7 @@ import functools
 import io
 import zipfile
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import PurePath
 
 from django.conf import settings
@@ -554,10 +554,13 @@ def _store(checked: list[_CheckedFile], user, request, dry_run: bool) -> None:
                 "runde": one.runde, "levekarsindeks_regel": one.rule,
                 "created_by": user, "created_at": now, "updated_at": now})
         else:
-            # One load for the whole batch: the round and its rule vary by file.
+            # One load for the whole batch: the round and its rule vary by file, put
+            # before each of its rows by ``map`` (a generator unpacking every row and
+            # reading ``runde.pk`` for each was 5 % of a national year's import).
             bulkload.insert_rows(
                 Registrering, ["runde", "levekarsindeks_regel", *INSERT_FIELDS],
-                ((one.runde.pk, one.rule, *row) for one in checked for row in one.rows),
+                chain.from_iterable(map((one.runde.pk, one.rule).__add__, one.rows)
+                                    for one in checked),
                 constants={"created_by": user, "created_at": now, "updated_at": now})
     except IntegrityError:
         raise _AlreadyRegistered from None
