@@ -3,9 +3,11 @@ the same schedules, and so the same «åpent nå»/«stengt», as the models (is
 
 import re
 from datetime import date, datetime
+from unittest import mock
 
 import pytest
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
 from rusfelt.tjenester import services
@@ -44,6 +46,20 @@ def test_periods_and_exceptions_in_one_query(three, django_assert_num_queries):
         services.schedules_for(three, holidays=holidays)
     with django_assert_num_queries(2):  # open_on_holidays as well
         services.schedules_for(three)
+
+
+def test_the_hours_are_read_by_sql_written_once_per_process(three):
+    """Issue 12: the ORM compiled the union of periods and exceptions for every
+    page, which took longer than running it. Another page of as many services
+    compiles nothing, and reads what the models give."""
+    holidays = dict(Tjeneste.objects.values_list("pk", "open_on_holidays"))
+    services.schedules_for(three, holidays=holidays)
+    with mock.patch.object(SQLCompiler, "as_sql", autospec=True,
+                           side_effect=SQLCompiler.as_sql) as as_sql:
+        read = services.schedules_for(list(reversed(three)), holidays=holidays)
+    assert as_sql.call_count == 0
+    for obj in Tjeneste.objects.filter(pk__in=three).prefetch_related("periods", "exceptions"):
+        assert read[obj.pk] == obj.schedule()
 
 
 def test_a_page_of_results_is_two_queries(three, django_assert_num_queries):
