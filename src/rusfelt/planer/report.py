@@ -25,9 +25,11 @@ from .models import Endring, Plan, Tiltak
 from .services import (
     area_progress,
     overdue,
+    plan_areas,
     read_with_status,
     status_counts,
     status_over_periods,
+    with_areas,
 )
 
 FIGURES = [
@@ -60,10 +62,11 @@ def build(plan: Plan, year: int) -> d.Document:
     # periods hold every reported year with its counts, a gap with None.
     since = max((y for y, c in periods.items() if c is not None and y < year), default=None)
     total = sum(counts.values())
-    measures = read_with_status(  # statuses from the kept picks, no subquery per measure
-        plan.tiltak.select_related("area", "responsible_unit")
+    areas = plan_areas(plan)
+    measures = with_areas(read_with_status(  # statuses and areas as kept: no subquery
+        plan.tiltak.select_related("responsible_unit")  # per measure, no join
         .order_by("order", "id"),  # one plan: its own order, without joining the owner
-        plan, year)
+        plan, year), areas)
     sections = [_about(plan, year, total)]
 
     # A change is «fra» the last period with reports, named as such: a status
@@ -103,7 +106,7 @@ def build(plan: Plan, year: int) -> d.Document:
     area_rows = [
         [p["area"].title if p["area"] else "Uten område"]
         + [d.count(p["counts"][s]) for s in st.SUMMARY_ORDER] + [d.count(p["total"])]
-        for p in area_progress(plan, year, measures)
+        for p in area_progress(plan, year, measures, areas)
     ]
     sections.append(d.Section("Status per innsatsområde", [d.Table(
         "Antall tiltak per område og status",

@@ -51,11 +51,12 @@ def _plan(request, slug, roles=READ):
 
 
 def _tiltak(plan, pk):
-    # The plan is already scoped; the measure must belong to it.
-    return get_object_or_404(
-        Tiltak.objects.select_related("area", "responsible_unit", "parent__plan", "plan"),
-        plan=plan, pk=pk,
-    )
+    # The plan is already scoped; the measure must belong to it. Its plan is that plan
+    # and its area (with the area's parents) comes from the plan's kept areas: no joins.
+    tiltak = get_object_or_404(
+        Tiltak.objects.select_related("responsible_unit", "parent__plan"), plan=plan, pk=pk)
+    tiltak.plan = plan
+    return services.with_areas([tiltak], services.plan_areas(plan))[0]
 
 
 @login_required
@@ -116,9 +117,9 @@ def tiltak_list(request, slug):
     # whose order is its owner's path: two joins more, which PostgreSQL planned and ran
     # in about twice the time of the rest of the query (issue 12).
     # Their statuses from the plan's kept picks (``read_with_status``), not a
-    # subquery per measure.
+    # subquery per measure; their areas are the tree's, from the kept areas.
     measures = services.read_with_status(
-        plan.tiltak.select_related("area", "responsible_unit", "parent__plan__owner")
+        plan.tiltak.select_related("responsible_unit", "parent__plan__owner")
         .order_by("order", "id"), plan, year)
     by_area = {}
     for t in measures:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from rusfelt.planer import demo, report, services
 from rusfelt.planer.domain import perioder
-from rusfelt.planer.models import Plan, Statusoppdatering
+from rusfelt.planer.models import Plan, Statusoppdatering, Tiltak
 
 SLUG = "stavanger-rusplan-2019-2023"
 
@@ -90,3 +90,39 @@ def test_the_report_shows_a_status_written_after_the_picks_were_kept(
     [(caption, comment)] = [(table.caption, str(row[-1])) for table in by_status
                             for row in table.rows if str(row[0]) == tiltak.number]
     assert caption.startswith("Avsluttet") and comment == "Lagt ned"
+
+
+def _area_queries(queries):
+    return [q["sql"] for q in queries if "planer_omrade" in q["sql"]]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("name", "query"), [("planer:tiltak_list", "?ar=2022"),
+                                             ("planer:rapport", "?periode=2022")])
+def test_the_measures_list_and_the_report_join_no_area_once_the_areas_are_kept(
+        client, units, stavanger_planlegger, name, query):
+    """PostgreSQL joined 40 measures' areas by hashing every area of every plan."""
+    demo.load(slugs=[SLUG])
+    client.force_login(stavanger_planlegger)
+    url = reverse(name, args=[SLUG]) + query
+    assert client.get(url).status_code == 200  # keeps the plan's areas
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert _area_queries(queries) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_measure_page_names_its_area_and_the_areas_above_it_from_the_kept_areas(
+        client, units, oslo_planlegger):
+    """``Omrade.path_titles`` read each parent with a query of its own."""
+    demo.load(slugs=["oslo-strategisk-plan-rus"])
+    tiltak = (Tiltak.objects.filter(plan__slug="oslo-strategisk-plan-rus",
+                                    area__parent__isnull=False)
+              .select_related("area__parent", "plan").first())
+    client.force_login(oslo_planlegger)
+    url = reverse("planer:tiltak_detail", args=[tiltak.plan.slug, tiltak.pk])
+    client.get(url)  # keeps the plan's areas
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    assert _area_queries(queries) == []
+    assert f"{tiltak.area.parent.title} › {tiltak.area.title}" in page
