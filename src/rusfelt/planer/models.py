@@ -349,9 +349,11 @@ class Endring(models.Model):
 
 @receiver([post_save, post_delete], sender=Tiltak)
 @receiver([post_save, post_delete], sender=Omrade)
+@receiver([post_save, post_delete], sender=Hovedmal)
 def _measure_or_area_changed(sender, instance, **kwargs):
-    """A measure or area saved or deleted (forms, plan files, admin) changes the plan's
-    figures (counts, progress per area): a new data version."""
+    """A measure, area or main goal saved or deleted (forms, plan files, admin) changes
+    the plan's figures (counts, progress per area) or what its page shows: a new data
+    version."""
     Plan.figures_changed(instance.plan_id)
 
 

@@ -109,6 +109,12 @@ def reported_years(plan: Plan) -> list[int]:
     ))
 
 
+def plan_goals(plan: Plan) -> list[Hovedmal]:
+    """The plan's main goals in its order, kept per plan version (``kept``)."""
+    return kept(plan, "goals", None,
+                lambda: list(Hovedmal.objects.filter(plan=plan).order_by("order", "code")))
+
+
 def plan_areas(plan: Plan) -> list[Omrade]:
     """The plan's areas in its order, kept per plan version (``kept``)."""
     return kept(plan, "areas", None,
@@ -351,11 +357,16 @@ def plan_overview(plan: Plan, year: int | None = None, today: date | None = None
     ``today`` and the measures without anyone responsible.
 
     Three queries, whatever the number of measures and years: the statuses of each
-    year (``statuses_by_year``), the measures and the areas; one while the statuses
-    and areas are kept (``kept``). Each figure comes from
+    year (``statuses_by_year``), the measures and the areas; none while the figures
+    are kept (``kept``, per plan version, year and day). Each figure comes from
     them as its own query would count it; four more round trips made the page
     slower on PostgreSQL than its work (issue 12)."""
     today = today or timezone.localdate()
+    return kept(plan, f"overview:{today.isoformat()}", year,
+                lambda: _plan_overview(plan, year, today))
+
+
+def _plan_overview(plan: Plan, year: int | None, today: date) -> dict:
     picked = statuses_by_year(plan)
     over_periods = count_over_periods(picked)
     reported = [y for y, counts in over_periods if counts is not None]

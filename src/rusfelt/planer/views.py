@@ -82,7 +82,7 @@ def plan_detail(request, slug):
         "gap_years": [y for y, c in over_periods if c is None],
         "status_order": [(s, labels.label(s)) for s in st.SUMMARY_ORDER],
         "chart": _status_chart(over_periods) if over_periods else None,
-        "goals": plan.hovedmal.all(),
+        "goals": services.plan_goals(plan),
     }
     return render(request, "planer/plan_detail.html", context)
 

@@ -7,10 +7,12 @@ the write never finds the figures from before it.
 """
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from rusfelt.planer import demo, services
-from rusfelt.planer.models import Omrade, Plan, Tiltak
+from rusfelt.planer.models import Hovedmal, Omrade, Plan, Tiltak
 
 SLUG = "stavanger-rusplan-2019-2023"
 YEAR = 2022
@@ -99,3 +101,40 @@ def test_figures_are_not_kept_inside_a_transaction(plan, django_assert_num_queri
 def test_figures_of_different_years_are_kept_apart(plan):
     before_any_report = services.status_counts(plan, 2000)
     assert services.status_counts(plan, 2023) != before_any_report
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_warm_plan_page_reads_neither_its_measures_nor_its_goals(
+        client, plan, stavanger_planlegger):
+    """The page's figures (overdue and unassigned measures among them) and its main goals
+    are kept per plan version: on PostgreSQL each round trip cost more than its work."""
+    client.force_login(stavanger_planlegger)
+    url = reverse("planer:plan_detail", args=[SLUG])
+    assert client.get(url).status_code == 200  # keeps the figures and the goals
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert [q["sql"] for q in queries
+            if "planer_tiltak" in q["sql"] or "planer_hovedmal" in q["sql"]] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_plan_page_read_after_a_goal_was_added_shows_it(client, plan, stavanger_planlegger):
+    client.force_login(stavanger_planlegger)
+    url = reverse("planer:plan_detail", args=[SLUG])
+    assert "Ingen skal dø av overdose" not in client.get(url).content.decode()  # kept
+    Hovedmal.objects.create(plan=plan, code="HM9", text="Ingen skal dø av overdose", order=99)
+    assert "Ingen skal dø av overdose" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_plan_page_read_after_a_measure_got_someone_responsible_drops_it(
+        client, plan, stavanger_planlegger):
+    client.force_login(stavanger_planlegger)
+    url = reverse("planer:plan_detail", args=[SLUG])
+    Tiltak.objects.filter(plan=plan).update(responsible_unit=None, responsible_text="")
+    Plan.figures_changed(plan.pk)  # an update() sends no signal
+    tiltak = plan.tiltak.order_by("order", "id").first()
+    assert tiltak in client.get(url).context["without_responsible"]  # kept
+    tiltak.responsible_text = "Rådmannen"
+    tiltak.save()
+    assert tiltak not in client.get(url).context["without_responsible"]
