@@ -157,9 +157,20 @@ def tiltak_detail(request, slug, pk):
         "plan": plan, "tiltak": tiltak, "date_form": date_form, "text_at": text_at,
         "history": tiltak.statuser.order_by("-period_key", "-created_at", "-id"),
         "amendments": tiltak.endringer.order_by("date", "id"),
-        "children": tiltak.children.select_related("plan__owner"),
+        "children": _answering(tiltak),
         "goals": tiltak.goals.all(), "indikatorer": tiltak.indikatorer.all(),
     })
+
+
+def _answering(tiltak) -> list[Tiltak]:
+    """The measures that answer ``tiltak``, in the model's order (their plans by owner's
+    path, newest period and title; then their own order), sorted here: sorted in SQL,
+    SQLite walked every unit by path and every plan's measures to find the few, 6 ms of
+    a measure's page at national scale (issue 12). Paths are ASCII, so no collation
+    can order them otherwise."""
+    answering = tiltak.children.select_related("plan__owner").order_by()
+    return sorted(answering, key=lambda t: (t.plan.owner.path, -t.plan.period_from,
+                                            t.plan.title, t.order, t.pk))
 
 
 @login_required

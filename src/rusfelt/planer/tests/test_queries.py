@@ -272,6 +272,25 @@ def test_a_measure_page_does_not_query_per_answering_measure(client, units, oslo
     assert page.count(f"{units['030104'].name}, ") == 2
 
 
+def test_a_measure_page_sorts_its_answering_measures_by_owner_without_sql(
+        client, units, oslo_planlegger):
+    """Sorted in SQL (by their plans' owners' paths), SQLite walked every unit and every
+    plan's measures to find a measure's few answering measures (issue 12)."""
+    demo.load(slugs=["oslo-strategisk-plan-rus", "st-hanshaugen-rusplan"])
+    city_measure = Tiltak.objects.get(plan__owner__code="0301", number="S1-c")
+    stavanger = Plan.objects.create(slug="stavanger-svar", title="Svar", owner=units["1103"],
+                                    period_from=2024, period_to=2027)
+    Tiltak.objects.create(plan=stavanger, number="A", text="Svar A", parent=city_measure)
+    client.force_login(oslo_planlegger)
+    url = reverse("planer:tiltak_detail", args=[city_measure.plan.slug, city_measure.pk])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    [answering] = [q["sql"] for q in queries if 'WHERE "planer_tiltak"."parent_id" =' in q["sql"]]
+    assert "ORDER BY" not in answering
+    assert units["030104"].path < units["1103"].path
+    assert page.index(f"{units['030104'].name}, ") < page.index(f"{units['1103'].name}, ")
+
+
 @pytest.mark.parametrize("query", ["", "?ar=2020", "?ar=2024", "?ar=2031"])
 def test_the_plan_page_counts_from_one_read_of_the_statuses_as_the_database_does(
         client, units, stavanger_planlegger, query):
