@@ -10,6 +10,7 @@ when one row of one file is refused.
 import os
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -193,6 +194,25 @@ def test_the_command_refuses_a_file_named_after_no_round(rounds, tmp_path):
     path.write_bytes(csv(number(1)))
     with pytest.raises(CommandError, match="9999-2020.csv"):
         call_command("kartlegging", "import-samlet", str(path))
+
+
+@override_settings(RUSFELT_IMPORT_MAX_BYTES=500)
+def test_the_command_refuses_files_too_large_together_before_reading_any(
+        rounds, tmp_path, monkeypatch):
+    """Each file is within the bound, the three together are not: refused in Norwegian
+    from their sizes on disk, before any file is read (a batch holds no more in
+    memory than one file may)."""
+    paths = []
+    for i, runde in enumerate(rounds, start=1):
+        path = tmp_path / f"{runde.code}.csv"
+        path.write_bytes(csv(number(i)).ljust(300, b"\n"))
+        paths.append(str(path))
+    read = []
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or b"")
+    with pytest.raises(CommandError, match="Filene er til sammen for store") as refused:
+        call_command("kartlegging", "import-samlet", *paths)
+    assert "Ingenting er lagret" in str(refused.value)
+    assert read == [] and Registrering.objects.count() == 0
 
 
 # --- the browser ----------------------------------------------------------------------

@@ -43,7 +43,7 @@ from django.db.models import Count
 
 from rusfelt.core.domain.tabular import InvalidRows, TableError
 from rusfelt.core.models import OrgUnit
-from rusfelt.core.uploads import read_path
+from rusfelt.core.uploads import limits, read_path
 from rusfelt.kartlegging import services
 from rusfelt.kartlegging.models import Runde, State
 
@@ -176,6 +176,13 @@ class Command(BaseCommand):
             raise CommandError("Finner ingen runde med samme navn som filen (030104-2019.csv "
                                "for runde 030104-2019): " + ", ".join(unknown)
                                + ". Ingenting er lagret.")
+        # The files' sizes on disk first: a batch over one import's bound is refused
+        # before any file is read, as the browser refuses one while it arrives.
+        try:
+            services.check_batch_size(
+                sum(path.stat().st_size for path in paths if path.is_file()), limits())
+        except services.KartleggingError as exc:
+            raise CommandError(str(exc)) from None
         batch = []
         for path, code in zip(paths, codes, strict=True):
             try:
