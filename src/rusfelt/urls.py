@@ -18,6 +18,9 @@ urlpatterns = [
     path("screening/", include("rusfelt.screening.urls")),
 ]
 
+# The 400 page names the number of files one upload may hold, from the setting.
+handler400 = "rusfelt.core.views.bad_request"
+
 for _label in CAPABILITY_APPS:
     urlpatterns.append(path(f"{_label}/", include(f"rusfelt.{_label}.urls")))
     # An app offers an API by having an ``api_urls`` module.

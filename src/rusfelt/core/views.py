@@ -1,9 +1,12 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, Sum
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -18,6 +21,17 @@ from .forms import AuditFilterForm, GrantForm, UserCreateForm, UserSearchForm
 from .models import AuditAction, Grant, OrgUnit, Population
 from .roles import Role
 from .scoping import audit_events_for, units_for, users_for
+
+
+def bad_request(request, exception):
+    """Django's 400 page (``400.html``) with the number of files one upload may hold
+    (``DATA_UPLOAD_MAX_NUMBER_FILES``), the commonest reason a user meets it.
+
+    Rendered as Django's own ``bad_request`` renders it, without the request and so
+    without context processors: the request is one Django could not read.
+    """
+    return HttpResponseBadRequest(render_to_string(
+        "400.html", {"max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES}))
 
 
 def home(request):

@@ -377,6 +377,14 @@ def test_the_batch_page_speaks_english_when_asked(client, rounds, oslo_kartlegge
 
 
 @override_settings(DATA_UPLOAD_MAX_NUMBER_FILES=2)
+def test_the_batch_page_gives_the_number_of_files_from_the_setting(
+        client, rounds, oslo_kartlegger):
+    client.force_login(oslo_kartlegger)
+    body = client.get(reverse("kartlegging:import_batch")).content.decode()
+    assert "det kan være høyst 2 filer." in body
+
+
+@override_settings(DATA_UPLOAD_MAX_NUMBER_FILES=2)
 def test_more_files_than_one_upload_takes_get_a_norwegian_page_and_store_nothing(
         client, rounds, oslo_kartlegger):
     """Django refuses an upload of more files than DATA_UPLOAD_MAX_NUMBER_FILES (500) with
@@ -387,5 +395,6 @@ def test_more_files_than_one_upload_takes_get_a_norwegian_page_and_store_nothing
             ["030104-2020", "030105-2020", "030106-2020"], start=1)]})
     body = response.content.decode()
     assert response.status_code == 400
-    assert 'lang="nb"' in body and "høyst 500 filer" in body and "Ingenting er lagret" in body
+    assert 'lang="nb"' in body and "Ingenting er lagret" in body
+    assert "høyst 2 filer" in body  # the setting, not a number written into the page
     assert Registrering.objects.count() == 0 and imports_audited() == []

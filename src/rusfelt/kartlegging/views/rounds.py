@@ -1,5 +1,6 @@
 """Rounds: list, overview, state changes, registration and import."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -216,4 +217,5 @@ def import_batch_view(request):
     return render(request, "kartlegging/import_batch.html", {
         "form": form, "errors": errors,
         "required": REQUIRED_COLUMNS, "optional": OPTIONAL_COLUMNS,
+        "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
     })
