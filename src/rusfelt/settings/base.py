@@ -257,8 +257,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                           "LOCATION": "rusfelt_cache",
                           "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4}}}
-# Each process's copy of a page's rendered content (the indikatorer pages), under a key
-# of everything it shows: read without a query; the least recently read go first.
+# Each process's copy of a page's rendered content (the indikatorer pages) and of each
+# chart it has shown (core.charts, an SVG of some 10-100 kB), under a key of everything
+# it shows: read without a query; the least recently read go first.
 CACHES["sider"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                    "LOCATION": "rusfelt-sider", "TIMEOUT": 10 * 60,
                    "OPTIONS": {"MAX_ENTRIES": 300, "CULL_FREQUENCY": 3}}
