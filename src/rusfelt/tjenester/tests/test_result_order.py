@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from rusfelt.tjenester import search, services
 from rusfelt.tjenester.domain import apningstider, sporsmal
@@ -133,3 +134,14 @@ def test_the_text_rank_decides_between_services_of_one_key(directory):
     rows = ranked_rows({"q": "rusbehandling"}, AT)
     assert any(a[:-3] == b[:-3] and a[-3] < b[-3] and a[-2] > b[-2]
                for a, b in itertools.pairwise(rows))
+
+
+def test_a_night_question_reads_the_night_with_its_candidates(directory):
+    """Issue 12: whether a match is open some night was a query of its own, which
+    matched the text again (5.8 ms for 2 126 matches on SQLite); it is a column of
+    the query that reads and ranks the candidates, the only one to read the hours."""
+    with time_machine.travel(AT, tick=False), CaptureQueriesContext(connection) as queries:
+        services.search_ids(services.Filters(q="overnatting"))
+    hours = [q["sql"] for q in queries if "tjenester_apningstid" in q["sql"]]
+    assert len(hours) == 1
+    assert "bm25" in hours[0] or "ts_rank" in hours[0]
