@@ -155,6 +155,19 @@ def open_now_ids(qs, at: datetime) -> list[int]:
     only services with a dated exception yesterday or today are then checked
     by the domain rule itself, so the work stays small at 5 000 services.
     """
+    running, excepted = _open_now_parts(at)
+    running, excepted = running.values("tjeneste_id"), excepted.values("tjeneste_id")
+    rows = list(qs.filter(Q(pk__in=running) | Q(pk__in=excepted))
+                .annotate(excepted=Q(pk__in=excepted)).values_list("pk", "excepted"))
+    ids = [pk for pk, _excepted in rows]
+    closed = _closed_by_exception([pk for pk, excepted in rows if excepted], at)
+    return [pk for pk in ids if pk not in closed]
+
+
+def _open_now_parts(at: datetime):
+    """The SQL half of the open-now rule at ``at`` (``open_now_ids``): the weekly
+    periods running then, with the holiday rule, and the dated exceptions of
+    yesterday and today, whose services the domain rule decides."""
     t, today = at.time(), at.date()
     yesterday = today - timedelta(days=1)
     started_today = Q(weekday=today.weekday(), opens__lte=t) & (
@@ -164,15 +177,15 @@ def open_now_ids(qs, at: datetime) -> list[int]:
         started_today &= Q(tjeneste__open_on_holidays=True)
     if is_public_holiday(yesterday):
         from_yesterday &= Q(tjeneste__open_on_holidays=True)
-    running = Apningstid.objects.filter(started_today | from_yesterday).values("tjeneste_id")
-    excepted = Unntak.objects.filter(day__in=[yesterday, today]).values("tjeneste_id")
-    rows = list(qs.filter(Q(pk__in=running) | Q(pk__in=excepted))
-                .annotate(excepted=Q(pk__in=excepted)).values_list("pk", "excepted"))
-    ids = [pk for pk, _excepted in rows]
-    to_check = [pk for pk, excepted in rows if excepted]
-    schedules = schedules_for(to_check)
-    closed = {pk for pk in to_check if not apningstider.is_open(schedules[pk], at)}
-    return [pk for pk in ids if pk not in closed]
+    return (Apningstid.objects.filter(started_today | from_yesterday),
+            Unntak.objects.filter(day__in=[yesterday, today]))
+
+
+def _closed_by_exception(ids, at: datetime) -> set[int]:
+    """Of services ``ids`` with a dated exception yesterday or today, those the
+    domain rule finds closed at ``at``."""
+    schedules = schedules_for(ids)
+    return {pk for pk in ids if not apningstider.is_open(schedules[pk], at)}
 
 
 def schedules_for(ids, holidays: dict[int, bool] | None = None,
@@ -292,14 +305,16 @@ def search(filters: Filters, at: datetime | None = None) -> Result:
         backend = search_backend()
         question = sporsmal.with_corrections(question, backend.known_prefix, backend.near)
         qs = backend.matching(qs, question.groups)
-    open_ids = set(open_now_ids(qs, at)) if (only_open or question.urgent) else set()
+    # Whether the candidates are open now, when only the open ones are wanted; an
+    # urgent question's ranking reads it with them (``_ranked``).
+    open_ids = set(open_now_ids(qs, at)) if only_open else None
     if only_open:
         # The open ones are the candidates: read their rows by id, without the
         # text and place conditions again (they are already among them).
         qs = Tjeneste.objects.filter(pk__in=open_ids).order_by()
     if backend is not None and backend.rank_keeps_matches and not only_open:
         qs = unmatched  # the rank's join with the text index keeps only the matches
-    return Result(_ranked(qs, question, open_ids, backend), question)
+    return Result(_ranked(qs, question, open_ids, backend, at), question)
 
 
 #: Alternatives per bit mask column (the masks are 64-bit integers in SQL).
@@ -308,7 +323,7 @@ MASK_BITS = 60
 AT_NIGHT = Q(closes__lte=F("opens")) | Q(opens__lte=time(2), closes__gt=time(2))
 
 
-def _ranked(qs, question, open_ids, backend) -> list[int]:
+def _ranked(qs, question, open_ids: set[int] | None, backend, at: datetime) -> list[int]:
     """Ids of ``qs`` in the order of ``domain.sporsmal.rank_keys``, then of the text
     rank (``backend``'s, in the same query: a column of the row on PostgreSQL,
     FTS5's bm25 joined by id on SQLite), name and id.
@@ -320,6 +335,10 @@ def _ranked(qs, question, open_ids, backend) -> list[int]:
     same masks, and the same of what the question's intents look at) are
     ranked once, weighed by their number (``counts``): a search with
     thousands of candidates has a handful of kinds (issue 12).
+
+    ``open_ids``: the candidates open now, or None: an urgent question reads
+    whether each is open with them (``_open_now_parts`` as two columns), as
+    ``open_now_ids`` would in a query of its own.
     """
     alternatives = sporsmal.alternatives(question)
     terms = sorted({t for alt in alternatives for t in alt})
@@ -356,6 +375,14 @@ def _ranked(qs, question, open_ids, backend) -> list[int]:
                *([Cast("target_groups", CharField())] if needs_groups else []),  # ",a,b,"
                *(["age_min", "age_max"] if needs_ages else []),
                *(["at_night"] if q.overnight else [])]
+    # Open now, for an urgent question not limited to the open ones: the rule's SQL
+    # half as columns (issue 12: a query of its own matched the text again).
+    open_in_sql = q.urgent and open_ids is None
+    if open_in_sql:
+        running, excepted = _open_now_parts(at)
+        qs = qs.annotate(running=Exists(running.filter(tjeneste=OuterRef("pk"))),
+                         excepted=Exists(excepted.filter(tjeneste=OuterRef("pk"))))
+        columns += ["running", "excepted"]
     if rank is not None:
         qs, columns = qs.annotate(text_rank=rank), [*columns, "text_rank"]
     query = qs.annotate(**positions).annotate(**masks).values_list(*columns).query
@@ -374,12 +401,17 @@ def _ranked(qs, question, open_ids, backend) -> list[int]:
     # rank); its kind is what lies between name and rank, with whether it is open
     # now when the question looks at that (issue 12: a kind per row was built in a
     # Python loop over every match).
+    end = -1  # the kind's columns end before the text rank ...
+    if open_in_sql:  # ... and before whether it runs now and has an exception
+        end = -3
+        closed = _closed_by_exception([row[0] for row in result if row[-2]], at)
+        open_ids = {row[0] for row in result if (row[-3] or row[-2]) and row[0] not in closed}
     if q.urgent:
-        kind_of = {row[0]: (*row[2:-1], row[0] in open_ids) for row in result}
+        kind_of = {row[0]: (*row[2:end], row[0] in open_ids) for row in result}
         counted = collections.Counter(kind_of.values())
     else:
         kind_of = None
-        counted = collections.Counter(row[2:-1] for row in result)
+        counted = collections.Counter(row[2:end] for row in result)
     kinds = list(counted)
     n = len(masks)
     docs, found = [], []
@@ -408,7 +440,7 @@ def _ranked(qs, question, open_ids, backend) -> list[int]:
     result.sort(key=operator.itemgetter(-1), reverse=True)
     ordered: list[list[int]] = [[] for _ in places]
     for row in result:
-        place = place_of.get(kind_of[row[0]] if kind_of is not None else row[2:-1])
+        place = place_of.get(kind_of[row[0]] if kind_of is not None else row[2:end])
         if place is not None:
             ordered[place].append(row[0])
     return [pk for part in ordered for pk in part]

@@ -10,7 +10,7 @@ same ids in the same order for questions that use every part of the ranking.
 
 import itertools
 import random
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -145,3 +145,27 @@ def test_a_night_question_reads_the_night_with_its_candidates(directory):
     hours = [q["sql"] for q in queries if "tjenester_apningstid" in q["sql"]]
     assert len(hours) == 1
     assert "bm25" in hours[0] or "ts_rank" in hours[0]
+
+
+def test_an_urgent_question_reads_open_now_with_its_matches(directory, make_tjeneste):
+    """Issue 12: an urgent question («akutt», «i natt») asked which matches are open
+    now in a query of its own, which matched the text again; the rule's SQL half is
+    two columns of the query that ranks them, and dated exceptions of yesterday and
+    today still go to the domain rule: the order stays the rule's, one service at
+    a time, with services closed, opened and left open by an exception."""
+    today, every_day = AT.date(), range(7)
+    make_tjeneste("x-stengt", name="Akutt stengt", category="akutt", description="Akutt hjelp.",
+                  hours=[(d, "00:00", "00:00") for d in every_day],
+                  exceptions=[(today, True, None, None)])
+    make_tjeneste("x-kveld", name="Akutt kveld", category="akutt", description="Akutt hjelp.",
+                  exceptions=[(today, False, "20:00", "23:00")])
+    make_tjeneste("x-natt", name="Akutt natt", category="akutt", description="Akutt hjelp.",
+                  hours=[(d, "21:00", "08:00") for d in every_day],
+                  exceptions=[(today - timedelta(days=1), True, None, None)])
+    with time_machine.travel(AT, tick=False), CaptureQueriesContext(connection) as queries:
+        got = list(services.search_ids(services.Filters(q="akutt hjelp")))
+    assert got == expected_order({"q": "akutt hjelp"}, AT)
+    running = [q["sql"] for q in queries
+               if "tjenester_apningstid" in q["sql"] and '"kind"' not in q["sql"]]
+    assert len(running) == 1  # the ranked candidates' (a page's hours are "kind" rows)
+    assert "bm25" in running[0] or "ts_rank" in running[0]
