@@ -233,6 +233,15 @@ class Tiltak(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="planer_one_measure_number"),
         ]
+        indexes = [
+            # A measure's page reads the measures that answer it (parent = ?). Nearly
+            # every measure has no parent, and SQLite's statistics count them all as
+            # one value, so the foreign key's own index looked as if it matched every
+            # measure: SQLite read every plan's measures instead (1.6 ms of 0.04 at
+            # national scale; issue 12). This index holds only the answering ones.
+            models.Index(fields=["parent"], condition=models.Q(parent__isnull=False),
+                         name="planer_tiltak_answering"),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.text[:60]}"

@@ -11,7 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from rusfelt.planer import demo
+from rusfelt.core.bench import analyze, explain
+from rusfelt.planer import bench, demo
 from rusfelt.planer.models import Endring, Plan, Tiltak
 
 pytestmark = pytest.mark.django_db
@@ -323,3 +324,18 @@ def test_the_plan_page_counts_from_one_read_of_the_statuses_as_the_database_does
     unassigned = [t.pk for t in page["without_responsible"]]
     assert unassigned == [t.pk for t in services.without_responsible(plan)]
     assert page["over_periods"] == services.status_over_periods(plan)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's statistics of NULLs")
+def test_sqlite_finds_a_measures_answering_measures_by_their_own_index(units):
+    """Nearly every measure has no parent; SQLite's statistics count them as one value,
+    so after ANALYZE the foreign key's index looked as if it matched every measure and
+    SQLite read every plan's measures to find the few answering one (issue 12)."""
+    bench.fill(40, 1)
+    city_measure = Tiltak.objects.order_by("pk").first()
+    Tiltak.objects.create(plan=city_measure.plan, number="S", text="Svar", parent=city_measure)
+    analyze()
+    sql, params = (city_measure.children.select_related("plan__owner").order_by()
+                   .query.sql_with_params())
+    plan = explain(sql, params)
+    assert "planer_tiltak USING INDEX planer_tiltak_answering" in plan, plan
