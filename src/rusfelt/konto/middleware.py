@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -13,7 +13,27 @@ from django.utils.translation import gettext as _
 from rusfelt.core import audit
 from rusfelt.core.models import AuditAction
 
-from . import policy
+from . import backends, policy
+
+
+class BackendPathMiddleware:
+    """Rename the backend of a session signed in before ``backends.ModelBackend``.
+
+    Such a session names Django's ModelBackend (``backends.LEGACY_PATH``), which
+    AUTHENTICATION_BACKENDS no longer lists, so Django would treat it as signed
+    out; its next request names ours instead (one session write), which is
+    Django's with a faster read of the user. Must come after the session
+    middleware and before anything reads ``request.user``. Can go once every
+    such session has ended (SESSION_COOKIE_AGE after the change).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.session.get(BACKEND_SESSION_KEY) == backends.LEGACY_PATH:
+            request.session[BACKEND_SESSION_KEY] = backends.PATH
+        return self.get_response(request)
 
 
 class IdleTimeoutMiddleware:

@@ -33,7 +33,7 @@ from rusfelt.core import audit
 from rusfelt.core.forms import LoginForm
 from rusfelt.core.models import AuditAction
 
-from . import oidc, policy, services
+from . import backends, oidc, policy, services
 from .decorators import recent_auth_required
 from .forms import CodeForm, EnrolForm, ReauthForm
 
@@ -254,7 +254,7 @@ def oidc_callback(request):
     if reauth_user is not None and reauth_user != user.pk:
         logout(request)
     mfa = oidc.asserts_mfa(claims, cfg)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=backends.PATH)
     request.session[policy.MFA_BY_IDP] = mfa
     if isinstance(claims.get("auth_time"), int | float):
         # The provider may have reused its own session: what counts is when
