@@ -7,11 +7,10 @@ and scoped through ``core.scoping``. Change and judgement are computed by
 ``indikatorer.domain.change`` (no Django), never stored.
 """
 
-import functools
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connections, models
+from django.db import models
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -19,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from rusfelt.core.models import OrgUnit, UnitSuccession
+from rusfelt.core.rows import row_by_key
 from rusfelt.core.scoping import UnitScopedQuerySet
 from rusfelt.indikatorer.domain import parsing
 
@@ -57,25 +57,12 @@ class Direction(models.TextChoices):
 class ByKeyManager(models.Manager):
     """The manager of a model that every page of a set reads by a key (a set by its slug,
     an indicator by its set and number): ``by_key`` reads that row through SQL the ORM
-    writes once per process. Built for each request, such a query took longer to compile
-    than to run (issue 12)."""
+    writes once per process (``core.rows``). Built for each request, such a query took
+    longer to compile than to run (issue 12)."""
 
     def by_key(self, **lookups):
         """The one row whose fields equal ``lookups`` (a unique key), or None."""
-        names = tuple(sorted(lookups))
-        sql = _by_key_sql(self.model, names, connections[self.db].vendor)
-        found = list(self.raw(sql, [lookups[name] for name in names]))
-        return found[0] if found else None
-
-
-@functools.lru_cache(maxsize=16)
-def _by_key_sql(model, names: tuple[str, ...], _vendor: str) -> str:
-    """The SQL of ``model``'s rows whose fields ``names`` equal its parameters, in that
-    order (one filter each), unordered: as the ORM writes it for the database engine."""
-    rows = model._default_manager.order_by()
-    for name in names:
-        rows = rows.filter(**{name: 0})
-    return rows.query.sql_with_params()[0]
+        return row_by_key(self.model, self.db, **lookups)
 
 
 class Indikatorsett(models.Model):

@@ -3,8 +3,8 @@
 Every signed-in request reads its user (``django.contrib.auth.get_user``). Built
 through the ORM for each request, that one-row query took longer to compile than
 to run (issue 12), so ``ModelBackend.get_user`` reads it by SQL the ORM writes
-once per process and database engine, as the indikatorer sets do
-(``ByKeyManager.by_key``). Passwords and permissions are Django's own.
+once per process and database engine (``core.rows``), as the indikatorer sets
+are read. Passwords and permissions are Django's own.
 
 A session names the backend that signed it in (``BACKEND_SESSION_KEY``).
 Sessions signed in before this backend name Django's (``LEGACY_PATH``), which
@@ -13,11 +13,10 @@ renames them to ``PATH`` on their next request, so nobody is signed out by the
 change.
 """
 
-import functools
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
-from django.db import connections
+
+from rusfelt.core.rows import row_by_key
 
 #: This backend, as AUTHENTICATION_BACKENDS and the sessions name it.
 PATH = "rusfelt.konto.backends.ModelBackend"
@@ -36,15 +35,5 @@ class ModelBackend(DjangoModelBackend):
 
     def get_user(self, user_id):
         model = get_user_model()
-        manager = model._default_manager
-        sql = _user_sql(model, connections[manager.db].vendor)
-        found = list(manager.raw(sql, [user_id]))
-        user = found[0] if found else None
+        user = row_by_key(model, model._default_manager.db, pk=user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
-
-
-@functools.lru_cache(maxsize=4)
-def _user_sql(model, _vendor: str) -> str:
-    """The SQL of ``model``'s row whose primary key is its one parameter, unordered, as
-    the ORM writes it for the database engine (``_vendor`` keys the cache)."""
-    return model._default_manager.order_by().filter(pk=0).query.sql_with_params()[0]

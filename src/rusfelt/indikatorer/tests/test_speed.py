@@ -15,6 +15,7 @@ from django import forms
 from django.contrib.sessions.backends import cached_db
 from django.core.cache import cache
 from django.db import connection, reset_queries
+from django.db.models.query import RawQuerySet
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from rusfelt.core import services as core_services
@@ -898,6 +899,23 @@ def test_a_warm_page_builds_sql_only_for_its_own_reads(
                         lambda self, *a, **k: built.append(self.query.model) or real(self, *a, **k))
     assert client.get(url).status_code == 200
     assert len(built) == own, built
+
+
+@pytest.mark.parametrize("page", ["", "mal/?enhet=0301", "16/sammenlign/"])
+def test_a_warm_page_reads_its_rows_by_key_without_a_raw_queryset(
+        client, demo_sett, make_user, monkeypatch, page):
+    """The user, the set and the indicator were raw queries of their models, each
+    resolving its columns from the cursor and the model's fields on every read
+    (``core.rows`` keeps that per process)."""
+    client.force_login(make_user("evaluator", ("0", "leser")))
+    url = f"/indikatorer/{demo.SLUG}/{page}"
+    assert client.get(url).status_code == 200
+    made = []
+    real = RawQuerySet.__init__
+    monkeypatch.setattr(RawQuerySet, "__init__",
+                        lambda self, *a, **k: made.append(a) or real(self, *a, **k))
+    assert client.get(url).status_code == 200
+    assert made == []
 
 
 @pytest.mark.parametrize(("model", "lookups", "missing"), [
