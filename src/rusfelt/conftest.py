@@ -27,11 +27,13 @@ CHROMIUM_ARGS = [
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Each test starts with an empty cache: ids repeat after rollbacks on SQLite. So do
-    plans' data versions, which key the figures kept in ``planer``'s cache."""
+    plans' data versions, which key the figures kept in ``planer``'s cache, and sets'
+    data versions, which key the pages and charts a process keeps in ``sider``."""
     from django.core.cache import cache, caches
 
     cache.clear()
     caches["planer"].clear()
+    caches["sider"].clear()
     yield
 
 
