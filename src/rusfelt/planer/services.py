@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from django.core.cache import caches
 from django.db import connection, transaction
@@ -209,16 +210,11 @@ def read_with_status(queryset, plan: Plan, year: int) -> list[Tiltak]:
     measures = list(queryset)
     for t in measures:
         by_year = picks.get(t.pk, {})
-        t.cur = _pick_at(by_year, year)[0]
-        t.prev = _pick_at(by_year, year - 1)[0]
+        cur, prev = status_at(by_year, year), status_at(by_year, year - 1)
+        t.cur = cur[0] if cur else None
+        t.prev = prev[0] if prev else None
         t.cur_comment = by_year.get(year, (None, None))[1]
     return measures
-
-
-def _pick_at(by_year: dict[int, tuple], year: int) -> tuple:
-    """The pick of the last year up to ``year`` (``status_at``), ``(None, None)`` if none."""
-    reported = [y for y in by_year if y <= year]
-    return by_year[max(reported)] if reported else (None, None)
 
 
 def count_over_periods(picked: dict[int, dict[int, str]], years: list[int] | None = None
@@ -240,10 +236,15 @@ def count_over_periods(picked: dict[int, dict[int, str]], years: list[int] | Non
             for year in range(years[0], years[-1] + 1)]
 
 
-def status_at(by_year: dict[int, str], year: int) -> str | None:
-    """A measure's status at the end of ``year`` from its picks (``statuses_by_year``):
-    its pick of the last year up to ``year`` it was reported in (``status_subquery``'s
-    rule), None before its first report."""
+#: A measure's pick of a year: its status, or (status, comment).
+Pick = TypeVar("Pick")
+
+
+def status_at(by_year: dict[int, Pick], year: int) -> Pick | None:
+    """A measure's status at the end of ``year`` from its picks (``statuses_by_year``,
+    or ``latest_by_year``'s with their comments): its pick of the last year up to
+    ``year`` it was reported in (``status_subquery``'s rule), None before its first
+    report."""
     reported = [y for y in by_year if y <= year]
     return by_year[max(reported)] if reported else None
 
