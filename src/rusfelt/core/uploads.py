@@ -22,7 +22,7 @@ from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopFutureHandlers
 from django.utils.translation import gettext_lazy as _
 
-from .domain.tabular import DEFAULT_LIMITS, Limits, TableError, check_size
+from .domain.tabular import DEFAULT_LIMITS, Limits, TableError, check_size, megabytes
 
 
 def limits() -> Limits:
@@ -82,10 +82,6 @@ class BoundedMemoryUploadHandler(FileUploadHandler):
                    charset=self.charset, content_type_extra=self.content_type_extra)
 
 
-def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f}".replace(".0", "").replace(".", ",")
-
-
 class UploadField(forms.FileField):
     """A CSV/XLSX import file, refused with a message when over the size limit."""
 
@@ -93,7 +89,7 @@ class UploadField(forms.FileField):
         if getattr(data, "too_large", False):
             raise forms.ValidationError(
                 _("Filen er større enn grensen på %(mb)s MB og er ikke lest. Del den i "
-                  "flere filer. Ingenting er lagret.") % {"mb": _mb(limits().max_bytes)},
+                  "flere filer. Ingenting er lagret.") % {"mb": megabytes(limits().max_bytes)},
                 code="too_large")
         return super().clean(data, initial)
 

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from stdnum.no import fodselsnummer
 
-from rusfelt.core.uploads import UploadField, _mb, limits
+from rusfelt.core.domain.tabular import megabytes
+from rusfelt.core.uploads import UploadField, limits
 from rusfelt.screening import mapping as screening
 
 from . import services
@@ -209,7 +210,7 @@ class ManyUploadsField(UploadField):
             raise forms.ValidationError(
                 _("Filene er til sammen større enn grensen på %(mb)s MB for én import og er "
                   "ikke lest. Del dem i flere importer. Ingenting er lagret.")
-                % {"mb": _mb(limits().max_bytes)}, code="too_large")
+                % {"mb": megabytes(limits().max_bytes)}, code="too_large")
         one = super().clean
         return [one(item, initial) for item in items] or [one(None, initial)]
 

@@ -49,16 +49,18 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-def _mb(n: int) -> str:
-    return f"{n / MB:.1f}".replace(".", ",")
+def megabytes(n: int) -> str:
+    """``n`` bytes in megabytes (MiB) as every size message writes them: one decimal
+    with a Norwegian comma, a whole number without one (``20``, ``1,5``, ``29,3``)."""
+    return f"{n / MB:.1f}".replace(".", ",").removesuffix(",0")
 
 
 def check_size(size: int, limits: Limits = DEFAULT_LIMITS) -> None:
     """Refuse a file of ``size`` bytes over the limit, before reading it."""
     if size > limits.max_bytes:
         raise TooLarge(
-            f"Filen er for stor: {_mb(size)} MB, grensen er {_mb(limits.max_bytes)} MB. "
-            "Del den i flere filer. Ingenting er lagret."
+            f"Filen er for stor: {megabytes(size)} MB, grensen er "
+            f"{megabytes(limits.max_bytes)} MB. Del den i flere filer. Ingenting er lagret."
         )
 
 
@@ -160,8 +162,8 @@ def check_xlsx_directory(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
     unpacked = sum(m.file_size for m in members)
     if unpacked > limits.max_unpacked_bytes:
         raise TooLarge(
-            f"Excel-filen pakkes ut til {_mb(unpacked)} MB, grensen er "
-            f"{_mb(limits.max_unpacked_bytes)} MB. Lagre arket som CSV eller del det opp. "
+            f"Excel-filen pakkes ut til {megabytes(unpacked)} MB, grensen er "
+            f"{megabytes(limits.max_unpacked_bytes)} MB. Lagre arket som CSV eller del det opp. "
             "Ingenting er lagret."
         )
 

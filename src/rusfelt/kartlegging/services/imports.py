@@ -16,11 +16,11 @@ from django.views.decorators.debug import sensitive_variables
 
 from rusfelt.core import audit, bulkload
 from rusfelt.core.domain.tabular import (
-    MB,
     InvalidRows,
     ParsedColumn,
     RowError,
     TableError,
+    megabytes,
     read_records,
     require_columns,
     rows_of,
@@ -401,10 +401,10 @@ def check_batch_size(total_bytes: int, bounds) -> None:
     disk with this, before it reads any of them.
     """
     if total_bytes > bounds.max_bytes:
-        sizes = [f"{n / MB:.1f}".replace(".", ",") for n in (total_bytes, bounds.max_bytes)]
         raise KartleggingError(
-            f"Filene er til sammen for store: {sizes[0]} MB, grensen for én import er "
-            f"{sizes[1]} MB. Del dem i flere importer. Ingenting er lagret.")
+            f"Filene er til sammen for store: {megabytes(total_bytes)} MB, grensen for én "
+            f"import er {megabytes(bounds.max_bytes)} MB. Del dem i flere importer. "
+            "Ingenting er lagret.")
 
 
 def round_code_of(filename: str) -> str:

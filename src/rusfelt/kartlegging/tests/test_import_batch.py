@@ -350,7 +350,7 @@ def test_a_queued_batch_is_run_by_the_worker(client, rounds, oslo_kartlegger):
 def test_files_past_the_bound_together_are_refused_with_the_bound_as_one_file_gives_it(
         client, rounds, oslo_kartlegger):
     """The batch field writes the bound as the one-file field and the service do
-    (``core.uploads._mb``: 1,5 MB), not cut down to whole megabytes (1 MB)."""
+    (``core.domain.tabular.megabytes``: 1,5 MB), not cut down to whole megabytes (1 MB)."""
     client.force_login(oslo_kartlegger)
     response = client.post(reverse("kartlegging:import_batch"), {"filer": [
         upload("030104-2020", b"x" * 800_000), upload("030105-2020", b"x" * 800_000)]})
