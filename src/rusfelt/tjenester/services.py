@@ -371,10 +371,16 @@ def _ranked(qs, question, open_ids: set[int] | None, backend, at: datetime) -> l
     # The text rank is the last column: an expression of the row (PostgreSQL,
     # none without words), or added by ``with_rank`` (SQLite's bm25).
     rank = backend.rank_expression(q.groups) if backend else Value(0.0)
-    columns = ["pk", "name", *masks, *(["category"] if categories else []),
-               *([Cast("target_groups", CharField())] if needs_groups else []),  # ",a,b,"
-               *(["age_min", "age_max"] if needs_ages else []),
-               *(["at_night"] if q.overnight else [])]
+    # A row: (pk, name, *its kind's columns, [runs now, has an exception today], text
+    # rank); the rank is last whether it is a column here or added by ``with_rank``.
+    kind_columns = [*masks, *(["category"] if categories else []),
+                    *([Cast("target_groups", CharField())] if needs_groups else []),  # ",a,b,"
+                    *(["age_min", "age_max"] if needs_ages else []),
+                    *(["at_night"] if q.overnight else [])]
+    kind_of_row = slice(2, 2 + len(kind_columns))
+    runs_now, has_exception = kind_of_row.stop, kind_of_row.stop + 1
+    text_rank = -1
+    columns = ["pk", "name", *kind_columns]
     # Open now, for an urgent question not limited to the open ones: the rule's SQL
     # half as columns (issue 12: a query of its own matched the text again).
     open_in_sql = q.urgent and open_ids is None
@@ -397,21 +403,19 @@ def _ranked(qs, question, open_ids: set[int] | None, backend, at: datetime) -> l
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         result = cursor.fetchall()
-    # A row: (pk, name, *masks, [category], [groups], [low, high], [at night], text
-    # rank); its kind is what lies between name and rank, with whether it is open
-    # now when the question looks at that (issue 12: a kind per row was built in a
-    # Python loop over every match).
-    end = -1  # the kind's columns end before the text rank ...
-    if open_in_sql:  # ... and before whether it runs now and has an exception
-        end = -3
-        closed = _closed_by_exception([row[0] for row in result if row[-2]], at)
-        open_ids = {row[0] for row in result if (row[-3] or row[-2]) and row[0] not in closed}
+    # A row's kind is its kind's columns, with whether it is open now when the
+    # question looks at that (issue 12: a kind per row was built in a Python loop
+    # over every match).
+    if open_in_sql:
+        closed = _closed_by_exception([row[0] for row in result if row[has_exception]], at)
+        open_ids = {row[0] for row in result
+                    if (row[runs_now] or row[has_exception]) and row[0] not in closed}
     if q.urgent:
-        kind_of = {row[0]: (*row[2:end], row[0] in open_ids) for row in result}
+        kind_of = {row[0]: (*row[kind_of_row], row[0] in open_ids) for row in result}
         counted = collections.Counter(kind_of.values())
     else:
         kind_of = None
-        counted = collections.Counter(row[2:end] for row in result)
+        counted = collections.Counter(row[kind_of_row] for row in result)
     kinds = list(counted)
     n = len(masks)
     docs, found = [], []
@@ -437,10 +441,10 @@ def _ranked(qs, question, open_ids: set[int] | None, backend, at: datetime) -> l
     place_of = {kind: places[key] for kind, key in zip(kinds, keys, strict=True)
                 if key is not None}
     result.sort(key=operator.itemgetter(1, 0))
-    result.sort(key=operator.itemgetter(-1), reverse=True)
+    result.sort(key=operator.itemgetter(text_rank), reverse=True)
     ordered: list[list[int]] = [[] for _ in places]
     for row in result:
-        place = place_of.get(kind_of[row[0]] if kind_of is not None else row[2:end])
+        place = place_of.get(kind_of[row[0]] if kind_of is not None else row[kind_of_row])
         if place is not None:
             ordered[place].append(row[0])
     return [pk for part in ordered for pk in part]
