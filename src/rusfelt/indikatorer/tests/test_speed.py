@@ -93,6 +93,23 @@ def test_the_status_limit_computes_the_figures_the_page_shows(units, code):
     assert [(r[1], r[21]) for r in run_sql(*bench._status_limit(sett, unit, "HM3", "rod"))] == red
 
 
+def test_the_goals_limit_computes_the_counts_the_page_shows(units):
+    """The goals page shows, per goal, the number of indicators of each colour on the
+    latest one-year change (its trend and the suggestion follow from those counts):
+    the benchmark's limit must count the same, goal by goal."""
+    bench.fill(Bench("indikatorer", io.StringIO(), repeat=1), 3, 4)
+    sett = Indikatorsett.objects.get(slug=demo.SLUG)
+    unit = OrgUnit.objects.get(pk=bench._kommune_ids(1)[0][0])  # one with values
+    response = bench._client().get(f"/indikatorer/{demo.SLUG}/mal/", {"enhet": unit.code})
+    page = {(g.gruppe.code, j): getattr(g.summary, j)
+            for g in response.context["overview"].goals
+            for j in ("gronn", "gul", "rod", "gra") if getattr(g.summary, j)}
+    limit = {(code, j): n for code, j, n in run_sql(
+        *bench._status_limit(sett, unit, select=bench.GOAL_COUNTS))}
+    assert sum(page.values()) == 85 and page.keys() - {(c, "gra") for c, _j in page}
+    assert limit == page
+
+
 def test_the_comparison_limit_computes_the_figures_the_page_shows(units):
     bench.fill(Bench("indikatorer", io.StringIO(), repeat=1), 3, 4)
     sett = Indikatorsett.objects.get(slug=demo.SLUG)
