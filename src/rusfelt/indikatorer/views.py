@@ -246,8 +246,8 @@ def _status_context(request, sett, *, filters=True, build=True):
         # What the filters' choices are built from (``_fields_html``).
         "filter_key": ("status", sett.pk, sett.data_version, token, scope),
         "empty_note": chosen["empty_note"],
-        "legend": [(j, labels.label(j), labels.JUDGEMENT_MEANINGS[j])
-                   for j in labels.JUDGEMENTS],
+        # Written only into a status table's content, built anew once per data version.
+        "legend": SimpleLazyObject(_legend),
         "query": request.GET.urlencode(),
     }
     if build:
@@ -257,6 +257,11 @@ def _status_context(request, sett, *, filters=True, build=True):
         context["build_table"] = lambda: _build_table(request.user, sett, unit, first,
                                                       last, data)
     return context
+
+
+def _legend() -> list[tuple[str, str, str]]:
+    """(judgement, its word, its meaning) of each judgement: the status table's legend."""
+    return [(j, labels.label(j), labels.JUDGEMENT_MEANINGS[j]) for j in labels.JUDGEMENTS]
 
 
 def _selection(user, sett, unit, last, token) -> dict:

@@ -460,6 +460,27 @@ def test_a_goals_page_read_again_unpickles_no_group(client, demo_sett, make_user
     assert "Beregnet forslag" in main[1] and "Skriftlig vurdering per mål" in main[1]
 
 
+@pytest.mark.parametrize("page", ["", "mal/"])
+def test_a_warm_page_translates_no_legend(client, demo_sett, make_user, monkeypatch, page):
+    """The status table's legend (each judgement's word, translated) was built for every
+    view of a status or goals page, though only a status table's content built anew
+    writes it (~25 us of a warm page)."""
+    from rusfelt.core.dokumenter import labels
+
+    client.force_login(make_user("evaluator", ("0", "leser")))
+    url = f"/indikatorer/{demo.SLUG}/{page}"
+    first = client.get(url)
+    words = []
+    real = labels.label
+    monkeypatch.setattr(labels, "label", lambda key: words.append(key) or real(key))
+    again = client.get(url)
+    assert again.status_code == 200 and words == []
+    main = [r.content.decode().split("<main", 1)[1] for r in (first, again)]
+    assert main[0] == main[1]
+    if not page:
+        assert "Bevegelse i ønsket retning" in main[1]  # the legend, kept with the table
+
+
 def test_a_comparison_read_again_builds_no_scoped_values(
         client, demo_sett, make_user, monkeypatch):
     """A warm comparison combined the user's scoped values with the national ones (two
