@@ -28,6 +28,7 @@ from django.db import connection
 from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
@@ -963,29 +964,52 @@ def goals(request, slug):
         return services.goal_overview(counts, list(assessments))
 
     can_edit = has_role(request.user, unit, WRITE_ROLES)
-    if can_edit:
-        overview = overview_now()
-        forms = {
-            g.gruppe.pk: AssessmentForm(prefix=g.gruppe.code, initial={
-                "text": g.assessment.text if g.assessment else "",
-                "version": g.assessment.version if g.assessment else 0,
-            })
-            for g in overview.goals
-        }
-        context["goal_rows"] = [(g, forms[g.gruppe.pk]) for g in overview.goals]
-    else:
-        # A reader's assessments have no form: their markup is kept with the page's. A
-        # written assessment is a new data version (``models``), which ``key`` names with
-        # the unit and year; SECURITY: so does whether the user may read the unit's own
-        # assessments (``for_user_on``: the country's figures are open to all, its
-        # assessments only to those with a role there).
-        overview = SimpleLazyObject(overview_now)
-        context["assessments_html"] = _kept_content(
-            (key, "vurderinger", has_role(request.user, unit, None)),
-            lambda: {"html": _render_content("indikatorer/_goal_assessments.html", {
-                "goal_rows": [(g, None) for g in overview.goals]})})["html"]
+    overview = SimpleLazyObject(overview_now)
+
+    def assessments():
+        rows = [(g, _assessment_form(g) if can_edit else None) for g in overview.goals]
+        html = _render_content("indikatorer/_goal_assessments.html", {
+            "goal_rows": rows, "sett": sett, "unit": unit, "overview": overview,
+            "csrf_token": CSRF_HOLE})
+        return {"parts": html.split(_csrf_value(CSRF_HOLE))}
+
+    # The written assessments, with an editor's forms, kept with the page's markup: a
+    # written assessment is a new data version (``models``), which ``key`` names with the
+    # unit and year. SECURITY: so does whether the user may read the unit's own
+    # assessments (``for_user_on``: the country's figures are open to all, its
+    # assessments only to those with a role there) and whether they may write them. Each
+    # form's CSRF token is the request's own, put in where the kept markup has a hole.
+    kept = _kept_content((key, "vurderinger", has_role(request.user, unit, None), can_edit),
+                         assessments)
+    context["assessments_html"] = _with_csrf_token(request, kept["parts"])
     context.update({"overview": overview, "can_edit": can_edit, "content": page["content"]})
     return render(request, "indikatorer/goals.html", context)
+
+
+#: What a kept form has for its CSRF token: a hole the request's own token fills
+#: (``_with_csrf_token``). Not a token of any request: a form posted with it is refused.
+CSRF_HOLE = "csrf-hole"
+
+
+def _csrf_value(token: str) -> str:
+    """The value attribute ``{% csrf_token %}`` writes for ``token``: with its quotes, which
+    text written into the page never has unescaped, so only the tag's own can match."""
+    return f'value="{escape(token)}"'
+
+
+def _with_csrf_token(request, parts: list[str]) -> str:
+    """Kept markup split at its CSRF holes (``CSRF_HOLE``), joined with the request's token."""
+    if len(parts) == 1:
+        return mark_safe(parts[0])  # noqa: S308 - our template's markup, kept
+    return mark_safe(_csrf_value(get_token(request)).join(parts))  # noqa: S308 - as above
+
+
+def _assessment_form(goal) -> AssessmentForm:
+    """An editor's form for a goal's written assessment, holding the text and version."""
+    return AssessmentForm(prefix=goal.gruppe.code, initial={
+        "text": goal.assessment.text if goal.assessment else "",
+        "version": goal.assessment.version if goal.assessment else 0,
+    })
 
 
 def _goals_chart(overview):

@@ -6,7 +6,9 @@ when any one part of its key changes, so a part dropped from a key fails here; a
 page shows what a new data version brings at once.
 """
 
+import re
 from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 import time_machine
@@ -227,11 +229,54 @@ def test_a_goals_page_reads_its_assessments_without_a_join_or_subquery(
     demo.load()
     client.force_login(make_user("oslo-planlegger", ("0301", "planlegger")))
     url = f"/indikatorer/{demo.SLUG}/mal/?enhet=0301"
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as queries:  # the first view reads them
         assert client.get(url).status_code == 200
     read = [q["sql"] for q in queries.captured_queries if "indikatorer_maalvurdering" in q["sql"]]
     assert len(read) == 1 and " JOIN " not in read[0] and "core_orgunit" not in read[0], read
+
+
+def _without_csrf_tokens(html):
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def test_a_warm_goals_page_reads_no_assessments_for_an_editor(units, make_user):
+    """An editor's goals page read the written assessments and built and rendered a form
+    for each goal on every view (~4x a reader's page); the forms' markup is kept like a
+    reader's assessments, per data version, and each form gets the request's own CSRF
+    token, which a post with CSRF checks on is accepted with."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from rusfelt.indikatorer.forms import AssessmentForm
+
+    demo.load()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("oslo-planlegger", ("0301", "planlegger")))
+    url = f"/indikatorer/{demo.SLUG}/mal/?enhet=0301&til=2020"
+    first = client.get(url)
+    built = []
+    real = AssessmentForm.__init__
+    with CaptureQueriesContext(connection) as queries, mock.patch.object(
+            AssessmentForm, "__init__",
+            lambda self, *a, **k: built.append(k.get("prefix")) or real(self, *a, **k)):
+        again = client.get(url)
+    assert again.status_code == 200 and built == []
+    assert not [q for q in queries.captured_queries
+                if "indikatorer_maalvurdering" in q["sql"]]
+    page = again.content.decode()
+    assert page.count("Lagre vurdering") == len(Gruppe.objects.filter(sett__slug=demo.SLUG))
+    assert views.CSRF_HOLE not in page
+    main = [_without_csrf_tokens(r.content.decode().split("<main", 1)[1]) for r in (first, again)]
+    assert main[0] == main[1]
+    # The kept form posts with the token it was given in this request.
+    action, token = re.search(r'<form method="post" action="([^"]+/HM1/)" class="form">\s*'
+                              r'<input type="hidden" name="csrfmiddlewaretoken" '
+                              r'value="([^"]+)">', page).groups()
+    posted = client.post(action, {"csrfmiddlewaretoken": token, "HM1-version": "0",
+                                  "HM1-text": "Skrevet i et skjema fra minnet"})
+    assert posted.status_code == 302
+    assert "Skrevet i et skjema fra minnet" in client.get(url).content.decode()
 
 
 def test_a_warm_goals_page_reads_no_assessments_for_a_reader(reader):
