@@ -17,7 +17,10 @@ Each operation is measured beside its limit in the same run:
   per file, as a kommune imports its own file), every later year as one batch
   of the year's files from every kommune and bydel (``services.import_batch``,
   one transaction per year, as a user with a national grant or the command
-  line's ``import-samlet`` loads them);
+  line's ``import-samlet`` loads them). The batch's limit loads the year's rows
+  in one transaction; the limit of one file at a time loads each round's rows
+  in a transaction of their own that locks the round and writes the audit row,
+  as such an import must;
 * the national results of one year (``results.compute``) beside one
   hand-written scan that counts the same figures (checked equal);
 * one kommune's results page, warm and at its first view after a publish
@@ -40,6 +43,7 @@ queries, warm <= 15 ms, first view after publishing <= 60 ms.
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from datetime import date
@@ -52,7 +56,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from rusfelt.core.bench import Bench, analyze, load_national_units, run_sql, scratch_database
-from rusfelt.core.models import Grant, OrgUnit, Population
+from rusfelt.core.models import AuditAction, AuditEvent, Grant, OrgUnit, Population
 
 from . import presentation, services
 from . import results as results_mod
@@ -175,10 +179,12 @@ def measure_import(bench: Bench, rounds: list[Runde], total: int) -> int:
         batch_seconds += time.perf_counter() - started
         bench.log.write(f"  {year}: {len(batch)} filer samlet, {batch_rows / batch_seconds:,.0f} "
                         f"rader/s".replace(",", " "))
-    limit_rows, limit_seconds = _limit_import([r for r in rounds if r.year == YEAR])
+    last_year = [r for r in rounds if r.year == YEAR]
+    file_rows, file_seconds = _limit_import(last_year, by_file=True)
+    limit_rows, limit_seconds = _limit_import(last_year)
     bench.add_import(f"import, {len(single)} filer à {per_round} rader, én fil om gangen",
-                     single_rows, single_seconds, limit_seconds * single_rows / limit_rows,
-                     grense_rader=limit_rows)
+                     single_rows, single_seconds, file_seconds * single_rows / file_rows,
+                     grense_rader=file_rows)
     if years:
         imports = "1 import" if len(years) == 1 else f"{len(years)} importer"
         bench.add_import(f"import, {batch_files} filer à {per_round} rader, samlet per år "
@@ -187,9 +193,18 @@ def measure_import(bench: Bench, rounds: list[Runde], total: int) -> int:
     return single_rows + batch_rows
 
 
-def _limit_import(rounds: list[Runde]) -> tuple[int, float]:
+def _limit_import(rounds: list[Runde], *, by_file: bool = False) -> tuple[int, float]:
     """(rows, seconds): the registrations of ``rounds`` read back, deleted and written
-    again as they are, by ``executemany`` (SQLite) or ``COPY`` (PostgreSQL)."""
+    again as they are, by ``executemany`` (SQLite) or ``COPY`` (PostgreSQL).
+
+    At once in one transaction, the limit of a batch; or ``by_file``, the limit of
+    importing one file at a time: each round's rows in a transaction of their own
+    that first locks the round's row and ends by writing the import's audit row,
+    by hand-written statements, as every import of one file must (a transaction
+    per file, serialised on its round, audited). Comparing one file's import with
+    a single load of the whole year measured the transactions the import must
+    make, not how well it makes them.
+    """
     columns = ["runde_id", *INSERT_FIELDS, "levekarsindeks_regel", "created_by_id",
                "created_at", "updated_at"]
     ids = [r.pk for r in rounds]
@@ -206,16 +221,50 @@ def _limit_import(rounds: list[Runde]) -> tuple[int, float]:
         # and a datetime dumped anew on each row cost COPY some 6 µs.
         texts = {t: t.isoformat() for t in {t for row in rows for t in row[-2:]}}
         rows = [(*row[:-2], texts[row[-2]], texts[row[-1]]) for row in rows]
+    files = [rows]
+    if by_file:
+        per_round: dict[int, list] = {pk: [] for pk in ids}
+        for row in rows:
+            per_round[row[0]].append(row)
+        files = [per_round[r.pk] for r in rounds if per_round[r.pk]]
+    by_pk = {r.pk: r for r in rounds}
     started = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES "
-                               f"({', '.join(['%s'] * len(columns))})", rows)
+    for file_rows in files:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if by_file:
+                _limit_lock(cursor, file_rows[0][0])
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+                    for row in file_rows:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES "
+                                   f"({', '.join(['%s'] * len(columns))})", file_rows)
+            if by_file:
+                _limit_audit(cursor, by_pk[file_rows[0][0]], len(file_rows))
     return len(rows), time.perf_counter() - started
+
+
+def _limit_lock(cursor, round_pk: int) -> None:
+    """The round's row locked for the transaction, its state read (``core.locking``)."""
+    table = Runde._meta.db_table
+    if connection.vendor == "postgresql":
+        cursor.execute(f"SELECT state FROM {table} WHERE id = %s FOR UPDATE", [round_pk])
+    else:
+        cursor.execute(f"UPDATE {table} SET state = state WHERE id = %s RETURNING state",
+                       [round_pk])
+    cursor.fetchone()
+
+
+def _limit_audit(cursor, runde: Runde, rows: int) -> None:
+    """The import's audit row, as ``core.audit.record`` writes it for a file."""
+    detail = json.dumps({"import": "registreringer", "rows": rows, "screening": 0})
+    cursor.execute(
+        f"INSERT INTO {AuditEvent._meta.db_table} (at, username, action, object_type, "
+        "object_id, object_repr, ip_address, detail, user_id, unit_id) "
+        "VALUES (%s, %s, %s, %s, %s, %s, NULL, %s, NULL, %s)",
+        [timezone.now().isoformat(), "kommandolinje", AuditAction.IMPORT.value,
+         Runde._meta.label_lower, str(runde.pk), runde.code, detail, runde.unit_id])
 
 
 def _number_pool(size):

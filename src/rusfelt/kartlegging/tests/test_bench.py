@@ -7,8 +7,10 @@ import json
 import psycopg
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from rusfelt.core.bench import Bench, load_national_units, run_sql
+from rusfelt.core.models import AuditAction, AuditEvent
 from rusfelt.kartlegging import bench, results
 from rusfelt.kartlegging.models import Registrering, Runde
 
@@ -79,6 +81,36 @@ def test_the_import_limit_writes_the_rows_back_as_they_were(filled, monkeypatch)
     if connection.vendor == "postgresql":
         assert len(written) == rows
         assert {type(value) for row in written for value in row[-2:]} == {str}
+
+
+
+def test_the_one_file_limit_locks_loads_and_audits_each_round_in_a_transaction(filled):
+    """The limit of importing one file at a time does the transactions such an import
+    must: per round, one transaction that locks the round, loads its rows and writes
+    the audit row. A single load of the whole year made the import's every
+    transaction look like waste (issue 12)."""
+    bench.measure_import(Bench("kartlegging", io.StringIO(), json=True, repeat=1), filled,
+                         20 * len(filled))
+    year = [r for r in filled if r.year == bench.YEAR]
+    fields = [f.attname for f in Registrering._meta.concrete_fields if f.name != "id"]
+
+    def stored():
+        return sorted(Registrering.objects.filter(runde__in=year).values_list(*fields))
+
+    before = stored()
+    audited = AuditEvent.objects.filter(action=AuditAction.IMPORT)
+    events = audited.count()
+    with CaptureQueriesContext(connection) as queries:
+        rows, _seconds = bench._limit_import(year, by_file=True)
+    assert rows == len(before) > 0 and stored() == before
+    sql = [q["sql"] for q in queries]
+    loads = sql[next(i for i, s in enumerate(sql) if s.startswith("DELETE")) + 1:]
+    # Each transaction is a savepoint inside the test's own.
+    assert sum(s.startswith("SAVEPOINT") for s in loads) == len(year)
+    assert sum("FOR UPDATE" in s or "SET state = state" in s for s in loads) == len(year)
+    assert audited.count() == events + len(year)
+    assert sorted(audited.order_by("-pk").values_list("object_id", flat=True)[:len(year)]) \
+        == sorted(str(r.pk) for r in year)
 
 
 def test_the_limit_of_the_national_results_counts_the_same_figures(filled):
