@@ -52,6 +52,13 @@ from .errors import KartleggingError
 from .registrations import derived, pseudonym_key
 
 REQUIRED_COLUMNS = ["fodselsnummer", "tjeneste", "kategori", *AREAS]
+#: Registrations loaded before ANALYZE, besides a tenth of the table
+#: (``bulkload.analyze_after_load``): files come one kommune at a time, tens to
+#: hundreds of rows, and from an empty table a tenth was new again after every
+#: few files (43 ANALYZEs before a national year's 30 000th row, each reading the
+#: whole table: some 8 % of that import). A planner's choices do not turn on a
+#: few thousand registrations more; that year now runs it three times.
+ANALYZE_MIN_ROWS = 10_000
 FLAG_COLUMNS = [
     "varighet_over_3_ar", "selvmordsforsok", "selvmordsfare", "overdose", "overdosefare",
     "vold_utsatt", "vold_utover", "individuell_plan", "tiltaksplan", "kriseplan",
@@ -312,7 +319,8 @@ def import_registrations(runde: Runde, data: bytes, filename: str = "", *, user=
         raise InvalidRows(clashes[0][1])
     if not dry_run:
         # The registrations are read by round (results, duplicates, the right of access).
-        bulkload.analyze_after_load(Registrering, len(checked.rows), columns=["runde"])
+        bulkload.analyze_after_load(Registrering, len(checked.rows), columns=["runde"],
+                                    min_rows=ANALYZE_MIN_ROWS)
     return len(checked.rows)
 
 
@@ -390,7 +398,8 @@ def import_batch(files: list[tuple[Runde, bytes, str]], *, user=None, request=No
         raise InvalidFiles([(one.filename, [str(e) for e in errors])
                             for one, errors in clashes])
     if not dry_run:
-        bulkload.analyze_after_load(Registrering, rows, columns=["runde"])
+        bulkload.analyze_after_load(Registrering, rows, columns=["runde"],
+                                    min_rows=ANALYZE_MIN_ROWS)
     return [len(one.rows) for one in checked]
 
 
