@@ -1,0 +1,154 @@
+"""The frame of every page (``base.html``), written once per process and what it shows.
+
+::
+
+    {% frame LANGUAGE_CODE nav_current nav_is_admin ... %} ... {% endframe %}
+
+renders its body once per key and keeps it in this process's ``sider`` cache (a
+bounded LocMemCache, settings.CACHES) as text with holes; a request then renders
+only the holes: each ``{% block %}`` (the page's own parts), each
+``{% csrf_token %}`` and each ``{% live %} ... {% endlive %}`` (the user's name,
+the messages, the current path). The frame's some thirty other nodes (static
+links, translations, the menu, the frame's links) were a quarter of a warm
+page's time (issue 12).
+
+SECURITY: what the body shows outside the holes must depend only on the key:
+the arguments (everything the body reads from the context: the menu's flags,
+whether the user is signed in), the language, the URL configuration and script
+prefix, the template itself and the deploy (the static files' manifest).
+Anything of one user or one request must sit in a hole, or another user gets
+it. Includes and nested frames are refused outside the holes, as their content
+cannot be seen here.
+"""
+
+import hashlib
+import re
+import uuid
+
+from django import template
+from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.cache import caches
+from django.template.defaulttags import CsrfTokenNode, IfNode
+from django.template.loader_tags import BlockNode, IncludeNode
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+register = template.Library()
+
+#: The per-process cache that keeps the frames (shared with the pages' parts).
+FRAME_CACHE = "sider"
+#: Marks a hole in the text while a frame is first written: never in a page's content.
+_MARK = f"\ue000{uuid.uuid4().hex}:"
+_HOLE = re.compile(re.escape(_MARK) + r"(\d+)\ue000")
+_WRITING = "_frame_writing"
+
+
+class LiveNode(template.Node):
+    """A hole: rendered on every request (``{% live %}``, or a block or CSRF token)."""
+
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist, index=None):
+        self.nodelist, self.index = nodelist, index
+
+    def render(self, context):
+        if self.index is not None and context.get(_WRITING):
+            return f"{_MARK}{self.index}\ue000"
+        return self.nodelist.render(context)
+
+
+class FrameNode(template.Node):
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist, vary_on, ident):
+        self.nodelist, self.vary_on, self.ident = nodelist, vary_on, ident
+        self.holes: list[LiveNode] = []
+        _make_holes(nodelist, self.holes)
+        self._by_type: dict = {}
+
+    def get_nodes_by_type(self, nodetype):
+        # Every {% extends "base.html" %} looks for the frame's blocks on each render;
+        # the nodes never change once parsed.
+        if nodetype not in self._by_type:
+            self._by_type[nodetype] = super().get_nodes_by_type(nodetype)
+        return list(self._by_type[nodetype])
+
+    def render(self, context):
+        key = self._key(context)
+        kept = caches[FRAME_CACHE]
+        parts = kept.get(key)
+        if parts is None:
+            parts = self._write(context)
+            kept.set(key, parts)
+        out = []
+        for index, part in enumerate(parts):
+            out.append(self.holes[part].nodelist.render(context) if index % 2 else part)
+        return mark_safe("".join(out))  # noqa: S308 - our template's nodes, autoescaped
+
+    def _key(self, context) -> str:
+        values = [var.resolve(context) for var in self.vary_on]
+        raw = repr((self.ident, _deploy(), get_language(), get_urlconf(),
+                    get_script_prefix(), values))
+        return "frame:" + hashlib.sha256(raw.encode()).hexdigest()
+
+    def _write(self, context) -> tuple:
+        """The body's text split at its holes: text, hole, text, ..., text."""
+        with context.push({_WRITING: True}):
+            text = self.nodelist.render(context)
+        pieces = _HOLE.split(text)
+        return tuple(int(p) if i % 2 else p for i, p in enumerate(pieces))
+
+
+def _deploy() -> tuple:
+    """What changes the static links between deploys (the manifest's hash, if any)."""
+    return settings.STATIC_URL, getattr(staticfiles_storage, "manifest_hash", "")
+
+
+def _children(node):
+    """The node lists directly under ``node`` (an if's branches, a for's loop, ...)."""
+    if isinstance(node, IfNode):
+        return [nodelist for _condition, nodelist in node.conditions_nodelists]
+    return [nl for attr in node.child_nodelists if (nl := getattr(node, attr, None))]
+
+
+def _make_holes(nodelist, holes: list) -> None:
+    """Put each block and CSRF token of ``nodelist`` in a hole, number the holes."""
+    for position, node in enumerate(nodelist):
+        if isinstance(node, (BlockNode, CsrfTokenNode)):
+            node = nodelist[position] = LiveNode(template.NodeList([node]))
+        if isinstance(node, LiveNode):
+            node.index = len(holes)
+            holes.append(node)
+            continue
+        if isinstance(node, (FrameNode, IncludeNode)):
+            raise template.TemplateSyntaxError(
+                "{% frame %} cannot see into an include or another frame: "
+                "put it in {% live %}.")
+        for child in _children(node):
+            _make_holes(child, holes)
+
+
+@register.tag("frame")
+def do_frame(parser, token):
+    """``{% frame var ... %}``: the body kept per process under the variables' values."""
+    nodelist = parser.parse(("endframe",))
+    parser.delete_first_token()
+    vary_on = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    # The template's own text is in the key, so an edited template is written afresh.
+    source = getattr(parser.origin, "name", "") or ""
+    try:
+        source += parser.origin.loader.get_contents(parser.origin)
+    except (AttributeError, OSError, template.TemplateDoesNotExist):
+        pass
+    ident = (hashlib.sha256(source.encode()).hexdigest(), token.lineno)
+    return FrameNode(nodelist, vary_on, ident)
+
+
+@register.tag("live")
+def do_live(parser, token):
+    """``{% live %} ... {% endlive %}``: rendered on every request inside a frame."""
+    nodelist = parser.parse(("endlive",))
+    parser.delete_first_token()
+    return LiveNode(nodelist)
