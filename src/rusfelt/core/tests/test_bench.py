@@ -4,6 +4,8 @@ import io
 import json
 
 import pytest
+from django.core.handlers.base import BaseHandler
+from django.test.client import RequestFactory
 
 from rusfelt.core import bench
 from rusfelt.core.domain.enheter import validate_units
@@ -94,3 +96,42 @@ def test_text_shows_time_limit_and_ratio_and_verbose_the_plans(units):
 def test_p95_is_the_nearest_rank():
     assert bench.p95(range(1, 101)) == 95
     assert bench.p95([3.0]) == 3.0
+
+
+@pytest.mark.django_db
+def test_an_operation_is_timed_by_its_clock():
+    """A page's time comes from the clock it is given (the server's part of its requests),
+    not from the wall around the whole call."""
+    elapsed = {"ms": 0.0}
+
+    def project():
+        elapsed["ms"] += 7.0
+
+    result = bench.Bench("x", io.StringIO(), repeat=3).measure(
+        "side", project, "SELECT 1", clock=lambda: elapsed["ms"])
+    assert result.p50_ms == result.p95_ms == 7.0
+
+
+@pytest.mark.django_db
+def test_the_server_client_counts_the_handler_not_the_test_client(units, monkeypatch):
+    """Building the request's environ is the test client's work; the handler's call (the
+    middleware, the view) is the server's. A fake clock advances 1 000 ms while the
+    client builds the environ and 2 ms while the handler answers."""
+    now = {"s": 0.0}
+    monkeypatch.setattr(bench.time, "perf_counter", lambda: now["s"])
+
+    def slow(real, seconds):
+        def call(*args, **kwargs):
+            now["s"] += seconds
+            return real(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(RequestFactory, "_base_environ",
+                        slow(RequestFactory._base_environ, 1.0))
+    monkeypatch.setattr(BaseHandler, "get_response", slow(BaseHandler.get_response, 0.002))
+    client = bench.ServerClient()
+    assert client.get("/").status_code == 200
+    assert client.server_ms() == pytest.approx(2.0)
+    with client.timed():  # other work of an operation, counted alike
+        now["s"] += 0.003
+    assert client.server_ms() == pytest.approx(5.0)
