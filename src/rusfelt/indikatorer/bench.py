@@ -219,7 +219,7 @@ rows_ AS (
            MAX(CASE WHEN v.year = sp.y2 AND v.provisional THEN 1 ELSE 0 END) AS p2,
            MAX(CASE WHEN v.year = sp.y0 THEN v.missing_reason END) AS m0,
            MAX(CASE WHEN v.year = sp.y0 + 1 THEN v.missing_reason END) AS m1,
-           MAX(CASE WHEN v.year = sp.y2 THEN v.missing_reason END) AS m2
+           MAX(CASE WHEN v.year = sp.y2 THEN v.missing_reason END) AS m2{shown}
     FROM indikatorer_indikator i
     JOIN indikatorer_gruppe g ON g.id = i.gruppe_id
     CROSS JOIN span sp
@@ -264,9 +264,18 @@ judged AS (
     FROM changes c)
 {select}
 """
-STATUS_ROWS = """SELECT gcode, number, title, type, source, unit_label, v0, v1, v2, b0, b1, b2,
+STATUS_ROWS = """SELECT gcode, gname, number, title, type, source, unit_label, y0, share_t,
+       number_t, v0, v1, v2, b0, b1, b2, r0, r1, r2,
        p0, p1, p2, m0, m1, m2, c01, j01, c12, j12, c02, j02, rule_met
 FROM judged {having} ORDER BY gorder, number"""
+#: What the table shows beside the figures: the group's name (its caption) and the
+#: reason of each break in series (its notes); the years and thresholds are in ``span``.
+STATUS_SHOWN = """,
+           MAX(g.name) AS gname,
+           MAX(CASE WHEN v.year = sp.y0 AND v.break_in_series THEN v.break_reason END) AS r0,
+           MAX(CASE WHEN v.year = sp.y0 + 1 AND v.break_in_series THEN v.break_reason END)
+               AS r1,
+           MAX(CASE WHEN v.year = sp.y2 AND v.break_in_series THEN v.break_reason END) AS r2"""
 #: Goal achievement: the number of indicators of each colour per group, on the
 #: latest one-year change (``services.goal_overview``).
 GOAL_COUNTS = """SELECT gcode, j12, COUNT(*) FROM judged GROUP BY gorder, gcode, j12
@@ -314,12 +323,14 @@ FROM changes ORDER BY path
 
 def _status_limit(sett, unit, group: str | None = None, judgement: str | None = None,
                   select: str = STATUS_ROWS):
-    """(sql, params) of the status table's figures for ``unit``, filtered as the page."""
+    """(sql, params) of the status table's figures for ``unit``, filtered as the page
+    (with ``STATUS_ROWS``, also the group names and break reasons the table shows)."""
     extra = "AND g.code = %s" if group else ""
     having = "WHERE j12 = %s" if judgement else ""
     params = [sett.pk, unit.pk, sett.pk, unit.pk, sett.pk] + ([group] if group else [])
     params += [judgement] if judgement else []
-    sql = STATUS_SQL.format(extra=extra, select=select.format(having=having))
+    shown = STATUS_SHOWN if select is STATUS_ROWS else ""
+    sql = STATUS_SQL.format(extra=extra, shown=shown, select=select.format(having=having))
     return sql, params
 
 

@@ -72,6 +72,12 @@ def test_the_status_limit_computes_the_figures_the_page_shows(units, code):
     sett = Indikatorsett.objects.get(slug=demo.SLUG)
     unit = OrgUnit.objects.get(code=code)
     table = services.status_table(sett, unit, Verdi.objects.all())
+    broken = next(((row.indikator.number, row.values[1]) for group in table.groups
+                   for row in group.rows if row.values[1] is not None), None)
+    if broken:  # a break in series with its reason, in the table's middle year
+        Verdi.objects.filter(pk=broken[1].pk).update(break_in_series=True,
+                                                     break_reason="Ny definisjon")
+        table = services.status_table(sett, unit, Verdi.objects.all())
     assert len(table.years) == 3 and len(table.columns) == 3
     page = [
         (row.indikator.number,
@@ -79,18 +85,41 @@ def test_the_status_limit_computes_the_figures_the_page_shows(units, code):
          [(_rounded(c.value), str(c.judgement)) for c in row.changes], row.rule_met)
         for group in table.groups for row in group.rows
     ]
+    rows = _named(*bench._status_limit(sett, unit))
     limit = [
-        (r[1], [_rounded(r[6]), _rounded(r[7]), _rounded(r[8])],
-         [(_rounded(r[18]), r[19]), (_rounded(r[20]), r[21]), (_rounded(r[22]), r[23])],
-         None if r[24] is None else bool(r[24]))
-        for r in run_sql(*bench._status_limit(sett, unit))
+        (r["number"], [_rounded(r["v0"]), _rounded(r["v1"]), _rounded(r["v2"])],
+         [(_rounded(r["c01"]), r["j01"]), (_rounded(r["c12"]), r["j12"]),
+          (_rounded(r["c02"]), r["j02"])],
+         None if r["rule_met"] is None else bool(r["rule_met"]))
+        for r in rows
     ]
     assert len(page) == 85
     assert limit == page
+    # What the table shows beside the figures: its groups' names (captions), first year
+    # and thresholds (its note), and the reasons of its breaks in series (its notes).
+    assert [r["gname"] for r in rows] == [
+        group.gruppe.name for group in table.groups for _row in group.rows]
+    if code == "0":  # 5001 has no values here: neither shows its years then
+        assert {r["y0"] for r in rows} == {table.years[0]}
+    assert {(float(r["share_t"]), float(r["number_t"])) for r in rows} == {
+        (float(sett.share_threshold), float(sett.number_threshold))}
+    reasons = [(row.indikator.number, [v.break_reason if v and v.break_in_series else None
+                                       for v in row.values])
+               for group in table.groups for row in group.rows]
+    assert [(r["number"], [r["r0"], r["r1"], r["r2"]]) for r in rows] == reasons
+    assert not broken or (broken[0], [None, "Ny definisjon", None]) in reasons
     # The filter: one group, the rows judged red in the latest year.
     red = [(n, c[1][1]) for n, _v, c, _r in page
            if c[1][1] == "rod" and sett.indikatorer.get(number=n).gruppe.code == "HM3"]
-    assert [(r[1], r[21]) for r in run_sql(*bench._status_limit(sett, unit, "HM3", "rod"))] == red
+    assert [(r["number"], r["j12"])
+            for r in _named(*bench._status_limit(sett, unit, "HM3", "rod"))] == red
+
+
+def _named(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def test_the_goals_limit_computes_the_counts_the_page_shows(units):
