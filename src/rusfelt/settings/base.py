@@ -62,7 +62,8 @@ MIDDLEWARE = [
     "rusfelt.konto.middleware.IdleTimeoutMiddleware",
     "rusfelt.konto.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the settings' policy built once (not per response).
+    "rusfelt.core.middleware.CSPMiddleware",
     # Axes must come last: it turns a locked-out login into its own response.
     "axes.middleware.AxesMiddleware",
 ]
