@@ -17,10 +17,10 @@ Each operation is measured beside its limit in the same run:
   per file, as a kommune imports its own file), every later year as one batch
   of the year's files from every kommune and bydel (``services.import_batch``,
   one transaction per year, as a user with a national grant or the command
-  line's ``import-samlet`` loads them). The batch's limit loads the year's rows
-  in one transaction; the limit of one file at a time loads each round's rows
-  in a transaction of their own that locks the round and writes the audit row,
-  as such an import must;
+  line's ``import-samlet`` loads them). The batch's limit loads the last year's
+  rows in one transaction; the limit of one file at a time loads each round's
+  rows of the first year, right after their import, in a transaction of their
+  own that locks the round and writes the audit row, as such an import must;
 * the national results of one year (``results.compute``) beside one
   hand-written scan that counts the same figures (checked equal);
 * one kommune's results page, warm and at its first view after a publish
@@ -142,15 +142,15 @@ def make_rounds(years: int) -> list[Runde]:
 
 
 def measure_import(bench: Bench, rounds: list[Runde], total: int) -> int:
-    """Fill every round through the import; beside it, the same rows of the last
-    year written again by the database's bulk path. Returns the rows imported.
+    """Fill every round through the import, beside its limit. Returns the rows imported.
 
     The first year is imported one file at a time (``import_registrations``, one
-    transaction per file, as a kommune imports its own file); every later year as
+    transaction per file, as a kommune imports its own file), and its rows are
+    written again file by file by the limit right after; every later year as
     one batch of all its files (``import_batch``, one transaction for the year's
     files, as a user with a grant on the whole country, or the command line's
-    ``import-samlet``, loads a year's files from every kommune and bydel). Each
-    gives its rows per second beside the same limit."""
+    ``import-samlet``, loads a year's files from every kommune and bydel), beside
+    the last year's rows written again at once after them (``_limit_import``)."""
     per_round = max(1, total // len(rounds))
     rng = random.Random(2026)
     pool = _number_pool(per_round * 3)
@@ -169,6 +169,9 @@ def measure_import(bench: Bench, rounds: list[Runde], total: int) -> int:
         single_seconds += time.perf_counter() - started
     bench.log.write(f"  {len(single)} filer én om gangen, {single_rows / single_seconds:,.0f} "
                     f"rader/s".replace(",", " "))
+    # Its limit at once, on the same rows in the table the import filled: timed minutes
+    # later, after the batches, it met another load and a table ten times the size.
+    file_rows, file_seconds = _limit_import(single, by_file=True)
     batch_rows, batch_seconds, batch_files = 0, 0.0, 0
     for year, year_rounds in years.items():
         batch = [(runde, files[(batch_files + i) % len(files)], f"{runde.code}.csv")
@@ -179,12 +182,9 @@ def measure_import(bench: Bench, rounds: list[Runde], total: int) -> int:
         batch_seconds += time.perf_counter() - started
         bench.log.write(f"  {year}: {len(batch)} filer samlet, {batch_rows / batch_seconds:,.0f} "
                         f"rader/s".replace(",", " "))
-    last_year = [r for r in rounds if r.year == YEAR]
-    file_rows, file_seconds = _limit_import(last_year, by_file=True)
-    limit_rows, limit_seconds = _limit_import(last_year)
+    limit_rows, limit_seconds = _limit_import([r for r in rounds if r.year == YEAR])
     bench.add_import(f"import, {len(single)} filer à {per_round} rader, én fil om gangen",
-                     single_rows, single_seconds, file_seconds * single_rows / file_rows,
-                     grense_rader=file_rows)
+                     single_rows, single_seconds, file_seconds, grense_rader=file_rows)
     if years:
         imports = "1 import" if len(years) == 1 else f"{len(years)} importer"
         bench.add_import(f"import, {batch_files} filer à {per_round} rader, samlet per år "
