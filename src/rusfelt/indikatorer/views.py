@@ -940,19 +940,6 @@ def goals(request, slug):
     # reader's assessments), under the table's key (SECURITY: as the content's).
     kept_counts = SimpleLazyObject(lambda: _kept_content((key, "tall"), counts_and_chart))
 
-    def content():
-        fields = _fields_html(request, context["form"], ["enhet", "til"],
-                              context["filter_key"], sep="\n  ")
-        return {"content": _render_content(
-            "indikatorer/_goals_content.html", {
-                **context, "chart": kept_counts["chart"], "filter_fields": fields,
-                # What the counts show: the written assessments are left to the page.
-                "overview": services.goal_overview(kept_counts["counts"], [])})}
-
-    # SECURITY: the table's key names the unit (which the user may read) and the data
-    # version, the filters' key the user's units; the written assessments are apart.
-    page = _kept_content((key, context["filter_key"], context["query"], sett.slug,
-                          sett.name), content)
     unit = context["unit"]
 
     def overview_now():
@@ -966,22 +953,30 @@ def goals(request, slug):
     can_edit = has_role(request.user, unit, WRITE_ROLES)
     overview = SimpleLazyObject(overview_now)
 
-    def assessments():
+    def content():
+        fields = _fields_html(request, context["form"], ["enhet", "til"],
+                              context["filter_key"], sep="\n  ")
         rows = [(g, _assessment_form(g) if can_edit else None) for g in overview.goals]
-        html = _render_content("indikatorer/_goal_assessments.html", {
+        written = _render_content("indikatorer/_goal_assessments.html", {
             "goal_rows": rows, "sett": sett, "unit": unit, "overview": overview,
             "csrf_token": CSRF_HOLE})
-        return {"parts": html.split(_csrf_value(CSRF_HOLE))}
+        return {"content": _render_content(
+            "indikatorer/_goals_content.html", {
+                **context, "chart": kept_counts["chart"], "filter_fields": fields,
+                # What the counts show: the written assessments are written apart.
+                "overview": services.goal_overview(kept_counts["counts"], [])}),
+                "assessments": written.split(_csrf_value(CSRF_HOLE))}
 
-    # The written assessments, with an editor's forms, kept with the page's markup: a
-    # written assessment is a new data version (``models``), which ``key`` names with the
-    # unit and year. SECURITY: so does whether the user may read the unit's own
-    # assessments (``for_user_on``: the country's figures are open to all, its
+    # The counts, chart and suggestion, and the written assessments with an editor's
+    # forms, read as one kept entry. SECURITY: the table's key names the unit (which the
+    # user may read) and the data version (a written assessment is a new one, ``models``),
+    # the filters' key the user's units; the key also names whether the user may read the
+    # unit's own assessments (``for_user_on``: the country's figures are open to all, its
     # assessments only to those with a role there) and whether they may write them. Each
     # form's CSRF token is the request's own, put in where the kept markup has a hole.
-    kept = _kept_content((key, "vurderinger", has_role(request.user, unit, None), can_edit),
-                         assessments)
-    context["assessments_html"] = _with_csrf_token(request, kept["parts"])
+    page = _kept_content((key, context["filter_key"], context["query"], sett.slug, sett.name,
+                          has_role(request.user, unit, None), can_edit), content)
+    context["assessments_html"] = _with_csrf_token(request, page["assessments"])
     context.update({"overview": overview, "can_edit": can_edit, "content": page["content"]})
     return render(request, "indikatorer/goals.html", context)
 

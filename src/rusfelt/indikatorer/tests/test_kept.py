@@ -235,6 +235,29 @@ def test_a_goals_page_reads_its_assessments_without_a_join_or_subquery(
     assert len(read) == 1 and " JOIN " not in read[0] and "core_orgunit" not in read[0], read
 
 
+@pytest.mark.parametrize("grant", [("0", "leser"), ("0301", "planlegger")])
+def test_a_warm_goals_page_reads_four_kept_entries(units, make_user, grant, monkeypatch):
+    """A warm goals page read its content and its written assessments as two kept
+    entries; now one. What is left: the filters' cleaned data, the unit, the table's
+    years (all three shared with the status table) and the page's content."""
+    from django.test import Client
+
+    demo.load()
+    client = Client()
+    client.force_login(make_user("bruker", grant))
+    url = f"/indikatorer/{demo.SLUG}/mal/?enhet=0301"
+    first = client.get(url)
+    kept = caches[views.KEPT_CONTENT_CACHE]
+    read = []
+    real = kept.get
+    monkeypatch.setattr(kept, "get", lambda key, *a, **k: read.append(key) or real(key, *a, **k))
+    again = client.get(url)
+    assert again.status_code == 200
+    assert len([key for key in read if key.startswith("indikatorer:")]) == 4, read
+    main = [_without_csrf_tokens(r.content.decode().split("<main", 1)[1]) for r in (first, again)]
+    assert main[0] == main[1]
+
+
 def _without_csrf_tokens(html):
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
 
