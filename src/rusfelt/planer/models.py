@@ -8,7 +8,7 @@ Every model here belongs to the plan's owner unit and is scoped through
 from django.conf import settings
 from django.db import models
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -359,11 +359,25 @@ class Endring(models.Model):
 @receiver([post_save, post_delete], sender=Tiltak)
 @receiver([post_save, post_delete], sender=Omrade)
 @receiver([post_save, post_delete], sender=Hovedmal)
+@receiver([post_save, post_delete], sender=Endring)
 def _measure_or_area_changed(sender, instance, **kwargs):
-    """A measure, area or main goal saved or deleted (forms, plan files, admin) changes
-    the plan's figures (counts, progress per area) or what its page shows: a new data
-    version."""
+    """A measure, area, main goal or amendment saved or deleted (forms, plan files,
+    admin) changes the plan's figures (counts, progress per area) or what its pages
+    show (a measure's amendments are kept with it): a new data version."""
     Plan.figures_changed(instance.plan_id)
+
+
+@receiver(m2m_changed, sender=Tiltak.goals.through)
+def _goals_of_a_measure_changed(sender, instance, action, pk_set, **kwargs):
+    """A measure's main goals set, added or removed (the measure form, plan files,
+    admin), from either side: its page shows them as kept with the plan's version."""
+    if not action.startswith("post_"):  # after the write: nothing read before it is kept
+        return
+    plan_ids = {instance.plan_id}  # a measure, or a goal: both belong to a plan
+    if not isinstance(instance, Tiltak) and pk_set:  # a goal's measures
+        plan_ids |= set(Tiltak.objects.filter(pk__in=pk_set).values_list("plan_id", flat=True))
+    for plan_id in plan_ids:
+        Plan.figures_changed(plan_id)
 
 
 @receiver([post_save, post_delete], sender=Statusoppdatering)

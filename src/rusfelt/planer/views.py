@@ -148,17 +148,16 @@ def tiltak_list(request, slug):
 def tiltak_detail(request, slug, pk):
     plan = _plan(request, slug)
     tiltak = _tiltak(plan, pk)
+    record = services.measure_record(plan, tiltak)  # history, amendments, goals: kept
     date_form = TextAtDateForm(request.GET or None)
     text_at = None
     if date_form.is_valid():
-        text_at = {"date": date_form.cleaned_data["dato"],
-                   "text": services.text_of(tiltak, date_form.cleaned_data["dato"])}
+        day = date_form.cleaned_data["dato"]
+        text_at = {"date": day,
+                   "text": services.text_of(tiltak, day, record["amendments"])}
     return render(request, "planer/tiltak_detail.html", {
         "plan": plan, "tiltak": tiltak, "date_form": date_form, "text_at": text_at,
-        "history": tiltak.statuser.order_by("-period_key", "-created_at", "-id"),
-        "amendments": tiltak.endringer.order_by("date", "id"),
-        "children": _answering(tiltak),
-        "goals": tiltak.goals.all(), "indikatorer": tiltak.indikatorer.all(),
+        **record, "children": _answering(tiltak), "indikatorer": tiltak.indikatorer.all(),
     })
 
 

@@ -6,6 +6,8 @@ measure, area or status raises the plan's ``data_version``, so a plan read after
 the write never finds the figures from before it.
 """
 
+from datetime import date
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -138,3 +140,64 @@ def test_a_plan_page_read_after_a_measure_got_someone_responsible_drops_it(
     tiltak.responsible_text = "Rådmannen"
     tiltak.save()
     assert tiltak not in client.get(url).context["without_responsible"]
+
+
+def _measure_url(tiltak):
+    return reverse("planer:tiltak_detail", args=[SLUG, tiltak.pk])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_warm_measure_page_reads_neither_its_history_nor_amendments_nor_goals(
+        client, plan, stavanger_planlegger):
+    """A measure's status history, amendments and main goals are kept per plan version:
+    three round trips fewer on PostgreSQL (issue 12)."""
+    client.force_login(stavanger_planlegger)
+    url = _measure_url(plan.tiltak.order_by("order", "id").first())
+    assert client.get(url).status_code == 200  # keeps them
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert [q["sql"] for q in queries if any(
+        table in q["sql"] for table in ("planer_statusoppdatering", "planer_endring",
+                                        "planer_hovedmal"))] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_measure_page_read_after_a_status_was_recorded_shows_it(
+        client, plan, stavanger_planlegger):
+    client.force_login(stavanger_planlegger)
+    tiltak = plan.tiltak.order_by("order", "id").first()
+    assert "Forsinket av bystyret" not in client.get(_measure_url(tiltak)).content.decode()
+    services.record_status(tiltak, 2031, 0, "utsatt", "Forsinket av bystyret",
+                           user=stavanger_planlegger)
+    assert "Forsinket av bystyret" in client.get(_measure_url(tiltak)).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_measure_page_read_after_its_text_was_amended_shows_the_amendment(
+        client, plan, stavanger_planlegger):
+    client.force_login(stavanger_planlegger)
+    tiltak = plan.tiltak.order_by("order", "id").first()
+    assert "sak 77/31" not in client.get(_measure_url(tiltak)).content.decode()  # kept
+    services.update_tiltak(tiltak, tiltak.version, {"text": "Ny tekst etter vedtak"},
+                           user=stavanger_planlegger,
+                           amendment={"date": date(2031, 3, 1), "decision_ref": "sak 77/31"})
+    page = client.get(_measure_url(tiltak) + "?dato=2031-02-01").content.decode()
+    assert "sak 77/31" in page
+    assert tiltak.text in page  # the text before the amendment, on a day before it
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("side", ["measure", "goal"])
+def test_a_measure_page_read_after_a_goal_was_linked_shows_it(
+        client, plan, stavanger_planlegger, side):
+    client.force_login(stavanger_planlegger)
+    tiltak = plan.tiltak.order_by("order", "id").first()
+    goal = Hovedmal.objects.create(plan=plan, code="HM9", text="Ingen skal dø av overdose",
+                                   order=99)
+    assert "Ingen skal dø av overdose" not in client.get(
+        _measure_url(tiltak)).content.decode()  # kept
+    if side == "measure":
+        tiltak.goals.add(goal)
+    else:
+        goal.tiltak.add(tiltak)
+    assert "Ingen skal dø av overdose" in client.get(_measure_url(tiltak)).content.decode()

@@ -4,10 +4,12 @@ What is kept of a plan's figures is keyed by it (issue 12), so a plan read after
 a write must never carry the version from before it.
 """
 
+from datetime import date
+
 import pytest
 
 from rusfelt.planer import demo, services
-from rusfelt.planer.models import Omrade, Plan, Statusoppdatering, Tiltak
+from rusfelt.planer.models import Endring, Hovedmal, Omrade, Plan, Statusoppdatering, Tiltak
 
 SLUG = "stavanger-rusplan-2019-2023"
 YEAR = 2022
@@ -87,3 +89,32 @@ def test_saving_a_plan_read_earlier_keeps_the_newer_data_version(plan, stavanger
     plan.save()
     assert _version() == newer
     assert _plan().title == "Ny tittel"
+
+
+@pytest.mark.django_db
+def test_recording_an_amendment_raises_the_plans_data_version(plan):
+    """A measure's amendments are kept with the plan's version (``measure_record``)."""
+    before = _version()
+    Endring.objects.create(plan=plan, tiltak=plan.tiltak.first(), date=date(2031, 1, 1),
+                           description="Ny tekst")
+    assert _version() > before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("link", ["add", "remove", "clear", "reverse_add"])
+def test_linking_a_measure_and_a_main_goal_raises_the_plans_data_version(plan, link):
+    """A measure's main goals are kept with the plan's version (``measure_record``)."""
+    tiltak, other = plan.tiltak.all()[:2]
+    goal = Hovedmal.objects.create(plan=plan, code="HM9", text="Nytt mål")
+    linked = Hovedmal.objects.create(plan=plan, code="HM8", text="Et mål til")
+    tiltak.goals.add(linked)
+    before = _version()
+    if link == "add":
+        tiltak.goals.add(goal)
+    elif link == "remove":
+        tiltak.goals.remove(linked)
+    elif link == "clear":
+        tiltak.goals.clear()
+    else:
+        goal.tiltak.add(other)
+    assert _version() > before
