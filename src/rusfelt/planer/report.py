@@ -21,10 +21,11 @@ from rusfelt.kartlegging.services import key_figures
 
 from .charts import kept_status_chart_spec
 from .domain import status as st
-from .models import Endring, Plan, Tiltak
+from .models import Plan, Tiltak
 from .services import (
     area_progress,
     overdue,
+    plan_amendments,
     plan_areas,
     read_with_status,
     status_counts,
@@ -160,8 +161,7 @@ def build(plan: Plan, year: int) -> d.Document:
         ]))
     sections.append(overdue_section)
 
-    amendments = (Endring.objects.filter(plan=plan, date__year=year).select_related("tiltak")
-                  .order_by("date", "id"))  # one plan: no join of its owner to sort by
+    amendments = [e for e in plan_amendments(plan) if e.date.year == year]  # kept
     if amendments:
         sections.append(d.Section(f"Endringer i planen vedtatt i {year}", [d.Table(
             "Endringer", ["Dato", "Vedtak", "Tiltak", "Endring"],

@@ -136,6 +136,23 @@ def measure_record(plan: Plan, tiltak: Tiltak) -> dict:
     })
 
 
+def plan_amendments(plan: Plan) -> list[Endring]:
+    """The plan's amendments by date, each with its measure (if any), kept per plan
+    version (``kept``): an amendment or measure written raises it.
+
+    A measure of this plan is given ``plan`` itself, so its links follow the plan's
+    slug even after the plan was renamed (saving the plan keeps its version). One plan:
+    ordered by date alone, without joining the owner that the model's order starts
+    with (issue 12)."""
+    amendments = kept(plan, "amendments", None, lambda: list(
+        Endring.objects.filter(plan=plan).select_related("tiltak__plan")
+        .order_by("date", "id")))
+    for e in amendments:
+        if e.tiltak_id is not None and e.tiltak.plan_id == plan.pk:
+            e.tiltak.plan = plan
+    return amendments
+
+
 def with_areas(measures, areas: list[Omrade]):
     """``measures``, each given its area (and each area its parents) from ``areas``, the
     plan's kept areas (``plan_areas``), instead of a join or a query per level.

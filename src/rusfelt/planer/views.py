@@ -36,7 +36,7 @@ from .forms import (
     TextAtDateForm,
     TiltakForm,
 )
-from .models import Endring, Plan, Tiltak
+from .models import Plan, Tiltak
 
 READ, WRITE = services.READ_ROLES, services.WRITE_ROLES
 # Documents made as background jobs: seconds of rendering each.
@@ -271,12 +271,8 @@ def endringer(request, slug):
         services.record_amendment(form, plan, user=request.user, request=request)
         messages.success(request, _("Endringen er registrert."))
         return redirect("planer:endringer", plan.slug)
-    # One plan: its amendments by date. The model's order starts with the plan, whose
-    # order is its owner's path: two joins to sort by a constant (issue 12).
-    amendments = (Endring.objects.filter(plan=plan).select_related("tiltak__plan")
-                  .order_by("date", "id"))
-    return render(request, "planer/endringer.html",
-                  {"plan": plan, "amendments": amendments, "form": form})
+    return render(request, "planer/endringer.html", {
+        "plan": plan, "amendments": services.plan_amendments(plan), "form": form})
 
 
 @login_required

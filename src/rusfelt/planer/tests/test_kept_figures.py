@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rusfelt.planer import demo, services
-from rusfelt.planer.models import Hovedmal, Omrade, Plan, Tiltak
+from rusfelt.planer.models import Endring, Hovedmal, Omrade, Plan, Tiltak
 
 SLUG = "stavanger-rusplan-2019-2023"
 YEAR = 2022
@@ -201,3 +201,47 @@ def test_a_measure_page_read_after_a_goal_was_linked_shows_it(
     else:
         goal.tiltak.add(tiltak)
     assert "Ingen skal dø av overdose" in client.get(_measure_url(tiltak)).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("name", "query"), [("planer:endringer", ""),
+                                             ("planer:rapport", "?periode=2021")])
+def test_a_warm_changes_page_or_report_reads_no_amendments(
+        client, plan, stavanger_planlegger, name, query):
+    """The plan's amendments are kept per plan version (issue 12)."""
+    client.force_login(stavanger_planlegger)
+    url = reverse(name, args=[SLUG]) + query
+    assert client.get(url).status_code == 200  # keeps them
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert [q["sql"] for q in queries if "planer_endring" in q["sql"]] == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("name", "query"), [("planer:endringer", ""),
+                                             ("planer:rapport", "?periode=2031")])
+def test_a_changes_page_or_report_read_after_an_amendment_was_recorded_shows_it(
+        client, plan, stavanger_planlegger, name, query):
+    client.force_login(stavanger_planlegger)
+    url = reverse(name, args=[SLUG]) + query
+    assert "bystyresak 77/31" not in client.get(url).content.decode()  # kept
+    endringer = reverse("planer:endringer", args=[SLUG])
+    assert client.post(endringer, {"date": "2031-03-01", "decision_ref": "bystyresak 77/31",
+                                   "description": "Nytt kapittel om lavterskel"}
+                       ).status_code == 302
+    assert "bystyresak 77/31" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_changes_page_links_its_measures_by_the_plans_new_slug(
+        client, plan, stavanger_planlegger):
+    """Saving the plan keeps its data version: the kept amendments' measures must still
+    link to the plan as it is now."""
+    client.force_login(stavanger_planlegger)
+    tiltak = plan.tiltak.order_by("order", "id").first()
+    Endring.objects.create(plan=plan, tiltak=tiltak, date=date(2031, 1, 1), description="x")
+    assert client.get(reverse("planer:endringer", args=[SLUG])).status_code == 200  # kept
+    plan.slug = "stavanger-ny"
+    plan.save()
+    page = client.get(reverse("planer:endringer", args=["stavanger-ny"])).content.decode()
+    assert reverse("planer:tiltak_detail", args=["stavanger-ny", tiltak.pk]) in page
