@@ -368,15 +368,29 @@ def _measure_or_area_changed(sender, instance, **kwargs):
 
 
 @receiver(m2m_changed, sender=Tiltak.goals.through)
-def _goals_of_a_measure_changed(sender, instance, action, pk_set, **kwargs):
-    """A measure's main goals set, added or removed (the measure form, plan files,
-    admin), from either side: its page shows them as kept with the plan's version."""
-    if not action.startswith("post_"):  # after the write: nothing read before it is kept
+@receiver(m2m_changed, sender=Tiltak.indikatorer.through)
+def _links_of_a_measure_changed(sender, instance, action, pk_set, **kwargs):
+    """A measure's main goals or indicators set, added, removed or cleared (the measure
+    form, plan files, admin), from either side: its pages show them as kept with the
+    plan's version. Raised after the write, so nothing read before it is kept under the
+    new version; a goal's or an indicator's measures cleared are found before."""
+    if isinstance(instance, Tiltak):
+        if action.startswith("post_"):
+            Plan.figures_changed(instance.plan_id)
         return
-    plan_ids = {instance.plan_id}  # a measure, or a goal: both belong to a plan
-    if not isinstance(instance, Tiltak) and pk_set:  # a goal's measures
+    field = "goals" if sender is Tiltak.goals.through else "indikatorer"
+    if action == "pre_clear":
+        instance._plans_of_cleared_measures = set(
+            Tiltak.objects.filter(**{field: instance}).values_list("plan_id", flat=True))
+        return
+    if not action.startswith("post_"):
+        return
+    plan_ids = set(instance.__dict__.pop("_plans_of_cleared_measures", ()))
+    if pk_set:
         plan_ids |= set(Tiltak.objects.filter(pk__in=pk_set).values_list("plan_id", flat=True))
-    for plan_id in plan_ids:
+    if field == "goals":
+        plan_ids.add(instance.plan_id)  # a goal belongs to a plan
+    for plan_id in sorted(plan_ids):
         Plan.figures_changed(plan_id)
 
 

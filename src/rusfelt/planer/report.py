@@ -21,9 +21,10 @@ from rusfelt.kartlegging.services import key_figures
 
 from .charts import kept_status_chart_spec
 from .domain import status as st
-from .models import Plan, Tiltak
+from .models import Plan
 from .services import (
     area_progress,
+    indicator_links,
     overdue,
     plan_amendments,
     plan_areas,
@@ -197,14 +198,10 @@ def _about(plan: Plan, year: int, total: int) -> d.Section:
 
 def _indicators(plan: Plan, year: int) -> d.Section:
     section = d.Section("Indikatorer knyttet til tiltakene", key="indikatorer")
-    indicators = Indikator.objects.filter(tiltak__plan=plan).distinct()
-    if not indicators.exists():
-        return section.add(d.Paragraph("Ingen indikatorer er knyttet til tiltakene."))
     measures_of: dict[int, list[str]] = {}
-    for ind_id, number in Tiltak.indikatorer.through.objects.filter(
-        tiltak__plan=plan
-    ).values_list("indikator_id", "tiltak__number"):
+    for ind_id, _measure, number in indicator_links(plan):  # kept: no query for none
         measures_of.setdefault(ind_id, []).append(number)
+    indicators = Indikator.objects.filter(pk__in=measures_of) if measures_of else []
     rows = [
         [d.count(j.indikator.number), j.indikator.title,
          ", ".join(measures_of.get(j.indikator.pk, [])),
@@ -213,6 +210,8 @@ def _indicators(plan: Plan, year: int) -> d.Section:
          judgement_cell(j.judgement)]
         for j in judgements_for(indicators, plan.owner, year)
     ]
+    if not rows:  # none linked, or those linked deleted since
+        return section.add(d.Paragraph("Ingen indikatorer er knyttet til tiltakene."))
     return section.add(d.Table(
         f"Indikatorer for {plan.owner.name}",
         ["Nr.", "Indikator", "Tiltak", "År", "Verdi", "Endring", "Vurdering"], rows,

@@ -136,6 +136,28 @@ def measure_record(plan: Plan, tiltak: Tiltak) -> dict:
     })
 
 
+def indicator_links(plan: Plan) -> list[tuple[int, int, str]]:
+    """(indicator id, measure id, measure number) of every indicator linked to one of the
+    plan's measures, in the order they were linked, kept per plan version (``kept``):
+    linking or unlinking raises it, and so does a measure saved (its number).
+
+    Only which indicators: their titles and values belong to the indikatorer app and
+    are read each time. An indicator deleted since leaves a link that finds nothing.
+    Most plans link none, and then their pages ask for none (issue 12)."""
+    return kept(plan, "indicator_links", None, lambda: list(
+        Tiltak.indikatorer.through.objects.filter(tiltak__plan=plan).order_by("pk")
+        .values_list("indikator_id", "tiltak_id", "tiltak__number")))
+
+
+def measure_indicators(plan: Plan, tiltak: Tiltak) -> list:
+    """The indicators linked to ``tiltak`` (a measure of ``plan``), as
+    ``tiltak.indikatorer.all()`` lists them; no query when it has none
+    (``indicator_links``)."""
+    ids = [indicator for indicator, measure, _number in indicator_links(plan)
+           if measure == tiltak.pk]
+    return list(tiltak.indikatorer.filter(pk__in=ids)) if ids else []
+
+
 def plan_amendments(plan: Plan) -> list[Endring]:
     """The plan's amendments by date, each with its measure (if any), kept per plan
     version (``kept``): an amendment or measure written raises it.

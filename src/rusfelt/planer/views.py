@@ -157,7 +157,8 @@ def tiltak_detail(request, slug, pk):
                    "text": services.text_of(tiltak, day, record["amendments"])}
     return render(request, "planer/tiltak_detail.html", {
         "plan": plan, "tiltak": tiltak, "date_form": date_form, "text_at": text_at,
-        **record, "children": _answering(tiltak), "indikatorer": tiltak.indikatorer.all(),
+        **record, "children": _answering(tiltak),
+        "indikatorer": services.measure_indicators(plan, tiltak),
     })
 
 

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from rusfelt.indikatorer.models import Gruppe, Indikator, Indikatorsett
 from rusfelt.planer import demo, services
 from rusfelt.planer.models import Endring, Hovedmal, Omrade, Plan, Tiltak
 
@@ -245,3 +246,48 @@ def test_a_changes_page_links_its_measures_by_the_plans_new_slug(
     plan.save()
     page = client.get(reverse("planer:endringer", args=["stavanger-ny"])).content.decode()
     assert reverse("planer:tiltak_detail", args=["stavanger-ny", tiltak.pk]) in page
+
+
+def _indicator(number=99):
+    sett, _ = Indikatorsett.objects.get_or_create(slug="testsett", defaults={"name": "Testsett"})
+    gruppe, _ = Gruppe.objects.get_or_create(sett=sett, code="OI", defaults={"name": "OI"})
+    return Indikator.objects.create(sett=sett, gruppe=gruppe, number=number,
+                                    title=f"Overdosedødsfall {number}", kind="antall")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("name", "query"), [("planer:tiltak_detail", ""),
+                                             ("planer:rapport", "?periode=2021")])
+def test_a_measure_page_or_report_without_indicators_asks_for_none(
+        client, plan, stavanger_planlegger, name, query):
+    """Which indicators the measures link to is kept per plan version: most plans link
+    none, and each query is a round trip on PostgreSQL (issue 12)."""
+    client.force_login(stavanger_planlegger)
+    tiltak = plan.tiltak.order_by("order", "id").first()
+    args = [SLUG, tiltak.pk] if name == "planer:tiltak_detail" else [SLUG]
+    url = reverse(name, args=args) + query
+    assert client.get(url).status_code == 200  # keeps the links
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert [q["sql"] for q in queries if "indikator" in q["sql"]] == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("name", "query"), [("planer:tiltak_detail", ""),
+                                             ("planer:rapport", "?periode=2021")])
+def test_a_measure_page_or_report_read_after_an_indicator_was_linked_shows_it(
+        client, plan, stavanger_planlegger, name, query):
+    client.force_login(stavanger_planlegger)
+    tiltak = plan.tiltak.order_by("order", "id").first()
+    args = [SLUG, tiltak.pk] if name == "planer:tiltak_detail" else [SLUG]
+    url = reverse(name, args=args) + query
+    indicator = _indicator()
+    assert "Overdosedødsfall 99" not in client.get(url).content.decode()  # kept
+    tiltak.indikatorer.add(indicator)
+    assert "Overdosedødsfall 99" in client.get(url).content.decode()
+    indicator.title = "Overdosedødsfall, nytt navn"
+    indicator.save()  # an indicator's own fields are read each time
+    assert "Overdosedødsfall, nytt navn" in client.get(url).content.decode()
+    indicator.delete()  # its links go without a signal: the link left finds nothing
+    page = client.get(url).content.decode()
+    assert "Overdosedødsfall" not in page

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from rusfelt.indikatorer.models import Gruppe, Indikator, Indikatorsett
 from rusfelt.planer import demo, services
 from rusfelt.planer.models import Endring, Hovedmal, Omrade, Plan, Statusoppdatering, Tiltak
 
@@ -117,4 +118,37 @@ def test_linking_a_measure_and_a_main_goal_raises_the_plans_data_version(plan, l
         tiltak.goals.clear()
     else:
         goal.tiltak.add(other)
+    assert _version() > before
+
+
+def _indicator(number=99):
+    sett, _ = Indikatorsett.objects.get_or_create(slug="testsett", defaults={"name": "Testsett"})
+    gruppe, _ = Gruppe.objects.get_or_create(sett=sett, code="OI", defaults={"name": "OI"})
+    return Indikator.objects.create(sett=sett, gruppe=gruppe, number=number,
+                                    title=f"Indikator {number}", kind="antall")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("link", ["add", "remove", "clear", "reverse_add", "reverse_remove",
+                                  "reverse_clear"])
+def test_linking_a_measure_and_an_indicator_raises_the_plans_data_version(plan, link):
+    """Which indicators a plan's measures link to is kept with the plan's version
+    (``indicator_links``); an indicator belongs to no plan, so from its side the plans
+    of its measures are raised."""
+    tiltak, other = plan.tiltak.all()[:2]
+    linked, new = _indicator(98), _indicator(99)
+    tiltak.indikatorer.add(linked)
+    before = _version()
+    if link == "add":
+        tiltak.indikatorer.add(new)
+    elif link == "remove":
+        tiltak.indikatorer.remove(linked)
+    elif link == "clear":
+        tiltak.indikatorer.clear()
+    elif link == "reverse_add":
+        new.tiltak.add(other)
+    elif link == "reverse_remove":
+        linked.tiltak.remove(tiltak)
+    else:
+        linked.tiltak.clear()
     assert _version() > before
