@@ -94,13 +94,15 @@ def key_figures(unit, year: int) -> dict | None:
     pub = None
     if runde is not None:
         pub = current_publication(runde)
-        rule = runde.levekarsindeks_regel
     elif unit.level == Niva.KOMMUNE:
         pub = sum_publication(unit, year)
-        rule = Runde.objects.filter(unit__parent=unit, year=year).values_list(
-            "levekarsindeks_regel", flat=True).first()
     if pub is None:
         return None
+    if runde is not None:
+        rule = runde.levekarsindeks_regel
+    else:  # a kommune's sum of its bydeler: their rounds' rule, read only for figures
+        rule = Runde.objects.filter(unit__parent=unit, year=year).values_list(
+            "levekarsindeks_regel", flat=True).first()
     data = pub.data
 
     def text(name):

@@ -524,6 +524,14 @@ def test_kommune_key_figures_sum_its_bydeler_when_all_are_published(demo_data, u
     assert services.key_figures(units["0301"], 2018) is None
 
 
+def test_a_kommune_without_published_figures_costs_two_queries(
+        demo_data, units, django_assert_num_queries):
+    """Its own round and its bydeler's sum, nothing more: the rule of their rounds is read
+    only for figures to show (a plan's yearly report asks for every kommune; issue 12)."""
+    with django_assert_num_queries(2):
+        assert services.key_figures(units["0301"], 2018) is None
+
+
 def test_stavanger_2018_reproduces_the_rop_definition_table(demo_data):
     # seed 004 L350-360: 259 kun rus, 602 rus og psykisk, 93 ROP (27 + 38 + 28).
     runde = demo_data["1103-2018"]
