@@ -58,11 +58,9 @@ def test_the_json_carries_every_field_of_every_operation(filled, monkeypatch):
     assert page["sporringer"] <= 8
 
 
-def test_the_import_limit_writes_the_rows_back_as_they_were(filled, monkeypatch):
-    """The limit deletes the year's registrations and writes them again. On PostgreSQL
-    it hands COPY their time stamps as text, as the import sends its constants
-    (``bulkload.insert_rows``): a datetime dumped anew on every row cost COPY some
-    6 µs, a slower limit than the work needs (issue 12)."""
+@pytest.fixture
+def imported(filled):
+    """The last year's rounds after an import, and how to read their rows as stored."""
     bench.measure_import(Bench("kartlegging", io.StringIO(), json=True, repeat=1), filled,
                          20 * len(filled))
     year = [r for r in filled if r.year == bench.YEAR]
@@ -71,6 +69,15 @@ def test_the_import_limit_writes_the_rows_back_as_they_were(filled, monkeypatch)
     def stored():
         return sorted(Registrering.objects.filter(runde__in=year).values_list(*fields))
 
+    return year, stored
+
+
+def test_the_import_limit_writes_the_rows_back_as_they_were(imported, monkeypatch):
+    """The limit deletes the year's registrations and writes them again. On PostgreSQL
+    it hands COPY their time stamps as text, as the import sends its constants
+    (``bulkload.insert_rows``): a datetime dumped anew on every row cost COPY some
+    6 µs, a slower limit than the work needs (issue 12)."""
+    year, stored = imported
     before = stored()
     written = []
     real_write_row = psycopg.Copy.write_row
@@ -83,20 +90,12 @@ def test_the_import_limit_writes_the_rows_back_as_they_were(filled, monkeypatch)
         assert {type(value) for row in written for value in row[-2:]} == {str}
 
 
-
-def test_the_one_file_limit_locks_loads_and_audits_each_round_in_a_transaction(filled):
+def test_the_one_file_limit_locks_loads_and_audits_each_round_in_a_transaction(imported):
     """The limit of importing one file at a time does the transactions such an import
     must: per round, one transaction that locks the round, loads its rows and writes
     the audit row. A single load of the whole year made the import's every
     transaction look like waste (issue 12)."""
-    bench.measure_import(Bench("kartlegging", io.StringIO(), json=True, repeat=1), filled,
-                         20 * len(filled))
-    year = [r for r in filled if r.year == bench.YEAR]
-    fields = [f.attname for f in Registrering._meta.concrete_fields if f.name != "id"]
-
-    def stored():
-        return sorted(Registrering.objects.filter(runde__in=year).values_list(*fields))
-
+    year, stored = imported
     before = stored()
     audited = AuditEvent.objects.filter(action=AuditAction.IMPORT)
     events = audited.count()
@@ -111,7 +110,6 @@ def test_the_one_file_limit_locks_loads_and_audits_each_round_in_a_transaction(f
     assert audited.count() == events + len(year)
     assert sorted(audited.order_by("-pk").values_list("object_id", flat=True)[:len(year)]) \
         == sorted(str(r.pk) for r in year)
-
 
 
 def test_the_one_file_limit_is_timed_on_the_same_rows_right_after_the_import(filled,
