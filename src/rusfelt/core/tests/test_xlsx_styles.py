@@ -8,6 +8,7 @@ export. The styles the reader sees are checked in test_dokumenter.
 from decimal import Decimal
 
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.indexed_list import IndexedList
 
 from rusfelt.core.dokumenter import labels, xlsx_writer
 from rusfelt.core.dokumenter import model as d
@@ -47,3 +48,24 @@ def test_a_long_table_makes_no_style_object_per_cell(monkeypatch):
         labels.TONES["rod"].background[1:].upper())
     assert ws.cell(row=6, column=5).fill.fgColor.rgb.endswith(
         labels.TONES["gronn"].background[1:].upper())
+
+
+def test_a_long_table_looks_each_style_up_once_not_per_cell(monkeypatch):
+    """openpyxl hashes a style object field by field to find it in the workbook's list
+    each time a cell is given one; the writer resolves each kind of cell once."""
+    looked_up = []
+    real = IndexedList.add
+
+    def counting(self, value):
+        if isinstance(value, Alignment | Font | PatternFill):
+            looked_up.append(type(value).__name__)
+        return real(self, value)
+
+    monkeypatch.setattr(IndexedList, "add", counting)
+    data = xlsx_writer.to_xlsx(_document(200))
+    # A few kinds of cell (caption, headings, plain, right-aligned, two tones), each
+    # once, not one look-up per styled cell of 200 rows (some 1 000 before).
+    assert len(looked_up) < 40, len(looked_up)
+    ws = xlsx_sheets(data)[0]
+    assert ws.cell(row=2, column=2).alignment.horizontal == "right"
+    assert ws.cell(row=2, column=1).font.bold and ws.cell(row=1, column=1).font.sz == 13
