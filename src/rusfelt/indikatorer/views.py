@@ -28,7 +28,6 @@ from django.db import connection
 from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.http import Http404
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
@@ -39,7 +38,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rusfelt.core import audit
+from rusfelt.core import audit, csrf_holes
 from rusfelt.core.charts import broken_lines, cached_svg_data_uri
 from rusfelt.core.dokumenter import labels
 from rusfelt.core.dokumenter import render as render_document
@@ -959,13 +958,13 @@ def goals(request, slug):
         rows = [(g, _assessment_form(g) if can_edit else None) for g in overview.goals]
         written = _render_content("indikatorer/_goal_assessments.html", {
             "goal_rows": rows, "sett": sett, "unit": unit, "overview": overview,
-            "csrf_token": CSRF_HOLE})
+            **csrf_holes.writing()})
         return {"content": _render_content(
             "indikatorer/_goals_content.html", {
                 **context, "chart": kept_counts["chart"], "filter_fields": fields,
                 # What the counts show: the written assessments are written apart.
                 "overview": services.goal_overview(kept_counts["counts"], [])}),
-                "assessments": written.split(_csrf_value(CSRF_HOLE))}
+                "assessments": csrf_holes.split(written)}
 
     # The counts, chart and suggestion, and the written assessments with an editor's
     # forms, read as one kept entry. SECURITY: the table's key names the unit (which the
@@ -973,30 +972,13 @@ def goals(request, slug):
     # the filters' key the user's units; the key also names whether the user may read the
     # unit's own assessments (``for_user_on``: the country's figures are open to all, its
     # assessments only to those with a role there) and whether they may write them. Each
-    # form's CSRF token is the request's own, put in where the kept markup has a hole.
+    # form's CSRF token is the request's own, put in where the kept markup has a hole
+    # (``core.csrf_holes``, as the frame's).
     page = _kept_content((key, context["filter_key"], context["query"], sett.slug, sett.name,
                           has_role(request.user, unit, None), can_edit), content)
-    context["assessments_html"] = _with_csrf_token(request, page["assessments"])
+    context["assessments_html"] = csrf_holes.fill_for(request, page["assessments"])
     context.update({"overview": overview, "can_edit": can_edit, "content": page["content"]})
     return render(request, "indikatorer/goals.html", context)
-
-
-#: What a kept form has for its CSRF token: a hole the request's own token fills
-#: (``_with_csrf_token``). Not a token of any request: a form posted with it is refused.
-CSRF_HOLE = "csrf-hole"
-
-
-def _csrf_value(token: str) -> str:
-    """The value attribute ``{% csrf_token %}`` writes for ``token``: with its quotes, which
-    text written into the page never has unescaped, so only the tag's own can match."""
-    return f'value="{escape(token)}"'
-
-
-def _with_csrf_token(request, parts: list[str]) -> str:
-    """Kept markup split at its CSRF holes (``CSRF_HOLE``), joined with the request's token."""
-    if len(parts) == 1:
-        return mark_safe(parts[0])  # noqa: S308 - our template's markup, kept
-    return mark_safe(_csrf_value(get_token(request)).join(parts))  # noqa: S308 - as above
 
 
 def _assessment_form(goal) -> AssessmentForm:

@@ -6,9 +6,10 @@
 
 renders its body once per key and keeps it in this process's ``sider`` cache (a
 bounded LocMemCache, settings.CACHES) as text with holes; a request then renders
-only the holes: each ``{% block %}`` (the page's own parts), each
-``{% csrf_token %}`` and each ``{% live %} ... {% endlive %}`` (the user's name,
-the messages, the current path). The frame's some thirty other nodes (static
+only the holes: each ``{% block %}`` (the page's own parts) and each
+``{% live %} ... {% endlive %}`` (the user's name, the messages, the current path),
+and fills each ``{% csrf_token %}`` with the request's token as all kept markup does
+(``core.csrf_holes``). The frame's some thirty other nodes (static
 links, translations, the menu, the frame's links) were a quarter of a warm
 page's time (issue 12).
 
@@ -29,11 +30,13 @@ from django import template
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import caches
-from django.template.defaulttags import CsrfTokenNode, IfNode
+from django.template.defaulttags import IfNode
 from django.template.loader_tags import BlockNode, IncludeNode
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from rusfelt.core import csrf_holes
 
 register = template.Library()
 
@@ -43,10 +46,12 @@ FRAME_CACHE = "sider"
 _MARK = f"\ue000{uuid.uuid4().hex}:"
 _HOLE = re.compile(re.escape(_MARK) + r"(\d+)\ue000")
 _WRITING = "_frame_writing"
+#: A hole of the kept text that is a form's CSRF token (``core.csrf_holes``), not a node.
+_CSRF = -1
 
 
 class LiveNode(template.Node):
-    """A hole: rendered on every request (``{% live %}``, or a block or CSRF token)."""
+    """A hole: rendered on every request (``{% live %}``, or a block)."""
 
     child_nodelists = ("nodelist",)
 
@@ -83,8 +88,16 @@ class FrameNode(template.Node):
             parts = self._write(context)
             kept.set(key, parts)
         out = []
+        token = None
         for index, part in enumerate(parts):
-            out.append(self.holes[part].nodelist.render(context) if index % 2 else part)
+            if not index % 2:
+                out.append(part)
+            elif part == _CSRF:
+                if token is None:  # the tag's input for this request's token, once
+                    token = csrf_holes.token_input(context.get("csrf_token"))
+                out.append(token)
+            else:
+                out.append(self.holes[part].nodelist.render(context))
         return mark_safe("".join(out))  # noqa: S308 - our template's nodes, autoescaped
 
     def _key(self, context) -> str:
@@ -94,11 +107,18 @@ class FrameNode(template.Node):
         return "frame:" + hashlib.sha256(raw.encode()).hexdigest()
 
     def _write(self, context) -> tuple:
-        """The body's text split at its holes: text, hole, text, ..., text."""
-        with context.push({_WRITING: True}):
+        """The body's text split at its holes: text, hole, text, ..., text (a hole is a
+        node's number or ``_CSRF``)."""
+        with context.push({_WRITING: True, **csrf_holes.writing()}):
             text = self.nodelist.render(context)
-        pieces = _HOLE.split(text)
-        return tuple(int(p) if i % 2 else p for i, p in enumerate(pieces))
+        parts = []
+        for i, piece in enumerate(_HOLE.split(text)):
+            if i % 2:
+                parts.append(int(piece))
+                continue
+            for j, between in enumerate(csrf_holes.split(piece)):
+                parts.extend((_CSRF, between) if j else (between,))
+        return tuple(parts)
 
 
 def _deploy() -> tuple:
@@ -114,9 +134,9 @@ def _children(node):
 
 
 def _make_holes(nodelist, holes: list) -> None:
-    """Put each block and CSRF token of ``nodelist`` in a hole, number the holes."""
+    """Put each block of ``nodelist`` in a hole, number the holes."""
     for position, node in enumerate(nodelist):
-        if isinstance(node, (BlockNode, CsrfTokenNode)):
+        if isinstance(node, BlockNode):
             node = nodelist[position] = LiveNode(template.NodeList([node]))
         if isinstance(node, LiveNode):
             node.index = len(holes)
