@@ -31,7 +31,13 @@ class PlanQuerySet(UnitScopedQuerySet):
 
 
 class Plan(models.Model):
-    """An action plan of one unit (kommune or bydel)."""
+    """An action plan of one unit (kommune or bydel).
+
+    ``data_version`` is raised whenever a measure, area, main goal, amendment or status
+    report of the plan is written or deleted, or a measure's main goals or indicators
+    are set (the signals at the end of this module; ``figures_changed``). What each
+    process keeps of the plan (``services.kept``: figures, areas, goals, a measure's
+    record, amendments, indicator links) is keyed by it."""
 
     owner = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="plans", verbose_name=_("eier")
@@ -58,8 +64,10 @@ class Plan(models.Model):
     )
     data_version = models.PositiveIntegerField(
         default=0, editable=False,
-        db_comment="Raised whenever a measure, area or status of the plan is written or "
-                   "deleted; keys the figures each process keeps (services.kept)",
+        db_comment="Raised whenever a measure, area, main goal, amendment or status of "
+                   "the plan, or a measure's links to main goals or indicators, is "
+                   "written or deleted; keys what each process keeps of the plan "
+                   "(services.kept)",
     )
 
     objects = PlanQuerySet.as_manager()
@@ -86,7 +94,8 @@ class Plan(models.Model):
 
     @staticmethod
     def figures_changed(plan_id: int) -> None:
-        """Note that the plan's measures, areas or statuses were written or deleted (one
+        """Note that the plan's measures, areas, main goals, amendments or statuses, or its
+        measures' links to main goals or indicators, were written or deleted (one
         UPDATE): nothing kept under the old ``data_version`` is read again. The signals
         below call it for every save and delete; writers that bypass them
         (``bulk_create``, ``QuerySet.update``) call it themselves, in their transaction."""

@@ -70,7 +70,8 @@ def kept(plan: Plan, kind: str, year: int | None, build):
     """``build()``, the plan's ``kind`` of figures for ``year`` (None: of every year), kept
     in this process under the plan's ``data_version`` as read with ``plan``.
 
-    Every write of a measure, area or status raises the version (``Plan.figures_changed``),
+    Every write of a measure, area, main goal, amendment or status, and of a measure's
+    links to main goals or indicators, raises the version (``Plan.figures_changed``),
     so a plan read after it never finds figures from before it. These figures cost one
     query of about a millisecond, most of it a round trip and planning on PostgreSQL
     (issue 12); a kept copy costs neither. Inside a transaction nothing is kept: its

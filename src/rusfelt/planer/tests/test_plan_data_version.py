@@ -1,4 +1,5 @@
-"""Every write of a plan's measures, areas or statuses raises its data version.
+"""Every write of a plan's measures, areas, main goals, amendments or statuses, and of
+its measures' links to main goals and indicators, raises its data version.
 
 What is kept of a plan's figures is keyed by it (issue 12), so a plan read after
 a write must never carry the version from before it.
@@ -7,6 +8,7 @@ a write must never carry the version from before it.
 from datetime import date
 
 import pytest
+from django.db import connection
 
 from rusfelt.indikatorer.models import Gruppe, Indikator, Indikatorsett
 from rusfelt.planer import demo, services
@@ -152,3 +154,21 @@ def test_linking_a_measure_and_an_indicator_raises_the_plans_data_version(plan, 
     else:
         linked.tiltak.clear()
     assert _version() > before
+
+
+@pytest.mark.django_db
+def test_the_versions_column_comment_names_every_write_that_raises_it():
+    """The column's comment, for whoever reads the database, names every kind of write
+    the signals raise the version for (``planer.models``): measures, areas, main goals,
+    amendments and statuses, and a measure's links to main goals and indicators; the
+    database holds the model's comment (the migration)."""
+    comment = Plan._meta.get_field("data_version").db_comment
+    for write in ("measure", "area", "main goal", "amendment", "status", "indicator"):
+        assert write in comment, write
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT col_description(attrelid, attnum) FROM pg_attribute "
+                "WHERE attrelid = %s::regclass AND attname = 'data_version'",
+                [Plan._meta.db_table])
+            assert cursor.fetchone()[0] == comment
