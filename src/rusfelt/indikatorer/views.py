@@ -445,11 +445,22 @@ def _status_section(request, table) -> dict:
 
 def _status_export(request, slug, fmt):
     sett = _sett_or_404(slug)
-    context = _status_context(request, sett)
-    filters = context["form"].summary() if context["form"].is_valid() else ""
-    document = documents.status_document(context["table"], filters=filters)
+    context = _status_context(request, sett, build=False)
+
+    def document():
+        form = context["form"]
+        filters = form.summary() if form.is_valid() else ""
+        return documents.status_document(context["build_table"](), filters=filters)
+
+    # The document (its figures, words and notes) is kept in this process per data
+    # version, as the page keeps its table: a second export of the same table reads no
+    # values and builds no cells again (issue 12). SECURITY: the unit is checked above
+    # on every request; ``table_key`` names it, the units taken over that the user
+    # sees, the data version, the filters and the language, which is all the document
+    # is made of (the filters' words come from the set's definitions and the language).
+    kept = _kept(("dokument", context["table_key"]), document)
     _audit_export(request, sett, context["unit"], fmt)
-    return render_document.response(document, fmt)
+    return render_document.response(kept, fmt)
 
 
 @login_required
