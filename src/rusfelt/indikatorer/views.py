@@ -81,14 +81,25 @@ def _unit(user, code: str, roles=READ_ROLES, *, national_open=True, version=None
             "unit": OrgUnit.objects.filter(code=code).first()})["unit"]
         if unit is None:
             raise Http404
-    if national_open and code == services.NATIONAL_CODE:
+    return _checked(user, unit, roles, national_open=national_open)
+
+
+#: What ``_checked`` reads of a unit: a kept page keeps this, not the unit's instance.
+_UnitPath = namedtuple("_UnitPath", ["code", "path"])
+
+
+def _checked(user, unit, roles=READ_ROLES, *, national_open=True):
+    """``unit`` (an ``OrgUnit`` or a kept ``_UnitPath``) if ``user`` may act on it with
+    ``roles``: 404 if it is not theirs, 403 without the role (``_unit``)."""
+    if national_open and unit.code == services.NATIONAL_CODE:
         return unit
-    # SECURITY: the rule of units_for, on the unit's path (the grants are read once).
+    # SECURITY: the rule of units_for, on the unit's path (the grants are read once). The
+    # role asked for first: holding it (nearly every request) is holding a role there.
+    if has_role(user, unit, roles):
+        return unit
     if not has_role(user, unit, None):
         raise Http404
-    if not has_role(user, unit, roles):
-        raise PermissionDenied
-    return unit
+    raise PermissionDenied
 
 
 def _sett_or_404(slug: str) -> Indikatorsett:
@@ -197,16 +208,17 @@ def index(request):
     return render(request, "indikatorer/index.html", {"sets": sets})
 
 
-def _status_context(request, sett, *, filters=True, build=True):
+def _status_context(request, sett, *, filters=True, build=True, token=None, scope=None):
     """Filter form, unit and the filtered status table (shared by HTML, PDF, XLSX).
 
     With ``filters`` False only the unit and year apply (goal summaries count
     every indicator of every goal). With ``build`` False the table is left out
     and ``table_key`` names it in the cache instead (``_table_key``), for the
-    views that keep what they make of it per data version.
+    views that keep what they make of it per data version. ``token`` and ``scope`` (the
+    user's units, ``scope_of``) are read here unless given.
     """
-    token = _token()
-    scope = scope_of(request.user, READ_ROLES)
+    token = token or _token()
+    scope = scope_of(request.user, READ_ROLES) if scope is None else scope
     # Read from the process's cache only when the form is built or the kept filters are.
     choices = SimpleLazyObject(lambda: _filter_choices(request.user, sett, token))
 
@@ -363,14 +375,24 @@ def _empty_note(sett, unit, present) -> str:
         "unit": unit.name, "levels": names}
 
 
+def _sett_state(sett) -> tuple:
+    """What of a set its kept pages are built from: its data version (a value, indicator,
+    group, written assessment or unit written, ``models``) and the set's own fields, which
+    a save of the set changes without a new data version."""
+    return (sett.pk, sett.data_version, sett.slug, sett.name, sett.description,
+            str(sett.share_threshold), str(sett.number_threshold), sett.baseline_year)
+
+
 @login_required
 def sett_detail(request, slug):
     sett = _sett_or_404(slug)
-    context = _status_context(request, sett, build=False)
     # A grant with a write role always covers its own unit: one look-up of the grants.
-    context["can_import"] = holds_any_role(request.user, WRITE_ROLES)
+    can_import = holds_any_role(request.user, WRITE_ROLES)
+    token = _token()
+    scope = scope_of(request.user, READ_ROLES)
 
-    def content():
+    def page():
+        context = _status_context(request, sett, build=False, token=token, scope=scope)
         key = context["table_key"] + ":html"
         section = cache.get(key)
         if section is None:
@@ -378,16 +400,28 @@ def sett_detail(request, slug):
             cache.set(key, section, STATUS_TABLE_SECONDS)
         fields = _fields_html(request, context["form"], list(context["form"].fields),
                               context["filter_key"])
-        return {"first_year": section["first_year"], "last_year": section["last_year"],
+        unit = context["unit"]
+        return {"unit": _UnitPath(unit.code, unit.path),
+                "first_year": section["first_year"], "last_year": section["last_year"],
                 "content": _render_content("indikatorer/_sett_content.html", {
-                    **context, **section, "filter_fields": fields})}
+                    **context, **section, "filter_fields": fields,
+                    "can_import": can_import})}
 
-    # SECURITY: the table's key names the unit the user may read, the units taken over
-    # that they see and the data version; the filters' key names the user's units.
-    context.update(_kept_content(
-        (context["table_key"], context["filter_key"], context["query"],
-         context["can_import"], sett.slug, sett.name, sett.description), content))
-    return render(request, "indikatorer/sett.html", context)
+    # One kept entry per state of the page, read as one: its unit, years and content.
+    # SECURITY: the unit, the units it took over that the user sees, the years and the
+    # filters follow from the set as it is (``_sett_state``), the token, the user's units
+    # and the query; whether the import is offered is in the key too. The unit shown is
+    # checked on every request, as ``_unit`` checks it.
+    page = _kept_content(("status-side", *_sett_state(sett), token, scope,
+                          request.GET.urlencode(), can_import), page)
+    _checked(request.user, page["unit"])
+    return render(request, "indikatorer/sett.html", {
+        "sett": sett, "content": page["content"],
+        "first_year": page["first_year"], "last_year": page["last_year"],
+        # The bound filters, built only if read (the tests do; the content has them).
+        "form": SimpleLazyObject(lambda: _status_context(
+            request, sett, build=False, token=token, scope=scope)["form"]),
+    })
 
 
 #: What each process keeps (``_kept``): Django's per-process memory cache, bounded in
@@ -932,7 +966,47 @@ def _compare_page(request, sett, indikator, values, year, chosen) -> dict:
 @login_required
 def goals(request, slug):
     sett = _sett_or_404(slug)
-    context = _status_context(request, sett, filters=False, build=False)
+    user = request.user
+    token = _token()
+    scope = scope_of(user, READ_ROLES)
+    # SECURITY: what the page shows of the unit's written assessments depends on whether
+    # the user holds any role on the unit (``for_user_on``: the country's figures are open
+    # to all, its assessments only to those with a role there) and whether they may write
+    # them (an editor's forms): ``has_role`` on the unit's path, which the user's units
+    # with any role and with a write role (``scope_of``) decide. Both are in the key.
+    rights = (scope_of(user, None), scope_of(user, WRITE_ROLES))
+
+    def page():
+        built = _goals_page(request, sett, token, scope)
+        return {"unit": built["unit"], "content": built["content"],
+                "assessments": built["assessments"]}
+
+    # One kept entry per state of the page: its unit, the counts, chart and suggestion,
+    # and the written assessments (with an editor's forms). SECURITY: the unit, the units
+    # it took over that the user sees and the year follow from the set as it is
+    # (``_sett_state``), the token, the user's units and the query; the user's rights on
+    # the unit from ``rights``. The unit shown is checked on every request, as ``_unit``
+    # checks it. Each form's CSRF token is the request's own, put in where the kept markup
+    # has a hole (``core.csrf_holes``, as the frame's).
+    kept = _kept_content(("mal-side", *_sett_state(sett), token, scope, *rights,
+                          request.GET.urlencode()), page)
+    _checked(user, kept["unit"])
+    return render(request, "indikatorer/goals.html", {
+        "sett": sett, "content": kept["content"],
+        "assessments_html": csrf_holes.fill_for(request, kept["assessments"]),
+        # What the page shows and its bound filters, built only if read (the tests do).
+        "overview": SimpleLazyObject(
+            lambda: _goals_page(request, sett, token, scope)["overview"]),
+        "form": SimpleLazyObject(lambda: _status_context(
+            request, sett, filters=False, build=False, token=token, scope=scope)["form"]),
+    })
+
+
+def _goals_page(request, sett, token, scope) -> dict:
+    """A goals page's unit (checked), content, written assessments (an editor's forms with
+    CSRF holes, ``core.csrf_holes``) and overview, for ``goals`` to keep."""
+    context = _status_context(request, sett, filters=False, build=False, token=token,
+                              scope=scope)
     key = context["table_key"] + ":mal-v2"  # v2: (counts, chart)
 
     def counts_and_chart():
@@ -977,19 +1051,7 @@ def goals(request, slug):
                 "overview": services.goal_overview(kept_counts["counts"], [])}),
                 "assessments": csrf_holes.split(written)}
 
-    # The counts, chart and suggestion, and the written assessments with an editor's
-    # forms, read as one kept entry. SECURITY: the table's key names the unit (which the
-    # user may read) and the data version (a written assessment is a new one, ``models``),
-    # the filters' key the user's units; the key also names whether the user may read the
-    # unit's own assessments (``for_user_on``: the country's figures are open to all, its
-    # assessments only to those with a role there) and whether they may write them. Each
-    # form's CSRF token is the request's own, put in where the kept markup has a hole
-    # (``core.csrf_holes``, as the frame's).
-    page = _kept_content((key, context["filter_key"], context["query"], sett.slug, sett.name,
-                          has_role(request.user, unit, None), can_edit), content)
-    context["assessments_html"] = csrf_holes.fill_for(request, page["assessments"])
-    context.update({"overview": overview, "can_edit": can_edit, "content": page["content"]})
-    return render(request, "indikatorer/goals.html", context)
+    return {"unit": _UnitPath(unit.code, unit.path), **content(), "overview": overview}
 
 
 def _assessment_form(goal) -> AssessmentForm:
