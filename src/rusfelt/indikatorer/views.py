@@ -375,6 +375,13 @@ def _empty_note(sett, unit, present) -> str:
         "unit": unit.name, "levels": names}
 
 
+def _query(request) -> str:
+    """The request's query as it was sent: its GET parameters are parsed from it, so a
+    key naming it names them. A warm page neither parses it nor writes it out again
+    (``QueryDict.urlencode``), which cost it more than reading its kept entry."""
+    return request.META.get("QUERY_STRING", "")
+
+
 def _sett_state(sett) -> tuple:
     """What of a set its kept pages are built from: its data version (a value, indicator,
     group, written assessment or unit written, ``models``) and the set's own fields, which
@@ -412,8 +419,8 @@ def sett_detail(request, slug):
     # filters follow from the set as it is (``_sett_state``), the token, the user's units
     # and the query; whether the import is offered is in the key too. The unit shown is
     # checked on every request, as ``_unit`` checks it.
-    page = _kept_content(("status-side", *_sett_state(sett), token, scope,
-                          request.GET.urlencode(), can_import), page)
+    page = _kept_content(("status-side", *_sett_state(sett), token, scope, _query(request),
+                          can_import), page)
     _checked(request.user, page["unit"])
     return render(request, "indikatorer/sett.html", {
         "sett": sett, "content": page["content"],
@@ -989,7 +996,7 @@ def goals(request, slug):
     # checks it. Each form's CSRF token is the request's own, put in where the kept markup
     # has a hole (``core.csrf_holes``, as the frame's).
     kept = _kept_content(("mal-side", *_sett_state(sett), token, scope, *rights,
-                          request.GET.urlencode()), page)
+                          _query(request)), page)
     _checked(user, kept["unit"])
     return render(request, "indikatorer/goals.html", {
         "sett": sett, "content": kept["content"],
