@@ -15,7 +15,7 @@ from operator import attrgetter
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import F, Max, Min
 from django.utils.translation import gettext as _
 
 from rusfelt.core import audit
@@ -189,10 +189,12 @@ def status_table(
     years = list(range(first_year, last_year + 1))
     columns = change_columns(first_year, last_year)
     per_indicator: dict[int, dict[str, dict[int, Verdi]]] = defaultdict(dict)
-    for v in unit_values.filter(year__gte=first_year, year__lte=last_year).select_related(
-        "unit"
+    # Each value with its unit's code, not with the unit: a unit made for every value was
+    # a fifth of a kommune's table, for the CLI and each first view or export (issue 12).
+    for v in unit_values.filter(year__gte=first_year, year__lte=last_year).annotate(
+        unit_code=F("unit__code")
     ).order_by():
-        per_indicator[v.indikator_id].setdefault(v.unit.code, {})[v.year] = v
+        per_indicator[v.indikator_id].setdefault(v.unit_code, {})[v.year] = v
     reforms = reforms_of() if len(codes) > 1 else {}
     by_key: dict[tuple[int, int], Verdi] = {}
     points: dict[int, dict[int, Point]] = defaultdict(dict)
