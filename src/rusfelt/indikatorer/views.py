@@ -488,20 +488,21 @@ def _status_export(request, slug, fmt):
     sett = _sett_or_404(slug)
     context = _status_context(request, sett, build=False)
 
-    def document():
+    def made() -> tuple[bytes, str]:
         form = context["form"]
         filters = form.summary() if form.is_valid() else ""
-        return documents.status_document(context["build_table"](), filters=filters)
+        document = documents.status_document(context["build_table"](), filters=filters)
+        return render_document.render(document, fmt), document.filename
 
-    # The document (its figures, words and notes) is kept in this process per data
-    # version, as the page keeps its table: a second export of the same table reads no
-    # values and builds no cells again (issue 12). SECURITY: the unit is checked above
-    # on every request; ``table_key`` names it, the units taken over that the user
-    # sees, the data version, the filters and the language, which is all the document
-    # is made of (the filters' words come from the set's definitions and the language).
-    kept = _kept(("dokument", context["table_key"]), document)
+    # The file is kept in this process per data version, as the page keeps its table's
+    # markup: a second export of the same table reads no values and writes no workbook
+    # again (issue 12). SECURITY: the unit is checked above on every request;
+    # ``table_key`` names it, the units taken over that the user sees, the data version,
+    # the filters and the language, which is all the file is made of (the filters' words
+    # come from the set's definitions and the language).
+    content, filename = _kept(("fil", fmt, context["table_key"]), made)
     _audit_export(request, sett, context["unit"], fmt)
-    return render_document.response(kept, fmt)
+    return render_document.download(content, fmt, filename)
 
 
 @login_required

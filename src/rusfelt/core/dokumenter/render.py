@@ -49,6 +49,10 @@ def render(document: Document, fmt: str) -> bytes:
 
 def response(document: Document, fmt: str, filename: str | None = None) -> HttpResponse:
     """A download of the document; the caller audits it."""
-    name = f"{filename or document.filename}.{fmt}"
-    return HttpResponse(render(document, fmt), content_type=CONTENT_TYPES[fmt], headers={
-        "Content-Disposition": f'attachment; filename="{name}"'})
+    return download(render(document, fmt), fmt, filename or document.filename)
+
+
+def download(content: bytes, fmt: str, filename: str) -> HttpResponse:
+    """A download of a document already rendered as ``fmt``; the caller audits it."""
+    return HttpResponse(content, content_type=CONTENT_TYPES[fmt], headers={
+        "Content-Disposition": f'attachment; filename="{filename}.{fmt}"'})

@@ -1,6 +1,6 @@
-"""The status table's exports keep their document per data version (issue 12).
+"""The status table's exports keep their file per data version (issue 12).
 
-A second export of the same table reads no values and builds no cells again; a new
+A second export of the same table reads no values and writes no file again; a new
 data version (an import) is exported at once, and every export is still audited.
 """
 
@@ -9,6 +9,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from rusfelt.core.dokumenter import render
 from rusfelt.core.models import AuditEvent
 from rusfelt.core.tests.test_dokumenter import xlsx_sheets
 from rusfelt.indikatorer import demo, services, views
@@ -42,6 +43,23 @@ def test_a_second_export_of_the_same_table_reads_no_values(client, sett, oslo_le
     assert response.status_code == 200
     assert _value_queries(second.captured_queries) == []
     assert AuditEvent.objects.filter(action="export", user=oslo_leser).count() == 2
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
+def test_a_second_export_of_the_same_table_writes_no_file(client, sett, oslo_leser, fmt,
+                                                          monkeypatch):
+    written = []
+    real = render.render
+    monkeypatch.setattr(render, "render", lambda document, f: written.append(f) or real(
+        document, f))
+    client.force_login(oslo_leser)
+    first = client.get(f"{BASE}status.{fmt}?enhet=0")
+    second = client.get(f"{BASE}status.{fmt}?enhet=0")
+    assert written == [fmt]
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"] == render.CONTENT_TYPES[fmt]
+    assert second["Content-Disposition"] == (
+        f'attachment; filename="{demo.SLUG}-0.{fmt}"')
 
 
 def test_an_export_after_an_import_shows_the_new_figures(client, sett, oslo_leser):
