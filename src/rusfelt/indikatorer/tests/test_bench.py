@@ -32,6 +32,7 @@ def test_the_benchmark_fills_and_measures_every_page_as_json():
     assert names[0] == "import, langt format"
     assert "statustabell, landet" in names and "indikator 16 med graf, alle enheter" in names
     assert "indikator 16, første visning etter import" in names
+    assert "statustabell som XLSX, første eksport etter import" in names
     assert "statustabell, landet, 4× data" in names
     for op in result["operations"]:
         assert FIELDS <= set(op), op
