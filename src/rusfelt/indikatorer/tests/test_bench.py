@@ -40,6 +40,9 @@ def test_the_benchmark_fills_and_measures_every_page_as_json():
     imported = result["operations"][0]
     assert imported["rader"] == rows and imported["rader_per_s"] > 0
     assert imported["grense_rader_per_s"] > 0
+    first_export = {op["navn"]: op for op in result["operations"]}[
+        "statustabell som XLSX, første eksport etter import"]
+    assert first_export["grense_med_fil_ms"] > 0
     grown = {op["navn"]: op for op in result["operations"]}["statustabell, landet, 4× data"]
     # The 4× step holds four times the kommune values of the 1× step.
     first = {op["navn"]: op for op in result["operations"]}["statustabell, landet, 1× data"]
