@@ -182,6 +182,12 @@ class RequestMemoMiddleware:
             _request_memo.reset(token)
 
 
+def request_memo() -> dict | None:
+    """This request's memo (``RequestMemoMiddleware``), None outside a request. What is
+    put in it lives until the response is written, never longer."""
+    return _request_memo.get()
+
+
 def succession_links() -> list[tuple[str, str, str, str, int, str]]:
     """Every reform link as ``(successor path, predecessor path, successor code,
     predecessor code, predecessor id, kind)``, in the model's order (reform date,

@@ -48,6 +48,7 @@ from rusfelt.core.models import AuditAction, Niva, OrgUnit
 from rusfelt.core.roles import Role
 from rusfelt.core.scoping import has_role, holds_any_role, scope_of, units_for
 from rusfelt.core.services import predecessor_codes, reforms_of
+from rusfelt.core.sessions import shared_value
 from rusfelt.core.widgets import FrozenChoices
 
 from . import documents, services
@@ -181,8 +182,9 @@ def _new_token() -> str:
 
 def _token() -> str:
     """The shared cache's token that keys what a process keeps per data version: a
-    cleared cache (or a database restored to an earlier version) starts afresh."""
-    return cache.get_or_set(FILTER_TOKEN_KEY, _new_token, None)
+    cleared cache (or a database restored to an earlier version) starts afresh. Read
+    with the request's session (settings.RUSFELT_READ_WITH_SESSION), once a request."""
+    return shared_value(FILTER_TOKEN_KEY, _new_token, None)
 
 
 def _fields_html(request, form, fields, key, sep="") -> str:

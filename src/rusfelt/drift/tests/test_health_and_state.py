@@ -1,9 +1,11 @@
 """/helse/, the shared cache and sessions, load shedding, and `serve`'s refusals."""
 
+from importlib import import_module
 from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.backends import cached_db
 from django.core.cache import caches
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -41,8 +43,10 @@ def test_health_answers_503_when_the_database_is_down(client):
 def test_the_cache_is_shared_by_default_and_redis_when_asked(monkeypatch):
     assert base.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     # Sessions: in the database, with a copy in that shared cache (never a per-process one,
-    # or a sign-out would not hold in the other processes).
-    assert base.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    # or a sign-out would not hold in the other processes): Django's cached_db, whose read
+    # also brings the shared cache's token (core.sessions).
+    assert base.SESSION_ENGINE == "rusfelt.core.sessions"
+    assert issubclass(import_module(base.SESSION_ENGINE).SessionStore, cached_db.SessionStore)
     assert base.CACHES[base.SESSION_CACHE_ALIAS] is base.CACHES["default"]
     import importlib
 

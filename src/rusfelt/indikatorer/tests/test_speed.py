@@ -547,11 +547,12 @@ KEPT_PAGES = [("", "Måloppnåelse per mål", "Goal attainment per goal"),
 
 
 @pytest.mark.parametrize("page", [p for p, _nb, _en in KEPT_PAGES])
-def test_a_warm_page_reads_only_the_token_from_the_shared_cache(
+def test_a_warm_page_reads_only_its_session_and_the_token_from_the_shared_cache(
         client, demo_sett, make_user, monkeypatch, page):
     """A warm status, goals or comparison page read its markup (a status table is ~100 kB
     nationally) from the shared cache, a query on the database cache, and rendered it
-    again; now the process keeps the page's content and reads only the token that keys it."""
+    again; now the process keeps the page's content and reads only the token that keys it,
+    in the same read as the session (core.sessions): one round trip, not two."""
     from django.core.cache import cache
 
     from rusfelt.indikatorer import views
@@ -559,16 +560,48 @@ def test_a_warm_page_reads_only_the_token_from_the_shared_cache(
     client.force_login(make_user("evaluator", ("0", "leser")))
     url = f"/indikatorer/{demo.SLUG}/{page}"
     first = client.get(url)
-    read = []
-    real = cache.get
-    monkeypatch.setattr(cache, "get", lambda key, *a, **k: read.append(key) or real(key, *a, **k))
+    read, inside = [], []
+    get, get_many = cache.get, cache.get_many
+
+    def spy_get(key, *args, **kwargs):
+        if not inside:  # the test's memory cache reads a get_many key by key
+            read.append([key])
+        return get(key, *args, **kwargs)
+
+    def spy_get_many(keys, *args, **kwargs):
+        read.append(list(keys))
+        inside.append(True)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(cache, "get", spy_get)
+    monkeypatch.setattr(cache, "get_many", spy_get_many)
     again = client.get(url)
     assert again.status_code == 200
-    # The session too has its copy in the shared cache (settings.SESSION_ENGINE).
-    assert [k for k in read if not k.startswith(cached_db.KEY_PREFIX)] == [
-        views.FILTER_TOKEN_KEY]
+    session = cached_db.KEY_PREFIX + client.cookies["sessionid"].value
+    assert read == [[session, views.FILTER_TOKEN_KEY]]
     main = [r.content.decode().split("<main", 1)[1] for r in (first, again)]
     assert main[0] == main[1]
+
+
+def test_a_warm_page_asks_the_database_cache_once(client, demo_sett, make_user, settings):
+    """On the database cache (production's shared cache without Redis) the session and the
+    token are one query, not two."""
+    from django.core.management import call_command
+
+    settings.CACHES = {**settings.CACHES, "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "rusfelt_cache"}}
+    call_command("createcachetable", verbosity=0)
+    client.force_login(make_user("evaluator", ("0", "leser")))
+    url = f"/indikatorer/{demo.SLUG}/"
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    cache_reads = [q["sql"] for q in queries.captured_queries if "rusfelt_cache" in q["sql"]]
+    assert len(cache_reads) == 1
+    assert len(queries.captured_queries) <= 4
 
 
 @pytest.mark.parametrize("page,nb,en", KEPT_PAGES)
