@@ -8,6 +8,9 @@ policy of its own (``csp_update``, ``csp_replace``, ``csp_exempt``, ...) and
 no nonce gets the same header from the same settings every time, so the
 header is built once per setting and kept; any other response is django-csp's
 own path. Changed settings (``override_settings`` in tests) build it afresh.
+
+The CSRF cookie is Django's (``CsrfViewMiddleware``), set only when the browser does
+not hold its secret already (``CsrfCookieHeldMiddleware``, below).
 """
 
 import functools
@@ -20,6 +23,7 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.utils.cache import patch_vary_headers
 
 _SETTINGS = {False: "CONTENT_SECURITY_POLICY", True: "CONTENT_SECURITY_POLICY_REPORT_ONLY"}
 _DEBUG_EXEMPT = (http.client.INTERNAL_SERVER_ERROR, http.client.NOT_FOUND)
@@ -60,4 +64,33 @@ class CSPMiddleware(LibraryCSPMiddleware):
                 response[header] = csp
         # As django-csp: a nonce asked for after the header is written is an error.
         request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+
+class CsrfCookieHeldMiddleware:
+    """Right after Django's ``CsrfViewMiddleware``: the browser is not sent the cookie it sent.
+
+    Django sets the CSRF cookie again on every response that shows a form
+    (``get_token``), the same secret each time, only to renew its year-long expiry: a
+    cookie written and a ``Set-Cookie`` header on every signed-in page (issue 12). Here,
+    before Django's middleware writes the response's cookie, a response whose secret is
+    the cookie the request came with is not flagged for it; one whose secret differs
+    still is: a browser without a cookie, a secret rotated at sign-in (so every sign-in
+    renews the expiry), a cookie in Django's old masked form. Django's middleware stays
+    in MIDDLEWARE, with its checks of every request and its deploy checks unchanged;
+    with ``CSRF_USE_SESSIONS`` this does nothing.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        meta = request.META
+        if (meta.get("CSRF_COOKIE_NEEDS_UPDATE") and not settings.CSRF_USE_SESSIONS
+                and meta.get("CSRF_COOKIE") is not None
+                and request.COOKIES.get(settings.CSRF_COOKIE_NAME) == meta["CSRF_COOKIE"]):
+            meta["CSRF_COOKIE_NEEDS_UPDATE"] = False
+            # As Django's would: the page's content (its tokens) varies with the cookie.
+            patch_vary_headers(response, ("Cookie",))
         return response

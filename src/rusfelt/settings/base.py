@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Right after it: the CSRF cookie the browser holds is not set again on each page.
+    "rusfelt.core.middleware.CsrfCookieHeldMiddleware",
     # Sessions signed in before konto.backends.ModelBackend stay signed in.
     "rusfelt.konto.middleware.BackendPathMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
