@@ -218,10 +218,13 @@ def status_table(
     thresholds = thresholds_of(sett)
     if indicators is None:
         indicators = sett.indikatorer.all()
+    # The groups as the indicators bring them, in the groups' order (order, code): no
+    # query of their own (issue 12); a group without indicators shows no table anyway.
     groups: dict[int, StatusGroup] = {}
-    for gruppe in sett.grupper.all():
-        groups[gruppe.pk] = StatusGroup(gruppe)
-    for ind in indicators.select_related("gruppe").order_by("gruppe__order", "number"):
+    for ind in indicators.select_related("gruppe").order_by("gruppe__order", "gruppe__code",
+                                                            "number"):
+        if ind.gruppe_id not in groups:
+            groups[ind.gruppe_id] = StatusGroup(ind.gruppe)
         spec = spec_of(ind)
         ind_points = points.get(ind.pk, {})
         row = StatusRow(

@@ -1,7 +1,12 @@
 """What building a status table costs beyond its queries (issue 12): the CLI's
 ``endringer`` and each first view or export of a table build one."""
 
+import io
+
 import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from rusfelt.core.models import OrgUnit
 from rusfelt.indikatorer import demo, services
@@ -34,3 +39,17 @@ def test_a_status_table_makes_no_unit_per_value(sett, monkeypatch):
     assert len(made) < len(shown), len(made)
     # The values before the reform still come from Bergen 1201, with their break.
     assert "Verdier før reformen er fra 1201." in table.notes
+
+
+def test_endringer_reads_the_groups_with_the_indicators(sett):
+    """The set, the unit, its predecessors, the reforms, its years, its values, the
+    indicators with their groups and the audit row: no query of the groups of their own."""
+    out = io.StringIO()
+    with CaptureQueriesContext(connection) as queries:
+        call_command("indikatorer", "endringer", "--sett", demo.SLUG, "--enhet", "4601",
+                     stdout=out)
+    assert len(queries.captured_queries) <= 8, [q["sql"][:80] for q in
+                                                queries.captured_queries]
+    assert not [q for q in queries.captured_queries
+                if q["sql"].lstrip().startswith('SELECT "indikatorer_gruppe"')]
+    assert out.getvalue().startswith("indikator,fra,til,endring,enhet,vurdering\n")
