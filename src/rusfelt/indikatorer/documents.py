@@ -14,7 +14,7 @@ from rusfelt.core.dokumenter import labels
 from rusfelt.core.dokumenter import model as d
 
 from .domain.change import Measure, rounded
-from .models import Kind
+from .models import IndicatorType, Kind
 
 #: Ratios and scores are printed with their decimals (2,0; 3,41: seed 001 L1092, L1649).
 MIN_DECIMALS = {Kind.RATIO: 1, Kind.SCORE: 2}
@@ -63,12 +63,17 @@ def status_document(table, *, filters: str = "") -> d.Document:
     for a, b in table.columns:
         header += [f"{a}–{b}", _("Vurdering %(from)s–%(to)s") % {"from": a, "to": b}]
     sections = []
+    # Each type's and judgement's word translated once per document, not once per row or
+    # cell (a third of the document's making, issue 12); a cell is immutable, so one
+    # judgement cell serves every change judged alike.
+    type_words = {value: str(word) for value, word in IndicatorType.choices}
+    judged: dict[str, d.Cell] = {}
     for group in table.groups:
         rows = []
         for row in group.rows:
             ind = row.indikator
-            cells = [d.count(ind.number), ind.title, ind.get_type_display(), ind.source,
-                     ind.unit_label]
+            cells = [d.count(ind.number), ind.title, type_words.get(ind.type, ind.type),
+                     ind.source, ind.unit_label]
             # ``brudd``: the value's own break or a reform of the unit (StatusRow.cells).
             for v, brudd in row.cells:
                 if v is None:
@@ -78,8 +83,10 @@ def status_document(table, *, filters: str = "") -> d.Document:
                 cells.append(value_cell(v.value, ind, marks=marks,
                                         comment=v.missing_reason if v.value is None else ""))
             for change in row.changes:
-                cells += [change_cell(change.value, change.measure),
-                          judgement_cell(change.judgement)]
+                judgement = str(change.judgement)
+                if judgement not in judged:
+                    judged[judgement] = judgement_cell(judgement)
+                cells += [change_cell(change.value, change.measure), judged[judgement]]
             rows.append(cells)
         # Each break's reason under its group, as on the page (_status_tables.html).
         break_notes = [f"{row.indikator.number}, {v.year} {d.BREAK}: {v.break_reason}"

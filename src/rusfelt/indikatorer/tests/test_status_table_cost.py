@@ -8,9 +8,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from rusfelt.core.dokumenter import labels
 from rusfelt.core.models import OrgUnit
-from rusfelt.indikatorer import demo, services
-from rusfelt.indikatorer.models import Indikatorsett, Verdi
+from rusfelt.indikatorer import demo, documents, services
+from rusfelt.indikatorer.models import IndicatorType, Indikatorsett, Verdi
 
 
 @pytest.fixture
@@ -53,3 +54,17 @@ def test_endringer_reads_the_groups_with_the_indicators(sett):
     assert not [q for q in queries.captured_queries
                 if q["sql"].lstrip().startswith('SELECT "indikatorer_gruppe"')]
     assert out.getvalue().startswith("indikator,fra,til,endring,enhet,vurdering\n")
+
+
+def test_the_status_document_words_each_type_and_judgement_once(sett, monkeypatch):
+    table = services.status_table(sett, OrgUnit.objects.get(code="0"), Verdi.objects.all())
+    words = []
+    real = labels.label
+    monkeypatch.setattr(labels, "label", lambda key: words.append(key) or real(key))
+    document = documents.status_document(table)
+    rows = [row for t in document.tables() for row in t.rows]
+    assert len(rows) > 80
+    # The four judgements' words (and the legend's), not one per judged cell.
+    assert len(words) <= 2 * len(labels.JUDGEMENTS), len(words)
+    assert {row[2].value for row in rows} <= {str(w) for _v, w in IndicatorType.choices}
+    assert {row[-1].value for row in rows} <= {real(j) for j in labels.JUDGEMENTS}
