@@ -5,9 +5,7 @@ import functools
 from django.apps import apps
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
-from django.utils.functional import SimpleLazyObject
 
-from . import csrf as csrf_tokens
 from .scoping import grant_pairs
 
 CAPABILITY_APPS = ["kartlegging", "indikatorer", "planer", "tjenester", "rapporter"]
@@ -75,9 +73,3 @@ def navigation(request):
             "nav_capabilities": capabilities(), "nav_current": current, "nav_is_admin": is_admin,
             "nav_is_dpo": is_dpo, "nav_prefix": get_script_prefix(),
             "nav_units_current": bool(match and match.url_name == "unit_list")}
-
-
-def csrf(request):
-    """``csrf_token`` as Django's built-in processor gives it (lazily, once per render),
-    masked by ``core.csrf`` without a call to the random source per character."""
-    return {"csrf_token": SimpleLazyObject(lambda: csrf_tokens.token(request))}

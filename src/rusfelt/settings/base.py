@@ -85,8 +85,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rusfelt.core.context_processors.navigation",
-                # After Django's own, in place of its csrf_token (core.csrf).
-                "rusfelt.core.context_processors.csrf",
             ],
         },
     },
