@@ -5,7 +5,8 @@ an editor's forms on the goals page, ``indikatorer.views.goals``) is written onc
 sent to many requests, but each form in it must post the request's own token, which
 Django masks anew for every response. So such markup is rendered with ``HOLE`` as the
 token (``writing()``), kept split at what ``{% csrf_token %}`` writes for it (``split``)
-and joined on every request with what the tag writes for the request's token (``fill``).
+and joined on every request with what the tag writes for the page's token (``fill``; in a
+template ``{% csrf_filled parts %}``, ``core.templatetags.frame``).
 
 SECURITY: the hole is the tag's whole hidden input, quotes and angle brackets included,
 which text written into a page never has unescaped (autoescape): text a user wrote that
@@ -13,7 +14,6 @@ looks like a hole is never replaced. ``HOLE`` is no request's token: a form post
 (a hole left unfilled) is refused.
 """
 
-from django.middleware.csrf import get_token
 from django.template import Context
 from django.template.defaulttags import CsrfTokenNode
 from django.utils.safestring import SafeString, mark_safe
@@ -52,10 +52,3 @@ def fill(parts, token) -> SafeString:
     if len(parts) == 1:
         return mark_safe(parts[0])  # noqa: S308 - our templates' markup, kept
     return mark_safe(token_input(token).join(parts))  # noqa: S308 - as above
-
-
-def fill_for(request, parts) -> SafeString:
-    """``fill`` with ``request``'s own token (masked for this response, as the tag's)."""
-    if len(parts) == 1:
-        return mark_safe(parts[0])  # noqa: S308 - our templates' markup, kept
-    return fill(parts, get_token(request))

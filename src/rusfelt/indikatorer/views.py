@@ -996,14 +996,15 @@ def goals(request, slug):
     # it took over that the user sees and the year follow from the set as it is
     # (``_sett_state``), the token, the user's units and the query; the user's rights on
     # the unit from ``rights``. The unit shown is checked on every request, as ``_unit``
-    # checks it. Each form's CSRF token is the request's own, put in where the kept markup
-    # has a hole (``core.csrf_holes``, as the frame's).
+    # checks it. Each form's CSRF token is the page's own, put in where the kept markup
+    # has a hole (``core.csrf_holes``), as the frame's are.
     kept = _kept_content(("mal-side", *_sett_state(sett), token, scope, *rights,
                           _query(request)), page)
     _checked(user, kept["unit"])
     return render(request, "indikatorer/goals.html", {
         "sett": sett, "content": kept["content"],
-        "assessments_html": csrf_holes.fill_for(request, kept["assessments"]),
+        # Filled with the page's own token where the kept forms have holes (``csrf_filled``).
+        "assessments": kept["assessments"],
         # What the page shows and its bound filters, built only if read (the tests do).
         "overview": SimpleLazyObject(
             lambda: _goals_page(request, sett, token, scope)["overview"]),

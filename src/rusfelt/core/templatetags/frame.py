@@ -166,6 +166,13 @@ def do_frame(parser, token):
     return FrameNode(nodelist, vary_on, ident)
 
 
+@register.simple_tag(takes_context=True)
+def csrf_filled(context, parts):
+    """``{% csrf_filled parts %}``: kept markup split at its CSRF holes (``core.csrf_holes``)
+    filled with this render's token, the one the frame's forms carry (one mask per page)."""
+    return csrf_holes.fill(parts, context.get("csrf_token"))
+
+
 @register.tag("live")
 def do_live(parser, token):
     """``{% live %} ... {% endlive %}``: rendered on every request inside a frame."""

@@ -132,3 +132,17 @@ def test_an_assessment_written_like_a_hole_is_shown_escaped_on_a_kept_goals_page
         assert escape(LOOKALIKE) in page
         secret = client.cookies["csrftoken"].value
         assert {_unmask_cipher_token(t) for t in TOKEN.findall(page)} == {secret}
+
+
+@pytest.mark.django_db
+def test_a_kept_goals_pages_forms_carry_the_token_of_the_frames_forms(units, make_user):
+    """The kept forms were filled with a token masked apart from the frame's (by Django's
+    get_token, a read of the random source per character); every form of the page now
+    carries the page's one token (``{% csrf_filled %}``)."""
+    demo.load()
+    client = Client()
+    client.force_login(make_user("oslo-planlegger", ("0301", "planlegger")))
+    url = f"/indikatorer/{demo.SLUG}/mal/?enhet=0301&til=2018"
+    client.get(url)
+    tokens = TOKEN.findall(client.get(url).content.decode())
+    assert len(tokens) > 2 and len(set(tokens)) == 1
