@@ -399,6 +399,32 @@ def test_a_measure_page_reads_the_measure_with_its_answering_measures(
     assert {t.number for t in response.context["children"]} == {"S1-3", "S1-3b"}
 
 
+def test_a_measure_page_reads_the_measure_it_answers_only_when_it_answers_one(
+        client, units, oslo_planlegger):
+    """The measure a measure answers comes with its plan by a query of its own, and only
+    when there is one: joined to the measure and its answering measures, it and its plan
+    took PostgreSQL longer to plan than the query's work (issue 12). The page names it
+    by its plan's title, number and text."""
+    demo.load(slugs=["oslo-strategisk-plan-rus", "st-hanshaugen-rusplan"])
+    client.force_login(oslo_planlegger)
+    city_measure = Tiltak.objects.get(plan__owner__code="0301", number="S1-c")
+    url = reverse("planer:tiltak_detail", args=[city_measure.plan.slug, city_measure.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    measures = [q["sql"] for q in queries if 'FROM "planer_tiltak"' in q["sql"]]
+    assert len(measures) == 1 and 'JOIN "planer_tiltak"' not in measures[0], measures
+    answer = city_measure.children.select_related("plan").first()
+    url = reverse("planer:tiltak_detail", args=[answer.plan.slug, answer.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    measures = [q["sql"] for q in queries if 'FROM "planer_tiltak"' in q["sql"]]
+    assert len(measures) == 2, measures  # the measure (and its answering ones), its parent
+    parent = f"{city_measure.plan.title}, tiltak {city_measure.number}: {city_measure.text}"
+    assert parent in html
+
+
 def test_a_measure_page_answers_404_for_a_measure_of_another_plan_that_answers_it(
         client, units, oslo_planlegger):
     """A measure answering one of the plan's measures is still not the plan's measure:
