@@ -38,6 +38,34 @@ def _clear_cache():
 
 
 @pytest.fixture
+def shared_cache_reads(monkeypatch):
+    """Every read of the shared cache from here on, as (method, keys): a round trip each
+    on the database cache or Redis (the test's memory cache reads a get_many key by key,
+    which is not counted again)."""
+    from django.core.cache import cache
+
+    seen, inside = [], []
+    get, get_many = cache.get, cache.get_many
+
+    def spy_get(key, *args, **kwargs):
+        if not inside:
+            seen.append(("get", [key]))
+        return get(key, *args, **kwargs)
+
+    def spy_get_many(keys, *args, **kwargs):
+        seen.append(("get_many", list(keys)))
+        inside.append(True)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(cache, "get", spy_get)
+    monkeypatch.setattr(cache, "get_many", spy_get_many)
+    return seen
+
+
+@pytest.fixture
 def units(db):
     """The demo organisation units (Norway, fylker, Oslo, Bergen, Stavanger), by code."""
     from rusfelt.core import services

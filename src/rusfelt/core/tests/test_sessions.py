@@ -33,31 +33,6 @@ def _session() -> str:
     return store.session_key
 
 
-@pytest.fixture
-def reads(monkeypatch):
-    """Every read of the shared cache, as (method, keys): a round trip each on the
-    database cache or Redis (the test's memory cache reads a get_many key by key)."""
-    seen, inside = [], []
-    get, get_many = cache.get, cache.get_many
-
-    def spy_get(key, *args, **kwargs):
-        if not inside:
-            seen.append(("get", [key]))
-        return get(key, *args, **kwargs)
-
-    def spy_get_many(keys, *args, **kwargs):
-        seen.append(("get_many", list(keys)))
-        inside.append(True)
-        try:
-            return get_many(keys, *args, **kwargs)
-        finally:
-            inside.pop()
-
-    monkeypatch.setattr(cache, "get", spy_get)
-    monkeypatch.setattr(cache, "get_many", spy_get_many)
-    return seen
-
-
 def test_the_engine_is_djangos_cached_db():
     assert settings.SESSION_ENGINE == "rusfelt.core.sessions"
     assert issubclass(sessions.SessionStore, cached_db.SessionStore)
@@ -65,7 +40,7 @@ def test_the_engine_is_djangos_cached_db():
 
 
 @override_settings(RUSFELT_READ_WITH_SESSION=[KEY])
-def test_a_key_read_with_the_session_costs_no_read_of_its_own(reads):
+def test_a_key_read_with_the_session_costs_no_read_of_its_own(shared_cache_reads):
     key = _session()
     cache.set(KEY, "t1")
 
@@ -74,7 +49,7 @@ def test_a_key_read_with_the_session_costs_no_read_of_its_own(reads):
         return sessions.shared_value(KEY, lambda: "ny"), sessions.shared_value(KEY, "ny")
 
     assert _in_request(request) == ("t1", "t1")
-    assert reads == [("get_many", [cached_db.KEY_PREFIX + key, KEY])]
+    assert shared_cache_reads == [("get_many", [cached_db.KEY_PREFIX + key, KEY])]
 
 
 @override_settings(RUSFELT_READ_WITH_SESSION=[KEY])
@@ -96,14 +71,15 @@ def test_a_cleared_shared_cache_is_seen_by_every_process_on_its_next_request():
 
 
 @override_settings(RUSFELT_READ_WITH_SESSION=[KEY])
-def test_outside_a_request_nothing_is_kept(reads):
+def test_outside_a_request_nothing_is_kept(shared_cache_reads):
     key = _session()
     cache.set(KEY, "t1")
     assert sessions.SessionStore(key)["hva"] == "som helst"
     assert sessions.shared_value(KEY, "ny") == "t1"
     cache.set(KEY, "t2")
     assert sessions.shared_value(KEY, "ny") == "t2"
-    assert reads == [("get", [cached_db.KEY_PREFIX + key]), ("get", [KEY]), ("get", [KEY])]
+    assert shared_cache_reads == [("get", [cached_db.KEY_PREFIX + key]), ("get", [KEY]),
+                                  ("get", [KEY])]
 
 
 @override_settings(RUSFELT_READ_WITH_SESSION=[KEY])

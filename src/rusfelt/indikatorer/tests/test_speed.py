@@ -548,40 +548,19 @@ KEPT_PAGES = [("", "Måloppnåelse per mål", "Goal attainment per goal"),
 
 @pytest.mark.parametrize("page", [p for p, _nb, _en in KEPT_PAGES])
 def test_a_warm_page_reads_only_its_session_and_the_token_from_the_shared_cache(
-        client, demo_sett, make_user, monkeypatch, page):
+        client, demo_sett, make_user, shared_cache_reads, page):
     """A warm status, goals or comparison page read its markup (a status table is ~100 kB
     nationally) from the shared cache, a query on the database cache, and rendered it
     again; now the process keeps the page's content and reads only the token that keys it,
     in the same read as the session (core.sessions): one round trip, not two."""
-    from django.core.cache import cache
-
-    from rusfelt.indikatorer import views
-
     client.force_login(make_user("evaluator", ("0", "leser")))
     url = f"/indikatorer/{demo.SLUG}/{page}"
     first = client.get(url)
-    read, inside = [], []
-    get, get_many = cache.get, cache.get_many
-
-    def spy_get(key, *args, **kwargs):
-        if not inside:  # the test's memory cache reads a get_many key by key
-            read.append([key])
-        return get(key, *args, **kwargs)
-
-    def spy_get_many(keys, *args, **kwargs):
-        read.append(list(keys))
-        inside.append(True)
-        try:
-            return get_many(keys, *args, **kwargs)
-        finally:
-            inside.pop()
-
-    monkeypatch.setattr(cache, "get", spy_get)
-    monkeypatch.setattr(cache, "get_many", spy_get_many)
+    shared_cache_reads.clear()
     again = client.get(url)
     assert again.status_code == 200
     session = cached_db.KEY_PREFIX + client.cookies["sessionid"].value
-    assert read == [[session, views.FILTER_TOKEN_KEY]]
+    assert shared_cache_reads == [("get_many", [session, views.FILTER_TOKEN_KEY])]
     main = [r.content.decode().split("<main", 1)[1] for r in (first, again)]
     assert main[0] == main[1]
 
