@@ -28,12 +28,14 @@ CHROMIUM_ARGS = [
 def _clear_cache():
     """Each test starts with an empty cache: ids repeat after rollbacks on SQLite. So do
     plans' data versions, which key the figures kept in ``planer``'s cache, and sets'
-    data versions, which key the pages and charts a process keeps in ``sider``."""
+    data versions, which key the pages and charts a process keeps in ``sider`` and the
+    files it keeps in ``filer``."""
     from django.core.cache import cache, caches
 
     cache.clear()
     caches["planer"].clear()
     caches["sider"].clear()
+    caches["filer"].clear()
     yield
 
 

@@ -123,6 +123,14 @@ def coverage(sett: Indikatorsett) -> dict[int, tuple[int, ...]]:
     return found
 
 
+def years_of_units(sett: Indikatorsett, unit_ids) -> list[int]:
+    """The years any of ``unit_ids`` has value rows in, in the set, oldest first:
+    ``coverage(sett)`` of those units alone, unscoped as it is, read from their own rows
+    (the unit's index) rather than from a scan of the whole set."""
+    return list(Verdi.objects.filter(indikator__sett=sett, unit_id__in=list(unit_ids))
+                .order_by("year").values_list("year", flat=True).distinct())
+
+
 # --- Status tables -----------------------------------------------------------
 
 

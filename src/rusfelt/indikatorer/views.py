@@ -25,7 +25,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import CharField
+from django.db.models import CharField, Exists, OuterRef, Q
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -176,6 +176,39 @@ def _build_filter_choices(user, sett, token) -> FilterChoices:
         FrozenChoices([(code, name) for _pk, code, name in units]), years, default)
 
 
+def _export_choices(user, sett, query, token) -> FilterChoices:
+    """``_filter_choices`` as far as an export's ``query`` reads them: its unit among the
+    units if it is one of them, its year among the years if it is one, and the default
+    unit. An export shows none of the choices, only the table they select: each is read
+    from that unit's or year's own rows, not from the set's coverage, whose scan of every
+    value was half of the first export after an import (issue 12). The bound form
+    validates the query to the same cleaned data as against every choice
+    (``test_an_exports_filters_are_the_pages``)."""
+    units, years = [], ()
+    values = Verdi.objects.filter(indikator__sett=sett)
+    code = query.get("enhet")
+    if code:
+        # SECURITY: as ``_build_filter_choices``: the user's own units, and the country's
+        # published figures where it has values in the set.
+        found = OrgUnit.objects.filter(code=code).annotate(
+            own=Exists(units_for(user, READ_ROLES).filter(pk=OuterRef("pk"))),
+            has_values=Exists(values.filter(unit=OuterRef("pk"))),
+        ).values_list("name", "level", "own", "has_values").first()
+        if found and (found[2] or (found[1] == Niva.LAND and found[3])):
+            units = [(code, f"{found[0]} ({code})")]
+    til = query.get("til")
+    if til and til.isascii() and til.isdigit() and str(int(til)) == til:
+        # A year of the units with values that the user sees (``Verdi.visible_to``).
+        shown = Q(unit__in=units_for(user, READ_ROLES)) | Q(unit__level=Niva.LAND)
+        if values.filter(shown, year=int(til)).exists():
+            years = (int(til),)
+    if values.filter(unit__code=services.NATIONAL_CODE, unit__level=Niva.LAND).exists():
+        default = services.NATIONAL_CODE
+    else:  # the first unit by path with values: rare enough to read every choice
+        default = _filter_choices(user, sett, token).default
+    return FilterChoices(FrozenChoices(units), FrozenChoices([]), years, default)
+
+
 def _new_token() -> str:
     return uuid.uuid4().hex
 
@@ -210,19 +243,26 @@ def index(request):
     return render(request, "indikatorer/index.html", {"sets": sets})
 
 
-def _status_context(request, sett, *, filters=True, build=True, token=None, scope=None):
+def _status_context(request, sett, *, filters=True, build=True, token=None, scope=None,
+                    export=False):
     """Filter form, unit and the filtered status table (shared by HTML, PDF, XLSX).
 
     With ``filters`` False only the unit and year apply (goal summaries count
     every indicator of every goal). With ``build`` False the table is left out
     and ``table_key`` names it in the cache instead (``_table_key``), for the
     views that keep what they make of it per data version. ``token`` and ``scope`` (the
-    user's units, ``scope_of``) are read here unless given.
+    user's units, ``scope_of``) are read here unless given. With ``export`` the form
+    and the table's years are read as an export needs them, without the set's coverage
+    (``_export_choices``, ``_selection``); its ``empty_note`` is empty (a file shows none).
     """
     token = token or _token()
     scope = scope_of(request.user, READ_ROLES) if scope is None else scope
     # Read from the process's cache only when the form is built or the kept filters are.
-    choices = SimpleLazyObject(lambda: _filter_choices(request.user, sett, token))
+    if export:
+        choices = SimpleLazyObject(
+            lambda: _export_choices(request.user, sett, request.GET, token))
+    else:
+        choices = SimpleLazyObject(lambda: _filter_choices(request.user, sett, token))
 
     def bound_form():
         groups, sources = _definitions(sett, token)
@@ -238,8 +278,8 @@ def _status_context(request, sett, *, filters=True, build=True, token=None, scop
     # kept under those, the form itself built only when its fields are written (a page's
     # content) or exported.
     form = SimpleLazyObject(bound_form)
-    kept = _kept_content(("filtre", sett.pk, sett.data_version, token, scope,
-                          request.GET.urlencode()),
+    kept = _kept_content(("filtre-eksport" if export else "filtre", sett.pk,
+                          sett.data_version, token, scope, request.GET.urlencode()),
                          lambda: {"data": form.cleaned_data if form.is_valid() else {},
                                   "default": choices.default})
     data = kept["data"]
@@ -251,9 +291,9 @@ def _status_context(request, sett, *, filters=True, build=True, token=None, scop
     # of the units it took over is kept under the user's units (``scope``) and the unit.
     last = data.get("til")
     chosen = _kept_content(
-        ("utvalg", sett.pk, sett.data_version, token, scope, unit.pk, unit.code, last,
-         sett.baseline_year),
-        lambda: _selection(request.user, sett, unit, last, token))
+        ("utvalg-eksport" if export else "utvalg", sett.pk, sett.data_version, token,
+         scope, unit.pk, unit.code, last, sett.baseline_year),
+        lambda: _selection(request.user, sett, unit, last, token, note=not export))
     taken_over, first, last = chosen["taken_over"], chosen["first"], chosen["last"]
     context = {
         "sett": sett, "form": form, "unit": unit,
@@ -278,16 +318,18 @@ def _legend() -> list[tuple[str, str, str]]:
     return [(j, labels.label(j), labels.JUDGEMENT_MEANINGS[j]) for j in labels.JUDGEMENTS]
 
 
-def _selection(user, sett, unit, last, token) -> dict:
+def _selection(user, sett, unit, last, token, *, note=True) -> dict:
     """The units ``unit`` took over that ``user`` sees, the years of its table (up to
     ``last`` if given) and why it is empty, if it is: kept per data version, the user's
-    units and the unit (``_status_context``), so a warm page reads no coverage."""
+    units and the unit (``_status_context``), so a warm page reads no coverage. Without
+    ``note`` (an export, which shows none) the years are read from the units' own rows,
+    not from the set's coverage, and ``empty_note`` is empty."""
     # The units the unit took over (Bergen 1201 for 4601) whose values the user sees:
     # their values join the unit's table.
     predecessors = predecessor_codes(unit.code)  # from the reform links read once
     taken_over = sorted(units_for(user, READ_ROLES).filter(
         code__in=predecessors).values_list("pk", flat=True)) if predecessors else []
-    coverage = _coverage(sett, token)
+    coverage = _coverage(sett, token) if note else None
     first = None
     if last:
         first = max(last - 2, sett.baseline_year or last - 2)
@@ -296,12 +338,16 @@ def _selection(user, sett, unit, last, token) -> dict:
     else:
         # The unit's own years with values (the unit is one the user sees), and
         # those of the units it took over that the user sees.
-        present = sorted({y for pk in [unit.pk, *taken_over] for y in coverage.get(pk, ())})
+        if note:
+            present = sorted({y for pk in [unit.pk, *taken_over]
+                              for y in coverage.get(pk, ())})
+        else:
+            present = services.years_of_units(sett, [unit.pk, *taken_over])
         found = services.span_of(sett, present[0], present[-1]) if present else None
         if found is not None:
             first, last = found
     return {"taken_over": taken_over, "first": first, "last": last,
-            "empty_note": _empty_note(sett, unit, coverage)}
+            "empty_note": _empty_note(sett, unit, coverage) if note else ""}
 
 
 def _coverage(sett, token) -> dict[int, tuple[int, ...]]:
@@ -443,8 +489,33 @@ def _kept(key: tuple, build, timeout=DEFAULT_TIMEOUT):
     seconds (the cache's own by default). SECURITY: ``key`` must name everything the
     value is built from, a kind first (``"valg"``, ``"dekning"``, ...) so that two kinds
     never share an entry. Parts are written as JSON (``str`` of anything else)."""
-    digest = hashlib.sha256(json.dumps(list(key), default=str).encode()).hexdigest()
-    return caches[KEPT_CONTENT_CACHE].get_or_set("indikatorer:" + digest, build, timeout)
+    return caches[KEPT_CONTENT_CACHE].get_or_set(_kept_key(key), build, timeout)
+
+
+def _kept_key(key: tuple) -> str:
+    """A kept entry's cache key: a digest of ``key``'s parts written as JSON."""
+    return "indikatorer:" + hashlib.sha256(json.dumps(list(key), default=str).encode()
+                                           ).hexdigest()
+
+
+#: Where each process keeps the exported files (``_kept_file``): a LocMemCache of its own,
+#: bounded in entries and time (settings.CACHES), so files never push pages out of
+#: ``sider``; a file above ``KEPT_FILE_MAX_BYTES`` is made again on every export instead,
+#: so the files kept take at most their entries times that.
+KEPT_FILES_CACHE = "filer"
+KEPT_FILE_MAX_BYTES = 512 * 1024
+
+
+def _kept_file(key: tuple, make) -> tuple[bytes, str]:
+    """``make()`` (a file's bytes and name), kept in this process's ``filer`` cache under
+    ``key`` if it is at most ``KEPT_FILE_MAX_BYTES``. SECURITY: as ``_kept``."""
+    files, name = caches[KEPT_FILES_CACHE], _kept_key(key)
+    found = files.get(name)
+    if found is None:
+        found = make()
+        if len(found[0]) <= KEPT_FILE_MAX_BYTES:
+            files.set(name, found)
+    return found
 
 
 def _kept_content(key: tuple, build) -> dict:
@@ -488,7 +559,7 @@ def _status_section(request, table) -> dict:
 
 def _status_export(request, slug, fmt):
     sett = _sett_or_404(slug)
-    context = _status_context(request, sett, build=False)
+    context = _status_context(request, sett, build=False, export=True)
 
     def made() -> tuple[bytes, str]:
         form = context["form"]
@@ -496,13 +567,13 @@ def _status_export(request, slug, fmt):
         document = documents.status_document(context["build_table"](), filters=filters)
         return render_document.render(document, fmt), document.filename
 
-    # The file is kept in this process per data version, as the page keeps its table's
-    # markup: a second export of the same table reads no values and writes no workbook
-    # again (issue 12). SECURITY: the unit is checked above on every request;
+    # The file is kept in this process per data version (in its own cache, ``filer``), as
+    # the page keeps its table's markup: a second export of the same table reads no values
+    # and writes no workbook again (issue 12). SECURITY: the unit is checked above on every request;
     # ``table_key`` names it, the units taken over that the user sees, the data version,
     # the filters and the language, which is all the file is made of (the filters' words
     # come from the set's definitions and the language).
-    content, filename = _kept(("fil", fmt, context["table_key"]), made)
+    content, filename = _kept_file(("fil", fmt, context["table_key"]), made)
     _audit_export(request, sett, context["unit"], fmt)
     return render_document.download(content, fmt, filename)
 

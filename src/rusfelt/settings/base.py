@@ -269,6 +269,13 @@ else:
 CACHES["sider"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                    "LOCATION": "rusfelt-sider", "TIMEOUT": 10 * 60,
                    "OPTIONS": {"MAX_ENTRIES": 300, "CULL_FREQUENCY": 3}}
+# Each process's copy of an exported file (the indikatorer status table as XLSX or PDF,
+# some 30-150 kB) under its table's data version: apart from "sider", so a few files
+# never push many pages out; at most 25 files of at most 512 kB each
+# (indikatorer.views.KEPT_FILE_MAX_BYTES): under 13 MB a process.
+CACHES["filer"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                   "LOCATION": "rusfelt-filer", "TIMEOUT": 10 * 60,
+                   "OPTIONS": {"MAX_ENTRIES": 25, "CULL_FREQUENCY": 3}}
 # Each process's rendered parts of the directory search (tjenester_tags: result
 # cards and filter fields), under a digest of everything they show: about two
 # cards per service of a national directory in two languages, ~1 kB each.

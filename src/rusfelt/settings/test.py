@@ -21,7 +21,7 @@ STORAGES = {
 # test, also those without a database. drift/tests covers the shared cache.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
           "sider": CACHES["sider"], "tjenester": CACHES["tjenester"],  # noqa: F405
-          "planer": CACHES["planer"]}  # noqa: F405
+          "planer": CACHES["planer"], "filer": CACHES["filer"]}  # noqa: F405
 # whitenoise warns about a missing STATIC_ROOT; tests serve from the finders.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 
