@@ -49,6 +49,7 @@ from rusfelt.core.roles import Role
 from rusfelt.core.scoping import has_role, holds_any_role, scope_of, units_for
 from rusfelt.core.services import predecessor_codes, reforms_of
 from rusfelt.core.sessions import shared_value
+from rusfelt.core.templatetags.frame import PAGE_KEY
 from rusfelt.core.widgets import FrozenChoices
 
 from . import documents, services
@@ -458,20 +459,23 @@ def sett_detail(request, slug):
         unit = context["unit"]
         return {"unit": _UnitPath(unit.code, unit.path),
                 "first_year": section["first_year"], "last_year": section["last_year"],
-                "content": _render_content("indikatorer/_sett_content.html", {
+                "content": _kept_markup(_render_content("indikatorer/_sett_content.html", {
                     **context, **section, "filter_fields": fields,
-                    "can_import": can_import})}
+                    "can_import": can_import}))}
 
     # One kept entry per state of the page, read as one: its unit, years and content.
     # SECURITY: the unit, the units it took over that the user sees, the years and the
     # filters follow from the set as it is (``_sett_state``), the token, the user's units
     # and the query; whether the import is offered is in the key too. The unit shown is
     # checked on every request, as ``_unit`` checks it.
-    page = _kept_content(("status-side", *_sett_state(sett), token, scope, _query(request),
-                          can_import), page)
+    state = ("status-side", *_sett_state(sett), token, scope, _query(request), can_import)
+    page = _kept_content(state, page)
     _checked(request.user, page["unit"])
     return render(request, "indikatorer/sett.html", {
-        "sett": sett, "content": page["content"],
+        "sett": sett, "content": _markup(page["content"]),
+        # The page's blocks (its title and content) are written into the kept frame under
+        # the same key as the content (SECURITY: as above; core.templatetags.frame).
+        PAGE_KEY: state,
         "first_year": page["first_year"], "last_year": page["last_year"],
         # The bound filters, built only if read (the tests do; the content has them).
         "form": SimpleLazyObject(lambda: _status_context(
@@ -528,6 +532,19 @@ def _kept_content(key: tuple, build) -> dict:
     instead of reading its markup from the shared cache and rendering it again (issue 12).
     """
     return _kept((*key, get_language(), get_script_prefix()), build)
+
+
+def _kept_markup(markup: str) -> bytes:
+    """A page's content as it is kept: UTF-8, which the process's cache unpickles as a
+    copy; kept as text it was decoded character by character on every read (a status
+    page's some 30 kB with its æ, ø and å: half the cost of reading its kept entry)."""
+    return markup.encode()
+
+
+def _markup(kept: bytes):
+    """Kept content (``_kept_markup``) for a page's template: decoded only if written, which
+    a kept frame holding the page's blocks does not (``core.templatetags.frame``)."""
+    return lambda: mark_safe(kept.decode())  # noqa: S308 - our template's markup, kept
 
 
 def _render_content(template: str, context: dict) -> str:
@@ -930,11 +947,11 @@ def compare(request, slug, number):
             page = {"rows_html": built["rows_html"], "chart": built["chart"]}
             cache.set(key + ":v2", page, STATUS_TABLE_SECONDS)
             cache.set(key + ":rader", built["rows"], STATUS_TABLE_SECONDS)
-        return {"content": _render_content("indikatorer/_compare_content.html", {
+        return {"content": _kept_markup(_render_content("indikatorer/_compare_content.html", {
             "sett": sett, "indikator": indikator, "year": year, **page,
             # The years and units offered are those of ``base`` (the user's units in it).
             "filter_fields": _fields_html(request, form, list(form.fields),
-                                          ("sammenlign", base))})}
+                                          ("sammenlign", base))}))}
 
     def rows():
         found = cache.get(key + ":rader")
@@ -944,11 +961,14 @@ def compare(request, slug, number):
 
     # SECURITY: ``key`` names the user's units, the data version and the year and units
     # compared; the query gives the form's bound values.
-    page = _kept_content((key, request.GET.urlencode(), sett.slug, indikator.number),
-                         content)
+    state = (key, request.GET.urlencode(), sett.slug, indikator.number)
+    page = _kept_content(state, content)
     return render(request, "indikatorer/compare.html", {
         "sett": sett, "indikator": indikator, "form": form, "year": year,
-        "content": page["content"], "rows": SimpleLazyObject(rows),
+        "content": _markup(page["content"]), "rows": SimpleLazyObject(rows),
+        # Its title (the indicator's, in ``key``) and content are written into the kept
+        # frame under the content's key (as sett_detail's).
+        PAGE_KEY: state,
     })
 
 
@@ -1059,7 +1079,7 @@ def goals(request, slug):
 
     def page():
         built = _goals_page(request, sett, token, scope)
-        return {"unit": built["unit"], "content": built["content"],
+        return {"unit": built["unit"], "content": _kept_markup(built["content"]),
                 "assessments": built["assessments"]}
 
     # One kept entry per state of the page: its unit, the counts, chart and suggestion,
@@ -1069,11 +1089,14 @@ def goals(request, slug):
     # the unit from ``rights``. The unit shown is checked on every request, as ``_unit``
     # checks it. Each form's CSRF token is the page's own, put in where the kept markup
     # has a hole (``core.csrf_holes``), as the frame's are.
-    kept = _kept_content(("mal-side", *_sett_state(sett), token, scope, *rights,
-                          _query(request)), page)
+    state = ("mal-side", *_sett_state(sett), token, scope, *rights, _query(request))
+    kept = _kept_content(state, page)
     _checked(user, kept["unit"])
     return render(request, "indikatorer/goals.html", {
-        "sett": sett, "content": kept["content"],
+        "sett": sett, "content": _markup(kept["content"]),
+        # Its title, content and kept forms (their CSRF holes filled per request) are
+        # written into the kept frame under the content's key (as sett_detail's).
+        PAGE_KEY: state,
         # Filled with the page's own token where the kept forms have holes (``csrf_filled``).
         "assessments": kept["assessments"],
         # What the page shows and its bound filters, built only if read (the tests do).

@@ -6,20 +6,27 @@
 
 renders its body once per key and keeps it in this process's ``sider`` cache (a
 bounded LocMemCache, settings.CACHES) as text with holes; a request then renders
-only the holes: each ``{% block %}`` (the page's own parts) and each
-``{% live %} ... {% endlive %}`` (the user's name, the messages, the current path),
-and fills each ``{% csrf_token %}`` with the request's token as all kept markup does
-(``core.csrf_holes``). The frame's some thirty other nodes (static
-links, translations, the menu, the frame's links) were a quarter of a warm
-page's time (issue 12).
+only the holes: each ``{% block %}`` the page overrides (the page's own parts) and
+each ``{% live %} ... {% endlive %}`` (the user's name, the messages, the current
+path), and fills each ``{% csrf_token %}`` with the request's token as all kept
+markup does (``core.csrf_holes``). A block the page leaves as the frame writes it
+(the language form on most pages) is written into the text with the rest: which
+blocks the page overrides is in the key. A page whose view names in ``PAGE_KEY``
+everything its own blocks show has them written into the text too (the indikatorer
+pages: their kept content), and renders only the frame's holes. The frame's some
+thirty other nodes
+(static links, translations, the menu, the frame's links) were a quarter of a warm
+page's time, its language form a tenth of the frame's (issue 12).
 
 SECURITY: what the body shows outside the holes must depend only on the key:
 the arguments (everything the body reads from the context: the menu's flags,
 whether the user is signed in), the language, the URL configuration and script
-prefix, the template itself and the deploy (the static files' manifest).
-Anything of one user or one request must sit in a hole, or another user gets
-it. Includes and nested frames are refused outside the holes, as their content
-cannot be seen here.
+prefix, the template itself, which of its blocks the page overrides and the
+deploy (the static files' manifest), and ``PAGE_KEY``. Anything of one user or one
+request must sit in a hole, or another user gets it: in a block the frame writes too.
+Includes and nested frames are refused outside the holes, as their content cannot be
+seen here; a view that sets ``PAGE_KEY`` vouches for its template's blocks (includes
+too), as for the content it keeps under the same key.
 """
 
 import hashlib
@@ -31,7 +38,7 @@ from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import caches
 from django.template.defaulttags import IfNode
-from django.template.loader_tags import BlockNode, IncludeNode
+from django.template.loader_tags import BLOCK_CONTEXT_KEY, BlockNode, IncludeNode
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -48,20 +55,35 @@ _HOLE = re.compile(re.escape(_MARK) + r"(\d+)\ue000")
 _WRITING = "_frame_writing"
 #: A hole of the kept text that is a form's CSRF token (``core.csrf_holes``), not a node.
 _CSRF = -1
+#: The context's name for what a page's own blocks show (set by its view, ``None`` if not):
+#: when set, the frame writes the page's blocks into its text too, kept under it.
+#: SECURITY: it must name everything the blocks show but CSRF tokens, as the key of the
+#: page's kept content does (the data's version, the user's units and rights, the query).
+PAGE_KEY = "frame_page"
 
 
 class LiveNode(template.Node):
-    """A hole: rendered on every request (``{% live %}``, or a block)."""
+    """A hole: rendered on every request (``{% live %}``, or a block the page overrides;
+    one it leaves as the frame's is written into the frame's text)."""
 
     child_nodelists = ("nodelist",)
 
-    def __init__(self, nodelist, index=None):
-        self.nodelist, self.index = nodelist, index
+    def __init__(self, nodelist, index=None, block=None):
+        self.nodelist, self.index, self.block = nodelist, index, block
 
     def render(self, context):
-        if self.index is not None and context.get(_WRITING):
+        if self.index is not None and context.get(_WRITING) and (
+                self.block is None or (context.get(PAGE_KEY) is None
+                                       and _overridden(context, self.block))):
             return f"{_MARK}{self.index}\ue000"
         return self.nodelist.render(context)
+
+
+def _overridden(context, block: BlockNode) -> bool:
+    """Whether the page (a template extending the frame's) overrides ``block``: the block
+    context (``{% extends %}``) then holds another node under its name."""
+    blocks = context.render_context.get(BLOCK_CONTEXT_KEY)
+    return blocks is not None and blocks.get_block(block.name) is not block
 
 
 class FrameNode(template.Node):
@@ -102,8 +124,12 @@ class FrameNode(template.Node):
 
     def _key(self, context) -> str:
         values = [var.resolve(context) for var in self.vary_on]
+        overridden = [_overridden(context, hole.block) for hole in self.holes if hole.block]
+        page = context.get(PAGE_KEY)
+        if page is not None:  # the page's blocks are written too: the page's template
+            page = (page, getattr(getattr(context.template, "origin", None), "name", None))
         raw = repr((self.ident, _deploy(), get_language(), get_urlconf(),
-                    get_script_prefix(), values))
+                    get_script_prefix(), values, overridden, page))
         return "frame:" + hashlib.sha256(raw.encode()).hexdigest()
 
     def _write(self, context) -> tuple:
@@ -134,10 +160,14 @@ def _children(node):
 
 
 def _make_holes(nodelist, holes: list) -> None:
-    """Put each block of ``nodelist`` in a hole, number the holes."""
+    """Put each block of ``nodelist`` in a hole, number the holes. A block's own content
+    is written into the frame when the page leaves it: the same rules hold inside it."""
     for position, node in enumerate(nodelist):
         if isinstance(node, BlockNode):
-            node = nodelist[position] = LiveNode(template.NodeList([node]))
+            nodelist[position] = LiveNode(template.NodeList([node]), len(holes), node)
+            holes.append(nodelist[position])
+            _make_holes(node.nodelist, holes)
+            continue
         if isinstance(node, LiveNode):
             node.index = len(holes)
             holes.append(node)

@@ -12,11 +12,15 @@ from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import caches
 from django.middleware.csrf import _unmask_cipher_token
-from django.template import Context, Template, TemplateSyntaxError
+from django.template import Context, Engine, Template, TemplateSyntaxError
 from django.template.loader import render_to_string
+from django.template.loader_tags import BlockNode
 from django.templatetags.static import StaticNode
 from django.test import Client, RequestFactory
+
+from rusfelt.core.templatetags import frame
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +121,54 @@ def test_a_frame_keeps_its_text_under_its_key_and_renders_its_holes_each_time():
     # Outside the hole only the key's variables may differ: the text is kept.
     assert template.render(Context({"kind": "a", "shown": 2})) == "<p>a 1</p>[2]"
     assert template.render(Context({"kind": "b", "shown": 3})) == "<p>b 3</p>[3]"
+
+
+def test_a_warm_page_renders_no_block_it_leaves_as_the_frames(client, make_user, monkeypatch):
+    """The language form (a block most pages leave as base.html writes it) was rendered on
+    every request, though only its path changes: it is written into the frame's text."""
+    client.force_login(make_user("leser", ("0301", "leser")))
+    client.get("/enheter/")
+    rendered = []
+    real = BlockNode.render
+    monkeypatch.setattr(BlockNode, "render",
+                        lambda self, context: rendered.append(self.name) or real(self, context))
+    html = client.get("/enheter/?side=2").content.decode()
+    assert "language_form" not in rendered
+    assert 'name="next" type="hidden" value="/enheter/?side=2"' in html
+    assert 'name="language" value="en"' in html
+
+
+def test_a_warm_frames_markup_is_the_markup_it_wrote(client, make_user):
+    """The kept frame (its blocks left as base.html writes them included) shows what a
+    frame written afresh shows, but for each request's own CSRF token and path."""
+    client.force_login(make_user("leser", ("0301", "leser")))
+
+    def page(path):
+        html = TOKEN.sub("token", client.get(path).content.decode())
+        assert f'name="next" type="hidden" value="{path}"' in html
+        return html.replace(f'value="{path}"', 'value="PATH"')
+
+    caches[frame.FRAME_CACHE].clear()
+    written = page("/enheter/")
+    assert page("/enheter/?side=2") == written
+    caches[frame.FRAME_CACHE].clear()
+    assert page("/enheter/?side=2") == written
+
+
+def test_a_block_a_page_overrides_is_its_own_and_one_it_leaves_the_frames():
+    """Which blocks a page overrides is in the frame's key: pages extending one frame,
+    rendered in turn, each get their own blocks and the frame's for the rest."""
+    engine = Engine(libraries={"frame": "rusfelt.core.templatetags.frame"}, loaders=[(
+        "django.template.loaders.locmem.Loader", {
+            "base": "{% load frame %}{% frame %}<h1>{% block title %}frame's{% endblock %}"
+                    "</h1><p>{% block body %}{% live %}{{ x }}{% endlive %}{% endblock %}"
+                    "</p>{% endframe %}",
+            "own": '{% extends "base" %}{% block title %}own {{ x }}{% endblock %}',
+            "left": '{% extends "base" %}'})])
+    for x in (1, 2):
+        assert engine.get_template("own").render(Context({"x": x})) == (
+            f"<h1>own {x}</h1><p>{x}</p>")
+        assert engine.get_template("left").render(Context({"x": x})) == (
+            f"<h1>frame's</h1><p>{x}</p>")
+        assert engine.get_template("base").render(Context({"x": x})) == (
+            f"<h1>frame's</h1><p>{x}</p>")
