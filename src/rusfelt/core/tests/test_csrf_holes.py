@@ -4,7 +4,7 @@ every page and for the goals page's kept forms, each request filling in its own 
 import re
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.middleware.csrf import _unmask_cipher_token
 from django.template import Context, Template
 from django.test import Client
@@ -18,15 +18,6 @@ from rusfelt.indikatorer.models import Gruppe
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 #: What a hole looks like in kept markup: what a user might write to get it filled.
 LOOKALIKE = '<input type="hidden" name="csrfmiddlewaretoken" value="csrf-hole">'
-
-
-@pytest.fixture(autouse=True)
-def _nothing_kept():
-    """Kept pages are keyed by data versions, which a rolled-back test database repeats."""
-    caches[frame.FRAME_CACHE].clear()
-    cache.clear()
-    yield
-    caches[frame.FRAME_CACHE].clear()
 
 
 def _kept(markup_template: str, **context) -> tuple[str, ...]:
