@@ -485,3 +485,88 @@ def test_a_request_reads_the_grants_and_the_reform_links_in_one_query(
     assert len(seen["grants"]) == len(alone[0])
     # Asker 3203 took over 3025, which took over 0220: the chain, from the one read.
     assert {reforms[c].path for c in ("3203", "3025", "0220", "1201")} <= set(seen["scope"])
+
+
+# --- One read of the object and the grants (issue 12) ---------------------------
+
+
+def _read(fn, method="GET"):
+    """``fn()`` inside a request's memo (``RequestMemoMiddleware``), as a view calls it."""
+    from django.test import RequestFactory
+
+    from rusfelt.core.scoping import RequestMemoMiddleware
+
+    seen = {}
+
+    def view(request):
+        seen["result"] = fn()
+
+    RequestMemoMiddleware(view)(RequestFactory().generic(method, "/"))
+    return seen["result"]
+
+
+@pytest.fixture
+def cells(units, reforms):
+    """A population cell of St. Hanshaugen (Oslo), of Stavanger and of Bergen 1201 (taken
+    over whole by Bergen 4601 at a reform), by code."""
+    from rusfelt.core.models import Population
+
+    return {code: Population.objects.create(unit=reforms[code], year=2019, sex="mann",
+                                            age_from=16, count=5)
+            for code in ("030104", "1103", "1201")}
+
+
+def test_a_read_loads_the_object_with_the_grants_and_links_in_one_query(
+        make_user, cells, django_assert_num_queries):
+    """A scoped object on a page was two queries, the grants (with the reform links) and
+    then the object: it is one, and what the request's later checks and menu read of
+    the grants and links is the same as the two reads give."""
+    from rusfelt.core.models import Population
+    from rusfelt.core.scoping import grant_pairs, succession_links
+
+    user = make_user("leser", ("0301", "leser"), ("3203", "planlegger"), ("4601", "leser"))
+    alone = (set(grant_pairs(user)), succession_links())  # outside a request: two reads
+
+    def page():
+        with django_assert_num_queries(1):
+            obj = get_for_user_or_404(Population.objects.select_related("unit"), user,
+                                      roles=Role.LESER, pk=cells["030104"].pk)
+            return (obj, set(grant_pairs(user)), succession_links(), scope_of(user),
+                    has_role(user, cells["1201"].unit, Role.LESER))
+
+    obj, grants, links, scope, bergen_1201 = _read(page)
+    assert obj == cells["030104"]
+    assert not hasattr(obj, "_rusfelt_grants_and_links")
+    assert (grants, links) == alone
+    assert bergen_1201  # Bergen 4601 took 1201 over: the links came with the grants
+    assert scope == _read(lambda: scope_of(user))
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize(("code", "roles", "answer"), [
+    ("030104", Role.LESER, "found"), ("1103", Role.LESER, 404),
+    ("030104", Role.PLANLEGGER, 403), ("1201", Role.LESER, "found"),
+], ids=["own-unit", "other-kommune", "missing-role", "taken-over-at-a-reform"])
+def test_scoped_loading_in_a_request_answers_as_outside_one(
+        make_user, cells, method, code, roles, answer):
+    """The same 404 and 403 in a read (one query) and a write (two) as outside a request,
+    and a unit taken over at a reform (Bergen 1201 by 4601) found through the grants."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from rusfelt.core.models import Population
+
+    user = make_user("leser", ("0301", "leser"), ("4601", "leser"))
+
+    def load():
+        try:
+            return get_for_user_or_404(Population.objects.all(), user, roles=roles,
+                                       pk=cells[code].pk)
+        except Http404:
+            return 404
+        except PermissionDenied:
+            return 403
+
+    expected = cells[code] if answer == "found" else answer
+    assert load() == expected  # outside a request
+    assert _read(load, method) == expected

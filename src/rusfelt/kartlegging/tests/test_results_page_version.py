@@ -25,15 +25,15 @@ def _url(code):
 
 def test_a_warm_view_of_a_published_round_reads_no_figures(
         client, oslo_planlegger, django_assert_num_queries):
-    """The user, the grants with the reform links (one query, core.scoping) and the
-    round with its units and version: the kept body needs nothing else (the session
+    """The user, and the round with its units and version read with the grants and the
+    reform links (one query, core.scoping): the kept body needs nothing else (the session
     comes from the shared cache: the test cache is in memory; the database cache adds
     its read, as the benchmark counts it)."""
     client.force_login(oslo_planlegger)
     for year in (2019, 2020):
         _published_round(f"0301-{year}")
     client.get(_url("0301-2020"))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         html = client.get(_url("0301-2020")).content.decode()
     assert "Oslo" in html and _shown_count(client, _url("0301-2020")) == "8"
 

@@ -240,3 +240,41 @@ def test_import_cannot_take_another_municipalitys_slug(client, plans, bergen_pla
     })
     assert "er i bruk av en annen plan" in response.content.decode()
     assert Plan.objects.get(slug=SLUG).owner.code == "1103"
+
+
+def _another_process():
+    """As if the next request came to another process: nothing kept in this one's memory."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    for alias, config in settings.CACHES.items():
+        if config["BACKEND"].endswith("LocMemCache"):
+            caches[alias].clear()
+
+
+@pytest.mark.parametrize("other_process", [False, True], ids=["same-process", "other-process"])
+@pytest.mark.parametrize(("change", "name", "answer"), [
+    ("revoke", "planer:tiltak_detail", 404), ("revoke", "planer:plan_detail", 404),
+    ("to-leser", "planer:plan_edit", 403), ("deactivate", "planer:tiltak_detail", 302),
+], ids=["revoked-measure", "revoked-plan", "role-changed", "deactivated"])
+def test_a_changed_grant_or_user_counts_on_the_very_next_request(
+        client, plans, stavanger_planlegger, change, name, answer, other_process):
+    """The grants come with the plan's read (one query), never from a copy kept between
+    requests: a grant revoked or changed, or a user deactivated, by a plain UPDATE or
+    DELETE (no signal, as from another process) counts on the next request."""
+    from rusfelt.core.models import Grant
+
+    url = reverse(name, args=[SLUG, t().pk] if name == "planer:tiltak_detail" else [SLUG])
+    client = client_for(client, stavanger_planlegger)
+    assert client.get(url).status_code == 200
+    grants = Grant.objects.filter(user=stavanger_planlegger)
+    if change == "revoke":
+        grants._raw_delete(grants.db)
+    elif change == "to-leser":
+        grants.update(role="leser")
+    else:
+        type(stavanger_planlegger).objects.filter(pk=stavanger_planlegger.pk).update(
+            is_active=False)
+    if other_process:
+        _another_process()
+    assert client.get(url).status_code == answer
