@@ -94,15 +94,22 @@ def _grants_and_links(user) -> tuple[tuple[tuple[str, str], ...], list[tuple]]:
     run, on every signed-in page (issue 12)."""
     with connection.cursor() as cursor:
         cursor.execute(_grants_and_links_sql(), [user.pk])
-        rows = cursor.fetchall()
-    pairs, found = {}, []
-    # The grants first; then the links as UnitSuccession orders them (date, predecessor).
-    for is_grant, a, b, c, d, e, f, _day in rows:
+        return _split_grants_and_links(cursor.fetchall())
+
+
+def _split_grants_and_links(rows) -> tuple[tuple[tuple[str, str], ...], list[tuple]]:
+    """``_GRANTS_AND_LINKS_SQL``'s rows, in any order, as ``grant_pairs`` and
+    ``succession_links`` give them: the distinct grant pairs, and the links by reform
+    date and predecessor code (``UnitSuccession.Meta.ordering``; already so ordered when
+    the rows come from the SQL itself, not when they come aggregated as JSON)."""
+    pairs, links = {}, []
+    for is_grant, a, b, c, d, e, f, day in rows:
         if is_grant:
             pairs[(a, b)] = None
         else:
-            found.append((a, b, c, d, e, f))
-    return tuple(pairs), found
+            links.append(((day, d), (a, b, c, d, e, f)))
+    links.sort(key=lambda link: link[0])
+    return tuple(pairs), [link for _order, link in links]
 
 
 #: The user's grants as (role, unit path), then every reform link as ``succession_links``
@@ -446,17 +453,9 @@ def _with_grants(queryset, user, lookup, memo):
     except queryset.model.DoesNotExist:
         return None
     found = obj.__dict__.pop(_GRANTS_COLUMN)
-    rows = json.loads(found) if isinstance(found, str) else (found or [])
-    pairs, links = {}, []
-    for is_grant, a, b, c, d, e, f, day in rows:
-        if is_grant:
-            pairs[(a, b)] = None
-        else:
-            links.append(((day, d), (a, b, c, d, e, f)))
-    pairs = tuple(pairs)
+    pairs, memo["links"] = _split_grants_and_links(
+        json.loads(found) if isinstance(found, str) else (found or []))
     memo[("grants", user.pk)] = pairs
-    # As ``succession_links`` orders them (the model's order: reform date, predecessor).
-    memo["links"] = [link for _key, link in sorted(links, key=lambda x: x[0])]
     return obj, pairs
 
 
