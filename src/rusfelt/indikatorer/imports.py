@@ -61,6 +61,27 @@ def _value_cell(text: str) -> tuple:
     return str(value), missing, min(2, max(0, -value.as_tuple().exponent))
 
 
+def _read_plain_values(memo, texts) -> None:
+    """Put in ``memo`` (a ``ParsedColumn`` of ``_value_cell``) the answer to each plainly
+    written value of ``texts`` it has not read yet, as ``_value_cell`` gives it.
+
+    Most of a national file's values are distinct (some 47 000 texts in 100 000
+    rows) and plainly written (``parsing.PLAIN_VALUE_RE``): read one by one
+    through the memo's parser, with its layers of calls and the decimal places
+    from ``Decimal.as_tuple``, they took more than twice the time they take
+    here (0.36 against 0.16 s for those 47 000, issue 12). Such a text's value
+    is ``Decimal`` of it with a point, and its places are the digits after the
+    point; every other text is left for the memo's parser, with its messages.
+    """
+    plain = parsing.PLAIN_VALUE_RE.fullmatch
+    for text in set(texts).difference(memo):
+        if plain(text):
+            number = text.replace(",", ".")
+            point = number.find(".")
+            memo[text] = (True, (str(Decimal(number)), "",
+                                 min(2, len(number) - 1 - point) if point >= 0 else 0))
+
+
 def _parse_values(header, records, sett, default_unit_code, allowed_units):
     """Check every row; returns (rows to store, {indicator number: most decimal places}).
 
@@ -176,6 +197,7 @@ def _parse_values(header, records, sett, default_unit_code, allowed_units):
     year_texts, value_texts = cells_of(at_year), cells_of(at_value)
     flag_texts = (cells_of(at_provisional), cells_of(at_break)) if has_flags else ()
     indicator, unit = answers(indicators, indicator_texts), answers(units, unit_texts)
+    _read_plain_values(values, value_texts)
     year_, value = answers(years, year_texts), answers(values, value_texts)
     flag = answers(flags, flag_texts[0] + flag_texts[1]) if has_flags else {}
     if None in (indicator, unit, year_, value, flag):

@@ -132,6 +132,21 @@ def test_a_plainly_written_value_is_read_as_the_whole_check_reads_it(text):
         assert str(fast[0]) == str(whole[0])
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(plain_value | st.text(max_size=8), max_size=5))
+def test_plain_values_read_together_are_read_as_one_by_one(texts):
+    """``_read_plain_values`` answers a plainly written value as the memo's own parser
+    (``_value_cell``) does, stored text and decimal places alike, and leaves every
+    other text, with its message, to that parser."""
+    from rusfelt.core.domain.tabular import ParsedColumn
+    from rusfelt.indikatorer.imports import _read_plain_values, _value_cell
+
+    together = ParsedColumn(_value_cell, CellError)
+    _read_plain_values(together, texts)
+    one_by_one = ParsedColumn(_value_cell, CellError)
+    assert {t: together[t] for t in texts} == {t: one_by_one[t] for t in texts}
+
+
 def _clean_file(sett, rows):
     """A long file of ``rows(clean)`` (indicator, unit, year, value): 2 000 clean rows,
     ten indicators for 1901-2100, and the bad rows put in among them."""
@@ -180,3 +195,4 @@ def test_one_bad_value_first_or_last_refuses_the_whole_file(sett, bad):
         line = 2 if where == "first" else len(clean) + 2
         assert [(e.line, e.column) for e in exc.value.errors] == [(line, "verdi")], where
     assert Verdi.objects.count() == before
+
