@@ -6,8 +6,9 @@ the entry points.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
-from itertools import repeat
+from itertools import chain, repeat
 from operator import itemgetter
 
 from django.db import transaction
@@ -45,6 +46,22 @@ ANALYZED_COLUMNS = ["indikator", "unit", "year"]
 #: The columns an import changes in a value already stored (``updated_by`` is set
 #: beside them).
 CHANGED_FIELDS = VALUE_FIELDS[3:]
+#: Rows of a long file whose values are read and handed to the database at a time.
+#: The database takes each batch (COPY on PostgreSQL) while the next one is read: at
+#: national scale its loading, not Python's reading, is the longer (issue 12).
+BATCH_ROWS = 10_000
+
+
+class _Refused(Exception):
+    """A file's rows refused while they were being loaded: ``errors`` are every bad
+    cell, raised as ``InvalidRows`` once the load has been abandoned.
+
+    Its own text names no cell: on PostgreSQL the exception that ends a COPY early is
+    sent to the server in the COPY's failure message, which the server logs."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__("rader avvist")
+        self.errors = errors
 
 
 def _value_cell(text: str) -> tuple:
@@ -83,7 +100,8 @@ def _read_plain_values(memo, texts) -> None:
 
 
 def _parse_values(header, records, sett, default_unit_code, allowed_units):
-    """Check every row; returns (rows to store, {indicator number: most decimal places}).
+    """Check every row; returns (batches of rows to store, {indicator number: most
+    decimal places}, (unit keys, years) of the rows).
 
     ``records`` are (line, cells) in the header's order (``read_records``);
     each row to store is a tuple in the order of ``VALUE_FIELDS``, the
@@ -91,6 +109,13 @@ def _parse_values(header, records, sett, default_unit_code, allowed_units):
     read once (``ParsedColumn``): a national file repeats few indicator
     numbers, unit codes and years, and its values repeat too. Raises
     ``InvalidRows`` with every bad cell.
+
+    A long file's value cells are read a batch of ``BATCH_ROWS`` at a time, as
+    the batches are taken, so that the database loads one while the next is
+    read; the decimal places are complete once every batch is taken. Every
+    other column, and whether a value repeats, is checked before the first
+    batch; a bad value cell ends the batches with ``_Refused`` (every bad cell
+    of the file), which the caller raises as ``InvalidRows``.
     """
     indicator_pks = dict(sett.indikatorer.values_list("number", "pk"))
     unit_pks = dict(OrgUnit.objects.values_list("code", "pk"))
@@ -168,7 +193,7 @@ def _parse_values(header, records, sett, default_unit_code, allowed_units):
                 store((*key, value, missing, "", False, False, ""))
         if errors:
             raise InvalidRows(errors)
-        return stored, typed
+        return [stored], typed, ({row[1] for row in stored}, {row[2] for row in stored})
 
     at_year, at_value = column["ar"], column["verdi"]
     at_provisional, at_break = column.get("forelopig"), column.get("brudd")
@@ -197,43 +222,62 @@ def _parse_values(header, records, sett, default_unit_code, allowed_units):
     year_texts, value_texts = cells_of(at_year), cells_of(at_value)
     flag_texts = (cells_of(at_provisional), cells_of(at_break)) if has_flags else ()
     indicator, unit = answers(indicators, indicator_texts), answers(units, unit_texts)
-    _read_plain_values(values, value_texts)
-    year_, value = answers(years, year_texts), answers(values, value_texts)
+    year_ = answers(years, year_texts)
     flag = answers(flags, flag_texts[0] + flag_texts[1]) if has_flags else {}
-    if None in (indicator, unit, year_, value, flag):
-        raise InvalidRows(_long_errors(records, column, indicators, units, years, flags,
-                                       values, has_flags))
+
+    def refused():
+        return _long_errors(records, column, indicators, units, years, flags, values,
+                            has_flags)
+
+    if None in (indicator, unit, year_, flag):
+        raise InvalidRows(refused())
     indicator_keys = list(map({t: pk for t, (_n, pk) in indicator.items()}.__getitem__,
                              indicator_texts))
     unit_keys = list(map(unit.__getitem__, unit_texts))
     year_list = list(map(year_.__getitem__, year_texts))
     if len(set(zip(indicator_keys, unit_keys, year_list, strict=True))) < len(cells):
-        raise InvalidRows(_long_errors(records, column, indicators, units, years, flags,
-                                       values, has_flags))
+        raise InvalidRows(refused())
     number_of = {t: number for t, (number, _pk) in indicator.items()}
-    places_of = {t: places for t, (_v, _m, places) in value.items()}
-    for number, places in set(zip(map(number_of.__getitem__, indicator_texts),
-                                  map(places_of.__getitem__, value_texts), strict=True)):
-        if places > typed.get(number, -1):  # a missing value (-1) settles nothing
-            typed[number] = places
-    reasons = map({t: missing for t, (_v, missing, _p) in value.items()}.__getitem__,
-                  value_texts)
-    if at_reason is not None:  # a reason written in the file wins over the marker's
-        reasons = map(_either, map(str.strip, cells_of(at_reason)), reasons)
-    provisional = map(flag.__getitem__, flag_texts[0]) if has_flags else repeat(False)
-    breaks = map(flag.__getitem__, flag_texts[1]) if has_flags else repeat(False)
-    why = repeat("")
+    # The columns a file leaves out: repeat() is cut to each batch by zip.
+    given_reasons = list(map(str.strip, cells_of(at_reason))) if at_reason is not None else None
+    merknader = list(map(str.strip, cells_of(at_merknad))) if at_merknad is not None else None
+    provisional = list(map(flag.__getitem__, flag_texts[0])) if has_flags else None
+    breaks = list(map(flag.__getitem__, flag_texts[1])) if has_flags else None
+    why = None
     if at_why is not None:  # a break's reason marks a break even where brudd is empty
         why = list(map(str.strip, cells_of(at_why)))
-        breaks = map(_either, breaks, map(bool, why))
-    stored = list(zip(
-        indicator_keys, unit_keys, year_list,
-        map({t: text for t, (text, _m, _p) in value.items()}.__getitem__, value_texts),
-        reasons,
-        map(str.strip, cells_of(at_merknad)) if at_merknad is not None else repeat(""),
-        provisional, breaks, why, strict=False,  # repeat(): the columns a file leaves out
-    ))
-    return stored, typed
+        breaks = list(map(_either, breaks or repeat(False), map(bool, why)))
+
+    def column_of(cells_, start, end, missing):
+        return cells_[start:end] if cells_ is not None else repeat(missing)
+
+    def batches():
+        for start in range(0, len(cells), BATCH_ROWS):
+            end = start + BATCH_ROWS
+            texts = value_texts[start:end]
+            _read_plain_values(values, texts)
+            value = answers(values, texts)
+            if value is None:  # every bad cell of the file, in line order
+                raise _Refused(refused())
+            places_of = {t: places for t, (_v, _m, places) in value.items()}
+            for number, places in set(zip(map(number_of.__getitem__,
+                                              indicator_texts[start:end]),
+                                          map(places_of.__getitem__, texts), strict=True)):
+                if places > typed.get(number, -1):  # a missing value (-1) settles nothing
+                    typed[number] = places
+            reasons = map({t: missing for t, (_v, missing, _p) in value.items()}.__getitem__,
+                          texts)
+            if given_reasons is not None:  # a reason written in the file wins over the marker's
+                reasons = map(_either, given_reasons[start:end], reasons)
+            yield list(zip(
+                indicator_keys[start:end], unit_keys[start:end], year_list[start:end],
+                map({t: text for t, (text, _m, _p) in value.items()}.__getitem__, texts),
+                reasons, column_of(merknader, start, end, ""),
+                column_of(provisional, start, end, False), column_of(breaks, start, end, False),
+                column_of(why, start, end, ""), strict=False,  # repeat(): left out
+            ))
+
+    return batches(), typed, (set(unit_keys), set(year_list))
 
 
 def _either(first, second):
@@ -289,13 +333,16 @@ def import_values(
     user may write for (None on the command line).
     """
     header, records = read_records(data, filename, limits())
-    rows, places = _parse_values(header, records, sett, default_unit_code, allowed_units)
-    result = _store(sett, rows, user=user, places=places)
+    batches, places, (units, years) = _parse_values(header, records, sett, default_unit_code,
+                                                    allowed_units)
+    try:
+        result = _store(sett, batches, units, years, user=user, places=places)
+    except _Refused as refused:  # a bad value found while the rows were loading
+        raise InvalidRows(refused.errors) from None
     result["layout"] = "bred" if parsing.is_wide(header) else "lang"
     if dry_run:
         transaction.set_rollback(True)
         return result
-    units = {row[1] for row in rows}
     audit.record(
         AuditAction.IMPORT, request=request, user=user,
         unit=OrgUnit.objects.get(pk=units.pop()) if len(units) == 1 else None,
@@ -327,48 +374,64 @@ def store_values(sett, parsed: list[parsing.ParsedValue], *, user=None,
             if p.value is not None:
                 written = min(2, max(0, -p.value.as_tuple().exponent))
                 places[p.number] = max(places.get(p.number, 0), written)
-    return _store(sett, rows, user=user, places=places)
+    return _store(sett, [rows], {row[1] for row in rows}, {row[2] for row in rows},
+                  user=user, places=places)
 
 
-def _store(sett, rows: list[tuple], *, user, places: dict[int, int]) -> dict:
-    """Upsert ``rows`` (tuples in the order of ``VALUE_FIELDS``): one read of the values
-    already stored, the new ones in one bulk load, the changed ones in one bulk update.
+def _store(sett, batches: Iterable[list[tuple]], units: set[int], years: set[int], *, user,
+           places: dict[int, int]) -> dict:
+    """Upsert the rows of ``batches`` (tuples in the order of ``VALUE_FIELDS``, for
+    ``units`` and ``years``): one read of the values already stored, the new ones in
+    one bulk load, the changed ones in one bulk update.
 
     New values go through ``core.bulkload`` (COPY on PostgreSQL, one prepared
-    INSERT on SQLite); values already stored are compared and only the
-    changed ones written (COPY to a temporary table and one UPDATE on
-    PostgreSQL). The cached pages of the set are invalidated once.
+    INSERT on SQLite) batch by batch, as ``_parse_values`` reads them;
+    values already stored are compared and only the changed ones written
+    (COPY to a temporary table and one UPDATE on PostgreSQL). The cached
+    pages of the set are invalidated once. ``places`` is read after the load.
     """
     existing = {}
-    if rows:
+    if units:
         stored = Verdi.objects.filter(
-            indikator__sett=sett, unit__in={row[1] for row in rows},
-            year__in={row[2] for row in rows},
+            indikator__sett=sett, unit__in=units, year__in=years,
         ).values_list("indikator_id", "unit_id", "year", "pk", *CHANGED_FIELDS)
         existing = {(ind, unit, year): rest for ind, unit, year, *rest in stored.iterator()}
-    if existing:
-        new, changed = [], []
-        for row in rows:
-            old = existing.get(row[:3])
-            if old is None:
-                new.append(row)
-                continue
-            pk, *was = old
-            given = [None if row[3] is None else Decimal(row[3]), *row[4:]]
-            if was != given:  # Decimal("9.3000") == Decimal("9.3"): only real changes
-                changed.append((pk, *row[3:]))
-    else:
-        new, changed = rows, []
-    if new:
+    changed = []
+    counted = [0]
+
+    def new_batches():
+        for rows in batches:
+            counted[0] += len(rows)
+            if existing:
+                new = []
+                for row in rows:
+                    old = existing.get(row[:3])
+                    if old is None:
+                        new.append(row)
+                        continue
+                    pk, *was = old
+                    given = [None if row[3] is None else Decimal(row[3]), *row[4:]]
+                    if was != given:  # Decimal("9.3000") == Decimal("9.3"): only real changes
+                        changed.append((pk, *row[3:]))
+                rows = new
+            if rows:
+                yield rows
+
+    new = new_batches()
+    first = next(new, None)  # no load at all where every row is stored already
+    created = 0
+    if first is not None:
         with transaction.atomic():
-            bulkload.insert_rows(Verdi, VALUE_FIELDS, new, constants={
-                "updated_by": user, "updated_at": timezone.now()})
+            created = bulkload.insert_rows(Verdi, VALUE_FIELDS,
+                                           chain(first, chain.from_iterable(new)),
+                                           constants={"updated_by": user,
+                                                      "updated_at": timezone.now()})
     if changed:  # updated_by only, as bulk_update wrote them: updated_at is left as it was
         with transaction.atomic():
             bulkload.update_rows(Verdi, CHANGED_FIELDS, changed, constants={"updated_by": user})
     _settle_decimals(dict(sett.indikatorer.values_list("number", "pk")), places)
     Indikatorsett.values_changed(sett.pk)
-    return {"created": len(new), "updated": len(changed), "rows": len(rows)}
+    return {"created": created, "updated": len(changed), "rows": counted[0]}
 
 
 def _settle_decimals(indicators: dict, typed: dict[int, int]) -> None:

@@ -196,3 +196,55 @@ def test_one_bad_value_first_or_last_refuses_the_whole_file(sett, bad):
         assert [(e.line, e.column) for e in exc.value.errors] == [(line, "verdi")], where
     assert Verdi.objects.count() == before
 
+
+def test_a_long_files_rows_reach_the_database_while_its_later_values_are_unread(
+        sett, monkeypatch):
+    """The database loads a batch of rows (COPY on PostgreSQL) while the next batch's
+    values are read: at national scale the load, not the reading, is the longer, and
+    reading the whole file first left the database idle for its time (issue 12)."""
+    from rusfelt.core import bulkload
+    from rusfelt.indikatorer import imports
+
+    events = []
+    read = imports._read_plain_values
+    insert = bulkload.insert_rows
+
+    def reading(memo, texts):
+        events.append("read")
+        return read(memo, texts)
+
+    def loading(model, fields, rows, constants=None):
+        def each():
+            for row in rows:
+                events.append("row")
+                yield row
+        return insert(model, fields, each(), constants)
+
+    monkeypatch.setattr(imports, "BATCH_ROWS", 50)
+    monkeypatch.setattr(imports, "_read_plain_values", reading)
+    monkeypatch.setattr(bulkload, "insert_rows", loading)
+    clean, data = _clean_file(sett, lambda clean: clean)
+    assert services.import_values(sett, data.encode(), "v.csv")["created"] == 2000
+    assert events.count("read") == 40 and events.count("row") == 2000
+    # The first batch's rows are loaded before the second batch's values are read.
+    assert events[:52] == ["read"] + ["row"] * 50 + ["read"]
+
+
+@pytest.mark.parametrize("where", [1000, 1999])
+def test_a_bad_value_found_while_the_rows_load_stores_nothing(sett, monkeypatch, where):
+    """A bad value in a later batch is found after earlier rows went to the database:
+    the load is abandoned, every bad cell is named and nothing is stored."""
+    from rusfelt.indikatorer import imports
+
+    monkeypatch.setattr(imports, "BATCH_ROWS", 50)
+    before = Verdi.objects.count()
+    clean, data = _clean_file(sett, lambda clean: [
+        *clean[:where], (16, "0301", 1900, "mye"), *clean[where:]])
+    with pytest.raises(InvalidRows) as exc:
+        services.import_values(sett, data.encode(), "v.csv")
+    assert [(e.line, e.column, e.message) for e in exc.value.errors] == [
+        (where + 2, "verdi", "er ikke et tall")]
+    assert Verdi.objects.count() == before
+    # The connection is usable and the same file without the bad rows is stored whole.
+    good = "indikator;enhet;ar;verdi\n" + "".join(f"{n};{u};{y};{v}\n" for n, u, y, v in clean)
+    assert services.import_values(sett, good.encode(), "v.csv")["created"] == 2000
