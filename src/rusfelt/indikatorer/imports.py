@@ -113,9 +113,10 @@ def _parse_values(header, records, sett, default_unit_code, allowed_units):
     A long file's value cells are read a batch of ``BATCH_ROWS`` at a time, as
     the batches are taken, so that the database loads one while the next is
     read; the decimal places are complete once every batch is taken. Every
-    other column, and whether a value repeats, is checked before the first
-    batch; a bad value cell ends the batches with ``_Refused`` (every bad cell
-    of the file), which the caller raises as ``InvalidRows``.
+    other column is checked before the first batch; a bad value cell, or a
+    value that repeats one of an earlier row, ends the batches with
+    ``_Refused`` (every bad cell of the file), which the caller raises as
+    ``InvalidRows``.
     """
     indicator_pks = dict(sett.indikatorer.values_list("number", "pk"))
     unit_pks = dict(OrgUnit.objects.values_list("code", "pk"))
@@ -231,13 +232,9 @@ def _parse_values(header, records, sett, default_unit_code, allowed_units):
 
     if None in (indicator, unit, year_, flag):
         raise InvalidRows(refused())
-    indicator_keys = list(map({t: pk for t, (_n, pk) in indicator.items()}.__getitem__,
-                             indicator_texts))
-    unit_keys = list(map(unit.__getitem__, unit_texts))
-    year_list = list(map(year_.__getitem__, year_texts))
-    if len(set(zip(indicator_keys, unit_keys, year_list, strict=True))) < len(cells):
-        raise InvalidRows(refused())
+    indicator_key = {t: pk for t, (_n, pk) in indicator.items()}.__getitem__
     number_of = {t: number for t, (number, _pk) in indicator.items()}
+    keys: set[tuple] = set()  # (indicator, unit, year) of the batches so far
     # The columns a file leaves out: repeat() is cut to each batch by zip.
     given_reasons = list(map(str.strip, cells_of(at_reason))) if at_reason is not None else None
     merknader = list(map(str.strip, cells_of(at_merknad))) if at_merknad is not None else None
@@ -255,10 +252,15 @@ def _parse_values(header, records, sett, default_unit_code, allowed_units):
         for start in range(0, len(cells), BATCH_ROWS):
             end = start + BATCH_ROWS
             texts = value_texts[start:end]
+            indicator_keys = list(map(indicator_key, indicator_texts[start:end]))
+            unit_keys = list(map(unit.__getitem__, unit_texts[start:end]))
+            year_list = list(map(year_.__getitem__, year_texts[start:end]))
+            before = len(keys)
+            keys.update(zip(indicator_keys, unit_keys, year_list, strict=True))
             _read_plain_values(values, texts)
             value = answers(values, texts)
-            if value is None:  # every bad cell of the file, in line order
-                raise _Refused(refused())
+            if value is None or len(keys) - before < len(texts):
+                raise _Refused(refused())  # every bad cell of the file, in line order
             places_of = {t: places for t, (_v, _m, places) in value.items()}
             for number, places in set(zip(map(number_of.__getitem__,
                                               indicator_texts[start:end]),
@@ -270,14 +272,14 @@ def _parse_values(header, records, sett, default_unit_code, allowed_units):
             if given_reasons is not None:  # a reason written in the file wins over the marker's
                 reasons = map(_either, given_reasons[start:end], reasons)
             yield list(zip(
-                indicator_keys[start:end], unit_keys[start:end], year_list[start:end],
+                indicator_keys, unit_keys, year_list,
                 map({t: text for t, (text, _m, _p) in value.items()}.__getitem__, texts),
                 reasons, column_of(merknader, start, end, ""),
                 column_of(provisional, start, end, False), column_of(breaks, start, end, False),
                 column_of(why, start, end, ""), strict=False,  # repeat(): left out
             ))
 
-    return batches(), typed, (set(unit_keys), set(year_list))
+    return batches(), typed, (set(unit.values()), set(year_.values()))
 
 
 def _either(first, second):

@@ -231,20 +231,25 @@ def test_a_long_files_rows_reach_the_database_while_its_later_values_are_unread(
 
 
 @pytest.mark.parametrize("where", [1000, 1999])
-def test_a_bad_value_found_while_the_rows_load_stores_nothing(sett, monkeypatch, where):
-    """A bad value in a later batch is found after earlier rows went to the database:
-    the load is abandoned, every bad cell is named and nothing is stored."""
+@pytest.mark.parametrize("bad", ["value", "repeat"])
+def test_a_bad_row_found_while_the_rows_load_stores_nothing(sett, monkeypatch, where, bad):
+    """A bad value, or a value repeating an earlier row's, in a later batch is found
+    after earlier rows went to the database: the load is abandoned, every bad cell is
+    named and nothing is stored."""
     from rusfelt.indikatorer import imports
 
     monkeypatch.setattr(imports, "BATCH_ROWS", 50)
     before = Verdi.objects.count()
     clean, data = _clean_file(sett, lambda clean: [
-        *clean[:where], (16, "0301", 1900, "mye"), *clean[where:]])
+        *clean[:where],
+        (16, "0301", 1900, "mye") if bad == "value" else (*clean[10][:3], "7"),
+        *clean[where:]])
     with pytest.raises(InvalidRows) as exc:
         services.import_values(sett, data.encode(), "v.csv")
     assert [(e.line, e.column, e.message) for e in exc.value.errors] == [
-        (where + 2, "verdi", "er ikke et tall")]
+        (where + 2, "verdi",
+         "er ikke et tall" if bad == "value" else "gjentar verdien fra linje 12")]
     assert Verdi.objects.count() == before
-    # The connection is usable and the same file without the bad rows is stored whole.
+    # The connection is usable and the same file without the bad row is stored whole.
     good = "indikator;enhet;ar;verdi\n" + "".join(f"{n};{u};{y};{v}\n" for n, u, y, v in clean)
     assert services.import_values(sett, good.encode(), "v.csv")["created"] == 2000
