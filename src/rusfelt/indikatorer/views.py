@@ -49,7 +49,7 @@ from rusfelt.core.roles import Role
 from rusfelt.core.scoping import has_role, holds_any_role, scope_of, units_for
 from rusfelt.core.services import predecessor_codes, reforms_of
 from rusfelt.core.sessions import shared_value
-from rusfelt.core.templatetags.frame import PAGE_KEY
+from rusfelt.core.templatetags.frame import PAGE_KEY, render_page
 from rusfelt.core.widgets import FrozenChoices
 
 from . import documents, services
@@ -471,7 +471,7 @@ def sett_detail(request, slug):
     state = ("status-side", *_sett_state(sett), token, scope, _query(request), can_import)
     page = _kept_content(state, page)
     _checked(request.user, page["unit"])
-    return render(request, "indikatorer/sett.html", {
+    return render_page(request, "indikatorer/sett.html", {
         "sett": sett, "content": _markup(page["content"]),
         # The page's blocks (its title and content) are written into the kept frame under
         # the same key as the content (SECURITY: as above; core.templatetags.frame).
@@ -963,7 +963,7 @@ def compare(request, slug, number):
     # compared; the query gives the form's bound values.
     state = (key, request.GET.urlencode(), sett.slug, indikator.number)
     page = _kept_content(state, content)
-    return render(request, "indikatorer/compare.html", {
+    return render_page(request, "indikatorer/compare.html", {
         "sett": sett, "indikator": indikator, "form": form, "year": year,
         "content": _markup(page["content"]), "rows": SimpleLazyObject(rows),
         # Its title (the indicator's, in ``key``) and content are written into the kept
@@ -1092,7 +1092,7 @@ def goals(request, slug):
     state = ("mal-side", *_sett_state(sett), token, scope, *rights, _query(request))
     kept = _kept_content(state, page)
     _checked(user, kept["unit"])
-    return render(request, "indikatorer/goals.html", {
+    return render_page(request, "indikatorer/goals.html", {
         "sett": sett, "content": _markup(kept["content"]),
         # Its title, content and kept forms (their CSRF holes filled per request) are
         # written into the kept frame under the content's key (as sett_detail's).

@@ -18,6 +18,13 @@ thirty other nodes
 (static links, translations, the menu, the frame's links) were a quarter of a warm
 page's time, its language form a tenth of the frame's (issue 12).
 
+Such a page's view answers with ``render_page`` instead of ``render``: when the frame's
+text for the page's key is kept, the response is that text with its holes filled, without
+the template engine (``{% extends %}``, the page's node tree, the frame's search for the
+blocks a page overrides: a sixth of a warm indikatorer page, issue 12). Its key is the
+frame's own, from the same values: the context processors' and the view's context, the
+page template and the blocks it overrides (read once from the templates).
+
 SECURITY: what the body shows outside the holes must depend only on the key:
 the arguments (everything the body reads from the context: the menu's flags,
 whether the user is signed in), the language, the URL configuration and script
@@ -31,14 +38,22 @@ too), as for the content it keeps under the same key.
 
 import hashlib
 import re
+import sys
 import uuid
+from typing import NamedTuple
 
 from django import template
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import caches
-from django.template.defaulttags import IfNode
-from django.template.loader_tags import BLOCK_CONTEXT_KEY, BlockNode, IncludeNode
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template import Context, Variable
+from django.template.base import Template, TextNode
+from django.template.defaulttags import CommentNode, IfNode, LoadNode
+from django.template.loader import get_template
+from django.template.loader_tags import BLOCK_CONTEXT_KEY, BlockNode, ExtendsNode, IncludeNode
+from django.templatetags.i18n import GetCurrentLanguageNode
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -120,7 +135,9 @@ class FrameNode(template.Node):
                 out.append(token)
             else:
                 out.append(self.holes[part].nodelist.render(context))
-        return mark_safe("".join(out))  # noqa: S308 - our template's nodes, autoescaped
+        # A kept page's text is kept as UTF-8 (``_write``), for ``render_page``.
+        return mark_safe("".join(  # noqa: S308 - our template's nodes, autoescaped
+            part.decode() if isinstance(part, bytes) else part for part in out))
 
     def _key(self, context) -> str:
         values = [var.resolve(context) for var in self.vary_on]
@@ -128,13 +145,21 @@ class FrameNode(template.Node):
         page = context.get(PAGE_KEY)
         if page is not None:  # the page's blocks are written too: the page's template
             page = (page, getattr(getattr(context.template, "origin", None), "name", None))
+        return self._key_of(values, overridden, page)
+
+    def _key_of(self, values, overridden, page) -> str:
+        """The key of the text written for the arguments' ``values``, the blocks the page
+        ``overridden`` (of the holes that are blocks, in order) and ``page`` (``PAGE_KEY``
+        and the page's template, or None). SECURITY: the one key of ``render`` and
+        ``kept_response`` alike."""
         raw = repr((self.ident, _deploy(), get_language(), get_urlconf(),
-                    get_script_prefix(), values, overridden, page))
+                    get_script_prefix(), values, list(overridden), page))
         return "frame:" + hashlib.sha256(raw.encode()).hexdigest()
 
     def _write(self, context) -> tuple:
         """The body's text split at its holes: text, hole, text, ..., text (a hole is a
-        node's number or ``_CSRF``)."""
+        node's number or ``_CSRF``). A kept page's text (``PAGE_KEY``) is kept as UTF-8:
+        ``render_page`` sends it as it is, without encoding some 30 kB on each request."""
         with context.push({_WRITING: True, **csrf_holes.writing()}):
             text = self.nodelist.render(context)
         parts = []
@@ -144,7 +169,133 @@ class FrameNode(template.Node):
                 continue
             for j, between in enumerate(csrf_holes.split(piece)):
                 parts.extend((_CSRF, between) if j else (between,))
+        if context.get(PAGE_KEY) is not None:
+            parts = [part.encode() if isinstance(part, str) else part for part in parts]
         return tuple(parts)
+
+    def kept_response(self, request, page, plan, view_context) -> HttpResponse | None:
+        """``page`` (a template extending this frame's, ``plan``) for ``view_context``
+        from the kept text alone, its holes filled as ``render`` fills them; None when the
+        text is not kept (or the context lacks an argument): then ``render`` writes it.
+
+        SECURITY: the key is ``render``'s, from the same values: the context is what the
+        template engine gives the page (its context processors, then the view's context,
+        then ``{% get_current_language %}``'s), the blocks the page overrides are read
+        from its template, and ``PAGE_KEY`` names what its blocks show (as in ``render``).
+        """
+        engine = page.engine
+        processed = {}
+        for processor in engine.template_context_processors:
+            processed.update(processor(request))
+        context = Context(processed, autoescape=engine.autoescape)
+        context.update(view_context)
+        context.update({"LANGUAGE_CODE": get_language()})  # as base.html's tag sets it
+        context.template = page
+        if not all(name in context for name in plan.arguments):
+            return None
+        key = self._key_of([var.resolve(context) for var in self.vary_on], plan.overridden,
+                           (view_context[PAGE_KEY], page.origin.name))
+        parts = caches[FRAME_CACHE].get(key)
+        if parts is None:
+            return None
+        out = [plan.before]
+        token = None
+        for index, part in enumerate(parts):
+            if not index % 2:
+                out.append(part if isinstance(part, bytes) else part.encode())
+            elif part == _CSRF:
+                if token is None:
+                    token = csrf_holes.token_input(context.get("csrf_token")).encode()
+                out.append(token)
+            else:
+                out.append(self.holes[part].nodelist.render(context).encode())
+        out.append(plan.after)
+        if _instrumented():  # as Django's test environment records each template rendered
+            from django.test.signals import template_rendered
+
+            for rendered in (page, plan.frame_template):
+                template_rendered.send(sender=rendered, template=rendered, context=context)
+        return HttpResponse(b"".join(out))
+
+
+def _instrumented() -> bool:
+    """Whether Django's test environment records the templates rendered and their context
+    (``response.context`` in tests), which a page answered from the kept frame records too."""
+    utils = sys.modules.get("django.test.utils")
+    return utils is not None and Template._render is utils.instrumented_test_render
+
+
+class _Plan(NamedTuple):
+    """What ``render_page`` needs of a page template beside its frame's kept text."""
+
+    frame: FrameNode
+    frame_template: Template  # the template the page extends, the frame's
+    arguments: frozenset  # the context's names the frame's arguments read
+    overridden: tuple  # of the frame's holes that are blocks, whether the page overrides it
+    before: bytes  # the frame's template's text around the frame
+    after: bytes
+
+
+#: Where a page template keeps its plan (``_plan``): parsed templates are kept by the
+#: loader, so it is made once per template and process.
+_PLAN = "_rusfelt_frame_plan"
+#: Nodes that write nothing around a frame (``{% get_current_language %}`` sets
+#: ``LANGUAGE_CODE``, which ``kept_response`` sets as it does).
+_SILENT = (LoadNode, CommentNode, GetCurrentLanguageNode)
+
+
+def _plan(page: Template) -> _Plan | None:
+    """The plan of ``page`` if it is ``{% extends %}`` of a constant name whose template
+    is one frame with only text and silent nodes around it (``base.html``), else None."""
+    plan = page.__dict__.get(_PLAN)
+    if plan is None:
+        plan = page.__dict__[_PLAN] = _make_plan(page) or False
+    return plan or None
+
+
+def _make_plan(page: Template) -> _Plan | None:
+    extends = [node for node in page.nodelist if not isinstance(node, TextNode)]
+    if len(extends) != 1 or not isinstance(extends[0], ExtendsNode):
+        return None
+    name = extends[0].parent_name
+    if name.filters or not isinstance(name.var, str):
+        return None
+    parent = page.engine.get_template(name.var)
+    if parent.origin.name == page.origin.name:
+        return None
+    frames, text = [], [[], []]
+    for node in parent.nodelist:
+        if isinstance(node, FrameNode):
+            frames.append(node)
+        elif isinstance(node, TextNode):
+            text[len(frames) > 0].append(node.s)
+        elif not isinstance(node, _SILENT):
+            return None
+    if len(frames) != 1:
+        return None
+    frame = frames[0]
+    arguments = frozenset(var.var.lookups[0] for var in frame.vary_on
+                          if isinstance(var.var, Variable) and var.var.lookups)
+    # A block the page (or a template between) defines is the one the block context
+    # gives the frame (``_overridden``): the page's own.
+    overridden = tuple(hole.block.name in extends[0].blocks
+                       for hole in frame.holes if hole.block)
+    return _Plan(frame, parent, arguments, overridden, "".join(text[0]).encode(),
+                 "".join(text[1]).encode())
+
+
+def render_page(request, template_name: str, context: dict) -> HttpResponse:
+    """``render(request, template_name, context)`` for a page whose view names in
+    ``PAGE_KEY`` everything its blocks show: from the frame's kept text when it is kept
+    (``FrameNode.kept_response``), else rendered (which keeps it)."""
+    if context.get(PAGE_KEY) is not None:
+        page = get_template(template_name).template
+        plan = _plan(page)
+        if plan is not None:
+            response = plan.frame.kept_response(request, page, plan, context)
+            if response is not None:
+                return response
+    return render(request, template_name, context)
 
 
 def _deploy() -> tuple:

@@ -172,3 +172,47 @@ def test_a_block_a_page_overrides_is_its_own_and_one_it_leaves_the_frames():
             f"<h1>frame's</h1><p>{x}</p>")
         assert engine.get_template("base").render(Context({"x": x})) == (
             f"<h1>frame's</h1><p>{x}</p>")
+
+
+def _frame_engine(**templates) -> Engine:
+    return Engine(libraries={"frame": "rusfelt.core.templatetags.frame"}, loaders=[(
+        "django.template.loaders.locmem.Loader", {
+            "base": "{% load frame %}<!DOCTYPE html>{% frame x %}<h1>{% block title %}"
+                    "frame's{% endblock %}</h1>{% live %}{{ y }}{% endlive %}{% endframe %}\n",
+            **templates})])
+
+
+def test_a_kept_page_is_sent_from_the_frames_text_under_the_frames_own_key():
+    """``render_page``'s answer without the template engine: the text ``render`` kept under
+    the same key, its holes filled for this request; nothing when nothing is kept for the
+    key (another argument, another page state) or the context lacks an argument."""
+    engine = _frame_engine(page='{% extends "base" %}{% block title %}own {{ t }}{% endblock %}')
+    page = engine.get_template("page")
+    plan = frame._plan(page)
+    request = RequestFactory().get("/")
+    state = {"x": 1, "t": "a", frame.PAGE_KEY: ("state", 1)}
+    assert page.render(Context({**state, "y": 2})) == "<!DOCTYPE html><h1>own a</h1>2\n"
+
+    def kept(**context):
+        response = plan.frame.kept_response(request, page, plan, context)
+        return response and response.content.decode()
+
+    assert kept(**state, y=3) == "<!DOCTYPE html><h1>own a</h1>3\n"
+    assert kept(**{**state, "x": 2}, y=3) is None
+    assert kept(**{**state, frame.PAGE_KEY: ("state", 2)}, y=3) is None
+    assert kept(t="a", y=3, **{frame.PAGE_KEY: ("state", 1)}) is None
+
+
+def test_only_a_page_extending_a_frame_with_text_around_it_is_sent_from_its_text():
+    engine = _frame_engine(
+        own='{% extends "base" %}{% block title %}own{% endblock %}',
+        left='{% extends "base" %}',
+        middle='{% extends "own" %}',
+        around="{% load frame %}{% block top %}{% endblock %}{% frame %}{% endframe %}",
+        outside='{% extends "around" %}',
+        plain="<p>{{ x }}</p>")
+    assert frame._plan(engine.get_template("own")).overridden == (True,)
+    assert frame._plan(engine.get_template("left")).overridden == (False,)
+    assert frame._plan(engine.get_template("own")).before == b"<!DOCTYPE html>"
+    for name in ("middle", "outside", "plain", "base"):
+        assert frame._plan(engine.get_template(name)) is None
