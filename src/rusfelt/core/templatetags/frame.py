@@ -210,19 +210,22 @@ class FrameNode(template.Node):
             else:
                 out.append(self.holes[part].nodelist.render(context).encode())
         out.append(plan.after)
-        if _instrumented():  # as Django's test environment records each template rendered
-            from django.test.signals import template_rendered
-
+        recorded = _test_rendering()
+        if recorded is not None:  # as Django's test environment records each template
             for rendered in (page, plan.frame_template):
-                template_rendered.send(sender=rendered, template=rendered, context=context)
+                recorded.send(sender=rendered, template=rendered, context=context)
         return HttpResponse(b"".join(out))
 
 
-def _instrumented() -> bool:
-    """Whether Django's test environment records the templates rendered and their context
-    (``response.context`` in tests), which a page answered from the kept frame records too."""
+def _test_rendering():
+    """The signal by which Django's test environment records the templates rendered and
+    their context (``response.context`` in tests), if it is set up, else None: a page
+    answered from the kept frame records them too. Looked up, not imported: a server
+    never loads Django's test modules for it."""
     utils = sys.modules.get("django.test.utils")
-    return utils is not None and Template._render is utils.instrumented_test_render
+    if utils is None or Template._render is not utils.instrumented_test_render:
+        return None
+    return utils.template_rendered
 
 
 class _Plan(NamedTuple):
