@@ -124,20 +124,26 @@ class FrameNode(template.Node):
         if parts is None:
             parts = self._write(context)
             kept.set(key, parts)
-        out = []
+        # A kept page's text is kept as UTF-8 (``_write``), for ``render_page``.
+        return mark_safe("".join(  # noqa: S308 - our template's nodes, autoescaped
+            part.decode() if isinstance(part, bytes) else part
+            for part in self._filled(parts, context)))
+
+    def _filled(self, parts: tuple, context):
+        """The kept ``parts`` (``_write``) with their holes filled for this request: the
+        text as kept (``str``, or a kept page's UTF-8 ``bytes``), each hole rendered
+        (``str``), each CSRF hole this request's token. ``render`` and
+        ``kept_response`` alike."""
         token = None
         for index, part in enumerate(parts):
             if not index % 2:
-                out.append(part)
+                yield part
             elif part == _CSRF:
                 if token is None:  # the tag's input for this request's token, once
                     token = csrf_holes.token_input(context.get("csrf_token"))
-                out.append(token)
+                yield token
             else:
-                out.append(self.holes[part].nodelist.render(context))
-        # A kept page's text is kept as UTF-8 (``_write``), for ``render_page``.
-        return mark_safe("".join(  # noqa: S308 - our template's nodes, autoescaped
-            part.decode() if isinstance(part, bytes) else part for part in out))
+                yield self.holes[part].nodelist.render(context)
 
     def _key(self, context) -> str:
         values = [var.resolve(context) for var in self.vary_on]
@@ -198,18 +204,8 @@ class FrameNode(template.Node):
         parts = caches[FRAME_CACHE].get(key)
         if parts is None:
             return None
-        out = [plan.before]
-        token = None
-        for index, part in enumerate(parts):
-            if not index % 2:
-                out.append(part if isinstance(part, bytes) else part.encode())
-            elif part == _CSRF:
-                if token is None:
-                    token = csrf_holes.token_input(context.get("csrf_token")).encode()
-                out.append(token)
-            else:
-                out.append(self.holes[part].nodelist.render(context).encode())
-        out.append(plan.after)
+        out = [plan.before, *(part if isinstance(part, bytes) else part.encode()
+                              for part in self._filled(parts, context)), plan.after]
         recorded = _test_rendering()
         if recorded is not None:  # as Django's test environment records each template
             for rendered in (page, plan.frame_template):
