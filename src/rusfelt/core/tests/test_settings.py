@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -134,3 +135,36 @@ def test_a_sqlite_database_writes_through_a_write_ahead_log(tmp_path, monkeypatc
             assert cursor.fetchone()[0] == 1  # NORMAL
     finally:
         conn.close()
+
+
+def test_postgresql_prepares_the_queries_a_connection_repeats(monkeypatch):
+    """Parameters bound on the server and psycopg's prepare threshold: a page's queries
+    are planned once per connection, not on every request (issue 12: planning took
+    PostgreSQL longer than running them). Off behind a transaction-mode pooler."""
+    from rusfelt.settings.base import database_from_env
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://rusfelt@db.example:5432/rusfelt")
+    monkeypatch.delenv("RUSFELT_PREPARED_STATEMENTS", raising=False)
+    options = database_from_env(Path("/nonexistent"))["OPTIONS"]
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == 5
+
+    monkeypatch.setenv("RUSFELT_PREPARED_STATEMENTS", "off")
+    options = database_from_env(Path("/nonexistent")).get("OPTIONS", {})
+    assert "server_side_binding" not in options and "prepare_threshold" not in options
+
+
+@pytest.mark.django_db
+def test_a_query_run_again_and_again_is_prepared_on_postgresql():
+    from django.db import connection
+
+    from rusfelt.core.models import OrgUnit
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    for _ in range(6):
+        list(OrgUnit.objects.filter(code="0301"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "core_orgunit"' in sql and '"code" = $1' in sql for sql in prepared)
