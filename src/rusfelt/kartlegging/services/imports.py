@@ -241,11 +241,12 @@ class RowCleaner:
             rest[slot] = parse(column, parser)
         if any(values is None for values in (*parsed, *rest)):
             return None
-        levels = list(zip(*parsed[2:], strict=True))
-        derived = dict.fromkeys(levels)
-        for key in derived:
-            derived[key] = self.derived(key)
-        derived_values = list(zip(*map(derived.__getitem__, levels), strict=True))
+        # Each row's levels straight to the cached function, no Python call between:
+        # gathering the distinct ones first and calling ``derived`` for each cost
+        # twice as much, as nearly every row has levels of its own.
+        levels = zip(*parsed[2:], strict=True)
+        derived_values = list(zip(*map(_derived_for, repeat(self.rule, n), levels),
+                                  strict=True))
         grunn = [text.strip()[:300] for text in cells("ikke_informert_grunn")]
         # ``rest`` holds repeat() for the columns the file does not have.
         rows = list(zip(pseudonyms, ages, sexes, *parsed, *derived_values, *rest, grunn,
