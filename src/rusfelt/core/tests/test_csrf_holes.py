@@ -2,6 +2,7 @@
 every page and for the goals page's kept forms, each request filling in its own token."""
 
 import re
+from collections import Counter
 
 import pytest
 from django.core.cache import caches
@@ -137,3 +138,64 @@ def test_a_kept_goals_pages_forms_carry_the_token_of_the_frames_forms(units, mak
     client.get(url)
     tokens = TOKEN.findall(client.get(url).content.decode())
     assert len(tokens) > 2 and len(set(tokens)) == 1
+
+
+def _request_with_secret():
+    from django.middleware.csrf import _get_new_csrf_string
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.META["CSRF_COOKIE"] = _get_new_csrf_string()
+    return request
+
+
+def test_a_masked_token_is_djangos_the_secret_under_a_new_mask_its_cookie_renewed():
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_TOKEN_LENGTH
+
+    request = _request_with_secret()
+    tokens = {csrf_holes.masked_token(request) for _ in range(50)}
+    assert len(tokens) == 50
+    for token in tokens:
+        assert len(token) == CSRF_TOKEN_LENGTH and set(token) <= set(CSRF_ALLOWED_CHARS)
+        assert _unmask_cipher_token(token) == request.META["CSRF_COOKIE"]
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+
+
+def test_a_masks_characters_are_each_as_likely():
+    """32 000 characters of masks: each of the 62 some 516 times (a standard deviation of
+    some 22), none outside them."""
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+
+    request = _request_with_secret()
+    counts = Counter(char for _ in range(1000)
+                     for char in csrf_holes.masked_token(request)[:CSRF_SECRET_LENGTH])
+    assert set(counts) == set(CSRF_ALLOWED_CHARS)
+    assert all(350 < count < 700 for count in counts.values()), counts
+
+
+def test_a_request_without_a_secret_gets_one_from_django():
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    token = csrf_holes.masked_token(request)
+    assert _unmask_cipher_token(token) == request.META["CSRF_COOKIE"]
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+
+
+def test_a_hole_is_filled_as_the_tag_writes_the_token():
+    token = "a" * 64
+    assert csrf_holes.token_input(token) == csrf_holes._input(token)
+    assert csrf_holes.token_input('"<>') == csrf_holes._input('"<>')  # escaped alike
+    for nothing in (None, ""):
+        assert csrf_holes.token_input(nothing) == "" == csrf_holes._input(nothing)
+
+
+def test_a_pages_token_comes_from_the_context_processor_masked_anew():
+    from django.template import RequestContext
+
+    request = _request_with_secret()
+    template = Template("{% csrf_token %}")
+    first, second = (template.render(RequestContext(request)) for _ in range(2))
+    (one,), (two,) = TOKEN.findall(first), TOKEN.findall(second)
+    assert one != two
+    assert _unmask_cipher_token(one) == _unmask_cipher_token(two) == request.META["CSRF_COOKIE"]
