@@ -61,6 +61,8 @@ MIDDLEWARE = [
     # Sign-in rules of issue 18: who has verified a second factor (django-otp),
     # the idle timeout of record-level sessions, and the second-factor gate.
     "django_otp.middleware.OTPMiddleware",
+    # request.user as the user itself, not behind the two lazy objects above.
+    "rusfelt.konto.middleware.UserMiddleware",
     "rusfelt.konto.middleware.IdleTimeoutMiddleware",
     "rusfelt.konto.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

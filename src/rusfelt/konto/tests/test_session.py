@@ -268,3 +268,32 @@ def test_signing_out_ends_the_session_for_every_holder_of_its_cookie_at_once(
     assert not Session.objects.filter(session_key=key).exists()
     assert caches[settings.SESSION_CACHE_ALIAS].get(cached_db.KEY_PREFIX + key) is None
     assert other.get(url).status_code == 302
+
+
+# --- The user itself on request.user ---------------------------------------------------
+
+
+def test_a_views_request_user_is_the_user_itself_read_once(client, sth_kartlegger):
+    """After the sign-in middleware ``request.user`` is the user, not lazy objects around
+    it (``UserMiddleware``), with django-otp's fields; signed out, the anonymous user."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils.functional import LazyObject
+
+    anonymous = client.get(reverse("core:login")).wsgi_request.user
+    assert type(anonymous) is AnonymousUser
+    _sign_in(client, sth_kartlegger)
+    user = client.get(reverse("core:unit_list")).wsgi_request.user
+    assert not isinstance(user, LazyObject)
+    assert type(user) is type(sth_kartlegger) and user.pk == sth_kartlegger.pk
+    assert user.otp_device is None and user.is_verified() is False
+
+
+def test_a_user_deactivated_between_two_requests_is_signed_out_on_the_next(
+        client, sth_kartlegger):
+    _sign_in(client, sth_kartlegger)
+    assert client.get(reverse("core:unit_list")).status_code == 200
+    type(sth_kartlegger).objects.filter(pk=sth_kartlegger.pk).update(is_active=False)
+    response = client.get(reverse("core:unit_list"))
+    assert response.status_code == 302 and response["Location"].startswith(
+        reverse("core:login"))
+    assert not response.wsgi_request.user.is_authenticated
