@@ -232,9 +232,18 @@ def _successions():
     the links say, so it hands nothing on.
     """
     links = succession_links()
+    memo = _request_memo.get()
+    # Worked out once per read of the links (the scoping helpers, the unit check and the
+    # menu each ask in one request, issue 12); links read afresh are worked out afresh.
+    kept = memo.get("successions") if memo is not None else None
+    if kept is not None and kept[0] is links:
+        return kept[1]
     named = Counter(pred_id for _s, _p, _sc, _pc, pred_id, _k in links)
-    return [(succ, pred) for succ, pred, _sc, _pc, pred_id, kind in links
-            if kind in INHERITING_REFORMS and named[pred_id] == 1]
+    found = [(succ, pred) for succ, pred, _sc, _pc, pred_id, kind in links
+             if kind in INHERITING_REFORMS and named[pred_id] == 1]
+    if memo is not None:
+        memo["successions"] = (links, found)
+    return found
 
 
 def _with_taken_over(paths: list[str], successions=None) -> list[str]:
@@ -243,8 +252,15 @@ def _with_taken_over(paths: list[str], successions=None) -> list[str]:
     Follows chains of reforms until nothing new is found (each round adds a
     path, so it ends).
     """
-    covered = list(paths)
     links = _successions() if successions is None else successions
+    memo = _request_memo.get()
+    key = ("taken-over", tuple(paths))
+    # The same paths are covered once per request and reform links (``_successions``):
+    # scope_of, has_role and units_for ask for the same roles' paths in one request.
+    kept = memo.get(key) if memo is not None else None
+    if kept is not None and kept[0] is links:
+        return list(kept[1])
+    covered = list(paths)
     found = True
     while found:
         found = False
@@ -254,6 +270,8 @@ def _with_taken_over(paths: list[str], successions=None) -> list[str]:
             if any(successor.startswith(p) for p in covered):
                 covered.append(predecessor)
                 found = True
+    if memo is not None:
+        memo[key] = (links, tuple(covered))
     return covered
 
 

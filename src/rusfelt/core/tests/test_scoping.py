@@ -570,3 +570,56 @@ def test_scoped_loading_in_a_request_answers_as_outside_one(
     expected = cells[code] if answer == "found" else answer
     assert load() == expected  # outside a request
     assert _read(load, method) == expected
+
+
+# --- The reform coverage worked out once per read of the links (issue 12) --------
+
+
+def test_a_read_works_out_the_reform_coverage_once(make_user, reforms, monkeypatch):
+    """The status page asked scope_of, has_role (twice) and units_for the same roles'
+    coverage in one request, each working out the reform links anew."""
+    import collections
+
+    from rusfelt.core import scoping
+
+    worked = []
+
+    class Counting(collections.Counter):
+        def __init__(self, *args, **kwargs):
+            worked.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(scoping, "Counter", Counting)
+    user = make_user("asker", ("3203", "planlegger"))
+    alone = scope_of(user, [Role.PLANLEGGER])
+    worked.clear()
+
+    def fn():
+        return (scope_of(user, [Role.PLANLEGGER]), has_role(user, reforms["0220"], Role.PLANLEGGER),
+                has_role(user, reforms["4601"], Role.PLANLEGGER),
+                set(units_for(user, Role.PLANLEGGER).values_list("code", flat=True)))
+
+    scope, old_unit, other, codes = _read(fn)
+    assert worked == [1]
+    assert scope == alone and (old_unit, other) == (True, False)
+    assert {"3203", "3025", "0220"} <= codes and "4601" not in codes
+
+
+def test_links_changed_in_a_request_change_its_coverage_at_once(oslo_planlegger, reforms):
+    """A service that writes reform links forgets the request's (``forget_successions``):
+    what was worked out of the old links is not used again."""
+    import datetime
+
+    from rusfelt.core.models import UnitSuccession
+    from rusfelt.core.scoping import forget_successions
+
+    def fn():
+        before = (scope_of(oslo_planlegger), has_role(oslo_planlegger, reforms["1103"], None))
+        UnitSuccession.objects.create(successor=reforms["0301"], predecessor=reforms["1103"],
+                                      reform_date=datetime.date(2030, 1, 1), kind="sammenslaing")
+        forget_successions()
+        return before, (scope_of(oslo_planlegger), has_role(oslo_planlegger, reforms["1103"], None))
+
+    (scope, stavanger), (scope_after, stavanger_after) = _read(fn, "POST")
+    assert reforms["1103"].path not in scope and not stavanger
+    assert reforms["1103"].path in scope_after and stavanger_after
