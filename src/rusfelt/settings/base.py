@@ -274,8 +274,9 @@ if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["REDIS_URL"], "KEY_PREFIX": "rusfelt"}}
 else:
-    # Room for every published table and chart (Django's default keeps 300).
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    # Room for every published table and chart (Django's default keeps 300). Django's
+    # database cache, read without building its expiry's field on every read (core.cache).
+    CACHES = {"default": {"BACKEND": "rusfelt.core.cache.DatabaseCache",
                           "LOCATION": "rusfelt_cache",
                           "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4}}}
 # Each process's copy of a page's rendered content (the indikatorer pages) and of each

@@ -41,7 +41,7 @@ def test_health_answers_503_when_the_database_is_down(client):
 
 
 def test_the_cache_is_shared_by_default_and_redis_when_asked(monkeypatch):
-    assert base.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert base.CACHES["default"]["BACKEND"] == "rusfelt.core.cache.DatabaseCache"
     # Sessions: in the database, with a copy in that shared cache (never a per-process one,
     # or a sign-out would not hold in the other processes): Django's cached_db, whose read
     # also brings the shared cache's token (core.sessions).
