@@ -1,4 +1,5 @@
-"""The Content-Security-Policy header of every response, built once per policy.
+"""The Content-Security-Policy header of every response, built once per policy; the
+language of a request chosen without searching its path when no URL has a language.
 
 django-csp builds the header from the settings on every response: each of its
 some thirty directives looked up and copied, the policy's parts deep-copied
@@ -21,8 +22,11 @@ from csp.middleware import CheckableLazyObject, PolicyParts
 from csp.middleware import CSPMiddleware as LibraryCSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 _SETTINGS = {False: "CONTENT_SECURITY_POLICY", True: "CONTENT_SECURITY_POLICY_REPORT_ONLY"}
@@ -93,4 +97,31 @@ class CsrfCookieHeldMiddleware:
             meta["CSRF_COOKIE_NEEDS_UPDATE"] = False
             # As Django's would: the page's content (its tokens) varies with the cookie.
             patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's, without looking for a language code in each request's path when no URL
+    pattern is prefixed by one (``i18n_patterns``; Rusfelt's are not).
+
+    Django's searches the path on every request and again on its response, whatever the
+    URL configuration: "indikatorer" matched as a language code, looked up and refused
+    (an exception caught) twice per page (issue 12). Without such patterns Django uses
+    none of that: the language is the cookie's, then the browser's (Accept-Language), then
+    LANGUAGE_CODE (``get_language_from_request``), and the response gets the same
+    ``Vary: Accept-Language`` and ``Content-Language``. With them, Django's own runs.
+    """
+
+    def process_request(self, request):
+        if is_language_prefix_patterns_used(getattr(request, "urlconf", settings.ROOT_URLCONF))[0]:
+            return super().process_request(request)
+        translation.activate(translation.get_language_from_request(request))
+        request.LANGUAGE_CODE = translation.get_language()
+        return None
+
+    def process_response(self, request, response):
+        if is_language_prefix_patterns_used(getattr(request, "urlconf", settings.ROOT_URLCONF))[0]:
+            return super().process_response(request, response)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
         return response

@@ -49,7 +49,8 @@ MIDDLEWARE = [
     # Static files with hashed names and far-future cache headers (production).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's, without searching the path for a language (no URL has one).
+    "rusfelt.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # Right after it: the CSRF cookie the browser holds is not set again on each page.
