@@ -9,7 +9,7 @@ from rusfelt.core.context_processors import CAPABILITY_APPS
 
 # The capabilities come first: a request walks the patterns in order, and core's and
 # drift's, under "" (no prefix of their own), were tried one by one before any page of a
-# capability (some 20 µs of each, issue 12). No two prefixes below overlap, so each URL
+# capability (some 20-30 µs of each, issue 12). No two prefixes below overlap, so each URL
 # resolves to the same view in any order (core.tests.test_urls).
 urlpatterns = []
 for _label in CAPABILITY_APPS:

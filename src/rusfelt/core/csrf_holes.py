@@ -68,7 +68,7 @@ def masked_token(request) -> str:
     """``django.middleware.csrf.get_token(request)``: the request's CSRF secret under a new
     mask, its cookie flagged to be renewed, with the mask drawn from one read of the
     system's randomness. Django draws each of the mask's 32 characters with a read of its
-    own (``secrets.choice``): a tenth of a warm kept page's time (issue 12).
+    own (``secrets.choice``): some 5 % of a warm kept page's time (issue 12).
 
     SECURITY: the same token as Django's: the mask is 32 characters of
     ``CSRF_ALLOWED_CHARS`` from the operating system's randomness (``secrets``), each as
