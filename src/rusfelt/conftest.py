@@ -68,6 +68,31 @@ def shared_cache_reads(monkeypatch):
 
 
 @pytest.fixture
+def bench_clocks(monkeypatch):
+    """The clock each ``core.bench.Bench.measure`` call from here on was given, by the
+    operation's name (None: the wall clock, the default)."""
+    from rusfelt.core.bench import Bench
+
+    clocks = {}
+    measure = Bench.measure
+
+    def recording(self, navn, *args, **kwargs):
+        clocks[navn] = kwargs.get("clock")
+        return measure(self, navn, *args, **kwargs)
+
+    monkeypatch.setattr(Bench, "measure", recording)
+    return clocks
+
+
+def is_server_clock(clock) -> bool:
+    """Whether ``clock`` is a ``core.bench.ServerClient``'s ``server_ms``."""
+    from rusfelt.core.bench import ServerClient
+
+    return (isinstance(getattr(clock, "__self__", None), ServerClient)
+            and clock.__func__ is ServerClient.server_ms)
+
+
+@pytest.fixture
 def units(db):
     """The demo organisation units (Norway, fylker, Oslo, Bergen, Stavanger), by code."""
     from rusfelt.core import services

@@ -7,9 +7,11 @@ SQLite file, or test_<name> on PostgreSQL), migrated, filled and dropped
 afterwards; the configured database is not touched. The services are spread
 over every kommune and bydel of the national tree
 (``core.bench.load_national_units``). Each query's whole response is timed
-beside its limit (``core.bench``): one hand-written SQL query through the
-database's own text search that finds the same page of services with the
-unit's name and the total count.
+as the server's part of its request (``core.bench.ServerClient``: the WSGI
+handler's call, not the test client's work around it) beside its limit
+(``core.bench``): one hand-written SQL query through the database's own text
+search that finds the same page of services with the unit's name and the
+total count.
 """
 
 import random
@@ -18,10 +20,9 @@ from datetime import date
 from datetime import time as clock
 
 from django.db import connection
-from django.test import Client
 from django.test.utils import override_settings
 
-from rusfelt.core.bench import Bench, analyze, load_national_units, scratch_database
+from rusfelt.core.bench import Bench, ServerClient, analyze, load_national_units, scratch_database
 
 DEFAULT_COUNT = 5_000
 DEFAULT_REPEAT = 40
@@ -122,14 +123,14 @@ def measure(bench: Bench):
     from .forms import SokForm
     from .services import now_local, search_ids
 
-    client = Client()
+    client = ServerClient()
     now = now_local()
     for label, path, params, spec in QUERIES:
         def get(path=path, params=params, label=label):
             response = client.get(path, params)
             assert response.status_code == 200, (label, response.status_code)
         hits = len(search_ids(SokForm(params).filters()))
-        bench.measure(label, get, *limit_sql(spec, now), treff=hits)
+        bench.measure(label, get, *limit_sql(spec, now), clock=client.server_ms, treff=hits)
 
 
 def limit_sql(spec: dict, now) -> tuple[str, list]:
