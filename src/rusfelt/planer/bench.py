@@ -20,7 +20,7 @@ limit in the same run, one hand-written query through the cursor:
   figures), with their number of queries. Timed by the wall clock around the
   test client, the client's own work (the same on both databases, about a
   millisecond of a 4 ms page) was counted as the page's and moved the ratio
-  of the two databases by up to 0.3 between two runs.
+  of the two databases between runs (one measure's page: 0.99 x, then 1.68 x).
 
 Issue 12 asks for the pages and the report on PostgreSQL within 1.5 x their
 time on SQLite: run it on both and compare the p50s. Each operation is timed

@@ -59,7 +59,6 @@ def test_the_json_carries_every_field_of_every_operation(filled, monkeypatch):
     assert page["sporringer"] <= 8
 
 
-
 def test_the_results_page_is_timed_as_the_servers_part_of_its_request(filled, bench_clocks):
     # As the other page benchmarks: not the test client's own work around the request.
     bench.measure_import(Bench("kartlegging", io.StringIO(), repeat=1), filled, 10 * len(filled))

@@ -58,7 +58,6 @@ def test_each_operation_is_timed_often_enough_for_a_stable_p50():
     assert parser.parse_args([]).gjentak >= 40
 
 
-
 def test_each_page_is_timed_as_the_servers_part_of_its_request(plan, bench_clocks):
     # As every other page benchmark: the test client's own work, the same on both
     # databases, is left out of the ratio of PostgreSQL to SQLite (issue 12).
